@@ -1,0 +1,52 @@
+# Factcheck desk — `make run` serves the app with demo data; `make test` runs everything.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run install install-dev migrate demo test lint format unit integration bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo "Serving on http://127.0.0.1:8000 (log in at /admin/ with the users above)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Unit and API tests on SQLite, then the integration tests on PostgreSQL + Redis + a worker.
+unit: install-dev
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -m "not integration and not e2e" -n 2 -q
+
+integration: install-dev
+	DATABASE_URL=$(PG_TEST_URL) TEST_REDIS_URL=$(REDIS_TEST_URL) \
+		$(BIN)/pytest -m "integration" -q -p no:xdist
+
+test: lint unit integration
+
+bench: install-dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,90 @@
+from django.contrib import admin
+
+from claims.models import (
+    Article,
+    Claim,
+    CuePattern,
+    Evidence,
+    Feed,
+    IngestionJob,
+    Rating,
+    ReviewEvent,
+    Verdict,
+)
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "url", "active", "poll_interval", "last_polled_at", "last_error"]
+    list_filter = ["active"]
+    search_fields = ["title", "url"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "origin", "site_name", "published_at", "created_at"]
+    list_filter = ["status", "origin"]
+    search_fields = ["title", "url", "source_url"]
+    raw_id_fields = ["feed", "duplicate_of"]
+    readonly_fields = ["content_hash", "attempts", "created_at", "updated_at", "processed_at"]
+
+
+@admin.register(CuePattern)
+class CuePatternAdmin(admin.ModelAdmin):
+    list_display = ["text", "category", "kind", "weight", "enabled", "updated_at"]
+    list_editable = ["weight", "enabled"]
+    list_filter = ["category", "kind", "enabled"]
+    search_fields = ["text", "note"]
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "rating_value", "alternate_name", "is_final", "order"]
+    prepopulated_fields = {"slug": ["label"]}
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "category", "score", "status", "assignee", "priority"]
+    list_filter = ["status", "category"]
+    search_fields = ["text", "speaker"]
+    list_select_related = ["assignee"]
+    raw_id_fields = ["article", "assignee", "verdict", "covers"]
+    readonly_fields = ["version", "fingerprint", "created_at", "updated_at"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ["claim", "rating", "reviewer", "approver", "published_at"]
+    raw_id_fields = ["claim"]
+    list_select_related = ["rating", "reviewer", "approver", "claim"]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only, in the admin too."""
+
+    list_display = ["created_at", "claim", "actor", "action"]
+    list_filter = ["action"]
+    list_select_related = ["claim", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IngestionJob)
+class IngestionJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "kind", "source", "total", "done", "duplicates", "failed", "started_at"]
+    readonly_fields = ["errors"]

@@ -1,0 +1,33 @@
+"""JSON errors for every API failure: field messages for 400, a reason otherwise."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from claims.workflow import Conflict, InvalidTransition, NotAllowed, WorkflowError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Conflict):
+        from claims.api.serializers import ClaimSerializer
+
+        request = context.get("request")
+        body = {"detail": str(exc), "code": "conflict"}
+        if exc.claim is not None:
+            body["current"] = ClaimSerializer(exc.claim, context={"request": request}).data
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, NotAllowed):
+        return Response({"detail": str(exc), "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, InvalidTransition):
+        return Response(
+            {"detail": str(exc), "code": "invalid_state"}, status=status.HTTP_409_CONFLICT
+        )
+    if isinstance(exc, WorkflowError):
+        return Response({"detail": str(exc), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,75 @@
+"""Query filters shared by the claim list, the CSV export and the dashboard queue."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from claims.models import Article, Claim
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
+    category = django_filters.MultipleChoiceFilter(choices=Claim.Category.choices)
+    article = django_filters.NumberFilter(field_name="article_id")
+    feed = django_filters.NumberFilter(field_name="article__feed_id")
+    assignee = django_filters.CharFilter(
+        method="filter_assignee", help_text="Username, id or `me`."
+    )
+    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
+    has_verdict = django_filters.BooleanFilter(
+        field_name="verdict", lookup_expr="isnull", exclude=True
+    )
+    rating = django_filters.CharFilter(field_name="verdict__rating__slug")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    q = django_filters.CharFilter(method="filter_q", help_text="Search the text and speaker.")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "status",
+            "category",
+            "article",
+            "feed",
+            "assignee",
+            "min_score",
+            "has_verdict",
+            "rating",
+            "created_after",
+            "created_before",
+            "q",
+        ]
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assignee=self.request.user)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset.filter(assignee__username=value)
+
+    def filter_q(self, queryset, name, value):
+        query = Q()
+        for word in value.split()[:8]:
+            query &= Q(text__icontains=word) | Q(speaker__icontains=word)
+        return queryset.filter(query)
+
+
+class ArticleFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Article.Status.choices)
+    origin = django_filters.MultipleChoiceFilter(choices=Article.Origin.choices)
+    feed = django_filters.NumberFilter(field_name="feed_id")
+    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    q = django_filters.CharFilter(method="filter_q")
+
+    class Meta:
+        model = Article
+        fields = ["status", "origin", "feed", "q"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(url__icontains=value))

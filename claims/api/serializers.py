@@ -1,0 +1,323 @@
+"""API representations. Writes go through claims.workflow / claims.ingestion, not here."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from claims.fetching import FetchError, check_url
+from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, ReviewEvent, Verdict
+
+User = get_user_model()
+
+CONTEXT_CHARS = 400
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = [
+            "id",
+            "slug",
+            "label",
+            "rating_value",
+            "best_rating",
+            "worst_rating",
+            "alternate_name",
+            "colour",
+            "definition",
+            "is_final",
+            "requires_evidence",
+        ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "publisher", "stance", "note", "added_by", "created_at"]
+        read_only_fields = ["id", "added_by", "created_at"]
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    rating = RatingSerializer(read_only=True)
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    approver = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "rating",
+            "summary",
+            "reviewer",
+            "approver",
+            "correction_note",
+            "created_at",
+            "submitted_at",
+            "published_at",
+        ]
+
+
+class ReviewEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReviewEvent
+        fields = ["id", "action", "actor", "payload", "created_at"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim in a list: what every response carries."""
+
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    rating = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "text",
+            "status",
+            "score",
+            "category",
+            "cues",
+            "speaker",
+            "article",
+            "assignee",
+            "version",
+            "priority",
+            "rating",
+            "lease_expires_at",
+            "created_at",
+        ]
+
+    def get_rating(self, claim: Claim) -> str | None:
+        return claim.verdict.rating.slug if claim.verdict_id else None
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    """One claim with its article context, links, evidence, verdict and history."""
+
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    article_url = serializers.SerializerMethodField()
+    context = serializers.SerializerMethodField()
+    speaker_span = serializers.SerializerMethodField()
+    covers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    covered_by = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    same_claim_elsewhere = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    verdict = VerdictSerializer(read_only=True)
+    history = ReviewEventSerializer(source="events", many=True, read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [
+            *ClaimSerializer.Meta.fields,
+            "start",
+            "end",
+            "article_title",
+            "article_url",
+            "context",
+            "speaker_span",
+            "covers",
+            "covered_by",
+            "same_claim_elsewhere",
+            "claim_reviewed",
+            "dismiss_reason",
+            "evidence",
+            "verdict",
+            "history",
+        ]
+
+    def get_article_url(self, claim: Claim) -> str:
+        return claim.article.url or claim.article.source_url
+
+    def get_context(self, claim: Claim) -> dict:
+        text = claim.article.text
+        before = text[max(0, claim.start - CONTEXT_CHARS) : claim.start]
+        after = text[claim.end : claim.end + CONTEXT_CHARS]
+        # Whole sentences only: cut at the first/last sentence end in the window.
+        cut = max(before.rfind(". "), before.rfind("\n"))
+        before = before[cut + 1 :].lstrip() if cut >= 0 and claim.start > CONTEXT_CHARS else before
+        end = max(after.rfind(". "), after.rfind("\n"))
+        after = after[: end + 1] if end > 0 and claim.end + CONTEXT_CHARS < len(text) else after
+        return {"before": before, "sentence": claim.text, "after": after}
+
+    def get_speaker_span(self, claim: Claim) -> dict | None:
+        if claim.speaker_start is None:
+            return None
+        return {"start": claim.speaker_start, "end": claim.speaker_end}
+
+    def get_same_claim_elsewhere(self, claim: Claim) -> list[int]:
+        return list(
+            Claim.objects.filter(fingerprint=claim.fingerprint)
+            .exclude(article_id=claim.article_id)
+            .values_list("pk", flat=True)[:50]
+        )
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    claim_count = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "source_url",
+            "title",
+            "byline",
+            "site_name",
+            "published_at",
+            "language",
+            "origin",
+            "status",
+            "error",
+            "feed",
+            "duplicate_of",
+            "attempts",
+            "claim_count",
+            "created_at",
+            "processed_at",
+        ]
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    claims = ClaimSerializer(many=True, read_only=True)
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "text", "claims"]
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    """Exactly one of url, text or html."""
+
+    url = serializers.URLField(required=False, max_length=2000)
+    text = serializers.CharField(required=False, trim_whitespace=False, max_length=2_000_000)
+    html = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_url(self, value: str) -> str:
+        try:
+            check_url(value)
+        except FetchError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return value
+
+    def validate(self, data: dict) -> dict:
+        bodies = [name for name in ("text", "html") if data.get(name, "").strip()]
+        if len(bodies) > 1:
+            raise serializers.ValidationError({"html": "Give either text or html, not both."})
+        if not bodies and not data.get("url"):
+            raise serializers.ValidationError({"url": 'Give "url", "text" or "html".'})
+        return data
+
+
+class VerdictInputSerializer(serializers.Serializer):
+    rating = serializers.CharField(help_text="The rating's id or slug.")
+    summary = serializers.CharField(max_length=10_000)
+    version = serializers.IntegerField(min_value=1)
+    claim_reviewed = serializers.CharField(required=False, allow_blank=True, max_length=75)
+
+    def validate_rating(self, value: str) -> Rating:
+        lookup = {"pk": int(value)} if str(value).isdigit() else {"slug": value}
+        rating = Rating.objects.filter(**lookup).first()
+        if rating is None:
+            slugs = ", ".join(Rating.objects.values_list("slug", flat=True))
+            raise serializers.ValidationError(f"Unknown rating {value!r}; one of: {slugs}.")
+        return rating
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, required=False)
+
+
+class ReasonSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.CharField(help_text="Username or id of a reviewer.")
+
+    def validate_assignee(self, value: str):
+        lookup = {"pk": int(value)} if str(value).isdigit() else {"username": value}
+        user = User.objects.filter(is_active=True, **lookup).first()
+        if user is None:
+            raise serializers.ValidationError(f"No active user {value!r}.")
+        return user
+
+
+class BumpSerializer(serializers.Serializer):
+    amount = serializers.FloatField(min_value=-10, max_value=10)
+
+
+class BulkSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["dismiss", "assign", "release"])
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    reason = serializers.CharField(required=False, max_length=5000)
+    assignee = serializers.CharField(required=False)
+
+    def validate(self, data: dict) -> dict:
+        if data["action"] == "dismiss" and not data.get("reason", "").strip():
+            raise serializers.ValidationError({"reason": "Dismissing needs a reason."})
+        if data["action"] == "assign":
+            if not data.get("assignee"):
+                raise serializers.ValidationError({"assignee": "Assigning needs an assignee."})
+            data["assignee"] = AssignSerializer().validate_assignee(data["assignee"])
+        return data
+
+
+class FeedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Feed
+        fields = [
+            "id",
+            "url",
+            "title",
+            "active",
+            "poll_interval",
+            "last_polled_at",
+            "next_poll_at",
+            "last_error",
+            "failure_count",
+            "created_at",
+        ]
+        read_only_fields = [
+            "last_polled_at",
+            "next_poll_at",
+            "last_error",
+            "failure_count",
+            "created_at",
+        ]
+        extra_kwargs = {"poll_interval": {"min_value": 1, "max_value": 24 * 60}}
+
+    def validate_url(self, value: str) -> str:
+        try:
+            check_url(value)
+        except FetchError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return value
+
+
+class IngestionJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IngestionJob
+        fields = [
+            "id",
+            "kind",
+            "source",
+            "total",
+            "done",
+            "duplicates",
+            "failed",
+            "errors",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)

@@ -1,0 +1,536 @@
+"""The REST API under /api/v1/. Views are thin: rules live in claims.workflow."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from datetime import timedelta
+
+from axes.exceptions import AxesBackendPermissionDenied
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncDate
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from claims import ingestion, tasks, workflow
+from claims.api import serializers as s
+from claims.api.filters import ArticleFilter, ClaimFilter
+from claims.claimreview import claim_review
+from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, ReviewEvent, Verdict
+
+
+class IsReviewer(permissions.BasePermission):
+    message = "You need the reviewer, editor or admin role."
+
+    def has_permission(self, request, view):
+        return workflow.has_role(request.user, workflow.REVIEWER)
+
+
+class IsEditorForWrites(permissions.BasePermission):
+    message = "Only an editor can change this."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return workflow.has_role(request.user, workflow.REVIEWER)
+        return workflow.has_role(request.user, workflow.EDITOR)
+
+
+class WriteThrottle(ScopedRateThrottle):
+    """Throttle unsafe methods per user (scope "writes"); reads are not throttled."""
+
+    scope_attr = "write_throttle_scope"
+
+    def allow_request(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+
+class ClaimCursorPagination(CursorPagination):
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    ordering = ("-priority", "id")
+
+
+class PagePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class Base:
+    permission_classes = [IsReviewer]
+    throttle_classes = [WriteThrottle]
+    write_throttle_scope = "writes"
+
+
+# --- articles -----------------------------------------------------------------------------
+
+
+class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    filterset_class = ArticleFilter
+    pagination_class = PagePagination
+
+    def get_queryset(self):
+        queryset = Article.objects.annotate(claim_count=Count("claims")).defer(
+            "text", "raw_html", "entry_text"
+        )
+        if self.action == "retrieve":
+            queryset = Article.objects.annotate(claim_count=Count("claims")).prefetch_related(
+                Prefetch(
+                    "claims",
+                    Claim.objects.select_related("assignee", "verdict__rating").order_by("start"),
+                )
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.ArticleCreateSerializer
+        return s.ArticleDetailSerializer if self.action == "retrieve" else s.ArticleSerializer
+
+    @extend_schema(
+        request=s.ArticleCreateSerializer,
+        responses={
+            201: s.ArticleDetailSerializer,
+            202: s.ArticleDetailSerializer,
+            200: s.ArticleDetailSerializer,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        """Submit an article by URL, text or HTML: 201 when processed in-process, 202 when
+        queued for the worker, 200 when it is already known."""
+        serializer = s.ArticleCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            if data.get("text", "").strip():
+                submitted = ingestion.submit_text(
+                    data["text"],
+                    title=data.get("title", ""),
+                    url=data.get("url", ""),
+                    published_at=data.get("published_at"),
+                    origin=Article.Origin.API,
+                )
+            elif data.get("html", "").strip():
+                submitted = ingestion.submit_html(
+                    data["html"], url=data.get("url", ""), origin=Article.Origin.API
+                )
+            else:
+                submitted = ingestion.submit_url(data["url"], origin=Article.Origin.API)
+        except ingestion.IngestionError as exc:
+            field = "text" if "text" in data else "html"
+            return Response({field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        article = submitted.article
+        if submitted.created or article.status == Article.Status.PENDING:
+            article_id = article.pk
+            transaction.on_commit(lambda: tasks.process_article.delay(article_id))
+        article = (
+            self.get_queryset()
+            .model.objects.annotate(claim_count=Count("claims"))
+            .get(pk=article.pk)
+        )
+        if not submitted.created:
+            code = status.HTTP_200_OK
+        elif article.status == Article.Status.PENDING:
+            code = status.HTTP_202_ACCEPTED
+        else:
+            code = status.HTTP_201_CREATED
+        return Response(s.ArticleDetailSerializer(article).data, status=code)
+
+
+# --- claims -------------------------------------------------------------------------------
+
+
+class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
+    filterset_class = ClaimFilter
+    pagination_class = ClaimCursorPagination
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["priority", "score", "created_at", "id"]
+
+    def get_queryset(self):
+        queryset = Claim.objects.select_related("article", "assignee", "verdict__rating")
+        if self.action in ("list", "export"):
+            queryset = queryset.defer("article__text", "article__raw_html", "article__entry_text")
+        elif self.detail:
+            queryset = queryset.select_related(
+                "verdict__reviewer", "verdict__approver"
+            ).prefetch_related(
+                Prefetch("evidence", Evidence.objects.select_related("added_by")),
+                Prefetch("events", ReviewEvent.objects.select_related("actor")),
+                "covers",
+                "covered_by",
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return s.ClaimDetailSerializer if self.detail else s.ClaimSerializer
+
+    def detail_response(self, claim: Claim, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=claim.pk)
+        return Response(
+            s.ClaimDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
+
+    def input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(
+        request=None,
+        responses={200: s.ClaimDetailSerializer, 204: OpenApiResponse(description="Queue empty")},
+    )
+    @action(detail=False, methods=["post"])
+    def next(self, request):
+        """Take the highest-priority unassigned claim (atomically), with a lease."""
+        claim = workflow.claim_take_next(reviewer=request.user)
+        if claim is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return self.detail_response(claim)
+
+    @extend_schema(request=s.AssignSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = self.input(s.AssignSerializer)
+        claim = workflow.claim_assign(
+            claim=self.get_object(), assignee=data["assignee"], actor=request.user
+        )
+        return self.detail_response(claim)
+
+    @extend_schema(request=None, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        return self.detail_response(
+            workflow.claim_release(claim=self.get_object(), actor=request.user)
+        )
+
+    @extend_schema(request=s.BumpSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def bump(self, request, pk=None):
+        data = self.input(s.BumpSerializer)
+        return self.detail_response(
+            workflow.claim_bump(claim=self.get_object(), actor=request.user, amount=data["amount"])
+        )
+
+    @extend_schema(request=s.VerdictInputSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def verdict(self, request, pk=None):
+        """Set the verdict; a stale `version` answers 409 with the current claim."""
+        data = self.input(s.VerdictInputSerializer)
+        claim = workflow.verdict_set(
+            claim=self.get_object(),
+            rating=data["rating"],
+            summary=data["summary"],
+            version=data["version"],
+            actor=request.user,
+            claim_reviewed=data.get("claim_reviewed"),
+        )
+        return self.detail_response(claim)
+
+    @extend_schema(request=s.EvidenceSerializer, responses={201: s.EvidenceSerializer})
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        data = self.input(s.EvidenceSerializer)
+        evidence = workflow.evidence_add(claim=self.get_object(), actor=request.user, **data)
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"evidence/(?P<evidence_id>\d+)")
+    def evidence_remove(self, request, pk=None, evidence_id=None):
+        claim = self.get_object()
+        evidence = get_object_or_404(Evidence, pk=evidence_id, claim=claim)
+        workflow.evidence_remove(evidence=evidence, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.VersionSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        data = self.input(s.VersionSerializer)
+        return self.detail_response(
+            workflow.claim_submit(
+                claim=self.get_object(), actor=request.user, version=data.get("version")
+            )
+        )
+
+    @extend_schema(request=s.VersionSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        data = self.input(s.VersionSerializer)
+        return self.detail_response(
+            workflow.claim_publish(
+                claim=self.get_object(), actor=request.user, version=data.get("version")
+            )
+        )
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        data = self.input(s.ReasonSerializer)
+        return self.detail_response(
+            workflow.claim_dismiss(
+                claim=self.get_object(),
+                actor=request.user,
+                reason=data["reason"],
+                version=data.get("version"),
+            )
+        )
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        data = self.input(s.ReasonSerializer)
+        return self.detail_response(
+            workflow.claim_reopen(
+                claim=self.get_object(),
+                actor=request.user,
+                reason=data["reason"],
+                version=data.get("version"),
+            )
+        )
+
+    @extend_schema(request=s.BulkSerializer)
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Dismiss, assign or release many claims; each gets its own result."""
+        data = self.input(s.BulkSerializer)
+        claims = Claim.objects.in_bulk(data["ids"])
+        results = []
+        for claim_id in data["ids"]:
+            claim = claims.get(claim_id)
+            if claim is None:
+                results.append({"id": claim_id, "ok": False, "error": "No such claim."})
+                continue
+            try:
+                if data["action"] == "dismiss":
+                    claim = workflow.claim_dismiss(
+                        claim=claim, actor=request.user, reason=data["reason"]
+                    )
+                elif data["action"] == "assign":
+                    claim = workflow.claim_assign(
+                        claim=claim, assignee=data["assignee"], actor=request.user
+                    )
+                else:
+                    claim = workflow.claim_release(claim=claim, actor=request.user)
+            except workflow.WorkflowError as exc:
+                results.append({"id": claim_id, "ok": False, "error": str(exc)})
+            else:
+                results.append(
+                    {"id": claim_id, "ok": True, "status": claim.status, "version": claim.version}
+                )
+        return Response({"results": results})
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
+    def claimreview(self, request, pk=None):
+        """schema.org ClaimReview JSON-LD of a published claim (public)."""
+        claim = get_object_or_404(
+            Claim.objects.select_related("article", "verdict__rating").prefetch_related(
+                "evidence", "verdicts"
+            ),
+            pk=pk,
+            status=Claim.Status.PUBLISHED,
+        )
+        return Response(claim_review(claim, list(claim.verdicts.all())))
+
+
+CSV_COLUMNS = [
+    "id",
+    "status",
+    "category",
+    "score",
+    "priority",
+    "speaker",
+    "text",
+    "article_id",
+    "article__url",
+    "article__title",
+    "assignee__username",
+    "verdict__rating__slug",
+    "created_at",
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@extend_schema(responses={200: bytes})
+@api_view(["GET"])
+@permission_classes([IsReviewer])
+def claims_export(request):
+    """Every claim matching the list filters, as CSV, streamed row by row."""
+    queryset = Claim.objects.all()
+    filtered = ClaimFilter(request.GET, queryset=queryset, request=request)
+    if not filtered.is_valid():
+        return Response(filtered.errors, status=status.HTTP_400_BAD_REQUEST)
+    rows = filtered.qs.order_by("-priority", "id").values_list(*CSV_COLUMNS)
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield writer.writerow([c.replace("__", "_") for c in CSV_COLUMNS])
+        for row in rows.iterator(chunk_size=2000):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+    return response
+
+
+# --- the rest -----------------------------------------------------------------------------
+
+
+class FeedViewSet(Base, viewsets.ModelViewSet):
+    queryset = Feed.objects.all()
+    serializer_class = s.FeedSerializer
+    permission_classes = [IsEditorForWrites]
+    pagination_class = PagePagination
+
+    @extend_schema(request=None, responses={202: s.FeedSerializer})
+    @action(detail=True, methods=["post"])
+    def poll(self, request, pk=None):
+        feed = self.get_object()
+        transaction.on_commit(lambda: tasks.poll_feed.delay(feed.pk))
+        return Response(s.FeedSerializer(feed).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RatingViewSet(viewsets.ReadOnlyModelViewSet):
+    """The rating scale is public, as fact-checkers' code of principles asks."""
+
+    queryset = Rating.objects.all()
+    serializer_class = s.RatingSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+
+class JobViewSet(Base, viewsets.ReadOnlyModelViewSet):
+    queryset = IngestionJob.objects.all()
+    serializer_class = s.IngestionJobSerializer
+    pagination_class = PagePagination
+
+
+class ClaimReviewListView(APIView):
+    """Every published review as ClaimReview JSON-LD, newest first (public)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        queryset = (
+            Claim.objects.filter(status=Claim.Status.PUBLISHED)
+            .select_related("article", "verdict__rating")
+            .prefetch_related("evidence", Prefetch("verdicts", Verdict.objects.all()))
+            .order_by("-verdict__published_at", "-id")
+        )
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(
+            [claim_review(claim, list(claim.verdicts.all())) for claim in page]
+        )
+
+
+class StatsView(APIView):
+    permission_classes = [IsReviewer]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        now = timezone.now()
+        by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")))
+        by_category = dict(Claim.objects.values_list("category").annotate(n=Count("id")))
+        since = now - timedelta(days=30)
+        per_day = (
+            Verdict.objects.filter(published_at__gte=since)
+            .annotate(day=TruncDate("published_at"))
+            .values("day")
+            .annotate(n=Count("id"))
+            .order_by("day")
+        )
+        durations = [
+            (published - created).total_seconds()
+            for published, created in Verdict.objects.filter(published_at__gte=since).values_list(
+                "published_at", "claim__created_at"
+            )[:10_000]
+        ]
+        oldest = (
+            Claim.objects.filter(status=Claim.Status.NEW)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        return Response(
+            {
+                "claims_by_status": by_status,
+                "claims_by_category": by_category,
+                "published_per_day": [{"day": row["day"], "count": row["n"]} for row in per_day],
+                "median_time_to_verdict_seconds": statistics.median(durations)
+                if durations
+                else None,
+                "backlog": {
+                    "new": by_status.get(Claim.Status.NEW, 0),
+                    "oldest_age_seconds": (now - oldest).total_seconds() if oldest else None,
+                },
+                "articles_by_status": dict(
+                    Article.objects.values_list("status").annotate(n=Count("id"))
+                ),
+                "queue_depth": _queue_depth(),
+            }
+        )
+
+
+def _queue_depth() -> int | None:
+    if not settings.REDIS_URL:
+        return None
+    import redis
+
+    try:
+        return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).llen("celery")
+    except redis.RedisError:
+        return None
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (locked out after failures)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=s.TokenRequestSerializer, responses={200: dict})
+    def post(self, request):
+        serializer = s.TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = authenticate(
+                request=request._request,
+                username=serializer.validated_data["username"],
+                password=serializer.validated_data["password"],
+            )
+        except AxesBackendPermissionDenied:
+            return Response(
+                {"detail": "Too many failed logins for this account; try again later."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if user is None:
+            return Response(
+                {"non_field_errors": ["Unable to log in with the given username and password."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,98 @@
+"""schema.org ClaimReview JSON-LD for published verdicts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from claims.models import Claim, Verdict
+
+CLAIM_REVIEWED_MAX = 75
+
+
+def short_wording(claim: Claim) -> str:
+    """The editor's wording, or the sentence trimmed to under 75 characters at a word."""
+    if claim.claim_reviewed:
+        return claim.claim_reviewed[:CLAIM_REVIEWED_MAX]
+    text = " ".join(claim.text.split())
+    if len(text) < CLAIM_REVIEWED_MAX:
+        return text
+    cut = text[: CLAIM_REVIEWED_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:—-")
+    return f"{cut}…"
+
+
+def public_url(claim: Claim) -> str:
+    return settings.FACTCHECK_PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "review-public", args=[claim.pk]
+    )
+
+
+def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
+    """Return the ClaimReview of a published claim (its current, published verdict)."""
+    verdict = claim.verdict
+    if verdict is None or verdict.published_at is None:
+        raise ValueError(f"Claim {claim.pk} has no published verdict.")
+    rating = verdict.rating
+    published = [v for v in (history or [verdict]) if v.published_at is not None]
+    first_published = min(v.published_at for v in published)
+    article = claim.article
+    item = {
+        "@type": "Claim",
+        "datePublished": (article.published_at or article.created_at).date().isoformat(),
+        "appearance": [
+            {"@type": "CreativeWork", "url": url}
+            for url in [article.url or article.source_url]
+            if url
+        ],
+    }
+    if claim.speaker:
+        item["author"] = {
+            "@type": "Person" if " " in claim.speaker else "Organization",
+            "name": claim.speaker,
+        }
+    review_rating = {
+        "@type": "Rating",
+        "alternateName": rating.alternate_name,
+        "bestRating": rating.best_rating,
+        "worstRating": rating.worst_rating,
+    }
+    # A label off the numeric scale (e.g. "Unverifiable") is given by its name alone.
+    if rating.worst_rating <= rating.rating_value <= rating.best_rating:
+        review_rating["ratingValue"] = rating.rating_value
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": public_url(claim),
+        "claimReviewed": short_wording(claim),
+        "reviewRating": review_rating,
+        "itemReviewed": item,
+        "author": {
+            "@type": "Organization",
+            "name": settings.FACTCHECK_ORGANIZATION_NAME,
+            "url": settings.FACTCHECK_ORGANIZATION_URL,
+        },
+        "datePublished": first_published.date().isoformat(),
+        "reviewBody": verdict.summary,
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "url": e.url,
+                **({"name": e.title} if e.title else {}),
+                **(
+                    {"publisher": {"@type": "Organization", "name": e.publisher}}
+                    if e.publisher
+                    else {}
+                ),
+            }
+            for e in claim.evidence.all()
+        ],
+    }
+    if verdict.published_at != first_published or verdict.correction_note:
+        review["dateModified"] = verdict.published_at.isoformat()
+        if verdict.correction_note:
+            review["correction"] = {
+                "@type": "CorrectionComment",
+                "text": verdict.correction_note,
+                "datePublished": verdict.published_at.date().isoformat(),
+            }
+    return review

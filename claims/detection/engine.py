@@ -1,0 +1,186 @@
+"""The detector: one pass of the lexicon over the text, sentences only around the hits.
+
+1. Scan the whole text once with the lexicon's compiled alternation.
+2. Drop hits inside page chrome, false friends, and hits that straddle a sentence end.
+3. Group the hits by sentence (splitting only the lines that have hits) and score each
+   sentence: a reporting verb counts only with a speaker; counter-cues subtract.
+4. Link each disclaimer to the earlier claims it refers to (``covers``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import replace
+
+from .chrome import find_chrome
+from .default_lexicon import DEFAULT_ENTRIES
+from .lexicon import Hit, Lexicon
+from .model import Cue, Flag, Span, Speaker
+from .sentences import SentenceIndex
+from .speakers import find_speaker
+
+DEFAULT_LEXICON = Lexicon.from_entries(DEFAULT_ENTRIES)
+
+#: How many paragraphs before a disclaimer may hold the claims it covers.
+COVER_PARAGRAPHS = 4
+#: Categories of the sentences a disclaimer can cover (the claims, not other disclaimers).
+COVERABLE = frozenset({"hedged", "attributed", "anonymous-source", "disputed"})
+
+_WORD = re.compile(r"[\w’']+")
+_GENERIC = frozenset(
+    ["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "of", "by", "from", "about", "in", "on", "claim", "claims", "report", "reports", "video", "videos", "footage", "images", "photos", "statement", "statements", "account", "accounts", "information", "details", "figures", "figure", "allegation", "allegations", "assertion", "assertions", "independently", "immediately", "verify", "confirm", "verified", "confirmed", "authenticity", "it", "them", "any", "all", "such", "content", "contents", "number", "numbers", "toll"]
+)
+
+
+def detect(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[Flag]:
+    """Return the sentences of ``text`` that carry unverified claims, in text order."""
+    if not text.strip():
+        return []
+    sentences = SentenceIndex(text)
+    by_sentence: dict[Span, list[Hit]] = {}
+    for hit in _hits(text, lexicon):
+        sentence = sentences.sentence_at(hit.start)
+        if sentence is not None and hit.end <= sentence.end:
+            by_sentence.setdefault(sentence, []).append(hit)
+    flags = [
+        flag
+        for sentence, hits in by_sentence.items()
+        if (flag := _flag(text, sentence, hits, lexicon)) is not None
+    ]
+    return _link_covers(text, flags, sentences)
+
+
+def score(weights: list[float]) -> float:
+    """Combine cue weights: noisy-or of the positive ones minus the counter-cues, in [0, 1]."""
+    miss = 1.0
+    counter = 0.0
+    for weight in weights:
+        if weight > 0:
+            miss *= 1.0 - min(weight, 1.0)
+        else:
+            counter -= weight
+    return round(min(1.0, max(0.0, 1.0 - miss - counter)), 3)
+
+
+def _hits(text: str, lexicon: Lexicon) -> list[Hit]:
+    """Return the lexicon hits outside page chrome, false friends dropped."""
+    chrome = find_chrome(text)
+    chrome_starts = [span.start for span in chrome]
+    hits = []
+    for hit in lexicon.finditer(text):
+        if hit.entry.kind == "false_friend":
+            continue
+        index = bisect_right(chrome_starts, hit.start) - 1
+        if index >= 0 and hit.start < chrome[index].end:
+            continue
+        hits.append(hit)
+    return hits
+
+
+def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag | None:
+    cues: list[Cue] = []
+    speaker: Speaker | None = None
+    source_nouns = [hit for hit in hits if hit.entry.kind == "source_noun"]
+    for hit in hits:
+        entry = hit.entry
+        if entry.kind == "source_noun":
+            continue
+        verb = _reporting_verb(text, hit, lexicon) if entry.kind != "counter" else None
+        found = find_speaker(text, sentence, verb) if verb else None
+        if entry.kind == "reporting_verb" and found is None:
+            continue
+        speaker = speaker or found
+        weight = -entry.weight if entry.kind == "counter" else entry.weight
+        cues.append(Cue(text[hit.start : hit.end], hit.start, hit.end, entry.category, weight))
+    if speaker is not None:
+        cues.extend(
+            Cue(text[hit.start : hit.end], hit.start, hit.end, hit.entry.category, hit.entry.weight)
+            for hit in source_nouns
+            if speaker.start <= hit.start and hit.end <= speaker.end
+        )
+        cues.sort(key=lambda cue: cue.start)
+    positive = [cue for cue in cues if cue.weight > 0]
+    if not positive:
+        return None
+    value = score([cue.weight for cue in cues])
+    if value <= 0:
+        return None
+    strongest = max(positive, key=lambda cue: cue.weight)
+    return Flag(
+        text=text[sentence.start : sentence.end],
+        start=sentence.start,
+        end=sentence.end,
+        score=value,
+        category=strongest.category,
+        cues=tuple(cues),
+        speaker=speaker,
+        covers=(),
+    )
+
+
+def _reporting_verb(text: str, hit: Hit, lexicon: Lexicon) -> Span | None:
+    """Return the span of the verb of saying in a hit ("sources said" → "said"), if any."""
+    if hit.entry.kind == "reporting_verb" and lexicon.is_reporting_verb(text[hit.start : hit.end]):
+        return Span(hit.start, hit.end)
+    words = list(_WORD.finditer(text, hit.start, hit.end))
+    for first, second in zip(words, [*words[1:], None], strict=True):
+        if second and lexicon.is_reporting_verb(f"{first.group()} {second.group()}"):
+            return Span(first.start(), second.end())
+        if lexicon.is_reporting_verb(first.group()):
+            return Span(first.start(), first.end())
+    return None
+
+
+def _link_covers(text: str, flags: list[Flag], sentences: SentenceIndex) -> list[Flag]:
+    """Fill ``covers`` of each disclaimer with the earlier claims it refers to."""
+    linked: list[Flag] = []
+    previous_disclaimer_end = 0
+    for flag in flags:
+        if not _is_disclaimer(flag):
+            linked.append(flag)
+            continue
+        before = sentences.sentences_before(flag.start, COVER_PARAGRAPHS)
+        window_start = before[0].start if before else sentences.line_at(flag.start).start
+        floor = max(previous_disclaimer_end, window_start)
+        candidates = [
+            earlier
+            for earlier in linked
+            if earlier.start >= floor and earlier.category in COVERABLE
+        ]
+        covered = _about_referent(text, flag, candidates)
+        linked.append(replace(flag, covers=tuple(Span(c.start, c.end) for c in covered)))
+        previous_disclaimer_end = flag.end
+    return linked
+
+
+def _is_disclaimer(flag: Flag) -> bool:
+    return any(cue.category == "unverifiable" and cue.weight > 0 for cue in flag.cues)
+
+
+def _about_referent(text: str, disclaimer: Flag, candidates: list[Flag]) -> list[Flag]:
+    """Keep the candidates about whoever the disclaimer names ("the group's claims")."""
+    cue = next(c for c in disclaimer.cues if c.category == "unverifiable" and c.weight > 0)
+    words = _WORD.findall(text, disclaimer.start, cue.start) + _WORD.findall(
+        text, cue.end, disclaimer.end
+    )
+    referent = {word.lower().removesuffix("’s").removesuffix("'s") for word in words}
+    referent -= _GENERIC
+    if not referent:
+        return candidates
+    return [
+        flag
+        for flag in candidates
+        if not _names_someone(flag.speaker)
+        or referent & {w.lower() for w in _WORD.findall(flag.speaker.text)}
+    ]
+
+
+def _names_someone(speaker: Speaker | None) -> bool:
+    """Tell whether a speaker is a proper name ("Zelenskyy"), not "the fighters" or "he"."""
+    return (
+        speaker is not None
+        and speaker.text[:1].isupper()
+        and speaker.text.split()[0]
+        not in ("The", "A", "An", "He", "She", "They", "It", "We", "I", "Two", "Three", "Some")
+    )

@@ -1,0 +1,203 @@
+"""The one way the app reaches the network: a guarded, size-capped HTTP GET.
+
+requests-hardened resolves each host once, refuses private, loopback, link-local,
+multicast, reserved and unspecified addresses (IPv4 and IPv6), connects to the address it
+checked, and does so again on every redirect hop. The guard is off only when
+FACTCHECK_FETCH_ALLOW_PRIVATE is set (tests that serve pages from 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from requests_hardened import Config, HTTPSession
+from requests_hardened.ip_filter import InvalidIPAddress, filter_host
+
+MAX_REDIRECTS = 5
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+class FetchError(Exception):
+    """A fetch that failed. `transient` errors are worth retrying later."""
+
+    transient = False
+
+
+class FetchRefused(FetchError):
+    """The URL is not one we fetch (scheme, or an address the guard refuses)."""
+
+
+class FetchTooLarge(FetchError):
+    """The body is larger than FACTCHECK_FETCH_MAX_BYTES."""
+
+
+class FetchTransientError(FetchError):
+    """A timeout, a reset connection, a 5xx or a 429: try again later."""
+
+    transient = True
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    final_url: str
+    status: int
+    content: bytes
+    content_type: str
+    charset: str | None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def text(self) -> str:
+        return decode_body(self.content, self.charset)
+
+
+def check_url(url: str) -> None:
+    """Refuse a URL we would never fetch: not http(s), no host, or a guarded address.
+
+    The address check here gives an early, clear answer; fetch() checks again on connect
+    and on every redirect, so a DNS answer that changes in between gains nothing.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchRefused(f"Only http and https URLs can be fetched, not {url!r}.")
+    try:
+        hostname, port = parts.hostname, parts.port
+    except ValueError:
+        raise FetchRefused(f"The URL {url!r} has an invalid port.") from None
+    if not hostname:
+        raise FetchRefused(f"The URL {url!r} has no host.")
+    if settings.FACTCHECK_FETCH_ALLOW_PRIVATE:
+        return
+    try:
+        filter_host(
+            hostname,
+            port or (443 if parts.scheme == "https" else 80),
+            allow_loopback=settings.FACTCHECK_FETCH_ALLOW_LOOPBACK,
+        )
+    except InvalidIPAddress as exc:
+        raise FetchRefused(_refusal(url, exc)) from None
+    except requests.exceptions.RequestException:
+        # Unresolvable now: fetch() reports it (and it may resolve by then).
+        return
+
+
+def _refusal(url: str, exc: Exception) -> str:
+    return (
+        f"Refused to fetch {url}: it resolves to a private or reserved address ({exc}). "
+        "Set FACTCHECK_FETCH_ALLOW_PRIVATE=1 only for local testing."
+    )
+
+
+def _session() -> requests.Session:
+    config = Config(
+        ip_filter_enable=not settings.FACTCHECK_FETCH_ALLOW_PRIVATE,
+        ip_filter_allow_loopback_ips=settings.FACTCHECK_FETCH_ALLOW_LOOPBACK,
+        never_redirect=False,
+        default_timeout=(settings.FACTCHECK_FETCH_TIMEOUT, settings.FACTCHECK_FETCH_TIMEOUT),
+        user_agent_override=settings.FACTCHECK_FETCH_USER_AGENT,
+    )
+    session = HTTPSession(config)
+    session.max_redirects = MAX_REDIRECTS
+    return session
+
+
+def fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
+    """GET `url` through the guard; return the body, or raise a FetchError saying why."""
+    check_url(url)
+    max_bytes = settings.FACTCHECK_FETCH_MAX_BYTES
+    try:
+        with _session() as session:
+            response = session.get(url, headers=headers or {}, stream=True)
+            with response:
+                _raise_for_status(url, response)
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise FetchTooLarge(
+                        f"{url} is {int(declared):,} bytes; the limit is {max_bytes:,} bytes."
+                    )
+                chunks, size = [], 0
+                for chunk in response.iter_content(chunk_size=64 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise FetchTooLarge(
+                            f"{url} sent more than {max_bytes:,} bytes; stopped reading."
+                        )
+                    chunks.append(chunk)
+                content_type = response.headers.get("Content-Type", "")
+                return FetchResult(
+                    url=url,
+                    final_url=response.url,
+                    status=response.status_code,
+                    content=b"".join(chunks),
+                    content_type=content_type.split(";")[0].strip().lower(),
+                    charset=_header_charset(content_type),
+                    headers=dict(response.headers),
+                )
+    except InvalidIPAddress as exc:
+        raise FetchRefused(_refusal(url, exc)) from None
+    except requests.exceptions.InvalidSchema as exc:
+        raise FetchRefused(f"Refused to follow {url}: {exc}") from None
+    except requests.exceptions.TooManyRedirects:
+        raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times.") from None
+    except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+        raise FetchTransientError(f"Could not fetch {url}: {_reason(exc)}") from None
+    except requests.exceptions.ChunkedEncodingError as exc:
+        raise FetchTransientError(f"The connection broke while reading {url}: {exc}") from None
+    except requests.exceptions.InvalidURL as exc:
+        raise FetchRefused(f"Invalid URL {url!r}: {exc}") from None
+    except requests.exceptions.RequestException as exc:
+        raise FetchError(f"Could not fetch {url}: {exc}") from None
+
+
+def _raise_for_status(url: str, response: requests.Response) -> None:
+    status = response.status_code
+    if status == 304 or status < 400:
+        return
+    message = f"{url} answered HTTP {status} {response.reason or ''}".strip()
+    if status >= 500 or status in (408, 429):
+        raise FetchTransientError(message)
+    raise FetchError(message)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    if "timed out" in text.lower() or isinstance(exc, requests.exceptions.Timeout):
+        return "timed out"
+    if "Failed to resolve" in text or "Name or service not known" in text:
+        return "the host name could not be resolved"
+    if "refused" in text.lower():
+        return "connection refused"
+    return text[:300]
+
+
+def _header_charset(content_type: str) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
+    return match.group(1) if match else None
+
+
+def decode_body(content: bytes, header_charset: str | None = None) -> str:
+    """Decode a page: the header's charset, else a <meta> charset, else UTF-8, else cp1252."""
+    candidates = []
+    if header_charset:
+        candidates.append(header_charset)
+    meta = _META_CHARSET.search(content[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
+    for charset in candidates:
+        try:
+            return content.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        # cp1252 is the usual mislabelled Latin-1; it decodes almost every byte.
+        return content.decode("cp1252", errors="replace")

@@ -1,0 +1,591 @@
+"""The ingestion pipeline: fetch → extract → store → detect, each step a function.
+
+Every path is idempotent: the same URL or the same text twice is one article, and running
+detection again adds no duplicate claims. Failures land on the article (status "failed"
+and a reason) or on the feed (last error), never as lost input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from time import mktime
+
+import feedparser
+import trafilatura
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from claims import detection, workflow
+from claims.fetching import FetchError, check_url, fetch
+from claims.lexicon import current_lexicon
+from claims.models import Article, Claim, Feed, IngestionJob
+
+log = logging.getLogger(__name__)
+
+MAX_FEED_BACKOFF_MINUTES = 24 * 60
+
+
+class IngestionError(Exception):
+    """Input we cannot turn into an article (no text found, bad bulk line…)."""
+
+
+# --- extract ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    title: str = ""
+    byline: str = ""
+    site_name: str = ""
+    published_at: datetime | None = None
+    language: str = ""
+    url: str = ""
+
+
+def extract_html(html: str, url: str | None = None) -> Extracted:
+    """Pull the main text and metadata out of an HTML page with trafilatura."""
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if document is None:
+        raise IngestionError("No article text could be extracted from the page.")
+    data = document.as_dict()
+    text = clean_text(data.get("text") or "")
+    if not text:
+        raise IngestionError("No article text could be extracted from the page.")
+    canonical = data.get("url") or ""
+    return Extracted(
+        text=text,
+        title=(data.get("title") or "")[:1000],
+        byline=(data.get("author") or "")[:500],
+        site_name=(data.get("sitename") or "")[:300],
+        published_at=parse_published(data.get("date")),
+        language=(data.get("language") or "")[:20],
+        url=canonical if canonical.startswith(("http://", "https://")) else "",
+    )
+
+
+def clean_text(text: str) -> str:
+    """Normalise line ends and blank lines and drop page chrome, as detection sees it."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = detection.strip_chrome(text)
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    paragraphs = [line for line in lines if line]
+    return "\n\n".join(paragraphs)
+
+
+def content_hash(text: str) -> str:
+    normalised = re.sub(r"\s+", " ", text).strip().lower()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def parse_published(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        value = value.strip()
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value[:10])
+            if day is None:
+                return None
+            moment = datetime(day.year, day.month, day.day)
+    else:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment
+
+
+# --- store and detect ---------------------------------------------------------------------
+
+
+def store_claims(article: Article) -> int:
+    """Run detection on the article's text and store each flag as a Claim, once.
+
+    Claims already stored for the same span are kept (with their reviews); the count of
+    the article's claims is returned.
+    """
+    flags = detection.detect(article.text, current_lexicon())
+    claims = [
+        Claim(
+            article=article,
+            text=flag.text,
+            start=flag.start,
+            end=flag.end,
+            score=round(flag.score, 4),
+            category=flag.category,
+            cues=[
+                {"text": c.text, "start": c.start, "end": c.end, "category": c.category}
+                for c in flag.cues
+            ],
+            speaker=flag.speaker.text[:300] if flag.speaker else "",
+            speaker_start=flag.speaker.start if flag.speaker else None,
+            speaker_end=flag.speaker.end if flag.speaker else None,
+            fingerprint=detection.fingerprint(flag.text),
+            priority=flag.score,
+        )
+        for flag in flags
+    ]
+    with transaction.atomic():
+        Claim.objects.bulk_create(claims, ignore_conflicts=True)
+        by_span = {(c.start, c.end): c for c in article.claims.all()}
+        links = []
+        for flag in flags:
+            disclaimer = by_span.get((flag.start, flag.end))
+            for span in flag.covers:
+                covered = by_span.get((span.start, span.end))
+                if disclaimer and covered and covered.pk != disclaimer.pk:
+                    links.append(
+                        Claim.covers.through(from_claim_id=disclaimer.pk, to_claim_id=covered.pk)
+                    )
+        Claim.covers.through.objects.bulk_create(links, ignore_conflicts=True)
+        workflow.refresh_priorities(article)
+    return len(by_span)
+
+
+# --- submit -------------------------------------------------------------------------------
+
+
+@dataclass
+class Submitted:
+    """What a submission led to: the article, and whether it was already known."""
+
+    article: Article
+    created: bool
+
+
+def submit_url(
+    url: str,
+    *,
+    origin: str = Article.Origin.URL,
+    feed: Feed | None = None,
+    title: str = "",
+    entry_text: str = "",
+) -> Submitted:
+    """Record an article to fetch from `url`, or return the one we already have."""
+    url = url.strip()
+    check_url(url)
+    existing = (
+        Article.objects.filter(source_url=url).first() or Article.objects.filter(url=url).first()
+    )
+    if existing is not None:
+        if existing.status == Article.Status.FAILED:
+            # Asking again for a failed page is a retry.
+            existing.status = Article.Status.PENDING
+            existing.save(update_fields=["status", "updated_at"])
+        return Submitted(existing, created=False)
+    article = Article.objects.create(
+        source_url=url,
+        origin=origin,
+        feed=feed,
+        title=title[:1000],
+        entry_text=entry_text,
+    )
+    return Submitted(article, created=True)
+
+
+def submit_text(
+    text: str,
+    *,
+    title: str = "",
+    url: str = "",
+    published_at: object = None,
+    origin: str = Article.Origin.TEXT,
+) -> Submitted:
+    """Record pasted plain text as an article, or return the article with the same text."""
+    cleaned = clean_text(text or "")
+    if not cleaned:
+        raise IngestionError("The text is empty once page chrome is removed.")
+    digest = content_hash(cleaned)
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing is None and url:
+        existing = Article.objects.filter(url=url).first()
+    if existing is not None:
+        return Submitted(existing, created=False)
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                url=url or None,
+                source_url=url,
+                title=(title or _first_line(cleaned))[:1000],
+                published_at=parse_published(published_at),
+                text=cleaned,
+                content_hash=digest,
+                origin=origin,
+            )
+    except IntegrityError:
+        # Someone stored the same text (or URL) a moment ago.
+        return Submitted(
+            Article.objects.filter(content_hash=digest).first() or Article.objects.get(url=url),
+            created=False,
+        )
+    return Submitted(article, created=True)
+
+
+def submit_html(html: str, *, url: str = "", origin: str = Article.Origin.HTML) -> Submitted:
+    """Record a pasted HTML page; extraction happens when the article is processed."""
+    if not (html or "").strip():
+        raise IngestionError("The HTML is empty.")
+    if url:
+        existing = (
+            Article.objects.filter(url=url).first()
+            or Article.objects.filter(source_url=url).first()
+        )
+        if existing is not None:
+            return Submitted(existing, created=False)
+    article = Article.objects.create(source_url=url, raw_html=html, origin=origin)
+    return Submitted(article, created=True)
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0][:200]
+
+
+# --- process ------------------------------------------------------------------------------
+
+
+def process_article(article_id: int, *, final_attempt: bool = True) -> Article | None:
+    """Fetch (if needed), extract, store and detect one article.
+
+    Return the article, or None when it is gone. A transient fetch error is raised again
+    for the caller to retry unless this is the final attempt; any other failure marks the
+    article failed with its reason.
+    """
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None or article.status in (Article.Status.PROCESSED, Article.Status.DUPLICATE):
+        return article
+    Article.objects.filter(pk=article.pk).update(attempts=F("attempts") + 1)
+    article.attempts += 1
+    try:
+        if not article.text:
+            duplicate = _extract_into(article)
+            if duplicate is not None:
+                return _mark_duplicate(article, duplicate)
+        store_claims(article)
+    except FetchError as exc:
+        if exc.transient and not final_attempt:
+            Article.objects.filter(pk=article.pk).update(error=str(exc))
+            raise
+        if article.entry_text:
+            return _process_entry_text(article, reason=str(exc))
+        return _mark_failed(article, str(exc))
+    except IngestionError as exc:
+        return _mark_failed(article, str(exc))
+    article.status = Article.Status.PROCESSED
+    article.error = ""
+    article.processed_at = timezone.now()
+    article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+    return article
+
+
+def _extract_into(article: Article) -> Article | None:
+    """Fill the article from its page; return an existing article it duplicates, if any."""
+    html = article.raw_html
+    final_url = article.source_url
+    if not html:
+        result = fetch(article.source_url)
+        final_url = result.final_url
+        if result.content_type and not _looks_like_html(result.content_type, result.content):
+            raise IngestionError(
+                f"{article.source_url} is {result.content_type}, not an HTML page."
+            )
+        html = result.text()
+    extracted = extract_html(html, url=final_url or None)
+    canonical = extracted.url or final_url or None
+    digest = content_hash(extracted.text)
+    duplicate = (
+        Article.objects.exclude(pk=article.pk).filter(content_hash=digest).first()
+        or (canonical and Article.objects.exclude(pk=article.pk).filter(url=canonical).first())
+        or None
+    )
+    if duplicate is not None:
+        return duplicate
+    article.url = canonical
+    article.text = extracted.text
+    article.content_hash = digest
+    article.title = extracted.title or article.title
+    article.byline = extracted.byline
+    article.site_name = extracted.site_name
+    article.published_at = article.published_at or extracted.published_at
+    article.language = extracted.language
+    if not article.raw_html and article.origin != Article.Origin.HTML:
+        article.raw_html = html if _keep_raw_html() else ""
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        return Article.objects.exclude(pk=article.pk).filter(
+            content_hash=digest
+        ).first() or Article.objects.exclude(pk=article.pk).get(url=canonical)
+    return None
+
+
+def _keep_raw_html() -> bool:
+    from django.conf import settings
+
+    return getattr(settings, "FACTCHECK_KEEP_RAW_HTML", True)
+
+
+def _looks_like_html(content_type: str, content: bytes) -> bool:
+    if "html" in content_type or "xml" in content_type:
+        return True
+    return content_type.startswith("text/") and b"<" in content[:2048]
+
+
+def _process_entry_text(article: Article, *, reason: str) -> Article:
+    text = clean_text(_strip_tags(article.entry_text))
+    digest = content_hash(text)
+    if not text:
+        return _mark_failed(article, reason)
+    duplicate = Article.objects.exclude(pk=article.pk).filter(content_hash=digest).first()
+    if duplicate is not None:
+        return _mark_duplicate(article, duplicate)
+    article.text = text
+    article.content_hash = digest
+    article.save()
+    store_claims(article)
+    article.status = Article.Status.PROCESSED
+    article.error = f"The page could not be fetched ({reason}); the feed entry's text was used."
+    article.processed_at = timezone.now()
+    article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+    return article
+
+
+def _strip_tags(html: str) -> str:
+    if "<" not in html:
+        return html
+    text = trafilatura.extract(f"<html><body><div>{html}</div></body></html>") or ""
+    return text or re.sub(r"<[^>]+>", " ", html)
+
+
+def _mark_failed(article: Article, reason: str) -> Article:
+    log.warning("Article %s failed: %s", article.pk, reason)
+    article.status = Article.Status.FAILED
+    article.error = reason
+    article.save(update_fields=["status", "error", "updated_at"])
+    return article
+
+
+def _mark_duplicate(article: Article, original: Article) -> Article:
+    article.status = Article.Status.DUPLICATE
+    article.duplicate_of = original
+    article.error = f"Same article as #{original.pk}."
+    article.save(update_fields=["status", "duplicate_of", "error", "updated_at"])
+    return article
+
+
+# --- feeds --------------------------------------------------------------------------------
+
+
+@dataclass
+class FeedPoll:
+    feed: Feed
+    not_modified: bool = False
+    submitted: list[Article] = field(default_factory=list)
+    error: str = ""
+
+
+def poll_feed(feed: Feed) -> FeedPoll:
+    """Fetch a feed (conditionally) and submit an article for every entry not seen yet."""
+    headers = {}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    now = timezone.now()
+    try:
+        result = fetch(feed.url, headers=headers)
+        if result.not_modified:
+            _feed_ok(feed, now)
+            return FeedPoll(feed, not_modified=True)
+        parsed = feedparser.parse(result.content, response_headers=_feed_headers(result))
+        if not parsed.entries and (parsed.bozo or not parsed.feed):
+            problem = getattr(parsed, "bozo_exception", None) or "no entries"
+            raise IngestionError(f"{feed.url} is not a readable RSS or Atom feed ({problem}).")
+    except (FetchError, IngestionError) as exc:
+        _feed_failed(feed, now, str(exc))
+        return FeedPoll(feed, error=str(exc))
+
+    poll = FeedPoll(feed)
+    for entry in parsed.entries:
+        article = _submit_entry(feed, entry)
+        if article is not None:
+            poll.submitted.append(article)
+    feed.etag = result.headers.get("ETag", "")[:500]
+    feed.last_modified = result.headers.get("Last-Modified", "")[:100]
+    if not feed.title:
+        feed.title = (parsed.feed.get("title") or "")[:500]
+    _feed_ok(feed, now)
+    return poll
+
+
+def _feed_headers(result) -> dict[str, str]:
+    return {k.lower(): v for k, v in result.headers.items() if k.lower() == "content-type"}
+
+
+def _submit_entry(feed: Feed, entry) -> Article | None:
+    link = (entry.get("link") or "").strip()
+    title = entry.get("title") or ""
+    body = ""
+    if entry.get("content"):
+        body = entry["content"][0].get("value", "")
+    body = body or entry.get("summary") or ""
+    published = None
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    if stamp:
+        published = datetime.fromtimestamp(mktime(stamp), tz=UTC)
+    if link:
+        try:
+            submitted = submit_url(
+                link, origin=Article.Origin.FEED, feed=feed, title=title, entry_text=body
+            )
+        except FetchError as exc:
+            log.warning("Skipped feed entry %r of %s: %s", link, feed.url, exc)
+            return None
+        if not submitted.created:
+            return None
+        article = submitted.article
+        article.published_at = published
+        article.save(update_fields=["published_at", "updated_at"])
+        return article
+    if not body:
+        return None
+    try:
+        submitted = submit_text(
+            _strip_tags(body), title=title, published_at=published, origin=Article.Origin.FEED
+        )
+    except IngestionError:
+        return None
+    if not submitted.created:
+        return None
+    Article.objects.filter(pk=submitted.article.pk).update(feed=feed)
+    return submitted.article
+
+
+def _feed_ok(feed: Feed, now: datetime) -> None:
+    feed.last_polled_at = now
+    feed.last_error = ""
+    feed.failure_count = 0
+    feed.next_poll_at = now + timedelta(minutes=feed.poll_interval)
+    feed.save()
+
+
+def _feed_failed(feed: Feed, now: datetime, reason: str) -> None:
+    # Back off exponentially so a broken feed is not hammered, up to once a day.
+    feed.failure_count += 1
+    delay = min(feed.poll_interval * 2 ** min(feed.failure_count, 10), MAX_FEED_BACKOFF_MINUTES)
+    feed.last_polled_at = now
+    feed.last_error = reason
+    feed.next_poll_at = now + timedelta(minutes=delay)
+    feed.save()
+
+
+# --- bulk ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BulkLine:
+    number: int
+    article: Article | None = None
+    status: str = ""  # "ingested", "duplicate" or "failed"
+    reason: str = ""
+
+
+def submit_bulk_line(number: int, line: str) -> BulkLine:
+    """Submit one JSONL line ({"url"} or {"text"/"html", "title"?, "url"?, "published_at"?})."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BulkLine(number, status="failed", reason=f"not valid JSON ({exc.msg})")
+    if not isinstance(item, dict):
+        return BulkLine(number, status="failed", reason="each line must be a JSON object")
+    try:
+        if item.get("text"):
+            submitted = submit_text(
+                str(item["text"]),
+                title=str(item.get("title") or ""),
+                url=str(item.get("url") or ""),
+                published_at=item.get("published_at"),
+                origin=Article.Origin.BULK,
+            )
+        elif item.get("html"):
+            submitted = submit_html(
+                str(item["html"]), url=str(item.get("url") or ""), origin=Article.Origin.BULK
+            )
+        elif item.get("url"):
+            submitted = submit_url(str(item["url"]), origin=Article.Origin.BULK)
+        else:
+            return BulkLine(number, status="failed", reason='needs "url", "text" or "html"')
+    except (IngestionError, FetchError) as exc:
+        return BulkLine(number, status="failed", reason=str(exc))
+    if not submitted.created:
+        return BulkLine(number, submitted.article, status="duplicate")
+    return BulkLine(number, submitted.article, status="ingested")
+
+
+def ingest_jsonl(
+    lines: Iterable[str],
+    *,
+    source: str = "",
+    total: int = 0,
+    on_line: Callable[[BulkLine], None] | None = None,
+    process: Callable[[Article], Article | None] | None = None,
+) -> IngestionJob:
+    """Ingest a JSONL stream line by line; one bad line never stops the rest.
+
+    `process` turns a submitted article into a processed one (in-process by default).
+    Progress is kept on an IngestionJob row.
+    """
+    process = process or (lambda article: process_article(article.pk))
+    job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=source, total=total)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        result = submit_bulk_line(number, line)
+        if result.status == "ingested" and result.article is not None:
+            processed = process(result.article)
+            if processed is not None:
+                result.article = processed
+                if processed.status == Article.Status.FAILED:
+                    result.status, result.reason = "failed", processed.error
+                elif processed.status == Article.Status.DUPLICATE:
+                    result.status = "duplicate"
+        counter = {"ingested": "done", "duplicate": "duplicates", "failed": "failed"}
+        IngestionJob.objects.filter(pk=job.pk).update(
+            **{counter[result.status]: F(counter[result.status]) + 1}
+        )
+        if result.status == "failed":
+            job.errors.append({"line": number, "reason": result.reason})
+            IngestionJob.objects.filter(pk=job.pk).update(errors=job.errors)
+        if on_line:
+            on_line(result)
+    IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+__all__ = [
+    "Extracted",
+    "IngestionError",
+    "Submitted",
+    "clean_text",
+    "content_hash",
+    "extract_html",
+    "ingest_jsonl",
+    "poll_feed",
+    "process_article",
+    "store_claims",
+    "submit_html",
+    "submit_text",
+    "submit_url",
+]

@@ -1,0 +1,33 @@
+"""The detection lexicon at run time: the enabled CuePattern rows, compiled once per change."""
+
+from __future__ import annotations
+
+import threading
+
+from django.db.models import Count, Max
+
+from claims import detection
+from claims.models import CuePattern
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {"stamp": None, "lexicon": None}
+
+
+def current_lexicon() -> detection.Lexicon:
+    """Return the lexicon built from enabled CuePattern rows (the code default if none)."""
+    stamp = tuple(CuePattern.objects.aggregate(n=Count("id"), changed=Max("updated_at")).values())
+    with _lock:
+        if _cache["stamp"] != stamp:
+            rows = CuePattern.objects.filter(enabled=True)
+            entries = [
+                detection.LexiconEntry(
+                    text=row.text, category=row.category, weight=row.weight, kind=row.kind
+                )
+                for row in rows
+            ]
+            # An empty table (never seeded) means the default; all rows disabled means none.
+            _cache["lexicon"] = (
+                detection.Lexicon.from_entries(entries) if stamp[0] else detection.DEFAULT_LEXICON
+            )
+            _cache["stamp"] = stamp
+        return _cache["lexicon"]

@@ -1,0 +1,66 @@
+"""Run claim detection on a file or a text and print what it flags."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from claims import detection
+from claims.fetching import decode_body
+from claims.lexicon import current_lexicon
+
+
+class Command(BaseCommand):
+    help = "Flag the unverified claims in a text: detect [--file F | --text T] [--json]."
+
+    def add_arguments(self, parser):
+        source = parser.add_mutually_exclusive_group()
+        source.add_argument("--file", help="A plain-text file ('-' for standard input).")
+        source.add_argument("--text", help="The text itself.")
+        parser.add_argument("--json", action="store_true", help="One JSON object per flag.")
+        parser.add_argument(
+            "--default-lexicon",
+            action="store_true",
+            help="Use the lexicon in code instead of the CuePattern rows.",
+        )
+
+    def handle(self, *args, **options):
+        text = self.read_input(options)
+        lexicon = detection.DEFAULT_LEXICON if options["default_lexicon"] else _lexicon()
+        flags = detection.detect(text, lexicon)
+        for flag in flags:
+            if options["json"]:
+                self.stdout.write(json.dumps(flag.as_dict(), ensure_ascii=False))
+            else:
+                cues = ", ".join(f"{c.text!r} ({c.category})" for c in flag.cues)
+                speaker = f" — speaker: {flag.speaker.text}" if flag.speaker else ""
+                self.stdout.write(
+                    f"[{flag.start}:{flag.end}] {flag.category} {flag.score:.2f}{speaker}\n"
+                    f"  {flag.text}\n  cues: {cues}"
+                )
+
+    def read_input(self, options) -> str:
+        if options["text"] is not None:
+            return options["text"]
+        path = options["file"]
+        if path is None:
+            raise CommandError("Give --file F or --text T.")
+        if path == "-":
+            return sys.stdin.read()
+        try:
+            return decode_body(Path(path).read_bytes())
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
+
+
+def _lexicon() -> detection.Lexicon:
+    # Without a migrated database (a fresh checkout) the code's lexicon is the lexicon.
+    from django.db import DatabaseError
+
+    try:
+        return current_lexicon()
+    except DatabaseError:
+        return detection.DEFAULT_LEXICON

@@ -1,0 +1,50 @@
+"""Create the demo users and ingest the sample articles (idempotent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+
+from claims import ingestion
+from claims.models import Article
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "articles"
+DEMO_USERS = [
+    # username, password, role
+    ("reviewer", "reviewer-demo-pass", "reviewer"),
+    ("editor", "editor-demo-pass", "editor"),
+    ("admin", "admin-demo-pass", "admin"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo users (reviewer, editor, admin) and ingest the sample articles."
+
+    def handle(self, *args, **options):
+        for username, password, role in DEMO_USERS:
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(password)
+                user.is_staff = role in ("editor", "admin")
+                user.is_superuser = role == "admin"
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            self.stdout.write(f"user {username!r} ({role}) — password {password!r}")
+
+        manifest = json.loads((DEMO_DIR / "manifest.json").read_text())
+        for item in manifest:
+            content = (DEMO_DIR / item["file"]).read_text(encoding="utf-8")
+            if item["file"].endswith(".html"):
+                submitted = ingestion.submit_html(content, url=item["url"])
+            else:
+                headline, _, body = content.partition("\n")
+                submitted = ingestion.submit_text(body, title=headline.strip(), url=item["url"])
+            article = ingestion.process_article(submitted.article.pk)
+            state = "new" if submitted.created else "already there"
+            self.stdout.write(
+                f"article {article.pk}: {article.claims.count()} claims ({state}) — {article.title}"
+            )
+        self.stdout.write(f"{Article.objects.count()} articles in the database.")

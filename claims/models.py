@@ -1,0 +1,310 @@
+"""The domain: feeds and articles come in, claims are flagged, reviewed and published."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Feed(models.Model):
+    url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    active = models.BooleanField(default=True)
+    poll_interval = models.PositiveIntegerField(default=15, help_text="Minutes between polls.")
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.TextField(blank=True)
+    failure_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Article(models.Model):
+    class Origin(models.TextChoices):
+        URL = "url"
+        FEED = "feed"
+        TEXT = "text"
+        HTML = "html"
+        BULK = "bulk"
+        API = "api"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSED = "processed"
+        FAILED = "failed"
+        DUPLICATE = "duplicate"
+
+    # The canonical URL of the page (from its metadata when it names one).
+    url = models.URLField(max_length=2000, unique=True, null=True, blank=True)
+    # The URL we were asked to fetch; looked up too, so asking twice fetches once.
+    source_url = models.URLField(max_length=2000, blank=True, db_index=True)
+    title = models.CharField(max_length=1000, blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    site_name = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    text = models.TextField(blank=True)
+    # sha256 of the normalised text: the same text ingested twice is one article.
+    content_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    raw_html = models.TextField(blank=True)
+    # A feed entry's own text, used when its page cannot be fetched.
+    entry_text = models.TextField(blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.API)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    feed = models.ForeignKey(
+        Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="article_status_created")]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Article {self.pk}"
+
+
+class CuePattern(models.Model):
+    """One entry of the detection lexicon; enabled rows are the lexicon at run time."""
+
+    class Category(models.TextChoices):
+        UNVERIFIABLE = "unverifiable"
+        HEDGED = "hedged"
+        ATTRIBUTED = "attributed"
+        ANONYMOUS_SOURCE = "anonymous-source"
+        DISPUTED = "disputed"
+
+    text = models.CharField(max_length=200)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    weight = models.FloatField(default=0.5)
+    kind = models.CharField(max_length=20, default="phrase")
+    enabled = models.BooleanField(default=True)
+    note = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["text", "kind"], name="cuepattern_text_kind_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=-1) & Q(weight__lte=1), name="cuepattern_weight_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.category})"
+
+
+class Rating(models.Model):
+    """A label of the verdict scale and how it maps onto schema.org's Rating."""
+
+    slug = models.SlugField(unique=True)
+    label = models.CharField(max_length=100)
+    rating_value = models.IntegerField()
+    best_rating = models.IntegerField(default=5)
+    worst_rating = models.IntegerField(default=1)
+    alternate_name = models.CharField(max_length=100)
+    colour = models.CharField(max_length=7, default="#777777")
+    definition = models.TextField(blank=True)
+    is_final = models.BooleanField(default=True)
+    requires_evidence = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Claim(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new"
+        IN_REVIEW = "in_review"
+        REVIEWED = "reviewed"
+        PUBLISHED = "published"
+        DISMISSED = "dismissed"
+
+    Category = CuePattern.Category
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    score = models.FloatField()
+    category = models.CharField(max_length=20, choices=Category.choices)
+    cues = models.JSONField(default=list)
+    speaker = models.CharField(max_length=300, blank=True)
+    speaker_start = models.PositiveIntegerField(null=True, blank=True)
+    speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    # A disclaimer covers the earlier claims it refers to.
+    covers = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="covered_by"
+    )
+    # The same claim seen in several articles shares a fingerprint.
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    claim_reviewed = models.CharField(
+        max_length=75, blank=True, help_text="Short wording of the claim for ClaimReview."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    priority = models.FloatField(default=0.0)
+    priority_bump = models.FloatField(default=0.0)
+    version = models.PositiveIntegerField(default=1)
+    verdict = models.OneToOneField(
+        "Verdict", null=True, blank=True, on_delete=models.SET_NULL, related_name="current_for"
+    )
+    dismiss_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="claim_article_span_unique"
+            ),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="claim_span"),
+        ]
+        indexes = [
+            # The queue: unassigned new claims, highest priority first.
+            models.Index(
+                fields=["-priority", "id"],
+                name="claim_queue",
+                condition=Q(status="new", assignee__isnull=True),
+            ),
+            models.Index(fields=["status", "-priority", "id"], name="claim_status_priority"),
+            models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+            models.Index(fields=["lease_expires_at"], name="claim_lease_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Verdict(models.Model):
+    """A rating with its rationale. Earlier verdicts of a reopened claim stay as history."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    summary = models.TextField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verdicts_approved",
+    )
+    correction_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.rating} — {self.claim_id}"
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports"
+        REFUTES = "refutes"
+        CONTEXT = "context"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class ReviewEvent(models.Model):
+    """Append-only audit log: rows are written once and never changed or deleted."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=30)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["claim", "created_at"], name="event_claim_created")]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.claim_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Review events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Review events are append-only.")
+
+
+class IngestionJob(models.Model):
+    """Progress of a bulk file or feed run, for the CLI, the API and the dashboard."""
+
+    class Kind(models.TextChoices):
+        BULK = "bulk"
+        FEED = "feed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.CharField(max_length=2000, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk}"

@@ -1,0 +1,63 @@
+"""Thin, idempotent Celery wrappers around the ingestion and workflow functions.
+
+Tasks take ids, re-read the row and return quietly when it is gone or already done, so a
+message delivered twice (acks_late after a worker died) does the work once.
+"""
+
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+from django.utils import timezone
+
+from claims import ingestion
+from claims.fetching import FetchTransientError
+from claims.models import Feed
+
+MAX_RETRIES = 4
+
+
+def backoff(retries: int) -> float:
+    """Seconds before retry number `retries + 1`: exponential with full jitter."""
+    return random.uniform(0, min(300, 5 * 2**retries))
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def process_article(self, article_id: int) -> str | None:
+    final = self.request.retries >= self.max_retries
+    try:
+        article = ingestion.process_article(article_id, final_attempt=final)
+    except FetchTransientError as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from None
+    return article.status if article else None
+
+
+@shared_task
+def poll_feed(feed_id: int) -> int:
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None or not feed.active:
+        return 0
+    poll = ingestion.poll_feed(feed)
+    for article in poll.submitted:
+        process_article.delay(article.pk)
+    return len(poll.submitted)
+
+
+@shared_task
+def poll_due_feeds() -> int:
+    """Queue a poll for every active feed whose time has come (run by beat every minute)."""
+    now = timezone.now()
+    due = (
+        Feed.objects.filter(active=True).exclude(next_poll_at__gt=now).values_list("pk", flat=True)
+    )
+    for feed_id in due:
+        poll_feed.delay(feed_id)
+    return len(due)
+
+
+@shared_task
+def expire_leases() -> int:
+    from claims import workflow
+
+    return workflow.expire_leases()

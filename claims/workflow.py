@@ -1,0 +1,488 @@
+"""Every state change of a claim, in one place, for the API and the dashboard alike.
+
+new → in_review (assigned, with a lease) → reviewed (verdict submitted) → published;
+new/in_review → dismissed (with a reason); published → in_review (reopened for a correction).
+Each function checks the actor's role and the claim's state, writes a ReviewEvent, and
+raises a WorkflowError subclass otherwise. Every change bumps `Claim.version`, so an edit
+based on an older version is refused (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from claims.models import Article, Claim, Evidence, Rating, ReviewEvent, Verdict
+
+REVIEWER, EDITOR, ADMIN = "reviewer", "editor", "admin"
+_RANK = {None: 0, REVIEWER: 1, EDITOR: 2, ADMIN: 3}
+
+
+class WorkflowError(Exception):
+    """A request the workflow refuses; the message says why."""
+
+
+class NotAllowed(WorkflowError):
+    """The actor's role does not allow this action."""
+
+
+class InvalidTransition(WorkflowError):
+    """The claim's state does not allow this action."""
+
+
+class Conflict(WorkflowError):
+    """The edit was based on an old version of the claim."""
+
+    def __init__(self, message: str, claim: Claim | None = None):
+        super().__init__(message)
+        self.claim = claim
+
+
+# --- roles --------------------------------------------------------------------------------
+
+
+def role_of(user: AbstractBaseUser | None) -> str | None:
+    """Return the user's highest role: admin, editor, reviewer, or None."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ADMIN
+    cached = getattr(user, "_factcheck_role", "unset")
+    if cached == "unset":
+        names = set(user.groups.values_list("name", flat=True))
+        cached = next((role for role in (ADMIN, EDITOR, REVIEWER) if role in names), None)
+        user._factcheck_role = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return _RANK[role_of(user)] >= _RANK[role]
+
+
+def _require(user, role: str, action: str) -> None:
+    if not has_role(user, role):
+        raise NotAllowed(f"Only a{'n' if role[0] in 'ae' else ''} {role} can {action}.")
+
+
+# --- priority -----------------------------------------------------------------------------
+
+# priority = 0.6·score + 0.25·recency + 0.15·spread + bump
+#   recency: 1 for an article published now, halving every 48 hours (by publication time
+#            at ingestion; the article's creation time when it has none);
+#   spread:  how many other articles carry the same claim (fingerprint), 4 or more → 1.
+SCORE_WEIGHT, RECENCY_WEIGHT, SPREAD_WEIGHT = 0.6, 0.25, 0.15
+RECENCY_HALF_LIFE_HOURS = 48.0
+
+
+def priority_for(
+    *,
+    score: float,
+    published_at: datetime | None,
+    seen_in: int,
+    bump: float = 0.0,
+    now: datetime | None = None,
+) -> float:
+    now = now or timezone.now()
+    age_hours = max(0.0, (now - (published_at or now)).total_seconds() / 3600)
+    recency = math.pow(0.5, age_hours / RECENCY_HALF_LIFE_HOURS)
+    spread = min(1.0, max(0, seen_in - 1) / 4)
+    return round(SCORE_WEIGHT * score + RECENCY_WEIGHT * recency + SPREAD_WEIGHT * spread + bump, 6)
+
+
+def refresh_priorities(article: Article) -> None:
+    """Set the priority of the article's new claims and of their twins in other articles."""
+    fingerprints = list(article.claims.values_list("fingerprint", flat=True))
+    spread = dict(
+        Claim.objects.filter(fingerprint__in=fingerprints)
+        .values("fingerprint")
+        .annotate(n=Count("article", distinct=True))
+        .values_list("fingerprint", "n")
+    )
+    claims = list(
+        Claim.objects.filter(fingerprint__in=fingerprints, status=Claim.Status.NEW)
+        .select_related("article")
+        .only(
+            "score", "priority_bump", "fingerprint", "article__published_at", "article__created_at"
+        )
+    )
+    now = timezone.now()
+    for claim in claims:
+        claim.priority = priority_for(
+            score=claim.score,
+            published_at=claim.article.published_at or claim.article.created_at,
+            seen_in=spread.get(claim.fingerprint, 1),
+            bump=claim.priority_bump,
+            now=now,
+        )
+    Claim.objects.bulk_update(claims, ["priority"], batch_size=500)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _lease_end() -> datetime:
+    return timezone.now() + timedelta(minutes=settings.FACTCHECK_LEASE_MINUTES)
+
+
+def _lock(claim: Claim | int) -> Claim:
+    pk = claim.pk if isinstance(claim, Claim) else claim
+    try:
+        return Claim.objects.select_for_update().get(pk=pk)
+    except Claim.DoesNotExist:
+        raise WorkflowError(f"Claim {pk} does not exist.") from None
+
+
+def _log(claim: Claim, actor, action: str, **payload) -> ReviewEvent:
+    return ReviewEvent.objects.create(claim=claim, actor=actor, action=action, payload=payload)
+
+
+def _save(claim: Claim, *fields: str) -> None:
+    """Save the given fields and bump the version."""
+    claim.version = F("version") + 1
+    claim.save(update_fields=[*fields, "version", "updated_at"])
+    claim.refresh_from_db(fields=["version"])
+
+
+def _check_version(claim: Claim, version: int | None) -> None:
+    if version is not None and int(version) != claim.version:
+        raise Conflict(
+            f"The claim changed since you loaded it (your version {version}, current "
+            f"{claim.version}). Reload it and apply your change again.",
+            claim=claim,
+        )
+
+
+def _check_holder(claim: Claim, actor, action: str) -> None:
+    """Reviewers act on claims they hold; editors on any claim."""
+    _require(actor, REVIEWER, action)
+    if claim.assignee_id != actor.pk and not has_role(actor, EDITOR):
+        holder = claim.assignee.get_username() if claim.assignee else "nobody"
+        raise NotAllowed(
+            f"This claim is assigned to {holder}; only they or an editor can {action}."
+        )
+
+
+# --- queue --------------------------------------------------------------------------------
+
+
+def claim_take_next(*, reviewer) -> Claim | None:
+    """Assign the highest-priority unassigned claim to `reviewer`, with a lease.
+
+    Two reviewers asking at once never get the same claim: on PostgreSQL the row is
+    taken with SELECT … FOR UPDATE SKIP LOCKED; elsewhere a conditional UPDATE claims it
+    and a lost race moves on to the next candidate.
+    """
+    _require(reviewer, REVIEWER, "take claims from the queue")
+    queue = Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).order_by(
+        "-priority", "id"
+    )
+    for _attempt in range(5):
+        with transaction.atomic():
+            if connection.features.has_select_for_update_skip_locked:
+                first = queue.select_for_update(skip_locked=True).only("pk").first()
+                candidates = [first.pk] if first else []
+            else:
+                candidates = list(queue.values_list("pk", flat=True)[:20])
+            if not candidates:
+                return None
+            for pk in candidates:
+                taken = Claim.objects.filter(
+                    pk=pk, status=Claim.Status.NEW, assignee__isnull=True
+                ).update(
+                    status=Claim.Status.IN_REVIEW,
+                    assignee=reviewer,
+                    lease_expires_at=_lease_end(),
+                    version=F("version") + 1,
+                )
+                if taken:
+                    claim = Claim.objects.select_related("article", "assignee").get(pk=pk)
+                    _log(claim, reviewer, "take", status=[Claim.Status.NEW, Claim.Status.IN_REVIEW])
+                    return claim
+    return None
+
+
+@transaction.atomic
+def claim_assign(*, claim: Claim, assignee, actor) -> Claim:
+    _require(actor, EDITOR, "assign claims")
+    if not has_role(assignee, REVIEWER):
+        raise WorkflowError(f"{assignee.get_username()} is not a reviewer.")
+    claim = _lock(claim)
+    if claim.status not in (Claim.Status.NEW, Claim.Status.IN_REVIEW):
+        raise InvalidTransition(f"A {claim.get_status_display().lower()} claim cannot be assigned.")
+    before = claim.assignee_id
+    claim.assignee = assignee
+    claim.status = Claim.Status.IN_REVIEW
+    claim.lease_expires_at = _lease_end()
+    _save(claim, "assignee", "status", "lease_expires_at")
+    _log(claim, actor, "assign", assignee=[before, assignee.pk])
+    return claim
+
+
+@transaction.atomic
+def claim_release(*, claim: Claim, actor) -> Claim:
+    claim = _lock(claim)
+    if claim.status != Claim.Status.IN_REVIEW:
+        raise InvalidTransition("Only a claim in review can be released.")
+    _check_holder(claim, actor, "release it")
+    before = claim.assignee_id
+    claim.assignee = None
+    claim.lease_expires_at = None
+    claim.status = Claim.Status.NEW
+    _save(claim, "assignee", "lease_expires_at", "status")
+    _log(
+        claim,
+        actor,
+        "release",
+        assignee=[before, None],
+        status=[Claim.Status.IN_REVIEW, Claim.Status.NEW],
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_bump(*, claim: Claim, actor, amount: float) -> Claim:
+    """Raise (or lower) a claim's place in the queue; editors only."""
+    _require(actor, EDITOR, "change a claim's priority")
+    claim = _lock(claim)
+    before = claim.priority
+    claim.priority_bump += amount
+    claim.priority += amount
+    _save(claim, "priority_bump", "priority")
+    _log(claim, actor, "bump", priority=[before, claim.priority])
+    return claim
+
+
+def expire_leases() -> int:
+    """Return claims whose lease ran out to the queue; return how many."""
+    now = timezone.now()
+    returned = 0
+    expired = Claim.objects.filter(
+        status=Claim.Status.IN_REVIEW, lease_expires_at__lt=now
+    ).values_list("pk", "assignee_id")
+    for claim_id, assignee_id in list(expired):
+        with transaction.atomic():
+            updated = Claim.objects.filter(
+                pk=claim_id, status=Claim.Status.IN_REVIEW, lease_expires_at__lt=now
+            ).update(
+                status=Claim.Status.NEW,
+                assignee=None,
+                lease_expires_at=None,
+                version=F("version") + 1,
+            )
+            if updated:
+                returned += 1
+                ReviewEvent.objects.create(
+                    claim_id=claim_id, action="lease_expired", payload={"assignee": assignee_id}
+                )
+    return returned
+
+
+# --- review -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def verdict_set(
+    *,
+    claim: Claim,
+    rating: Rating,
+    summary: str,
+    version: int | None,
+    actor,
+    claim_reviewed: str | None = None,
+) -> Claim:
+    """Set (or edit) the draft verdict of a claim in review."""
+    claim = _lock(claim)
+    _check_version(claim, version)
+    if claim.status == Claim.Status.PUBLISHED:
+        raise InvalidTransition("A published verdict cannot be edited; reopen the claim first.")
+    if claim.status not in (Claim.Status.IN_REVIEW, Claim.Status.REVIEWED):
+        raise InvalidTransition("Take the claim (or have it assigned) before setting a verdict.")
+    _check_holder(claim, actor, "set its verdict")
+    summary = (summary or "").strip()
+    if not summary:
+        raise WorkflowError("A verdict needs a summary.")
+    current = claim.verdict
+    before = {"rating": current.rating.slug, "summary": current.summary} if current else None
+    if current is None or current.published_at is not None:
+        reopen = claim.events.filter(action="reopen").order_by("-created_at", "-id").first()
+        current = Verdict(
+            claim=claim,
+            correction_note=(reopen.payload.get("reason", "") if reopen and current else ""),
+        )
+    current.rating = rating
+    current.summary = summary
+    current.reviewer = actor
+    current.submitted_at = None
+    current.save()
+    claim.verdict = current
+    fields = ["verdict"]
+    if claim_reviewed is not None:
+        claim.claim_reviewed = claim_reviewed.strip()[:75]
+        fields.append("claim_reviewed")
+    if claim.status == Claim.Status.REVIEWED:
+        # An edit after submission goes back to the reviewer's desk.
+        claim.status = Claim.Status.IN_REVIEW
+        fields.append("status")
+    claim.lease_expires_at = _lease_end() if claim.assignee_id else None
+    _save(claim, *fields, "lease_expires_at")
+    _log(claim, actor, "verdict", before=before, after={"rating": rating.slug, "summary": summary})
+    return claim
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    claim: Claim,
+    actor,
+    url: str,
+    stance: str,
+    title: str = "",
+    publisher: str = "",
+    note: str = "",
+) -> Evidence:
+    claim = _lock(claim)
+    if claim.status not in (Claim.Status.IN_REVIEW, Claim.Status.REVIEWED):
+        raise InvalidTransition("Evidence can be added to a claim in review only.")
+    _check_holder(claim, actor, "add evidence")
+    if stance not in Evidence.Stance.values:
+        raise WorkflowError(f"Stance must be one of {', '.join(Evidence.Stance.values)}.")
+    evidence = Evidence.objects.create(
+        claim=claim,
+        url=url,
+        stance=stance,
+        title=title,
+        publisher=publisher,
+        note=note,
+        added_by=actor,
+    )
+    claim.lease_expires_at = _lease_end() if claim.assignee_id else None
+    _save(claim, "lease_expires_at")
+    _log(claim, actor, "evidence_add", evidence=evidence.pk, url=url, stance=stance)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, actor) -> Claim:
+    claim = _lock(evidence.claim_id)
+    if claim.status not in (Claim.Status.IN_REVIEW, Claim.Status.REVIEWED):
+        raise InvalidTransition("Evidence can be removed from a claim in review only.")
+    _check_holder(claim, actor, "remove evidence")
+    _log(claim, actor, "evidence_remove", evidence=evidence.pk, url=evidence.url)
+    evidence.delete()
+    _save(claim)
+    return claim
+
+
+@transaction.atomic
+def claim_submit(*, claim: Claim, actor, version: int | None = None) -> Claim:
+    """Send the verdict to an editor for approval."""
+    claim = _lock(claim)
+    _check_version(claim, version)
+    if claim.status != Claim.Status.IN_REVIEW:
+        raise InvalidTransition("Only a claim in review can be submitted.")
+    _check_holder(claim, actor, "submit it")
+    verdict = claim.verdict
+    if verdict is None or verdict.published_at is not None:
+        raise InvalidTransition("Set a verdict before submitting.")
+    if not verdict.rating.is_final:
+        raise WorkflowError(
+            f"“{verdict.rating.label}” is not a final rating; choose a final one to submit."
+        )
+    if verdict.rating.requires_evidence and not claim.evidence.exists():
+        raise WorkflowError(
+            "Add at least one evidence source before submitting, so readers can replicate "
+            "the check."
+        )
+    verdict.submitted_at = timezone.now()
+    verdict.save(update_fields=["submitted_at", "updated_at"])
+    claim.status = Claim.Status.REVIEWED
+    _save(claim, "status")
+    _log(claim, actor, "submit", status=[Claim.Status.IN_REVIEW, Claim.Status.REVIEWED])
+    return claim
+
+
+@transaction.atomic
+def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
+    """Approve and publish a submitted verdict (four eyes: not one's own, unless allowed)."""
+    _require(actor, EDITOR, "publish verdicts")
+    claim = _lock(claim)
+    _check_version(claim, version)
+    if claim.status != Claim.Status.REVIEWED:
+        raise InvalidTransition("Only a submitted (reviewed) claim can be published.")
+    verdict = claim.verdict
+    own = verdict.reviewer_id == actor.pk
+    if own and not (role_of(actor) == ADMIN or settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN):
+        raise NotAllowed("Another editor must approve your own verdict (four-eyes rule).")
+    now = timezone.now()
+    verdict.approver = actor
+    verdict.published_at = now
+    verdict.save(update_fields=["approver", "published_at", "updated_at"])
+    claim.status = Claim.Status.PUBLISHED
+    claim.assignee = None
+    claim.lease_expires_at = None
+    _save(claim, "status", "assignee", "lease_expires_at")
+    _log(
+        claim,
+        actor,
+        "publish",
+        status=[Claim.Status.REVIEWED, Claim.Status.PUBLISHED],
+        verdict=verdict.pk,
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_dismiss(*, claim: Claim, actor, reason: str, version: int | None = None) -> Claim:
+    """Take a claim out of the queue as not check-worthy, saying why."""
+    claim = _lock(claim)
+    _check_version(claim, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Say why the claim is dismissed.")
+    if claim.status not in (Claim.Status.NEW, Claim.Status.IN_REVIEW):
+        raise InvalidTransition(
+            f"A {claim.get_status_display().lower()} claim cannot be dismissed."
+        )
+    if claim.status == Claim.Status.IN_REVIEW:
+        _check_holder(claim, actor, "dismiss it")
+    else:
+        _require(actor, REVIEWER, "dismiss claims")
+    before = claim.status
+    claim.status = Claim.Status.DISMISSED
+    claim.dismiss_reason = reason
+    claim.assignee = None
+    claim.lease_expires_at = None
+    _save(claim, "status", "dismiss_reason", "assignee", "lease_expires_at")
+    _log(claim, actor, "dismiss", status=[before, Claim.Status.DISMISSED], reason=reason)
+    return claim
+
+
+@transaction.atomic
+def claim_reopen(*, claim: Claim, actor, reason: str, version: int | None = None) -> Claim:
+    """Reopen a published claim for a correction; the published verdict stays in history."""
+    _require(actor, EDITOR, "reopen published claims")
+    claim = _lock(claim)
+    _check_version(claim, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Say why the claim is reopened (the correction note).")
+    if claim.status != Claim.Status.PUBLISHED:
+        raise InvalidTransition("Only a published claim can be reopened.")
+    claim.status = Claim.Status.IN_REVIEW
+    claim.assignee = actor
+    claim.lease_expires_at = _lease_end()
+    _save(claim, "status", "assignee", "lease_expires_at")
+    _log(
+        claim,
+        actor,
+        "reopen",
+        status=[Claim.Status.PUBLISHED, Claim.Status.IN_REVIEW],
+        reason=reason,
+    )
+    return claim

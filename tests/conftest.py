@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.http_server import LocalServer
+
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as local:
+        yield local
+
+
+@pytest.fixture
+def allow_private(settings):
+    """Let the fetch guard through to 127.0.0.1, where the test server runs."""
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True
+
+
+def unavailable(reason: str):
+    """Under CI a missing service is a failure, locally a skip."""
+    if CI:
+        pytest.fail(f"{reason} (CI=true: integration tests must run)")
+    pytest.skip(reason)

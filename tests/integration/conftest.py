@@ -1,0 +1,154 @@
+"""Real services for the integration tests: PostgreSQL, Redis and a Celery worker.
+
+Run through `make integration` (DATABASE_URL and REDIS_URL set). Under CI=true a missing
+service fails the tests; elsewhere it skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import unavailable
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def postgres(request):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        unavailable("DATABASE_URL does not point at PostgreSQL (run `make integration`)")
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=database["HOST"],
+            port=database["PORT"] or 5432,
+            user=database["USER"],
+            password=database["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.OperationalError as exc:
+        unavailable(f"PostgreSQL is not reachable: {exc}")
+    request.getfixturevalue("django_db_setup")
+    return database
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        unavailable("REDIS_URL is not set (run `make integration`)")
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=3)
+        client.ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis is not reachable at {settings.REDIS_URL}: {exc}")
+    # Leftover messages from an earlier run would be picked up by our worker.
+    client.flushdb()
+    return settings.REDIS_URL
+
+
+def database_url(database: dict) -> str:
+    from django.db import connection
+
+    user = database["USER"] or "postgres"
+    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
+    host = database["HOST"] or "127.0.0.1"
+    port = database["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{connection.settings_dict['NAME']}"
+
+
+class Worker:
+    """A `celery worker` process against the test database and Redis."""
+
+    def __init__(self, database: dict, redis_url: str, concurrency: int = 2, name: str = "w1"):
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url(database),
+            "REDIS_URL": redis_url,
+            "FACTCHECK_FETCH_ALLOW_PRIVATE": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.name = name
+        self.concurrency = concurrency
+        self.log = Path(f"/tmp/factcheck-test-worker-{name}-{os.getpid()}.log")
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> Worker:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "factcheck",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={self.concurrency}",
+                "--pool=prefork",
+                f"--hostname={self.name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        from factcheck.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            replies = app.control.ping(timeout=1.0)
+            if any(self.name in name for reply in replies for name in reply):
+                return self
+        self.stop()
+        unavailable(f"The Celery worker did not start; its log:\n{self.log.read_text()[-3000:]}")
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def worker(postgres, redis_url):
+    running = Worker(postgres, redis_url).start()
+    yield running
+    running.stop()
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout}s waiting for {what}")

@@ -1,0 +1,50 @@
+"""The compose file and Dockerfile name services and commands that exist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_it_defines_every_production_service():
+    services = compose()["services"]
+    assert {"postgres", "redis", "web", "worker", "beat", "migrate"} <= set(services)
+    assert "healthcheck" in services["postgres"]
+    assert any("pgdata" in volume for volume in services["postgres"]["volumes"])
+
+
+def test_it_runs_commands_that_exist_in_the_project():
+    services = compose()["services"]
+    assert services["migrate"]["command"][:3] == ["python", "manage.py", "migrate"]
+    assert "migrate" in get_commands()
+    web = services["web"]["command"]
+    assert web[0] == "gunicorn" and web[1] == "factcheck.wsgi:application"
+    assert (ROOT / "factcheck" / "wsgi.py").exists()
+    for name in ("worker", "beat"):
+        command = services[name]["command"]
+        assert command[:3] == ["celery", "-A", "factcheck"] and command[3] == name
+    from factcheck.celery import app
+
+    assert app.main == "factcheck"
+
+
+def test_it_waits_for_the_database_and_the_migration():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_the_env_example_sets_every_variable_the_settings_require():
+    example = (ROOT / ".env.example").read_text()
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "DEBUG"):
+        assert f"\n{name}=" in f"\n{example}"

@@ -1,0 +1,144 @@
+"""The fetch guard and its limits, over real sockets to a local server."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from claims.fetching import (
+    FetchError,
+    FetchRefused,
+    FetchTooLarge,
+    FetchTransientError,
+    check_url,
+    decode_body,
+    fetch,
+)
+from tests.http_server import Answer
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "http://localhost/",
+        "http://10.1.2.3/",
+        "http://192.168.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+        "http://240.0.0.1/",
+        "http://[::1]/",
+        "http://[fe80::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[fc00::1]/",
+    ],
+)
+def test_it_refuses_private_and_reserved_addresses(settings, url):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    with pytest.raises(FetchRefused, match="private or reserved"):
+        check_url(url)
+    with pytest.raises(FetchRefused, match="private or reserved"):
+        fetch(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/x", "file:///etc/passwd", "gopher://x/", "http:///x"]
+)
+def test_it_refuses_other_schemes_and_hostless_urls(url):
+    with pytest.raises(FetchRefused):
+        fetch(url)
+
+
+def test_it_refuses_a_page_on_loopback_with_the_guard_on(settings, server):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    with pytest.raises(FetchRefused, match="FACTCHECK_FETCH_ALLOW_PRIVATE"):
+        fetch(server.url("article.html"))
+    assert server.requests == []
+
+
+def test_it_checks_every_redirect_hop(settings, server):
+    # Loopback allowed (so the first hop reaches the test server), everything else guarded.
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    settings.FACTCHECK_FETCH_ALLOW_LOOPBACK = True
+    server.routes["/moved"] = Answer(
+        302, b"", {"Location": "http://169.254.169.254/latest/meta-data/"}
+    )
+    with pytest.raises(FetchRefused, match="169.254.169.254"):
+        fetch(server.url("moved"))
+    assert server.hits("/moved") == 1
+
+
+def test_it_follows_a_harmless_redirect(allow_private, server):
+    server.routes["/old"] = Answer(301, b"", {"Location": server.url("article.html")})
+    result = fetch(server.url("old"))
+    assert result.final_url == server.url("article.html")
+    assert b"river-dam-dispute" in result.content
+
+
+def test_it_refuses_a_redirect_to_another_scheme(allow_private, server):
+    server.routes["/sneaky"] = Answer(302, b"", {"Location": "file:///etc/passwd"})
+    with pytest.raises(FetchRefused):
+        fetch(server.url("sneaky"))
+
+
+def test_it_cuts_an_oversize_body_it_was_told_about(allow_private, settings, server):
+    settings.FACTCHECK_FETCH_MAX_BYTES = 1000
+    server.routes["/big"] = Answer(200, b"x" * 5000, {"Content-Type": "text/html"})
+    with pytest.raises(FetchTooLarge, match="limit is 1,000 bytes"):
+        fetch(server.url("big"))
+
+
+def test_it_cuts_an_oversize_body_while_streaming(allow_private, settings, server):
+    settings.FACTCHECK_FETCH_MAX_BYTES = 100_000
+    server.routes["/endless"] = Answer(
+        200, b"y" * 500_000, {"Content-Type": "text/html", "Content-Length": None}
+    )
+    with pytest.raises(FetchTooLarge, match="more than 100,000 bytes"):
+        fetch(server.url("endless"))
+
+
+def test_it_times_out(allow_private, settings, server):
+    settings.FACTCHECK_FETCH_TIMEOUT = 0.3
+
+    def slow(handler):
+        time.sleep(1.5)
+        return Answer(200, b"late")
+
+    server.routes["/slow"] = slow
+    with pytest.raises(FetchTransientError, match="timed out"):
+        fetch(server.url("slow"))
+
+
+def test_it_tells_transient_from_permanent_http_errors(allow_private, server):
+    server.routes["/gone"] = Answer(404, b"no")
+    server.routes["/busy"] = Answer(503, b"later")
+    with pytest.raises(FetchError, match="HTTP 404") as permanent:
+        fetch(server.url("gone"))
+    assert not permanent.value.transient
+    with pytest.raises(FetchTransientError, match="HTTP 503"):
+        fetch(server.url("busy"))
+
+
+def test_it_reports_a_refused_connection_as_transient(allow_private):
+    with pytest.raises(FetchTransientError):
+        fetch("http://127.0.0.1:9/")
+
+
+def test_it_decodes_the_charset_from_the_header(allow_private, server):
+    result = fetch(server.url("article_latin1_nometa.html"))
+    assert result.charset == "iso-8859-1"
+    assert "José Muñoz" in result.text()
+
+
+def test_it_decodes_the_charset_from_a_meta_tag(allow_private, server):
+    result = fetch(server.url("article_latin1.html"))
+    assert result.charset is None
+    assert "José Muñoz" in result.text()
+
+
+def test_it_falls_back_when_the_charset_is_unknown_or_wrong():
+    assert decode_body("café".encode("latin-1")) == "café"
+    assert decode_body("café".encode(), "no-such-charset") == "café"
+    assert decode_body("naïve".encode(), "ascii") == "naïve"

@@ -1,0 +1,250 @@
+"""The pipeline on SQLite with pages served by a local HTTP server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claims import ingestion
+from claims.models import Article, Claim, Feed, IngestionJob
+from tests.http_server import Answer
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def ingest_url(url: str) -> Article:
+    return ingestion.process_article(ingestion.submit_url(url).article.pk)
+
+
+def test_it_ingests_a_page_with_its_metadata_and_claims(allow_private, server):
+    article = ingest_url(server.url("article.html"))
+
+    assert article.status == Article.Status.PROCESSED, article.error
+    assert article.url == "https://news.example.org/2026/11/river-dam-dispute"
+    assert article.source_url == server.url("article.html")
+    assert article.byline == "Priya Natarajan"
+    assert article.site_name == "Northwind Wire"
+    assert article.published_at.date().isoformat() == "2026-11-18"
+    assert article.language in ("", "en")
+    assert "independently verify" in article.text
+    assert "officials say" not in article.text  # the Related list is chrome
+    categories = set(article.claims.values_list("category", flat=True))
+    assert {"unverifiable", "attributed", "disputed"} <= categories
+    for claim in article.claims.all():
+        assert article.text[claim.start : claim.end] == claim.text
+
+
+def test_it_ingests_the_same_url_once(allow_private, server):
+    first = ingest_url(server.url("article.html"))
+    claims = first.claims.count()
+    second = ingest_url(server.url("article.html"))
+
+    assert second.pk == first.pk
+    assert Article.objects.count() == 1
+    assert Claim.objects.count() == claims
+    assert server.hits("/article.html") == 1
+
+
+def test_it_links_a_page_under_a_second_url_to_the_first_article(allow_private, server):
+    server.routes["/copy.html"] = Answer(
+        200, (FIXTURES / "article.html").read_bytes(), {"Content-Type": "text/html"}
+    )
+    first = ingest_url(server.url("article.html"))
+    second = ingest_url(server.url("copy.html"))
+
+    assert second.status == Article.Status.DUPLICATE
+    assert second.duplicate_of == first
+    assert Claim.objects.filter(article=second).count() == 0
+
+
+def test_it_stores_the_same_text_once():
+    text = "The minister said the dam is safe.\n\nEngineers disagreed, according to a report."
+    first = ingestion.submit_text(text, title="Dam")
+    second = ingestion.submit_text(text + "\n\n", title="Dam again")
+
+    assert first.created and not second.created
+    assert second.article.pk == first.article.pk
+
+
+def test_it_runs_detection_twice_without_duplicate_claims():
+    submitted = ingestion.submit_text("Officials said the road is closed. It allegedly flooded.")
+    article = ingestion.process_article(submitted.article.pk)
+    count = article.claims.count()
+    assert count == 2
+
+    assert ingestion.store_claims(article) == count
+    assert Claim.objects.filter(article=article).count() == count
+
+
+def test_it_removes_page_chrome_from_plain_text():
+    text = (FIXTURES / "page_with_chrome.txt").read_text()
+    article = ingestion.process_article(ingestion.submit_text(text).article.pk)
+
+    for chrome in (
+        "View Date:",
+        "contributed to this report",
+        "veryGood!",
+        "- In:",
+        "Sign up for",
+        "FDA says",
+    ):
+        assert chrome not in article.text
+        assert not article.claims.filter(text__contains=chrome).exists()
+    assert article.claims.filter(text__icontains="purportedly").exists()
+
+
+def test_it_decodes_a_latin1_page(allow_private, server):
+    article = ingest_url(server.url("article_latin1_nometa.html"))
+    assert article.status == Article.Status.PROCESSED, article.error
+    assert "José Muñoz" in article.text
+
+
+def test_it_marks_a_missing_page_failed_with_its_reason(allow_private, server):
+    article = ingest_url(server.url("no-such-page.html"))
+
+    assert article.status == Article.Status.FAILED
+    assert "HTTP 404" in article.error
+    assert article.attempts == 1
+
+
+def test_it_refuses_a_non_html_answer(allow_private, server):
+    server.routes["/file.pdf"] = Answer(200, b"%PDF-1.4", {"Content-Type": "application/pdf"})
+    article = ingest_url(server.url("file.pdf"))
+
+    assert article.status == Article.Status.FAILED
+    assert "application/pdf" in article.error
+
+
+def test_it_fails_a_page_without_text(allow_private, server):
+    server.routes["/empty.html"] = Answer(
+        200, b"<html><body></body></html>", {"Content-Type": "text/html"}
+    )
+    article = ingest_url(server.url("empty.html"))
+    assert article.status == Article.Status.FAILED
+    assert "No article text" in article.error
+
+
+def test_it_retries_a_failed_url_when_asked_again(allow_private, server):
+    server.routes["/flaky.html"] = Answer(404, b"not yet")
+    failed = ingest_url(server.url("flaky.html"))
+    assert failed.status == Article.Status.FAILED
+    server.routes["/flaky.html"] = Answer(
+        200, (FIXTURES / "feed" / "story-1.html").read_bytes(), {"Content-Type": "text/html"}
+    )
+    again = ingest_url(server.url("flaky.html"))
+
+    assert again.pk == failed.pk
+    assert again.status == Article.Status.PROCESSED
+    assert again.error == ""
+
+
+def test_it_leaves_a_transient_failure_pending_for_a_retry(allow_private, server):
+    server.routes["/busy.html"] = Answer(503, b"busy")
+    article = ingestion.submit_url(server.url("busy.html")).article
+
+    with pytest.raises(ingestion.FetchError):
+        ingestion.process_article(article.pk, final_attempt=False)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PENDING
+    assert "503" in article.error
+
+    final = ingestion.process_article(article.pk, final_attempt=True)
+    assert final.status == Article.Status.FAILED
+
+
+def test_it_polls_a_feed_and_ingests_each_entry(allow_private, server):
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    poll = ingestion.poll_feed(feed)
+
+    assert len(poll.submitted) == 3
+    for article in poll.submitted:
+        processed = ingestion.process_article(article.pk)
+        assert processed.status == Article.Status.PROCESSED, processed.error
+        assert processed.feed == feed
+        assert processed.origin == Article.Origin.FEED
+    feed.refresh_from_db()
+    assert feed.title.startswith("Northwind Wire")
+    assert feed.next_poll_at is not None
+
+    again = ingestion.poll_feed(feed)
+    assert again.submitted == []
+    assert Article.objects.count() == 3
+
+
+def test_it_sends_a_conditional_get_the_second_time(allow_private, server):
+    body = (FIXTURES / "atom.xml").read_bytes().replace(b"{base}", server.base.encode())
+
+    def feed(handler):
+        if handler.headers.get("If-None-Match") == '"v1"':
+            return Answer(304, b"")
+        return Answer(
+            200,
+            body,
+            {
+                "Content-Type": "application/atom+xml",
+                "ETag": '"v1"',
+                "Last-Modified": "Mon, 30 Nov 2026 08:00:00 GMT",
+            },
+        )
+
+    server.routes["/atom.xml"] = feed
+    record = Feed.objects.create(url=server.url("atom.xml"))
+    assert len(ingestion.poll_feed(record).submitted) == 2
+    record.refresh_from_db()
+    assert record.etag == '"v1"'
+
+    second = ingestion.poll_feed(record)
+    assert second.not_modified
+    headers = [h for path, h in server.requests if path == "/atom.xml"][-1]
+    assert headers["If-None-Match"] == '"v1"'
+    assert headers["If-Modified-Since"] == "Mon, 30 Nov 2026 08:00:00 GMT"
+
+
+def test_it_uses_the_entry_text_when_the_page_cannot_be_fetched(allow_private, server):
+    server.routes["/feed/story-3.html"] = Answer(404, b"gone")
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    poll = ingestion.poll_feed(feed)
+    story = next(a for a in poll.submitted if a.source_url.endswith("story-3.html"))
+
+    article = ingestion.process_article(story.pk)
+
+    assert article.status == Article.Status.PROCESSED
+    assert "according to the ministry" in article.text
+    assert "feed entry" in article.error
+
+
+def test_it_records_a_broken_feed_and_backs_off(allow_private, server):
+    feed = Feed.objects.create(url=server.url("malformed_feed.xml"), poll_interval=10)
+    poll = ingestion.poll_feed(feed)
+
+    feed.refresh_from_db()
+    assert poll.error and "not a readable RSS or Atom feed" in feed.last_error
+    assert feed.failure_count == 1
+    first_delay = feed.next_poll_at - feed.last_polled_at
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert feed.failure_count == 2
+    assert feed.next_poll_at - feed.last_polled_at > first_delay
+
+
+def test_it_records_an_unreachable_feed(allow_private, server):
+    feed = Feed.objects.create(url=server.url("nope.xml"))
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert "HTTP 404" in feed.last_error
+
+
+def test_it_ingests_a_bulk_file_and_reports_every_line(allow_private, server):
+    lines = (FIXTURES / "bulk.jsonl").read_text().replace("{base}", server.base).splitlines()
+    seen = []
+    job = ingestion.ingest_jsonl(lines, source="bulk.jsonl", total=len(lines), on_line=seen.append)
+
+    assert (job.done, job.duplicates, job.failed) == (4, 1, 2)
+    assert job.finished_at is not None
+    reasons = {error["line"]: error["reason"] for error in job.errors}
+    assert "not valid JSON" in reasons[6]
+    assert "url" in reasons[7] and "text" in reasons[7]
+    assert [line.number for line in seen] == [1, 2, 3, 4, 5, 6, 7]
+    assert IngestionJob.objects.get(pk=job.pk).done == 4
