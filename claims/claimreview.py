@@ -45,7 +45,7 @@ def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
             if url
         ],
     }
-    if claim.speaker:
+    if claim.speaker and claim.category != Claim.Category.ANONYMOUS_SOURCE:
         item["author"] = {
             "@type": "Person" if " " in claim.speaker else "Organization",
             "name": claim.speaker,

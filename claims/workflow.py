@@ -142,8 +142,11 @@ def _log(claim: Claim, actor, action: str, **payload) -> ReviewEvent:
     return ReviewEvent.objects.create(claim=claim, actor=actor, action=action, payload=payload)
 
 
-def _save(claim: Claim, *fields: str) -> None:
-    """Save the given fields and bump the version."""
+def _save(claim: Claim, *fields: str, bump: bool = True) -> None:
+    """Save the given fields and, for a change of state or verdict, bump the version."""
+    if not bump:
+        claim.save(update_fields=[*fields, "updated_at"])
+        return
     claim.version = F("version") + 1
     claim.save(update_fields=[*fields, "version", "updated_at"])
     claim.refresh_from_db(fields=["version"])
@@ -361,8 +364,9 @@ def evidence_add(
         note=note,
         added_by=actor,
     )
+    # Evidence does not change the verdict: renew the lease, keep the version.
     claim.lease_expires_at = _lease_end() if claim.assignee_id else None
-    _save(claim, "lease_expires_at")
+    _save(claim, "lease_expires_at", bump=False)
     _log(claim, actor, "evidence_add", evidence=evidence.pk, url=url, stance=stance)
     return evidence
 
@@ -375,7 +379,8 @@ def evidence_remove(*, evidence: Evidence, actor) -> Claim:
     _check_holder(claim, actor, "remove evidence")
     _log(claim, actor, "evidence_remove", evidence=evidence.pk, url=evidence.url)
     evidence.delete()
-    _save(claim)
+    claim.lease_expires_at = _lease_end() if claim.assignee_id else None
+    _save(claim, "lease_expires_at", bump=False)
     return claim
 
 

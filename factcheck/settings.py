@@ -236,6 +236,7 @@ AXES_FAILURE_LIMIT = env_int("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_float("FACTCHECK_LOGIN_COOLOFF_HOURS", 0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "claims.api.errors.lockout_response"
 
 LOGGING = {
     "version": 1,

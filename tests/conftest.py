@@ -26,3 +26,16 @@ def unavailable(reason: str):
     if CI:
         pytest.fail(f"{reason} (CI=true: integration tests must run)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -18,7 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
         self.save()
 
 

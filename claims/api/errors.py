@@ -12,12 +12,12 @@ from claims.workflow import Conflict, InvalidTransition, NotAllowed, WorkflowErr
 
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
-        from claims.api.serializers import ClaimSerializer
+        from claims.api.serializers import ClaimDetailSerializer
 
         request = context.get("request")
         body = {"detail": str(exc), "code": "conflict"}
         if exc.claim is not None:
-            body["current"] = ClaimSerializer(exc.claim, context={"request": request}).data
+            body["current"] = ClaimDetailSerializer(exc.claim, context={"request": request}).data
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc), "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
@@ -31,3 +31,14 @@ def exception_handler(exc, context):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+def lockout_response(request, original_response, credentials):
+    """What django-axes answers once a login is locked out: JSON for the API, a page else."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    message = "Too many failed logins for this account; try again later."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "claims/locked_out.html", {"message": message}, status=429)

@@ -87,17 +87,17 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     pagination_class = PagePagination
 
     def get_queryset(self):
-        queryset = Article.objects.annotate(claim_count=Count("claims")).defer(
-            "text", "raw_html", "entry_text"
+        articles = Article.objects.annotate(claim_count=Count("claims")).order_by(
+            "-created_at", "-id"
         )
-        if self.action == "retrieve":
-            queryset = Article.objects.annotate(claim_count=Count("claims")).prefetch_related(
-                Prefetch(
-                    "claims",
-                    Claim.objects.select_related("assignee", "verdict__rating").order_by("start"),
-                )
+        if self.action == "list":
+            return articles.defer("text", "raw_html", "entry_text")
+        return articles.prefetch_related(
+            Prefetch(
+                "claims",
+                Claim.objects.select_related("assignee", "verdict__rating").order_by("start"),
             )
-        return queryset
+        )
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -140,11 +140,7 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         if submitted.created or article.status == Article.Status.PENDING:
             article_id = article.pk
             transaction.on_commit(lambda: tasks.process_article.delay(article_id))
-        article = (
-            self.get_queryset()
-            .model.objects.annotate(claim_count=Count("claims"))
-            .get(pk=article.pk)
-        )
+        article = self.get_queryset().get(pk=article.pk)
         if not submitted.created:
             code = status.HTTP_200_OK
         elif article.status == Article.Status.PENDING:
@@ -523,10 +519,9 @@ class TokenView(APIView):
                 password=serializer.validated_data["password"],
             )
         except AxesBackendPermissionDenied:
-            return Response(
-                {"detail": "Too many failed logins for this account; try again later."},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
+            # django-axes' middleware turns this into its lockout response (JSON here).
+            request._request.axes_locked_out = True
+            return Response(status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             return Response(
                 {"non_field_errors": ["Unable to log in with the given username and password."]},

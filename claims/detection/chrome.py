@@ -34,12 +34,17 @@ _CHROME_LINE = re.compile(
       | [\w-]+![ \t]*\(\d[\d,.]*\)
       | view[ \t]date:.*
       | in:(?:[ \t].*)?
-      | [^\n]{{0,200}}?\bcontributed[ \t](?:to[ \t])?(?:this[ \t]|the[ \t])?report(?:ing)?
-        (?:[ \t]from[ \t][^\n.]*)?\.?
       | (?:additional[ \t])?reporting[ \t]by\b.* | editing[ \t]by\b.* | writing[ \t]by\b.*
       | (?:copyright|©)[ \t].* | all[ \t]rights[ \t]reserved\.?
-    )[ \t]*\r?$""",
-    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+    )[ \t]*\r?\Z""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# "Maria Alvarez contributed to this report." - searched only in lines that say "contribut".
+_CREDIT_LINE = re.compile(
+    r"[^\n]{0,200}?\bcontributed[ \t](?:to[ \t])?(?:this[ \t]|the[ \t])?report(?:ing)?"
+    r"(?:[ \t]from[ \t][^\n.]*)?\.?[ \t]*\r?\Z",
+    re.IGNORECASE,
 )
 
 _LIST_HEADING = re.compile(
@@ -52,22 +57,39 @@ _LIST_HEADING = re.compile(
       | you[ \t]may[ \t]also[ \t]like | you[ \t]might[ \t]also[ \t]like | latest[ \t]news
       | in:
     )[ \t]*:?[ \t]*\r?$""",
-    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+    re.IGNORECASE | re.VERBOSE,
 )
 
 _PARAGRAPH_END = re.compile(r"[.!?…][\"'”’)\]]*[ \t]*\r?$")
 _NUMBERED = re.compile(r"\d{1,2}[.)]\s")
 _LIST_ITEM_MAX = 200
+_CHROME_LINE_MAX = 300
+_HEADING_MAX = 80
 
 
 def find_chrome(text: str) -> list[Span]:
-    """Return the spans of chrome lines in ``text``, sorted, newlines excluded."""
-    spans = [Span(m.start(), _line_end(text, m.end())) for m in _CHROME_LINE.finditer(text)]
-    for heading in _LIST_HEADING.finditer(text):
-        spans.append(Span(heading.start(), _line_end(text, heading.end())))
-        spans.extend(_list_items(text, heading.end()))
-    spans.sort(key=lambda s: (s.start, s.end))
-    return _dedupe(spans)
+    """Return the spans of chrome lines in ``text``, in order, newlines excluded."""
+    spans: list[Span] = []
+    listing: _LinkList | None = None
+    start = 0
+    for line in text.split("\n"):
+        span = Span(start, start + len(line))
+        start = span.end + 1
+        if listing is not None:
+            verdict = listing.feed(line)
+            if verdict == "item":
+                spans.append(span)
+            if verdict != "end":
+                continue
+            listing = None
+        if len(line) > _CHROME_LINE_MAX or not line.strip():
+            continue
+        if len(line) <= _HEADING_MAX and _LIST_HEADING.match(line):
+            spans.append(span)
+            listing = _LinkList()
+        elif _CHROME_LINE.match(line) or ("ontribut" in line and _CREDIT_LINE.match(line)):
+            spans.append(span)
+    return spans
 
 
 def strip_chrome(text: str) -> str:
@@ -83,32 +105,24 @@ def strip_chrome(text: str) -> str:
     return cleaned.strip("\n")
 
 
-def _list_items(text: str, position: int) -> list[Span]:
-    """Return the headline-like lines that follow a list heading ending at ``position``."""
-    items: list[Span] = []
-    blank_separated: bool | None = None
-    blank_run = 0
-    while position < len(text):
-        start = position + 1 if text.startswith("\n", position) else position
-        if start >= len(text):
-            break
-        end = _line_end(text, start)
-        line = text[start:end].strip()
-        position = end
-        if not line:
-            blank_run += 1
-            if blank_run > 1 or blank_separated is False:
-                break
-            continue
-        if blank_separated is None:
-            blank_separated = blank_run > 0
-        elif blank_run and not blank_separated:
-            break
-        blank_run = 0
-        if not _is_list_item(line):
-            break
-        items.append(Span(start, end))
-    return items
+class _LinkList:
+    """The lines under a list heading: which are items, and where the list ends."""
+
+    def __init__(self) -> None:
+        self.blank_separated: bool | None = None
+        self.blank_run = 0
+
+    def feed(self, line: str) -> str:
+        """Return "item", "blank" (still inside the list) or "end" for the next line."""
+        stripped = line.strip()
+        if not stripped:
+            self.blank_run += 1
+            ends = self.blank_run > 1 or self.blank_separated is False
+            return "end" if ends else "blank"
+        if self.blank_separated is None:
+            self.blank_separated = self.blank_run > 0
+        self.blank_run = 0
+        return "item" if _is_list_item(stripped) else "end"
 
 
 def _is_list_item(line: str) -> bool:
@@ -117,19 +131,3 @@ def _is_list_item(line: str) -> bool:
     if line[0] in "-•*·▪►" or _NUMBERED.match(line):
         return True
     return not _PARAGRAPH_END.search(line)
-
-
-def _line_end(text: str, position: int) -> int:
-    end = text.find("\n", position)
-    return len(text) if end < 0 else end
-
-
-def _dedupe(spans: list[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for span in spans:
-        if merged and span.start <= merged[-1].end:
-            if span.end > merged[-1].end:
-                merged[-1] = Span(merged[-1].start, span.end)
-            continue
-        merged.append(span)
-    return merged

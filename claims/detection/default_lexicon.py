@@ -117,6 +117,11 @@ REPORTING_VERBS: dict[str, float] = {
     **dict.fromkeys(["vowed", "vows", "pledged", "promised", "urged", "urges"], 0.45),
     **dict.fromkeys(["saying", "adding", "telling", "noting", "arguing", "claiming"], 0.5),
     **dict.fromkeys(["warning", "insisting", "writing", "explaining", "asking"], 0.45),
+    **dict.fromkeys(["calling", "describing", "stressing", "promising", "suggesting"], 0.45),
+    **dict.fromkeys(["urging", "accusing", "announcing", "asserting", "criticizing"], 0.45),
+    **dict.fromkeys(["complaining", "questioning", "criticising", "emphasizing"], 0.45),
+    **dict.fromkeys(["criticized", "criticised", "complained", "spoke of", "spoke about"], 0.45),
+    **dict.fromkeys(["speaks of", "speaks about"], 0.45),
     **dict.fromkeys(["said in a statement", "quoted ... as saying"], 0.6),
 }
 

@@ -10,14 +10,14 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from .chrome import find_chrome
 from .default_lexicon import DEFAULT_ENTRIES
 from .lexicon import Hit, Lexicon
 from .model import Cue, Flag, Span, Speaker
-from .sentences import SentenceIndex
+from .sentences import Bounds, SentenceIndex
 from .speakers import find_speaker
 
 DEFAULT_LEXICON = Lexicon.from_entries(DEFAULT_ENTRIES)
@@ -38,15 +38,15 @@ def detect(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[Flag]:
     if not text.strip():
         return []
     sentences = SentenceIndex(text)
-    by_sentence: dict[Span, list[Hit]] = {}
+    by_sentence: dict[Bounds, list[Hit]] = {}
     for hit in _hits(text, lexicon):
         sentence = sentences.sentence_at(hit.start)
-        if sentence is not None and hit.end <= sentence.end:
+        if sentence is not None and hit.end <= sentence[1]:
             by_sentence.setdefault(sentence, []).append(hit)
     flags = [
         flag
         for sentence, hits in by_sentence.items()
-        if (flag := _flag(text, sentence, hits, lexicon)) is not None
+        if (flag := _flag(text, Span(*sentence), hits, lexicon)) is not None
     ]
     return _link_covers(text, flags, sentences)
 
@@ -121,32 +121,25 @@ def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag 
 
 def _reporting_verb(text: str, hit: Hit, lexicon: Lexicon) -> Span | None:
     """Return the span of the verb of saying in a hit ("sources said" → "said"), if any."""
-    if hit.entry.kind == "reporting_verb" and lexicon.is_reporting_verb(text[hit.start : hit.end]):
-        return Span(hit.start, hit.end)
-    words = list(_WORD.finditer(text, hit.start, hit.end))
-    for first, second in zip(words, [*words[1:], None], strict=True):
-        if second and lexicon.is_reporting_verb(f"{first.group()} {second.group()}"):
-            return Span(first.start(), second.end())
-        if lexicon.is_reporting_verb(first.group()):
-            return Span(first.start(), first.end())
-    return None
+    found = lexicon.verb_in(text[hit.start : hit.end])
+    return Span(hit.start + found[0], hit.start + found[1]) if found else None
 
 
 def _link_covers(text: str, flags: list[Flag], sentences: SentenceIndex) -> list[Flag]:
     """Fill ``covers`` of each disclaimer with the earlier claims it refers to."""
     linked: list[Flag] = []
+    starts: list[int] = []
     previous_disclaimer_end = 0
     for flag in flags:
+        starts.append(flag.start)
         if not _is_disclaimer(flag):
             linked.append(flag)
             continue
-        before = sentences.sentences_before(flag.start, COVER_PARAGRAPHS)
-        window_start = before[0].start if before else sentences.line_at(flag.start).start
-        floor = max(previous_disclaimer_end, window_start)
+        floor = max(previous_disclaimer_end, sentences.paragraphs_back(flag.start, COVER_PARAGRAPHS))
         candidates = [
             earlier
-            for earlier in linked
-            if earlier.start >= floor and earlier.category in COVERABLE
+            for earlier in linked[bisect_left(starts, floor) :]
+            if earlier.category in COVERABLE
         ]
         covered = _about_referent(text, flag, candidates)
         linked.append(replace(flag, covers=tuple(Span(c.start, c.end) for c in covered)))

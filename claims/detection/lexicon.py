@@ -44,6 +44,9 @@ NAME = "{Name}"
 _GAP_RE = r"(?:\s+[^\s.!?;]+){1,6}?\s+"
 _NAME_RE = r"[A-Z][\w'’-]*"
 _APOSTROPHES = "'’"
+_WORD = re.compile(r"[\w’']+")
+_CACHE_SIZE = 50_000
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -81,20 +84,35 @@ class Lexicon:
             if entry.category not in CATEGORIES:
                 raise ValueError(f"unknown category {entry.category!r} in {entry.text!r}")
         self._plain: dict[str, LexiconEntry] = {}
-        self._special: dict[str, LexiconEntry] = {}
-        special_patterns: list[str] = []
+        self._gapped: list[tuple[re.Pattern[str], LexiconEntry]] = []
+        self._named: dict[str, LexiconEntry] = {}
+        atoms: list[list[str]] = []
+        named: list[str] = []
         for entry in self.entries:
-            if GAP in entry.text or NAME in entry.text:
-                group = f"x{len(self._special)}"
-                self._special[group] = entry
-                special_patterns.append(f"(?P<{group}>{_special_pattern(entry.text)})")
-            elif entry.text.strip():
-                self._plain.setdefault(normalise(entry.text), entry)
-        alternatives = [*special_patterns]
-        if self._plain:
-            alternatives.append(_trie_pattern(self._plain))
-        body = "|".join(alternatives) or r"(?!)"
-        self.pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+            if not entry.text.strip():
+                continue
+            if NAME in entry.text:
+                group = f"n{len(self._named)}"
+                self._named[group] = entry
+                named.append(f"(?P<{group}>{_phrase_pattern(entry.text)})")
+                continue
+            key = normalise(entry.text)
+            if GAP in key:
+                self._gapped.append((re.compile(_phrase_pattern(key)), entry))
+            elif key in self._plain:
+                continue
+            else:
+                self._plain[key] = entry
+            atoms.append(_atoms(key))
+        # Plain phrases are matched against the lower-cased text, which is several times
+        # faster than IGNORECASE; {Name} entries need the case and get their own pass.
+        self._lower = re.compile(rf"\b(?:{_trie_pattern(atoms) or '(?!)'})\b")
+        self._folding = re.compile(self._lower.pattern, re.IGNORECASE)
+        # No leading \b: a pattern that starts with a literal is searched for much faster.
+        self._cased = re.compile(rf"(?:{'|'.join(named)})\b") if named else None
+        # Matched strings repeat ("said", "Sources said"), so their look-ups are cached.
+        self._entries: dict[str, LexiconEntry | None] = {}
+        self._verbs: dict[str, tuple[int, int] | None] = {}
         self.reporting_verbs = frozenset(
             key for key, entry in self._plain.items() if entry.kind == "reporting_verb"
         )
@@ -107,71 +125,131 @@ class Lexicon:
             for e in entries
         )
 
-    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Hit]:
-        """Yield the non-overlapping hits in ``text[start:end]``, leftmost first."""
-        plain = self._plain
-        special = self._special
-        for match in self.pattern.finditer(text, start, len(text) if end is None else end):
-            group = match.lastgroup
-            entry = special[group] if group else plain.get(normalise(match.group()))
-            if entry is not None:
-                yield Hit(entry, match.start(), match.end())
+    def finditer(self, text: str) -> Iterator[Hit]:
+        """Yield the non-overlapping hits in ``text``, leftmost (then longest) first."""
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            matches = self._lower.finditer(lowered)
+        else:  # a few characters change length when lower-cased ("İ")
+            lowered = text
+            matches = self._folding.finditer(text)
+        lookup = self._lookup
+        hits = [
+            Hit(entry, m.start(), m.end())
+            for m in matches
+            if (entry := lookup(m.group())) is not None
+        ]
+        if self._cased is not None:
+            named = [
+                Hit(self._named[m.lastgroup], m.start(), m.end())
+                for m in self._cased.finditer(text)
+                if m.lastgroup and not (m.start() and text[m.start() - 1].isalnum())
+            ]
+            if named:
+                hits = _without_overlaps(sorted(named + hits, key=_leftmost_longest))
+        return iter(hits)
 
     def is_reporting_verb(self, word: str) -> bool:
         return normalise(word) in self.reporting_verbs
 
+    def verb_in(self, matched: str) -> tuple[int, int] | None:
+        """Return where the verb of saying sits in a matched cue ("sources said" → "said")."""
+        found = self._verbs.get(matched, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._find_verb(matched)
+            if len(self._verbs) < _CACHE_SIZE:
+                self._verbs[matched] = found
+        return found  # type: ignore[return-value]
+
     def __len__(self) -> int:
         return len(self.entries)
 
+    def _lookup(self, matched: str) -> LexiconEntry | None:
+        entry = self._entries.get(matched, _UNKNOWN)
+        if entry is _UNKNOWN:
+            key = normalise(matched)
+            entry = self._plain.get(key)
+            if entry is None:
+                entry = next((e for pattern, e in self._gapped if pattern.fullmatch(key)), None)
+            if len(self._entries) < _CACHE_SIZE:
+                self._entries[matched] = entry
+        return entry  # type: ignore[return-value]
+
+    def _find_verb(self, matched: str) -> tuple[int, int] | None:
+        if normalise(matched) in self.reporting_verbs:
+            return 0, len(matched)
+        words = list(_WORD.finditer(matched))
+        for first, second in zip(words, [*words[1:], None], strict=True):
+            if second and self.is_reporting_verb(f"{first.group()} {second.group()}"):
+                return first.start(), second.end()
+            if self.is_reporting_verb(first.group()):
+                return first.start(), first.end()
+        return None
+
+
+def _leftmost_longest(hit: Hit) -> tuple[int, int]:
+    return hit.start, -hit.end
+
+
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    kept: list[Hit] = []
+    for hit in hits:
+        if not kept or hit.start >= kept[-1].end:
+            kept.append(hit)
+    return kept
+
+
+def _atoms(phrase: str) -> list[str]:
+    """Split a normalised phrase into regex atoms: characters, whitespace and gaps."""
+    atoms: list[str] = []
+    for index, word in enumerate(phrase.split(" ")):
+        if word == GAP:
+            atoms.append(_GAP_RE)
+            continue
+        if index and atoms[-1] != _GAP_RE:
+            atoms.append(r"\s+")
+        atoms.extend(_atom(char) for char in word)
+    return atoms
+
 
 def _atom(char: str) -> str:
-    if char == " ":
-        return r"\s+"
     if char in _APOSTROPHES:
         return "['’]"
     return re.escape(char)
 
 
-def _trie_pattern(phrases: Iterable[str]) -> str:
-    """Return a regex matching any of ``phrases``, longest first, sharing prefixes."""
+def _trie_pattern(phrases: Iterable[list[str]]) -> str:
+    """Return a regex matching any of the atom lists, longest first, sharing prefixes."""
     trie: dict = {}
-    for phrase in phrases:
+    for atoms in phrases:
         node = trie
-        for char in phrase:
-            node = node.setdefault(char, {})
+        for atom in atoms:
+            node = node.setdefault(atom, {})
         node[""] = {}
 
     def emit(node: dict) -> str:
-        ends_here = "" in node
-        branches = [_atom(char) + emit(child) for char, child in sorted(node.items()) if char]
+        branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends_here:
-            return f"(?:{body})?"
-        return body
+        return f"(?:{body})?" if "" in node else body
 
     return emit(trie)
 
 
-def _special_pattern(text: str) -> str:
-    """Compile a phrase that uses ``...`` or ``{Name}``."""
+def _phrase_pattern(text: str) -> str:
+    """Compile one phrase on its own (gapped or {Name} entries)."""
     pieces = []
     for word in text.replace(GAP, f" {GAP} ").split():
         if word == GAP:
-            pieces.append(None)
+            pieces.append(_GAP_RE)
         elif word == NAME:
             pieces.append(_NAME_RE)
         else:
             pieces.append("".join(_atom(c) for c in word))
     out = ""
-    for i, piece in enumerate(pieces):
-        if piece is None:
-            out += _GAP_RE
-            continue
-        if i and pieces[i - 1] is not None:
+    for index, piece in enumerate(pieces):
+        if index and piece != _GAP_RE and pieces[index - 1] != _GAP_RE:
             out += r"\s+"
         out += piece
-    if NAME in text:
-        return f"(?-i:{out})"
     return out

@@ -13,9 +13,11 @@ from bisect import bisect_right
 
 from sentencex import segment
 
-from .model import Span
 
 _LANGUAGE = "en"
+
+
+Bounds = tuple[int, int]  # (start, end); plain tuples, as there are many of them
 
 
 class SentenceIndex:
@@ -23,69 +25,62 @@ class SentenceIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._lines: dict[int, tuple[list[int], list[Span]]] = {}
+        self._lines: dict[int, tuple[list[int], list[int]]] = {}
+        self._current: Bounds = (-1, -1)  # the last line looked at; hits come in order
 
-    def line_at(self, position: int) -> Span:
-        """Return the span of the line containing ``position`` (newline excluded)."""
+    def line_at(self, position: int) -> Bounds:
+        """Return the bounds of the line containing ``position`` (newline excluded)."""
         text = self.text
-        start = text.rfind("\n", 0, position) + 1
         end = text.find("\n", position)
-        return Span(start, len(text) if end < 0 else end)
+        return text.rfind("\n", 0, position) + 1, len(text) if end < 0 else end
 
-    def sentences_in_line(self, line_start: int) -> list[Span]:
-        """Return the sentences of the line that starts at ``line_start``."""
-        return self._split_line(line_start)[1]
-
-    def sentence_at(self, position: int) -> Span | None:
+    def sentence_at(self, position: int) -> Bounds | None:
         """Return the sentence containing ``position``, or None if it falls between two."""
-        line = self.line_at(position)
-        starts, spans = self._split_line(line.start)
+        line = self._current
+        if not line[0] <= position < line[1]:
+            line = self._current = self.line_at(position)
+        starts, ends = self._split_line(line)
         index = bisect_right(starts, position) - 1
-        if index >= 0 and position < spans[index].end:
-            return spans[index]
+        if index >= 0 and position < ends[index]:
+            return starts[index], ends[index]
         return None
 
-    def sentences_before(self, position: int, lines: int) -> list[Span]:
-        """Return the sentences of up to ``lines`` non-blank lines before ``position``."""
+    def paragraphs_back(self, position: int, count: int) -> int:
+        """Return where the ``count``-th non-blank line before ``position`` starts."""
         text = self.text
-        found: list[list[Span]] = []
-        line_start = self.line_at(position).start
-        while line_start > 0 and len(found) < lines:
-            previous = self.line_at(line_start - 1)
-            line_start = previous.start
-            if text[previous.start : previous.end].strip():
-                found.append(self.sentences_in_line(previous.start))
-        return [span for group in reversed(found) for span in group]
+        line_start = self.line_at(position)[0]
+        found = 0
+        while line_start > 0 and found < count:
+            start, end = self.line_at(line_start - 1)
+            line_start = start
+            if text[start:end].strip():
+                found += 1
+        return line_start
 
-    def _split_line(self, line_start: int) -> tuple[list[int], list[Span]]:
-        cached = self._lines.get(line_start)
+    def _split_line(self, line: Bounds) -> tuple[list[int], list[int]]:
+        cached = self._lines.get(line[0])
         if cached is None:
-            line = self.line_at(line_start)
-            spans = split_sentences(self.text, line.start, line.end)
-            cached = ([s.start for s in spans], spans)
-            self._lines[line_start] = cached
+            cached = self._lines[line[0]] = split_sentences(self.text, *line)
         return cached
 
 
-def split_sentences(text: str, start: int, end: int) -> list[Span]:
-    """Split ``text[start:end]`` (one line) into sentence spans, whitespace trimmed."""
+def split_sentences(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
+    """Split ``text[start:end]`` (one line) into sentences: their starts and their ends.
+
+    Whitespace around each sentence is left out.
+    """
     chunk = text[start:end]
     pieces = list(segment(_LANGUAGE, chunk)) if chunk.strip() else []
-    if "".join(pieces) != chunk:  # never trust offsets we cannot reproduce
+    if sum(map(len, pieces)) != len(chunk):  # never trust offsets we cannot reproduce
         pieces = [chunk]
-    spans = []
+    starts: list[int] = []
+    ends: list[int] = []
     position = start
     for piece in pieces:
-        span = _trim(text, position, position + len(piece))
-        if span is not None:
-            spans.append(span)
+        stripped = piece.strip()
+        if stripped:
+            leading = len(piece) - len(piece.lstrip())
+            starts.append(position + leading)
+            ends.append(position + leading + len(stripped))
         position += len(piece)
-    return spans
-
-
-def _trim(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end) if start < end else None
+    return starts, ends

@@ -18,11 +18,11 @@ or in the passive ("was told") has no speaker, and the cue does not fire.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Span, Speaker
 
-_TOKEN = re.compile(r"[\w’'.&-]+|[^\w\s]")
+_TOKEN = re.compile(r"\w[\w’'.&-]*|[^\w\s]")
 
 QUOTES = frozenset("\"'“”‘’«»")
 CLOSING = frozenset("\"'”’»)")
@@ -41,7 +41,10 @@ _AUXILIARIES = (
 AUXILIARIES = frozenset(_AUXILIARIES.split())
 NOT_NAMES = frozenset(["the", "a", "an", "he", "she", "they", "it", "we", "i", "who", "this", "that"])
 NOT_ADVERBS = frozenset(["family", "ally", "assembly", "rally", "daily", "weekly", "monthly", "anomaly"])
-BE = frozenset(["is", "was", "were", "are", "been", "be", "being", "am", "get", "got", "gets", "'s", "’s"])
+BE = frozenset(
+    "is was were are been be being am get got gets 's ’s isn't isn’t wasn't wasn’t aren't "
+    "aren’t weren't weren’t 're ’re".split()
+)
 CLAUSE_WORDS = frozenset(
     ["that", "which", "whom", "when", "while", "because", "as", "if", "but", "or", "so", "since", "after", "before", "where", "though", "although", "than", "whether", "what", "how", "why", "whereas", "unless", "until", "once", "and", "nor", "yet", "for"]
 )
@@ -61,10 +64,10 @@ DOCUMENTS = frozenset(
     ["statement", "report", "post", "letter", "release", "filing", "document", "tweet", "message", "video"]
 )
 _MAX_WORDS = 10
+_WINDOW = 120  # characters either side of the verb that can hold its speaker
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     text: str
     start: int
     end: int
@@ -91,37 +94,44 @@ def find_speaker(text: str, sentence: Span, verb: Span) -> Speaker | None:
 def _speaker_span(text: str, sentence: Span, verb: Span) -> Span | None:
     written = text[verb.start : verb.end]
     word = written.lower()
-    before = _tokens(text, sentence.start, verb.start)
-    after = _tokens(text, verb.end, sentence.end)
-    if _inside_quote(before):
+    if _inside_quote(text[sentence.start : verb.start]):
         return None
+    start = sentence.start
+    if verb.start - start > _WINDOW:  # start at a word boundary inside the window
+        start = max(start, text.find(" ", verb.start - _WINDOW, verb.start))
+    before = _tokens(text, start, verb.start)
+
+    def after() -> list[_Token]:
+        return _tokens(text, verb.end, min(sentence.end, verb.end + _WINDOW))
+
     if word.startswith("according"):
-        return _noun_phrase_after(_drop_document(after))
+        return _noun_phrase_after(_drop_document(after()))
     if word == "quoted":
-        return _quoted_as_saying(after)
-    index = len(before) - 1
+        return _quoted_as_saying(after())
     progressive = word.endswith("ing")
-    while index >= 0 and _is_auxiliary(before[index]):
-        index -= 1
+    index = _skip_auxiliaries(before, len(before) - 1)
     if progressive:
         if index >= 0 and before[index].is_word and before[index].lower not in BE:
             return None  # "a statement saying", "a favourite saying"
         while index >= 0 and (_is_auxiliary(before[index]) or before[index].lower in BE):
             index -= 1
+    index = _skip_parenthesis(before, index)  # "Sen. Claire McCaskill (D-Mo.) said"
     if index < 0:
-        return _noun_phrase_after(after) if word.startswith("said") else None
+        return _noun_phrase_after(after()) if word.startswith("said") else None
     if written.startswith("Said"):
         return None  # a capitalised "Said" inside a sentence is a name ("Mr. Said")
     last = before[index]
     if last.lower == "to" or last.lower in BE or last.lower in DETERMINERS:
         return None
     if last.text.endswith(("'s", "’s")) and last.lower not in ("it's", "it’s"):
-        return None
-    if last.lower == "who":
-        index -= 1
-        if index >= 0 and before[index].text == ",":
-            return _before_appositive(before, index)
+        # "Trump's claim that…" names a claim and its owner; "his reports" names neither.
+        owner = _noun_phrase_before(before, index) if word in ("claim", "claims") else None
+        return Span(owner.start, owner.end - 2) if owner else None
+    if last.lower == "who":  # "Democrats, who have argued"
+        index -= 1 + (index > 0 and before[index - 1].text == ",")
         return _noun_phrase_before(before, index) if index >= 0 else None
+    if last.lower in ("and", "but"):  # "X did this, and said…": the sentence's subject
+        return _sentence_subject(before)
     if last.is_word:
         speaker = _noun_phrase_before(before, index)
         if speaker and word in AMBIGUOUS and not _looks_like_subject(text, speaker):
@@ -130,18 +140,35 @@ def _speaker_span(text: str, sentence: Span, verb: Span) -> Span | None:
     # The verb follows punctuation: an inverted quote, an appositive, or a participle.
     if progressive:
         return _sentence_subject(before)
-    if last.text in CLOSING or (index and before[index - 1].text in CLOSING):
-        return _noun_phrase_after(after)
+    if _is_closing(last) or (index and _is_closing(before[index - 1])):
+        return _noun_phrase_after(after())
     if last.text == ",":
-        return _before_appositive(before, index) or _noun_phrase_after(after)
+        return _before_appositive(before, index) or _noun_phrase_after(after())
     return None
 
 
-def _inside_quote(tokens: list[_Token]) -> bool:
-    """Tell whether a quotation is still open after ``tokens`` (a verb inside a quote)."""
-    curly = sum(t.text == "“" for t in tokens) - sum(t.text == "”" for t in tokens)
-    straight = sum(t.text == '"' for t in tokens)
-    return curly > 0 or straight % 2 == 1
+def _is_closing(token: _Token) -> bool:
+    return token.text in CLOSING
+
+
+def _skip_auxiliaries(tokens: list[_Token], index: int) -> int:
+    while index >= 0 and _is_auxiliary(tokens[index]):
+        index -= 1
+    return index
+
+
+def _skip_parenthesis(tokens: list[_Token], index: int) -> int:
+    if index < 0 or tokens[index].text != ")":
+        return index
+    opening = index
+    while opening >= 0 and tokens[opening].text != "(":
+        opening -= 1
+    return opening - 1 if opening >= 0 else index
+
+
+def _inside_quote(before: str) -> bool:
+    """Tell whether a quotation is still open at the end of ``before``."""
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _drop_document(tokens: list[_Token]) -> list[_Token]:

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import pytest
+
+from claims.models import Article
+from tests.factories import ArticleFactory, ClaimFactory
+
+pytestmark = pytest.mark.django_db
+# Processing is queued with transaction.on_commit, so tests that expect a processed article
+# run outside the test transaction.
+processing = pytest.mark.django_db(transaction=True)
+
+TEXT = (
+    "The governor said taxes would fall next year.\n\n"
+    "A video purportedly showing the collapse spread online.\n\n"
+    "The bridge reopened on Tuesday."
+)
+
+
+@processing
+def test_it_ingests_pasted_text_in_process(api):
+    response = api.post("/api/v1/articles/", {"text": TEXT, "title": "Taxes"}, format="json")
+
+    assert response.status_code == 201, response.data
+    assert response.data["status"] == "processed"
+    assert response.data["title"] == "Taxes"
+    claims = response.data["claims"]
+    assert [c["category"] for c in claims] == ["attributed", "hedged"]
+    for key in (
+        "id",
+        "text",
+        "status",
+        "score",
+        "category",
+        "cues",
+        "speaker",
+        "article",
+        "assignee",
+        "version",
+    ):
+        assert key in claims[0]
+
+
+def test_it_answers_the_same_text_with_the_existing_article(api):
+    first = api.post("/api/v1/articles/", {"text": TEXT}, format="json")
+    second = api.post("/api/v1/articles/", {"text": TEXT}, format="json")
+    assert second.status_code == 200
+    assert second.data["id"] == first.data["id"]
+    assert Article.objects.count() == 1
+
+
+@processing
+def test_it_ingests_pasted_html(api):
+    html = "<html><body><article><p>The mayor said the bridge is safe.</p></article></body></html>"
+    response = api.post(
+        "/api/v1/articles/", {"html": html, "url": "https://news.example.org/b"}, format="json"
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["claims"][0]["speaker"] == "The mayor"
+
+
+@processing
+def test_it_fetches_a_url(api, allow_private, server):
+    response = api.post("/api/v1/articles/", {"url": server.url("article.html")}, format="json")
+    assert response.status_code == 201, response.data
+    assert response.data["byline"] == "Priya Natarajan"
+    assert response.data["claims"]
+
+
+@processing
+def test_it_answers_a_failed_fetch_with_the_failed_article(api, allow_private, server):
+    response = api.post("/api/v1/articles/", {"url": server.url("missing.html")}, format="json")
+    assert response.status_code == 201
+    assert response.data["status"] == "failed"
+    assert "HTTP 404" in response.data["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({}, "url", "Give"),
+        ({"url": "not a url"}, "url", "valid URL"),
+        ({"url": "ftp://example.org/a"}, "url", "Only http and https"),
+        ({"url": "http://127.0.0.1/admin"}, "url", "private or reserved"),
+        ({"url": "http://169.254.169.254/latest/meta-data"}, "url", "private or reserved"),
+        ({"text": "   "}, "url", "Give"),
+        ({"text": "a", "html": "<p>b</p>"}, "html", "not both"),
+        ({"text": "The mayor said so.", "published_at": "yesterday"}, "published_at", "format"),
+    ],
+)
+def test_it_rejects_bad_input_with_a_field_message(api, body, field, message):
+    response = api.post("/api/v1/articles/", body, format="json")
+    assert response.status_code == 400
+    assert message in str(response.data[field])
+
+
+def test_it_rejects_text_that_is_all_chrome(api):
+    response = api.post(
+        "/api/v1/articles/", {"text": "Share this story\nSign up for our newsletter"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "empty" in str(response.data["text"])
+
+
+def test_it_rejects_a_body_that_is_not_json(api):
+    response = api.post(
+        "/api/v1/articles/", "url=x", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415
+
+
+def test_it_lists_and_filters_articles(api):
+    ArticleFactory(status=Article.Status.FAILED, error="HTTP 500")
+    ArticleFactory()
+    response = api.get("/api/v1/articles/?status=failed")
+    assert response.status_code == 200
+    assert [a["error"] for a in response.data["results"]] == ["HTTP 500"]
+
+
+def test_it_lists_articles_in_constant_queries(api, django_assert_max_num_queries):
+    for _ in range(30):
+        ClaimFactory()
+    with django_assert_max_num_queries(4):
+        response = api.get("/api/v1/articles/")
+    assert len(response.data["results"]) == 30
+    assert response.data["results"][0]["claim_count"] == 1
+
+
+def test_it_shows_an_article_with_its_claims(api, django_assert_max_num_queries):
+    claim = ClaimFactory()
+    ClaimFactory(article=claim.article, start=50, end=60)
+    with django_assert_max_num_queries(5):
+        response = api.get(f"/api/v1/articles/{claim.article_id}/")
+    assert response.data["text"] == claim.article.text
+    assert len(response.data["claims"]) == 2

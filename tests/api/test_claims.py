@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from claims import workflow
+from claims.models import Claim
+from tests.api.conftest import client_for
+from tests.factories import ClaimFactory, UserFactory, rating
+
+pytestmark = pytest.mark.django_db
+
+CLAIM_KEYS = {
+    "id",
+    "text",
+    "status",
+    "score",
+    "category",
+    "cues",
+    "speaker",
+    "article",
+    "assignee",
+    "version",
+}
+
+
+def take(api):
+    response = api.post("/api/v1/claims/next/")
+    assert response.status_code == 200, response.data
+    return response.data
+
+
+def test_it_lists_claims_with_filters(api):
+    hedged = ClaimFactory(category="hedged", score=0.8)
+    ClaimFactory(category="attributed", score=0.4)
+
+    response = api.get(f"/api/v1/claims/?article={hedged.article_id}&status=new")
+    assert response.status_code == 200
+    assert [c["id"] for c in response.data["results"]] == [hedged.pk]
+    assert set(response.data) >= {"results", "next"}
+    assert set(response.data["results"][0]) >= CLAIM_KEYS
+
+    assert [c["id"] for c in api.get("/api/v1/claims/?min_score=0.5").data["results"]] == [
+        hedged.pk
+    ]
+    assert len(api.get("/api/v1/claims/?category=hedged&category=attributed").data["results"]) == 2
+
+
+def test_it_searches_and_filters_by_assignee(api, reviewer):
+    ClaimFactory(text="The minister said grain exports doubled.", speaker="The minister")
+    ClaimFactory(text="Officials said the port is open.")
+    assert len(api.get("/api/v1/claims/?q=grain+minister").data["results"]) == 1
+    taken = take(api)
+    mine = api.get("/api/v1/claims/?assignee=me").data["results"]
+    assert [c["id"] for c in mine] == [taken["id"]]
+    assert api.get("/api/v1/claims/?assignee=rita").data["results"][0]["assignee"] == "rita"
+
+
+def test_it_rejects_bad_filters_with_a_message(api):
+    response = api.get("/api/v1/claims/?status=bogus&min_score=high")
+    assert response.status_code == 400
+    assert "status" in response.data and "min_score" in response.data
+
+
+def test_it_pages_with_a_cursor(api):
+    ClaimFactory.create_batch(7)
+    first = api.get("/api/v1/claims/?page_size=5")
+    assert len(first.data["results"]) == 5 and first.data["next"]
+    second = api.get(first.data["next"])
+    assert len(second.data["results"]) == 2 and second.data["next"] is None
+    ids = [c["id"] for c in first.data["results"] + second.data["results"]]
+    assert len(set(ids)) == 7
+
+
+def test_it_orders_claims(api):
+    a = ClaimFactory(score=0.3)
+    b = ClaimFactory(score=0.9)
+    ids = [c["id"] for c in api.get("/api/v1/claims/?ordering=-score").data["results"]]
+    assert ids == [b.pk, a.pk]
+
+
+def test_it_lists_claims_in_constant_queries(api, django_assert_max_num_queries):
+    for _ in range(40):
+        claim = ClaimFactory()
+    workflow.claim_take_next(reviewer=UserFactory(role="reviewer"))
+    Claim.objects.filter(pk=claim.pk)
+    with django_assert_max_num_queries(4):
+        response = api.get("/api/v1/claims/")
+    assert len(response.data["results"]) == 40
+
+
+def test_it_shows_a_claim_with_its_context_and_history(api, django_assert_max_num_queries):
+    claim = ClaimFactory()
+    other = ClaimFactory(fingerprint=claim.fingerprint)
+    taken = take(api)
+    with django_assert_max_num_queries(12):
+        response = api.get(f"/api/v1/claims/{taken['id']}/")
+    data = response.data
+    assert data["context"]["sentence"] == data["text"]
+    assert data["history"][0]["action"] == "take"
+    assert data["same_claim_elsewhere"] == [other.pk if taken["id"] == claim.pk else claim.pk]
+
+
+def test_it_answers_204_when_the_queue_is_empty(api):
+    assert api.post("/api/v1/claims/next/").status_code == 204
+
+
+def test_it_walks_a_claim_from_queue_to_claimreview(api, editor_api):
+    ClaimFactory(text="The mayor said the dam was inspected in 2024.")
+    claim = take(api)
+
+    evidence = api.post(
+        f"/api/v1/claims/{claim['id']}/evidence/",
+        {
+            "url": "https://records.example.org/dam",
+            "title": "Inspection log",
+            "publisher": "County records",
+            "stance": "refutes",
+        },
+        format="json",
+    )
+    assert evidence.status_code == 201, evidence.data
+    verdict = api.post(
+        f"/api/v1/claims/{claim['id']}/verdict/",
+        {
+            "rating": "false",
+            "summary": "No inspection took place in 2024.",
+            "version": claim["version"],
+            "claim_reviewed": "Dam inspected in 2024",
+        },
+        format="json",
+    )
+    assert verdict.status_code == 200, verdict.data
+    submitted = api.post(f"/api/v1/claims/{claim['id']}/submit/", {}, format="json")
+    assert submitted.data["status"] == "reviewed"
+    assert api.post(f"/api/v1/claims/{claim['id']}/publish/").status_code == 403
+    published = editor_api.post(f"/api/v1/claims/{claim['id']}/publish/", {}, format="json")
+    assert published.status_code == 200 and published.data["status"] == "published"
+
+    review = client_for().get(f"/api/v1/claims/{claim['id']}/claimreview/").data
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == "Dam inspected in 2024"
+    assert review["reviewRating"]["alternateName"] == "False"
+    assert review["itemReviewed"]["author"]["name"] == "The mayor"
+    assert review["citation"][0]["url"] == "https://records.example.org/dam"
+
+    listed = client_for().get("/api/v1/claimreviews/").data
+    assert listed["count"] == 1 and listed["results"][0]["url"] == review["url"]
+    page = client_for().get(f"/reviews/{claim['id']}/")
+    assert page.status_code == 200 and b"application/ld+json" in page.content
+
+
+def test_it_answers_a_stale_verdict_with_409_and_the_current_claim(api):
+    ClaimFactory()
+    claim = take(api)
+    url = f"/api/v1/claims/{claim['id']}/verdict/"
+    body = {"rating": "false", "summary": "First.", "version": claim["version"]}
+    assert api.post(url, body, format="json").status_code == 200
+    stale = api.post(url, {**body, "summary": "Second."}, format="json")
+    assert stale.status_code == 409
+    assert stale.data["current"]["verdict"]["summary"] == "First."
+    assert stale.data["current"]["version"] == claim["version"] + 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"rating": "bogus", "summary": "x", "version": 1}, "rating"),
+        ({"rating": "false", "version": 1}, "summary"),
+        ({"rating": "false", "summary": "x"}, "version"),
+    ],
+)
+def test_it_rejects_a_bad_verdict_with_field_messages(api, body, field):
+    ClaimFactory()
+    claim = take(api)
+    response = api.post(f"/api/v1/claims/{claim['id']}/verdict/", body, format="json")
+    assert response.status_code == 400 and field in response.data
+
+
+def test_it_accepts_a_rating_by_id(api):
+    ClaimFactory()
+    claim = take(api)
+    response = api.post(
+        f"/api/v1/claims/{claim['id']}/verdict/",
+        {"rating": rating("true").pk, "summary": "Yes.", "version": claim["version"]},
+        format="json",
+    )
+    assert response.status_code == 200 and response.data["rating"] == "true"
+
+
+def test_it_rejects_bad_evidence(api):
+    ClaimFactory()
+    claim = take(api)
+    response = api.post(
+        f"/api/v1/claims/{claim['id']}/evidence/", {"url": "nope", "stance": "maybe"}, format="json"
+    )
+    assert response.status_code == 400 and {"url", "stance"} <= set(response.data)
+
+
+def test_it_removes_evidence(api):
+    ClaimFactory()
+    claim = take(api)
+    evidence = api.post(
+        f"/api/v1/claims/{claim['id']}/evidence/",
+        {"url": "https://a.example.org", "stance": "context"},
+        format="json",
+    )
+    url = f"/api/v1/claims/{claim['id']}/evidence/{evidence.data['id']}/"
+    assert api.delete(url).status_code == 204
+    assert api.delete(url).status_code == 404
+
+
+def test_it_refuses_actions_on_the_wrong_state(api):
+    claim = ClaimFactory()
+    response = api.post(f"/api/v1/claims/{claim.pk}/submit/", {}, format="json")
+    assert response.status_code == 409 and "in review" in response.data["detail"]
+    assert api.post("/api/v1/claims/999999/submit/", {}, format="json").status_code == 404
+
+
+def test_it_dismisses_and_reopens(api, editor_api):
+    claim = ClaimFactory()
+    missing = api.post(f"/api/v1/claims/{claim.pk}/dismiss/", {}, format="json")
+    assert missing.status_code == 400 and "reason" in missing.data
+    done = api.post(f"/api/v1/claims/{claim.pk}/dismiss/", {"reason": "Opinion."}, format="json")
+    assert done.data["status"] == "dismissed"
+    reopen = editor_api.post(f"/api/v1/claims/{claim.pk}/reopen/", {"reason": "x"}, format="json")
+    assert reopen.status_code == 409
+
+
+def test_it_runs_bulk_actions_with_per_item_results(editor_api, reviewer):
+    first, second = ClaimFactory(), ClaimFactory()
+    response = editor_api.post(
+        "/api/v1/claims/bulk/",
+        {"action": "assign", "ids": [first.pk, second.pk, 999999], "assignee": "rita"},
+        format="json",
+    )
+    results = response.data["results"]
+    assert [r["ok"] for r in results] == [True, True, False]
+    assert Claim.objects.filter(assignee=reviewer).count() == 2
+
+    response = editor_api.post(
+        "/api/v1/claims/bulk/", {"action": "dismiss", "ids": [first.pk]}, format="json"
+    )
+    assert response.status_code == 400 and "reason" in response.data
+
+
+def test_it_exports_the_filtered_claims_as_csv(api):
+    ClaimFactory(category="hedged", text='He said "yes", then left.')
+    ClaimFactory(category="attributed")
+    response = api.get("/api/v1/claims/export.csv?category=hedged")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["id", "status", "category"]
+    assert len(rows) == 2 and rows[1][6] == 'He said "yes", then left.'
+
+
+def test_it_reports_stats(api):
+    ClaimFactory(category="hedged")
+    data = api.get("/api/v1/stats/").data
+    assert data["claims_by_status"] == {"new": 1}
+    assert data["claims_by_category"] == {"hedged": 1}
+    assert data["backlog"]["new"] == 1 and data["backlog"]["oldest_age_seconds"] >= 0
+
+
+def test_it_serves_the_openapi_schema_and_docs(api):
+    schema = api.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/v1/claims/{id}/verdict/" in schema.content
+    assert api.get("/api/docs/").status_code == 200

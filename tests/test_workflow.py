@@ -1,0 +1,284 @@
+"""The claim workflow: every transition, its role and state checks, and its audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from claims import workflow
+from claims.claimreview import claim_review
+from claims.models import Claim, ReviewEvent
+from tests.factories import ClaimFactory, EvidenceFactory, UserFactory, rating
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice():
+    return UserFactory(username="alice", role="reviewer")
+
+
+@pytest.fixture
+def bob():
+    return UserFactory(username="bob", role="reviewer")
+
+
+@pytest.fixture
+def erin():
+    return UserFactory(username="erin", role="editor")
+
+
+@pytest.fixture
+def ed():
+    return UserFactory(username="ed", role="editor")
+
+
+@pytest.fixture
+def nobody():
+    return UserFactory(username="nobody")
+
+
+def reviewed_claim(reviewer, rating_slug="false"):
+    claim = ClaimFactory()
+    workflow.claim_assign(claim=claim, assignee=reviewer, actor=UserFactory(role="editor"))
+    claim.refresh_from_db()
+    EvidenceFactory(claim=claim)
+    claim = workflow.verdict_set(
+        claim=claim,
+        rating=rating(rating_slug),
+        summary="Records show no such vote.",
+        version=claim.version,
+        actor=reviewer,
+    )
+    return workflow.claim_submit(claim=claim, actor=reviewer)
+
+
+def test_it_takes_the_highest_priority_claim_first(alice, bob):
+    low = ClaimFactory(priority=0.1)
+    high = ClaimFactory(priority=0.9)
+
+    first = workflow.claim_take_next(reviewer=alice)
+    second = workflow.claim_take_next(reviewer=bob)
+
+    assert (first.pk, second.pk) == (high.pk, low.pk)
+    assert first.status == Claim.Status.IN_REVIEW and first.assignee == alice
+    assert first.lease_expires_at > timezone.now() + timedelta(minutes=29)
+    assert workflow.claim_take_next(reviewer=alice) is None
+    assert ReviewEvent.objects.filter(claim=first, action="take", actor=alice).exists()
+
+
+def test_it_refuses_the_queue_to_users_without_a_role(nobody):
+    ClaimFactory()
+    with pytest.raises(workflow.NotAllowed):
+        workflow.claim_take_next(reviewer=nobody)
+
+
+def test_it_lets_only_editors_assign(alice, bob, erin):
+    claim = ClaimFactory()
+    with pytest.raises(workflow.NotAllowed):
+        workflow.claim_assign(claim=claim, assignee=bob, actor=alice)
+    claim = workflow.claim_assign(claim=claim, assignee=bob, actor=erin)
+    assert claim.assignee == bob and claim.status == Claim.Status.IN_REVIEW
+
+
+def test_it_releases_a_claim_back_to_the_queue(alice, bob):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    with pytest.raises(workflow.NotAllowed, match="assigned to alice"):
+        workflow.claim_release(claim=claim, actor=bob)
+    claim = workflow.claim_release(claim=claim, actor=alice)
+    assert claim.status == Claim.Status.NEW and claim.assignee is None
+
+
+def test_it_refuses_a_stale_verdict(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    loaded = claim.version
+    workflow.verdict_set(
+        claim=claim, rating=rating("false"), summary="First.", version=loaded, actor=alice
+    )
+
+    with pytest.raises(workflow.Conflict) as conflict:
+        workflow.verdict_set(
+            claim=claim, rating=rating("true"), summary="Second.", version=loaded, actor=alice
+        )
+    assert conflict.value.claim.verdict.summary == "First."
+    claim.refresh_from_db()
+    assert claim.verdict.rating.slug == "false"
+
+
+def test_it_keeps_the_version_when_evidence_is_added(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    version = claim.version
+    workflow.evidence_add(claim=claim, actor=alice, url="https://x.example.org", stance="refutes")
+    claim.refresh_from_db()
+    assert claim.version == version
+
+
+def test_it_refuses_a_verdict_on_an_untaken_claim(alice):
+    claim = ClaimFactory()
+    with pytest.raises(workflow.InvalidTransition, match="Take the claim"):
+        workflow.verdict_set(
+            claim=claim, rating=rating("false"), summary="x", version=claim.version, actor=alice
+        )
+
+
+def test_it_needs_evidence_to_submit(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    claim = workflow.verdict_set(
+        claim=claim, rating=rating("false"), summary="No.", version=claim.version, actor=alice
+    )
+    with pytest.raises(workflow.WorkflowError, match="evidence"):
+        workflow.claim_submit(claim=claim, actor=alice)
+
+    workflow.evidence_add(claim=claim, actor=alice, url="https://x.example.org", stance="refutes")
+    assert workflow.claim_submit(claim=claim, actor=alice).status == Claim.Status.REVIEWED
+
+
+def test_it_submits_not_a_claim_without_evidence(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    claim = workflow.verdict_set(
+        claim=claim,
+        rating=rating("not-a-claim"),
+        summary="Opinion.",
+        version=claim.version,
+        actor=alice,
+    )
+    assert workflow.claim_submit(claim=claim, actor=alice).status == Claim.Status.REVIEWED
+
+
+def test_it_refuses_to_submit_an_interim_rating(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    claim = workflow.verdict_set(
+        claim=claim,
+        rating=rating("research-in-progress"),
+        summary="Still calling.",
+        version=claim.version,
+        actor=alice,
+    )
+    with pytest.raises(workflow.WorkflowError, match="not a final rating"):
+        workflow.claim_submit(claim=claim, actor=alice)
+
+
+def test_it_lets_only_editors_publish(alice, erin):
+    claim = reviewed_claim(alice)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.claim_publish(claim=claim, actor=alice)
+    claim = workflow.claim_publish(claim=claim, actor=erin)
+    assert claim.status == Claim.Status.PUBLISHED
+    assert claim.verdict.approver == erin and claim.verdict.published_at
+    assert claim.assignee is None
+
+
+def test_it_applies_four_eyes_to_an_editors_own_verdict(erin, ed, settings):
+    claim = reviewed_claim(erin)
+    with pytest.raises(workflow.NotAllowed, match="four-eyes"):
+        workflow.claim_publish(claim=claim, actor=erin)
+    assert workflow.claim_publish(claim=claim, actor=ed).status == Claim.Status.PUBLISHED
+
+    settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN = True
+    other = reviewed_claim(erin)
+    assert workflow.claim_publish(claim=other, actor=erin).status == Claim.Status.PUBLISHED
+
+
+def test_it_lets_an_admin_publish_their_own_verdict():
+    boss = UserFactory(username="boss", is_superuser=True)
+    claim = reviewed_claim(boss)
+    assert workflow.claim_publish(claim=claim, actor=boss).status == Claim.Status.PUBLISHED
+
+
+def test_it_corrects_a_published_verdict_through_reopen_only(alice, erin, ed):
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    first_verdict = claim.verdict
+    with pytest.raises(workflow.InvalidTransition, match="reopen"):
+        workflow.verdict_set(
+            claim=claim, rating=rating("true"), summary="x", version=claim.version, actor=erin
+        )
+    with pytest.raises(workflow.NotAllowed):
+        workflow.claim_reopen(claim=claim, actor=alice, reason="typo")
+    with pytest.raises(workflow.WorkflowError, match="Say why"):
+        workflow.claim_reopen(claim=claim, actor=erin, reason=" ")
+
+    claim = workflow.claim_reopen(claim=claim, actor=erin, reason="A new court record.")
+    claim = workflow.verdict_set(
+        claim=claim,
+        rating=rating("mostly-false"),
+        summary="Partly right.",
+        version=claim.version,
+        actor=erin,
+    )
+    claim = workflow.claim_submit(claim=claim, actor=erin)
+    claim = workflow.claim_publish(claim=claim, actor=ed)
+
+    assert claim.verdict != first_verdict
+    assert claim.verdicts.count() == 2
+    first_verdict.refresh_from_db()
+    assert first_verdict.rating.slug == "false" and first_verdict.published_at
+    assert claim.verdict.correction_note == "A new court record."
+    review = claim_review(claim, list(claim.verdicts.all()))
+    assert review["dateModified"]
+    assert review["correction"]["text"] == "A new court record."
+
+
+def test_it_dismisses_with_a_reason_only(alice):
+    claim = ClaimFactory()
+    with pytest.raises(workflow.WorkflowError, match="Say why"):
+        workflow.claim_dismiss(claim=claim, actor=alice, reason="")
+    claim = workflow.claim_dismiss(claim=claim, actor=alice, reason="Opinion, not a fact.")
+    assert claim.status == Claim.Status.DISMISSED
+    with pytest.raises(workflow.InvalidTransition):
+        workflow.claim_dismiss(claim=claim, actor=alice, reason="again")
+
+
+def test_it_returns_expired_leases_to_the_queue(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
+
+    assert workflow.expire_leases() == 1
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NEW and claim.assignee is None
+    assert ReviewEvent.objects.filter(claim=claim, action="lease_expired").exists()
+    assert workflow.claim_take_next(reviewer=alice).pk == claim.pk
+
+
+def test_it_writes_an_append_only_history(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    workflow.verdict_set(
+        claim=claim, rating=rating("false"), summary="No.", version=claim.version, actor=alice
+    )
+    events = list(claim.events.values_list("action", flat=True))
+    assert events == ["take", "verdict"]
+    event = claim.events.first()
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+
+
+def test_it_lets_editors_bump_priority(alice, erin):
+    claim = ClaimFactory(priority=0.2)
+    ClaimFactory(priority=0.5)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.claim_bump(claim=claim, actor=alice, amount=1)
+    workflow.claim_bump(claim=claim, actor=erin, amount=1)
+    assert workflow.claim_take_next(reviewer=alice).pk == claim.pk
+
+
+def test_priority_rises_with_score_recency_and_spread():
+    now = timezone.now()
+    base = workflow.priority_for(score=0.5, published_at=now, seen_in=1, now=now)
+    assert workflow.priority_for(score=0.9, published_at=now, seen_in=1, now=now) > base
+    older = workflow.priority_for(
+        score=0.5, published_at=now - timedelta(days=4), seen_in=1, now=now
+    )
+    assert older < base
+    assert workflow.priority_for(score=0.5, published_at=now, seen_in=3, now=now) > base
+    assert base == pytest.approx(0.6 * 0.5 + 0.25)
