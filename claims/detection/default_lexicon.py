@@ -101,7 +101,7 @@ REPORTING_VERBS: dict[str, float] = {
     **dict.fromkeys(["insisted", "insists", "asserted", "asserts", "contended"], 0.65),
     **dict.fromkeys(["contends", "maintained", "maintains"], 0.6),
     **dict.fromkeys(["accused", "accuses", "charged"], 0.65),
-    **dict.fromkeys(["stated", "states", "wrote", "writes", "declared", "declares"], 0.6),
+    **dict.fromkeys(["stated", "wrote", "writes", "declared", "declares"], 0.6),
     **dict.fromkeys(["added", "adds", "noted", "notes", "explained", "explains"], 0.55),
     **dict.fromkeys(["announced", "announces", "reported", "reports", "argued"], 0.55),
     **dict.fromkeys(["argues", "argue", "warned", "warns", "acknowledged"], 0.55),

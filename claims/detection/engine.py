@@ -27,6 +27,7 @@ COVER_PARAGRAPHS = 4
 #: Categories of the sentences a disclaimer can cover (the claims, not other disclaimers).
 COVERABLE = frozenset({"hedged", "attributed", "anonymous-source", "disputed"})
 
+_QUOTE_MARKS = "\"”'’"
 _WORD = re.compile(r"[\w’']+")
 _GENERIC = frozenset(
     ["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "of", "by", "from", "about", "in", "on", "claim", "claims", "report", "reports", "video", "videos", "footage", "images", "photos", "statement", "statements", "account", "accounts", "information", "details", "figures", "figure", "allegation", "allegations", "assertion", "assertions", "independently", "immediately", "verify", "confirm", "verified", "confirmed", "authenticity", "it", "them", "any", "all", "such", "content", "contents", "number", "numbers", "toll"]
@@ -80,7 +81,7 @@ def _hits(text: str, lexicon: Lexicon) -> list[Hit]:
 
 def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag | None:
     cues: list[Cue] = []
-    speaker: Speaker | None = None
+    speakers: list[tuple[Speaker, int]] = []  # with where its attribution clause starts
     source_nouns = [hit for hit in hits if hit.entry.kind == "source_noun"]
     for hit in hits:
         entry = hit.entry
@@ -90,9 +91,11 @@ def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag 
         found = find_speaker(text, sentence, verb) if verb else None
         if entry.kind == "reporting_verb" and found is None:
             continue
-        speaker = speaker or found
+        if found is not None:
+            speakers.append((found, min(found.start, verb.start)))  # type: ignore[union-attr]
         weight = -entry.weight if entry.kind == "counter" else entry.weight
         cues.append(Cue(text[hit.start : hit.end], hit.start, hit.end, entry.category, weight))
+    speaker = _main_speaker(text, speakers)
     if speaker is not None:
         cues.extend(
             Cue(text[hit.start : hit.end], hit.start, hit.end, hit.entry.category, hit.entry.weight)
@@ -117,6 +120,22 @@ def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag 
         speaker=speaker,
         covers=(),
     )
+
+
+def _main_speaker(text: str, speakers: list[tuple[Speaker, int]]) -> Speaker | None:
+    """Return the speaker of the sentence's main attribution.
+
+    The first one ("X said Y claimed…"), unless one is set off at the end: after a quote
+    ('"…," the minister said') first, else after a comma ("…, sources said.").
+    """
+    if not speakers:
+        return None
+    set_off = [(text[max(0, clause - 8) : clause].rstrip()[-1:], s) for s, clause in speakers]
+    for marks in (_QUOTE_MARKS, ","):
+        trailing = [speaker for mark, speaker in set_off if mark and mark in marks]
+        if trailing:
+            return trailing[-1]
+    return speakers[0][0]
 
 
 def _reporting_verb(text: str, hit: Hit, lexicon: Lexicon) -> Span | None:

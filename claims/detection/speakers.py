@@ -3,16 +3,19 @@
 No parser: a handful of surface rules that cover how news writes attribution.
 
 - ``X said`` / ``X has also said`` / ``X told Y`` - the noun phrase right before the verb,
-  back to the start of its clause (a comma, quote, "that", "and", …);
-- ``"…," said X`` / ``said X`` after a quote or comma, and ``according to X`` - the noun
-  phrase right after the verb;
-- ``X, the minister, said`` - the name before the appositive; ``X, who …, said`` likewise;
-- ``…, saying …`` - the subject at the start of the sentence;
+  back to the start of its clause (a comma, a quote, "that", "when", a form of "be", …);
+- ``"…," said X`` / ``…, said X.`` and ``according to X`` - the noun phrase after the verb;
+- ``X, the minister, said`` - the name before the appositive, or the appositive when it is
+  the name (``the director, Dr. Y, said``); ``X, who …, said`` likewise;
+- ``X quoted Y as saying`` - Y, the person quoted;
+- ``…, saying …`` and ``X did this, and said …`` - the subject at the start of the sentence;
+- ``X's claim that …`` - X;
 - pronouns ("he", "they") are kept as the speaker: resolving them to the last named person
-  is a guess that a reviewer reading the article context does better.
+  is a guess that a reviewer reading the article does better.
 
-A verb preceded by a determiner ("the claims", "his reports"), by "to" ("declined to say")
-or in the passive ("was told") has no speaker, and the cue does not fire.
+No speaker, and so no attribution, when the verb is used as a noun ("the claims", "his
+reports"), an infinitive ("declined to say"), a passive ("was told"), a name ("Mr. Said",
+"the United States"), or sits inside a quotation.
 """
 
 from __future__ import annotations
@@ -22,37 +25,54 @@ from typing import NamedTuple
 
 from .model import Span, Speaker
 
-_TOKEN = re.compile(r"\w[\w’'.&-]*|[^\w\s]")
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 QUOTES = frozenset("\"'“”‘’«»")
-CLOSING = frozenset("\"'”’»)")
-PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who", "one"])
-DETERMINERS = frozenset(
-    ["the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this", "such", "new", "any", "some", "no", "other", "several", "many", "earlier", "previous", "recent", "false", "similar", "neither", "either", "both", "all", "each", "every", "most", "few", "whose"]
+CLOSING = frozenset("\"'”’»")
+PRONOUNS = _words("he she they it we i you who one")
+DETERMINERS = _words(
+    "the a an his her their its our my your these those this such new any some no other "
+    "several many earlier previous recent false similar neither either both all each every "
+    "most few whose"
 )
-_AUXILIARIES = (
+AUXILIARIES = _words(
     "has have had would will shall should could can may might must did does do also later "
     "previously repeatedly once then again recently publicly privately further subsequently "
     "first earlier never already still often frequently now just even quickly immediately "
     "separately similarly clearly openly flatly firmly angrily bluntly famously initially "
     "originally ultimately finally since long not n't reportedly allegedly apparently "
-    "specifically explicitly directly simply told ever always yet only"
+    "specifically explicitly directly simply ever always yet only however together"
 )
-AUXILIARIES = frozenset(_AUXILIARIES.split())
-NOT_NAMES = frozenset(["the", "a", "an", "he", "she", "they", "it", "we", "i", "who", "this", "that"])
-NOT_ADVERBS = frozenset(["family", "ally", "assembly", "rally", "daily", "weekly", "monthly", "anomaly"])
-BE = frozenset(
+NOT_ADVERBS = _words("family ally assembly rally daily weekly monthly anomaly")
+BE = _words(
     "is was were are been be being am get got gets 's ’s isn't isn’t wasn't wasn’t aren't "
-    "aren’t weren't weren’t 're ’re".split()
+    "aren’t weren't weren’t 're ’re"
 )
-CLAUSE_WORDS = frozenset(
-    ["that", "which", "whom", "when", "while", "because", "as", "if", "but", "or", "so", "since", "after", "before", "where", "though", "although", "than", "whether", "what", "how", "why", "whereas", "unless", "until", "once", "and", "nor", "yet", "for"]
+CLAUSE_WORDS = _words(
+    "that which whom when while because as if but or so since after before where though "
+    "although than whether what how why whereas unless until and nor"
 )
-AFTER_STOPS = frozenset(
-    ["in", "on", "at", "during", "after", "before", "when", "while", "who", "that", "which", "adding", "saying", "last", "this", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "earlier", "later", "told", "to", "via", "about"]
+NOUN_PHRASE_STOPS = CLAUSE_WORDS | BE | _words("said says told")
+AFTER_STOPS = _words(
+    "in on at during after before when while who that which adding saying last this "
+    "yesterday today tonight monday tuesday wednesday thursday friday saturday sunday "
+    "earlier later told to via about had has have would will could can may might must "
+    "should did does do is was were are"
 )
+#: Openings of an adverbial that comes before the subject ("In a statement, …").
+PREAMBLES = _words(
+    "in on at during after before by for from with within when while last earlier later "
+    "however meanwhile still also but and yet so speaking asked"
+)
+NOT_NAMES = _words("the a an he she they it we i who this that")
 #: Verb forms that are also common nouns; they need a subject that looks like one.
-AMBIGUOUS = frozenset(["claims", "claim", "reports", "notes", "calls", "charges", "charged", "states"])
+AMBIGUOUS = _words("claims claim reports notes calls charges charged tweets posts")
+#: Base forms, which follow "to" or a modal rather than a subject after "and".
+BASE_FORMS = _words("say tell claim argue deny dispute ask add note warn call speak")
+DOCUMENTS = _words("statement report post letter release filing document tweet message video")
 SPEAKER_NOUNS = re.compile(
     r"(?:official|officials|spokes\w*|minister|ministry|president|source|sources|group|"
     r"police|army|military|government|agency|company|campaign|aide|aides|analyst|analysts|"
@@ -60,11 +80,10 @@ SPEAKER_NOUNS = re.compile(
     r"attorneys?|department|office|committee|authorities|secretary|governor|senator|mayor)$",
     re.IGNORECASE,
 )
-DOCUMENTS = frozenset(
-    ["statement", "report", "post", "letter", "release", "filing", "document", "tweet", "message", "video"]
-)
+
+_TOKEN = re.compile(r"\w[\w’'.&-]*|''|[^\w\s]")
 _MAX_WORDS = 10
-_WINDOW = 120  # characters either side of the verb that can hold its speaker
+_WINDOW = 120  # characters either side of the verb that usually hold its speaker
 
 
 class _Token(NamedTuple):
@@ -84,71 +103,124 @@ class _Token(NamedTuple):
 def find_speaker(text: str, sentence: Span, verb: Span) -> Speaker | None:
     """Return the speaker of the reporting verb at ``verb`` inside ``sentence``.
 
-    Return None when no speaker is named or the word is not used as a reporting verb
-    (a noun, an infinitive, a passive).
+    Return None when no speaker is named or the word is not used as a reporting verb.
     """
-    span = _speaker_span(text, sentence, verb)
+    span = _Attribution(text, sentence, verb).speaker()
     return Speaker(text[span.start : span.end], span.start, span.end) if span else None
 
 
-def _speaker_span(text: str, sentence: Span, verb: Span) -> Span | None:
-    written = text[verb.start : verb.end]
-    word = written.lower()
-    if _inside_quote(text[sentence.start : verb.start]):
-        return None
-    start = sentence.start
-    if verb.start - start > _WINDOW:  # start at a word boundary inside the window
-        start = max(start, text.find(" ", verb.start - _WINDOW, verb.start))
-    before = _tokens(text, start, verb.start)
+class _Attribution:
+    """One reporting verb in its sentence, with the tokens around it cut on demand."""
 
-    def after() -> list[_Token]:
-        return _tokens(text, verb.end, min(sentence.end, verb.end + _WINDOW))
+    def __init__(self, text: str, sentence: Span, verb: Span) -> None:
+        self.text = text
+        self.sentence = sentence
+        self.verb = verb
+        self.written = text[verb.start : verb.end]
+        self.word = self.written.lower()
 
-    if word.startswith("according"):
-        return _noun_phrase_after(_drop_document(after()))
-    if word == "quoted":
-        return _quoted_as_saying(after())
-    progressive = word.endswith("ing")
-    index = _skip_auxiliaries(before, len(before) - 1)
-    if progressive:
-        if index >= 0 and before[index].is_word and before[index].lower not in BE:
-            return None  # "a statement saying", "a favourite saying"
-        while index >= 0 and (_is_auxiliary(before[index]) or before[index].lower in BE):
-            index -= 1
-    index = _skip_parenthesis(before, index)  # "Sen. Claire McCaskill (D-Mo.) said"
-    if index < 0:
-        return _noun_phrase_after(after()) if word.startswith("said") else None
-    if written.startswith("Said"):
-        return None  # a capitalised "Said" inside a sentence is a name ("Mr. Said")
-    last = before[index]
-    if last.lower == "to" or last.lower in BE or last.lower in DETERMINERS:
-        return None
-    if last.text.endswith(("'s", "’s")) and last.lower not in ("it's", "it’s"):
-        # "Trump's claim that…" names a claim and its owner; "his reports" names neither.
-        owner = _noun_phrase_before(before, index) if word in ("claim", "claims") else None
-        return Span(owner.start, owner.end - 2) if owner else None
-    if last.lower == "who":  # "Democrats, who have argued"
-        index -= 1 + (index > 0 and before[index - 1].text == ",")
-        return _noun_phrase_before(before, index) if index >= 0 else None
-    if last.lower in ("and", "but"):  # "X did this, and said…": the sentence's subject
-        return _sentence_subject(before)
-    if last.is_word:
-        speaker = _noun_phrase_before(before, index)
-        if speaker and word in AMBIGUOUS and not _looks_like_subject(text, speaker):
+    def before(self, whole: bool = False) -> list[_Token]:
+        """Tokens before the verb: the last ``_WINDOW`` characters, or the whole clause."""
+        start = self.sentence.start
+        if not whole and self.verb.start - start > _WINDOW:
+            start = max(start, self.text.find(" ", self.verb.start - _WINDOW, self.verb.start))
+        return _tokens(self.text, start, self.verb.start)
+
+    def after(self) -> list[_Token]:
+        end = min(self.sentence.end, self.verb.end + _WINDOW)
+        return _tokens(self.text, self.verb.end, end)
+
+    def speaker(self) -> Span | None:
+        word = self.word
+        if _inside_quote(self.text[self.sentence.start : self.verb.start]):
             return None
-        return speaker
-    # The verb follows punctuation: an inverted quote, an appositive, or a participle.
-    if progressive:
-        return _sentence_subject(before)
-    if _is_closing(last) or (index and _is_closing(before[index - 1])):
-        return _noun_phrase_after(after())
-    if last.text == ",":
-        return _before_appositive(before, index) or _noun_phrase_after(after())
-    return None
+        if word.startswith("according"):
+            return _noun_phrase_after(_drop_document(self.after()))
+        if word == "quoted":
+            return _quoted_as_saying(self.after())
+        before = self.before()
+        index = _skip_auxiliaries(before, len(before) - 1)
+        progressive = word.endswith("ing")
+        if progressive:
+            if index >= 0 and before[index].is_word and before[index].lower not in BE:
+                return None  # "a statement saying", "a favourite saying"
+            while index >= 0 and (_is_auxiliary(before[index]) or before[index].lower in BE):
+                index -= 1
+        index = _skip_parenthesis(before, index)  # "Sen. Claire McCaskill (D-Mo.) said"
+        if index < 0:
+            return self._inverted() if word.startswith("said") else None
+        if self.written[0].isupper():
+            return None  # a capitalised verb inside a sentence is a name: "Mr. Said"
+        return self._before_verb(before, index, progressive)
+
+    def _before_verb(self, before: list[_Token], index: int, progressive: bool) -> Span | None:
+        last = before[index]
+        if last.lower == "to" or last.lower in BE or last.lower in DETERMINERS:
+            return None
+        if last.text.endswith(("'s", "’s")) and last.lower not in ("it's", "it’s"):
+            # "Trump's claim that…" names a claim and its owner; "his reports" names neither.
+            owner = _noun_phrase_before(before, index) if self.word in ("claim", "claims") else None
+            return Span(owner.start, owner.end - 2) if owner else None
+        if last.lower in ("who", "which"):  # "Democrats, who have argued"
+            index -= 2 if index > 0 and before[index - 1].text == "," else 1
+            return _noun_phrase_before(before, index) if index >= 0 else None
+        if last.lower in ("and", "but"):  # "X did this, and said…": the sentence's subject
+            return None if self.word in BASE_FORMS else self._subject()
+        if last.is_word:
+            speaker = _noun_phrase_before(before, index)
+            if speaker and self.word in AMBIGUOUS and not _looks_like_subject(self.text, speaker):
+                return None
+            return speaker
+        if progressive:  # "…, saying"
+            return self._subject()
+        if _is_closing(last) or (index and _is_closing(before[index - 1])):
+            return self._inverted()  # '"…," said the minister'
+        if last.text == ",":
+            return self._inverted(strict=True) or self._appositive()
+        return None
+
+    def _inverted(self, strict: bool = False) -> Span | None:
+        """Return the speaker after the verb ("said the minister").
+
+        ``strict``: only a name or a determined noun phrase that ends its clause.
+        """
+        after = self.after()
+        speaker = _noun_phrase_after(after)
+        if not strict or speaker is None:
+            return speaker
+        first = next(token for token in after if token.is_word)
+        if not (first.text[0].isupper() or first.lower in ("the", "a", "an", "one", "another")):
+            return None
+        following = [token for token in after if token.start >= speaker.end]
+        return speaker if not following or not following[0].is_word else None
+
+    def _appositive(self) -> Span | None:
+        before = self.before(whole=True)
+        return _before_appositive(before, len(before) - 1)
+
+    def _subject(self) -> Span | None:
+        return _sentence_subject(self.before(whole=True))
+
+
+def _inside_quote(before: str) -> bool:
+    """Tell whether a quotation is still open at the end of ``before``."""
+    return (
+        before.count("“") > before.count("”")
+        or before.count('"') % 2 == 1
+        or before.count("''") % 2 == 1
+    )
 
 
 def _is_closing(token: _Token) -> bool:
-    return token.text in CLOSING
+    return token.text in CLOSING or token.text == "''"
+
+
+def _is_auxiliary(token: _Token) -> bool:
+    """Tell auxiliaries and adverbs ("has", "also", "repeatedly") that sit before a verb."""
+    if token.lower in AUXILIARIES:
+        return True
+    word = token.text
+    return word.endswith("ly") and len(word) > 4 and word not in NOT_ADVERBS
 
 
 def _skip_auxiliaries(tokens: list[_Token], index: int) -> int:
@@ -166,9 +238,75 @@ def _skip_parenthesis(tokens: list[_Token], index: int) -> int:
     return opening - 1 if opening >= 0 else index
 
 
-def _inside_quote(before: str) -> bool:
-    """Tell whether a quotation is still open at the end of ``before``."""
-    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def _span(tokens: list[_Token]) -> Span | None:
+    """Return the span of ``tokens`` without punctuation (or a full stop) at either end."""
+    words = [token for token in tokens if token.is_word]
+    if not words:
+        return None
+    last = words[-1].text
+    full_stop = last.endswith(".") and "." not in last[:-1] and len(last) > 3
+    return Span(words[0].start, words[-1].end - full_stop)
+
+
+def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
+    """Return the noun phrase ending at ``tokens[last]``, back to its clause start."""
+    if tokens[last].lower in NOUN_PHRASE_STOPS:
+        return None
+    first = last
+    while first > 0 and last - first < _MAX_WORDS:
+        token = tokens[first - 1]
+        if token.lower == "and" and _joins_names(tokens, first - 1):
+            first -= 1
+            continue
+        if token.lower in ("who", "which") and first - 1 > 0:
+            # "Two officials who declined to be named said": the subject is before "who".
+            return _noun_phrase_before(tokens, first - 2 - (tokens[first - 2].text == ","))
+        if not token.is_word or token.lower in NOUN_PHRASE_STOPS:
+            relative = _relative_pronoun(tokens, first - 1)
+            if relative is not None:
+                return _noun_phrase_before(tokens, relative)
+            break
+        first -= 1
+    return _span(tokens[first : last + 1])
+
+
+def _relative_pronoun(tokens: list[_Token], index: int) -> int | None:
+    """Return where the noun before a "who" clause ending at ``index`` ends, if any."""
+    for back in range(index, max(-1, index - 8), -1):
+        token = tokens[back]
+        if token.lower == "who" and back > 0:
+            return back - 1 - (back > 1 and tokens[back - 1].text == ",")
+        if not token.is_word and token.text != ",":
+            return None
+    return None
+
+
+def _joins_names(tokens: list[_Token], index: int) -> bool:
+    return (
+        0 < index < len(tokens) - 1
+        and tokens[index - 1].text[:1].isupper()
+        and tokens[index + 1].text[:1].isupper()
+    )
+
+
+def _noun_phrase_after(tokens: list[_Token]) -> Span | None:
+    """Return the noun phrase that starts the token list ("the minister", "RIA Novosti")."""
+    phrase: list[_Token] = []
+    for token in tokens:
+        if not token.is_word:
+            if not phrase and (token.text in QUOTES or token.text == "''"):
+                continue
+            break
+        if phrase and token.lower in AFTER_STOPS:
+            break
+        phrase.append(token)
+        if len(phrase) >= _MAX_WORDS:
+            break
+    return _span(phrase)
 
 
 def _drop_document(tokens: list[_Token]) -> list[_Token]:
@@ -185,68 +323,6 @@ def _quoted_as_saying(tokens: list[_Token]) -> Span | None:
         if token.lower == "as":
             return _span(tokens[:index])
     return None
-
-
-def _is_auxiliary(token: _Token) -> bool:
-    """Tell auxiliaries and adverbs ("has", "also", "repeatedly") that sit before a verb."""
-    if token.lower in AUXILIARIES:
-        return True
-    word = token.text
-    return word.endswith("ly") and len(word) > 4 and word not in NOT_ADVERBS
-
-
-def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
-
-
-def _span(tokens: list[_Token]) -> Span | None:
-    """Return the span of ``tokens`` without punctuation at either end."""
-    words = [token for token in tokens if token.is_word]
-    if not words:
-        return None
-    last = words[-1].text
-    full_stop = last.endswith(".") and "." not in last[:-1] and len(last) > 3
-    return Span(words[0].start, words[-1].end - full_stop)
-
-
-def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
-    """Return the noun phrase ending at ``tokens[last]``, back to its clause start."""
-    first = last
-    while first > 0 and last - first < _MAX_WORDS:
-        token = tokens[first - 1]
-        if not token.is_word or token.lower in CLAUSE_WORDS:
-            if token.lower == "and" and _joins_names(tokens, first - 1):
-                first -= 1
-                continue
-            break
-        first -= 1
-    if tokens[last].lower in CLAUSE_WORDS:
-        return None
-    return _span(tokens[first : last + 1])
-
-
-def _joins_names(tokens: list[_Token], index: int) -> bool:
-    return (
-        0 < index < len(tokens) - 1
-        and tokens[index - 1].text[:1].isupper()
-        and tokens[index + 1].text[:1].isupper()
-    )
-
-
-def _noun_phrase_after(tokens: list[_Token]) -> Span | None:
-    """Return the noun phrase that starts the token list ("the minister", "RIA Novosti")."""
-    phrase: list[_Token] = []
-    for token in tokens:
-        if phrase and (token.lower in AFTER_STOPS or not token.is_word):
-            break
-        if not token.is_word:
-            if token.text in QUOTES:
-                continue
-            break
-        phrase.append(token)
-        if len(phrase) >= _MAX_WORDS:
-            break
-    return _span(phrase)
 
 
 def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
@@ -266,16 +342,23 @@ def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
 
 
 def _sentence_subject(tokens: list[_Token]) -> Span | None:
-    """Return the subject at the start of a sentence (for ``…, saying …``)."""
+    """Return the subject at the start of a sentence (for ``…, saying …``).
+
+    An opening adverbial ("In a statement on Monday, …") is skipped up to its comma.
+    """
+    start = 0
+    for _ in range(3):
+        if start < len(tokens) and tokens[start].lower in PREAMBLES:
+            comma = next((i for i in range(start, len(tokens)) if tokens[i].text == ","), None)
+            if comma is None:
+                return None
+            start = comma + 1
     phrase: list[_Token] = []
-    for token in tokens[:6]:
-        if not token.is_word:
+    for token in tokens[start : start + 6]:
+        if not token.is_word or token.lower in CLAUSE_WORDS:
             break
-        lower = token.lower
         after_determiner = phrase and phrase[-1].lower in DETERMINERS
         if phrase and not after_determiner and token.text[0].islower():
-            break
-        if lower in CLAUSE_WORDS:
             break
         phrase.append(token)
     return _span(phrase)

@@ -1,0 +1,301 @@
+from __future__ import annotations
+
+import pytest
+
+from claims.detection import (
+    CATEGORIES,
+    DEFAULT_ENTRIES,
+    KINDS,
+    Flag,
+    Lexicon,
+    LexiconEntry,
+    Span,
+    detect,
+)
+
+
+def only(text: str) -> Flag:
+    flags = detect(text)
+    assert len(flags) == 1, [f.text for f in flags]
+    return flags[0]
+
+
+def test_it_flags_a_disclaimer_as_unverifiable():
+    flag = only("The claims could not be independently verified.")
+    assert flag.category == "unverifiable"
+    assert flag.cues[0].text == "could not be independently verified"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "CBS News cannot independently verify the footage.",
+        "Reuters was unable to confirm the report.",
+        "The figures have not been verified.",
+        "It was not possible to verify the account.",
+        "AFP can’t verify the claim.",
+        "The death toll could not be confirmed.",
+    ],
+)
+def test_it_flags_the_variants_of_a_disclaimer(sentence):
+    assert only(sentence).category == "unverifiable"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A video purportedly showing the strike circulated online.",
+        "The fighters allegedly seized two villages.",
+        "The minister is believed to have left the country.",
+        "The company reportedly delayed the launch.",
+        "An unconfirmed report put the toll at 40.",
+        "The singer is said to be recovering.",
+    ],
+)
+def test_it_flags_hedges(sentence):
+    assert only(sentence).category == "hedged"
+
+
+def test_it_flags_an_attribution_with_its_speaker():
+    flag = only("Zelenskyy said the front line was holding.")
+    assert flag.category == "attributed"
+    assert flag.speaker is not None
+    assert flag.speaker.text == "Zelenskyy"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ('"We will not leave," the minister said.', "the minister"),
+        ("“It is over,” said the masked spokesman of the armed group.",
+         "the masked spokesman of the armed group"),
+        ("According to RIA Novosti, the bridge was destroyed.", "RIA Novosti"),
+        ("Maria Alvarez told reporters the talks had stalled.", "Maria Alvarez"),
+        ("Zelenskyy, the president, said the line held.", "Zelenskyy"),
+        ("The director, Dr. Karl Brenner, said the ward was full.", "Dr. Karl Brenner"),
+        ("She also said the plan was dead.", "She"),
+        ("The fighters claimed they had taken the airport.", "The fighters"),
+        ("The agency quoted the general as saying troops were ready.", "the general"),
+        ("The vote was delayed, the spokesman added.", "the spokesman"),
+        ("Sen. Claire McCaskill (D-Mo.) said the debate was a disaster.",
+         "Sen. Claire McCaskill"),
+    ],
+)  # fmt: skip
+def test_it_finds_the_speaker(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None
+    assert flag.speaker.text == speaker
+    assert sentence[flag.speaker.start : flag.speaker.end] == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("A person familiar with the matter said the deal was close.",
+         "A person familiar with the matter"),
+        ("Sources said the minister would resign.", "Sources"),
+        ("Military sources in the region said reinforcements had arrived.",
+         "Military sources in the region"),
+    ],
+)  # fmt: skip
+def test_it_flags_anonymous_sources(sentence, speaker):
+    flag = only(sentence)
+    assert flag.category == "anonymous-source"
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+def test_it_flags_anonymity_without_a_verb_of_saying():
+    flag = only("Two officials spoke on condition of anonymity.")
+    assert flag.category == "anonymous-source"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministry denied the report.",
+        "The company rejected the allegations.",
+        "The army disputed the casualty figures.",
+    ],
+)
+def test_it_flags_disputed_claims(sentence):
+    assert only(sentence).category == "disputed"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Said Khalil, 42, runs a bakery in the old town.",
+        "Mr. Said, a retired engineer, moved to the village in 2010.",
+        "That said, the city was calm on Sunday.",
+        "The so-called experts left the meeting early.",
+        "Needless to say, the match was cancelled.",
+        "He declined to say whether he would run.",
+        "The old proverb, a favourite saying of the founder, is carved over the door.",
+        "The United States and China signed the accord.",
+        "The claims were published on Monday.",
+    ],
+)
+def test_it_ignores_false_friends(sentence):
+    assert detect(sentence) == []
+
+
+def test_it_lowers_the_score_for_a_counter_cue():
+    plain = only("The ministry said the video showed the strike.")
+    countered = only("The ministry said the video, independently verified by AFP, showed the strike.")
+    assert countered.score < plain.score
+    assert any(cue.weight < 0 for cue in countered.cues)
+
+
+def test_it_does_not_flag_a_confirmation_alone():
+    assert detect("The footage was independently confirmed by the BBC.") == []
+
+
+def test_it_scores_between_zero_and_one_and_more_cues_score_higher():
+    one = only("The fighters allegedly seized two villages.")
+    two = only("The fighters allegedly seized two villages, the ministry said.")
+    assert 0 < one.score < two.score <= 1
+
+
+def test_it_takes_the_category_of_the_strongest_cue():
+    flag = only("The ministry said the claims could not be verified.")
+    assert flag.category == "unverifiable"
+    assert {cue.category for cue in flag.cues} == {"attributed", "unverifiable"}
+
+
+GROUP_STORY = """\
+The masked spokesman of the armed group said the fighters had taken the airport.
+
+"We control the runway," the fighters claimed in a statement.
+
+A video purportedly showing the attack circulated online on Tuesday.
+
+Zelenskyy said the airport was still in Ukrainian hands.
+
+CBS News cannot independently verify the group's claims.
+"""
+
+
+def test_it_links_a_disclaimer_to_the_claims_it_covers():
+    flags = detect(GROUP_STORY)
+    disclaimer = flags[-1]
+    assert disclaimer.category == "unverifiable"
+    covered = [GROUP_STORY[span.start : span.end] for span in disclaimer.covers]
+    assert covered == [
+        "The masked spokesman of the armed group said the fighters had taken the airport.",
+        '"We control the runway," the fighters claimed in a statement.',
+        "A video purportedly showing the attack circulated online on Tuesday.",
+    ]
+
+
+def test_it_covers_nothing_outside_a_disclaimer():
+    assert all(flag.covers == () for flag in detect(GROUP_STORY)[:-1])
+
+
+def test_it_covers_only_claims_since_the_previous_disclaimer():
+    text = (
+        "The army said it shot down three drones. The claim could not be verified.\n\n"
+        "Rebels said they downed a helicopter. That claim could not be verified either."
+    )
+    first, _, second, _ = detect(text)[:4] if len(detect(text)) == 4 else (None,) * 4
+    flags = detect(text)
+    disclaimers = [f for f in flags if f.category == "unverifiable"]
+    assert [text[s.start : s.end] for s in disclaimers[0].covers] == [
+        "The army said it shot down three drones."
+    ]
+    assert [text[s.start : s.end] for s in disclaimers[1].covers] == [
+        "Rebels said they downed a helicopter."
+    ]
+
+
+def test_it_does_not_flag_page_chrome():
+    text = (
+        "Officials said the road would reopen on Friday.\n\n"
+        "Related\n"
+        "Flu shots are safe for toddlers, FDA says\n"
+        "Recall widens for baby formula, officials say\n\n"
+        "veryGood! (3341)\n"
+        "- In: - Ukraine\n"
+        "Reuters contributed to this report.\n"
+    )
+    flags = detect(text)
+    assert [f.text for f in flags] == ["Officials said the road would reopen on Friday."]
+
+
+def test_it_keeps_offsets_into_the_original_text():
+    text = "Advertisement\r\n\r\nHeadline here\r\nThe claims, he said, could not be verified.\r\n"
+    flag = only(text)
+    assert text[flag.start : flag.end] == flag.text
+    assert flag.text == "The claims, he said, could not be verified."
+    for cue in flag.cues:
+        assert text[cue.start : cue.end] == cue.text
+
+
+def test_it_treats_each_line_without_a_full_stop_as_its_own_sentence():
+    text = "Kyiv says drones hit an oil depot\nThe strike happened overnight."
+    flag = only(text)
+    assert flag.text == "Kyiv says drones hit an oil depot"
+
+
+def test_it_splits_around_abbreviations():
+    text = "Gen. Mark Milley arrived in the U.S. at 9 a.m. on Monday. Officials said he was well."
+    flags = detect(text)
+    assert [f.text for f in flags] == ["Officials said he was well."]
+
+
+def test_it_returns_nothing_for_empty_text():
+    assert detect("") == []
+    assert detect(" \n\r\n ") == []
+
+
+def test_it_renders_a_flag_as_the_shared_json_shape():
+    flag = only("CBS News cannot independently verify the group's claims.")
+    data = flag.as_dict()
+    assert set(data) == {"text", "start", "end", "score", "category", "cues", "speaker", "covers"}
+    assert set(data["cues"][0]) == {"text", "start", "end", "category"}
+    assert data["covers"] == []
+
+
+def test_it_builds_a_lexicon_from_rows():
+    class Row:  # what a CuePattern row looks like to the engine
+        text = "per the ministry"
+        category = "attributed"
+        weight = 0.5
+        kind = "phrase"
+
+    lexicon = Lexicon.from_entries([Row()])
+    flag = detect("Per the ministry, the road is closed.", lexicon)[0]
+    assert flag.category == "attributed"
+    assert flag.score == 0.5
+
+
+def test_it_matches_gaps_and_names_in_lexicon_phrases():
+    lexicon = Lexicon.from_entries(
+        [
+            LexiconEntry("quoted ... as saying", "attributed", 0.6, "reporting_verb"),
+            LexiconEntry("rejected the ... claims", "disputed", 0.6),
+            LexiconEntry("Said {Name}", "attributed", 0.0, "false_friend"),
+            LexiconEntry("said", "attributed", 0.6, "reporting_verb"),
+        ]
+    )
+    assert detect("The army rejected the rebels' latest claims.", lexicon)[0].category == (
+        "disputed"
+    )
+    assert detect("Said Khalil said he was leaving.", lexicon)[0].speaker.text == "Said Khalil"
+
+
+def test_it_refuses_unknown_kinds_and_categories():
+    with pytest.raises(ValueError):
+        Lexicon.from_entries([LexiconEntry("x", "hedged", 0.5, "regex")])
+    with pytest.raises(ValueError):
+        Lexicon.from_entries([LexiconEntry("x", "rumour", 0.5)])
+
+
+def test_it_ships_a_default_lexicon_of_known_kinds_and_categories():
+    assert {e.kind for e in DEFAULT_ENTRIES} <= set(KINDS)
+    assert {e.category for e in DEFAULT_ENTRIES} == set(CATEGORIES)
+    assert all(0 <= e.weight <= 1 for e in DEFAULT_ENTRIES)
+
+
+def test_it_reports_covers_as_spans():
+    flags = detect(GROUP_STORY)
+    assert all(isinstance(span, Span) for span in flags[-1].covers)
