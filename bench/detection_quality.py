@@ -49,23 +49,24 @@ def words(text: str | None) -> set[str]:
 def main(path: Path = DEFAULT_PATH, verbose: bool = False) -> None:
     rows = load(path)
     predictions = [predict(row["text"]) for row in rows]
+    pairs = list(zip(rows, predictions, strict=True))
     print(f"{len(rows)} sentences from {path}")
     print(f"{'category':<18}{'n':>5}{'precision':>11}{'recall':>9}{'f1':>7}")
     for category in CATEGORIES:
-        tp = sum(r["category"] == category and p[0] == category for r, p in zip(rows, predictions))
-        fp = sum(r["category"] != category and p[0] == category for r, p in zip(rows, predictions))
-        fn = sum(r["category"] == category and p[0] != category for r, p in zip(rows, predictions))
+        tp = sum(r["category"] == category and p[0] == category for r, p in pairs)
+        fp = sum(r["category"] != category and p[0] == category for r, p in pairs)
+        fn = sum(r["category"] == category and p[0] != category for r, p in pairs)
         n = sum(r["category"] == category for r in rows)
-        print(f"{category:<18}{n:>5}" + "".join(f"{v:>{w}.3f}" for v, w in zip(prf(tp, fp, fn), (11, 9, 7))))
-    tp = sum(r["category"] is not None and p[0] is not None for r, p in zip(rows, predictions))
-    fp = sum(r["category"] is None and p[0] is not None for r, p in zip(rows, predictions))
-    fn = sum(r["category"] is not None and p[0] is None for r, p in zip(rows, predictions))
+        print(f"{category:<18}{n:>5}" + "{:>11.3f}{:>9.3f}{:>7.3f}".format(*prf(tp, fp, fn)))
+    tp = sum(r["category"] is not None and p[0] is not None for r, p in pairs)
+    fp = sum(r["category"] is None and p[0] is not None for r, p in pairs)
+    fn = sum(r["category"] is not None and p[0] is None for r, p in pairs)
     precision, recall, f1 = prf(tp, fp, fn)
     print(f"{'overall (flag)':<18}{len(rows):>5}{precision:>11.3f}{recall:>9.3f}{f1:>7.3f}")
-    found = [(r, p) for r, p in zip(rows, predictions) if r["category"] and p[0]]
+    found = [(r, p) for r, p in pairs if r["category"] and p[0]]
     right = sum(r["category"] == p[0] for r, p in found)
     print(f"category accuracy of true positives: {right}/{len(found)} = {right / len(found):.3f}")
-    named = [(r, p) for r, p in zip(rows, predictions) if r["speaker"] and p[0]]
+    named = [(r, p) for r, p in pairs if r["speaker"] and p[0]]
     exact = sum((p[1] or "").lower() == r["speaker"].lower() for r, p in named)
     overlap = sum(bool(words(p[1]) & words(r["speaker"])) for r, p in named)
     print(
@@ -74,11 +75,14 @@ def main(path: Path = DEFAULT_PATH, verbose: bool = False) -> None:
         f"{overlap / len(named):.3f}"
     )
     if verbose:
-        for row, (category, speaker) in zip(rows, predictions):
-            if row["category"] != category or (row["speaker"] and category and
-                                              (speaker or "").lower() != row["speaker"].lower()):
-                print(f"  gold={row['category']}/{row['speaker']} got={category}/{speaker}: "
-                      f"{row['text']}")
+        for row, (category, speaker) in pairs:
+            if row["category"] != category or (
+                row["speaker"] and category and (speaker or "").lower() != row["speaker"].lower()
+            ):
+                print(
+                    f"  gold={row['category']}/{row['speaker']} got={category}/{speaker}: "
+                    f"{row['text']}"
+                )
 
 
 if __name__ == "__main__":

@@ -81,8 +81,10 @@ def main(eval_dir: Path) -> int:
     print(f"pages:                        {len(pages)}")
     print(f"token F1, ours (stored text):  {mean:.3f}")
     print(f"token F1, bare trafilatura:    {sum(bare) / len(bare):.3f}")
-    print(f"claims inside the body:        {claims_inside}/{claims_total} "
-          f"({claims_inside / max(claims_total, 1):.1%})")
+    print(
+        f"claims inside the body:        {claims_inside}/{claims_total} "
+        f"({claims_inside / max(claims_total, 1):.1%})"
+    )
     print(f"failed pages:                  {len(failed)}")
     for page_id, status, error in failed:
         print(f"  {page_id}: {status} — {error}")

@@ -88,11 +88,11 @@ CASES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "headlines",
-        "Ukraine war latest\nKyiv says drones hit Russian oil depot\nThe strike happened overnight.",
+        "Ukraine war latest\nKyiv says drones hit Russian oil depot\nThe strike was overnight.",
         [
             "Ukraine war latest",
             "Kyiv says drones hit Russian oil depot",
-            "The strike happened overnight.",
+            "The strike was overnight.",
         ],
     ),
     (

@@ -18,8 +18,9 @@ from time import mktime
 
 import feedparser
 import trafilatura
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -116,28 +117,12 @@ def store_claims(article: Article) -> int:
     the article's claims is returned.
     """
     flags = detection.detect(article.text, current_lexicon())
-    claims = [
-        Claim(
-            article=article,
-            text=flag.text,
-            start=flag.start,
-            end=flag.end,
-            score=round(flag.score, 4),
-            category=flag.category,
-            cues=[
-                {"text": c.text, "start": c.start, "end": c.end, "category": c.category}
-                for c in flag.cues
-            ],
-            speaker=flag.speaker.text[:300] if flag.speaker else "",
-            speaker_start=flag.speaker.start if flag.speaker else None,
-            speaker_end=flag.speaker.end if flag.speaker else None,
-            fingerprint=detection.fingerprint(flag.text),
-            priority=flag.score,
-        )
-        for flag in flags
-    ]
     with transaction.atomic():
-        Claim.objects.bulk_create(claims, ignore_conflicts=True)
+        stored = set(article.claims.values_list("start", "end"))
+        Claim.objects.bulk_create(
+            [_claim(article, flag) for flag in flags if (flag.start, flag.end) not in stored],
+            ignore_conflicts=True,
+        )
         by_span = {(c.start, c.end): c for c in article.claims.all()}
         links = []
         for flag in flags:
@@ -149,8 +134,61 @@ def store_claims(article: Article) -> int:
                         Claim.covers.through(from_claim_id=disclaimer.pk, to_claim_id=covered.pk)
                     )
         Claim.covers.through.objects.bulk_create(links, ignore_conflicts=True)
-        workflow.refresh_priorities(article)
+        new = [claim for span, claim in by_span.items() if span not in stored]
+        workflow.prioritise_new_claims(article, new)
     return len(by_span)
+
+
+def redetect(article: Article) -> tuple[int, int]:
+    """Detect again after the lexicon changed; return (claims now, claims removed).
+
+    Claims nobody has touched yet (new, no history) follow the new detection: they are
+    updated, or removed when their sentence is no longer flagged. Claims in review or
+    reviewed are never removed.
+    """
+    flags = {(f.start, f.end): f for f in detection.detect(article.text, current_lexicon())}
+    untouched = list(
+        article.claims.filter(status=Claim.Status.NEW, assignee__isnull=True)
+        .annotate(history=Count("events"))
+        .filter(history=0)
+    )
+    stale = [c.pk for c in untouched if (c.start, c.end) not in flags]
+    fresh = []
+    for claim in untouched:
+        flag = flags.get((claim.start, claim.end))
+        if flag is not None:
+            new = _claim(article, flag)
+            claim.score, claim.category, claim.cues = new.score, new.category, new.cues
+            claim.speaker, claim.speaker_start = new.speaker, new.speaker_start
+            claim.speaker_end = new.speaker_end
+            fresh.append(claim)
+    with transaction.atomic():
+        Claim.objects.filter(pk__in=stale).delete()
+        Claim.objects.bulk_update(
+            fresh, ["score", "category", "cues", "speaker", "speaker_start", "speaker_end"]
+        )
+        total = store_claims(article)
+    return total, len(stale)
+
+
+def _claim(article: Article, flag: detection.Flag) -> Claim:
+    return Claim(
+        article=article,
+        text=flag.text,
+        start=flag.start,
+        end=flag.end,
+        score=round(flag.score, 4),
+        category=flag.category,
+        cues=[
+            {"text": c.text, "start": c.start, "end": c.end, "category": c.category}
+            for c in flag.cues
+        ],
+        speaker=flag.speaker.text[:300] if flag.speaker else "",
+        speaker_start=flag.speaker.start if flag.speaker else None,
+        speaker_end=flag.speaker.end if flag.speaker else None,
+        fingerprint=detection.fingerprint(flag.text),
+        priority=flag.score,
+    )
 
 
 # --- submit -------------------------------------------------------------------------------
@@ -285,7 +323,20 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
     article.error = ""
     article.processed_at = timezone.now()
     article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+    _count_in_job(article, "done")
     return article
+
+
+def _count_in_job(article: Article, counter: str) -> None:
+    """Count a finished article towards the feed run that brought it in."""
+    if article.job_id is None:
+        return
+    IngestionJob.objects.filter(pk=article.job_id).update(**{counter: F(counter) + 1})
+    IngestionJob.objects.filter(
+        pk=article.job_id,
+        finished_at__isnull=True,
+        total__lte=F("done") + F("failed") + F("duplicates"),
+    ).update(finished_at=timezone.now())
 
 
 def _extract_into(article: Article) -> Article | None:
@@ -331,9 +382,7 @@ def _extract_into(article: Article) -> Article | None:
 
 
 def _keep_raw_html() -> bool:
-    from django.conf import settings
-
-    return getattr(settings, "FACTCHECK_KEEP_RAW_HTML", True)
+    return settings.FACTCHECK_RAW_HTML_RETENTION_DAYS > 0
 
 
 def _looks_like_html(content_type: str, content: bytes) -> bool:
@@ -358,6 +407,7 @@ def _process_entry_text(article: Article, *, reason: str) -> Article:
     article.error = f"The page could not be fetched ({reason}); the feed entry's text was used."
     article.processed_at = timezone.now()
     article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+    _count_in_job(article, "done")
     return article
 
 
@@ -373,6 +423,7 @@ def _mark_failed(article: Article, reason: str) -> Article:
     article.status = Article.Status.FAILED
     article.error = reason
     article.save(update_fields=["status", "error", "updated_at"])
+    _count_in_job(article, "failed")
     return article
 
 
@@ -381,6 +432,7 @@ def _mark_duplicate(article: Article, original: Article) -> Article:
     article.duplicate_of = original
     article.error = f"Same article as #{original.pk}."
     article.save(update_fields=["status", "duplicate_of", "error", "updated_at"])
+    _count_in_job(article, "duplicates")
     return article
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
 
 from claims import detection
 from claims.models import CuePattern
@@ -15,7 +15,15 @@ _cache: dict[str, object] = {"stamp": None, "lexicon": None}
 
 def current_lexicon() -> detection.Lexicon:
     """Return the lexicon built from enabled CuePattern rows (the code default if none)."""
-    stamp = tuple(CuePattern.objects.aggregate(n=Count("id"), changed=Max("updated_at")).values())
+    # Queryset updates skip auto_now, so the stamp also counts enabled rows and weights.
+    stamp = tuple(
+        CuePattern.objects.aggregate(
+            n=Count("id"),
+            n_enabled=Count("id", filter=Q(enabled=True)),
+            weight_sum=Sum("weight", filter=Q(enabled=True)),
+            changed=Max("updated_at"),
+        ).values()
+    )
     with _lock:
         if _cache["stamp"] != stamp:
             rows = CuePattern.objects.filter(enabled=True)

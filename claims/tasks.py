@@ -7,20 +7,22 @@ message delivered twice (acks_late after a worker died) does the work once.
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from claims import ingestion
+from claims import ingestion, workflow
 from claims.fetching import FetchTransientError
-from claims.models import Feed
+from claims.models import Article, Feed, IngestionJob
 
 MAX_RETRIES = 4
 
 
 def backoff(retries: int) -> float:
     """Seconds before retry number `retries + 1`: exponential with full jitter."""
-    return random.uniform(0, min(300, 5 * 2**retries))
+    return random.uniform(0, min(settings.FACTCHECK_RETRY_MAX_DELAY, 5 * 2**retries))
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
@@ -35,10 +37,16 @@ def process_article(self, article_id: int) -> str | None:
 
 @shared_task
 def poll_feed(feed_id: int) -> int:
+    """Poll one feed; its new entries become articles of one feed job, processed apart."""
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None or not feed.active:
         return 0
     poll = ingestion.poll_feed(feed)
+    if poll.submitted:
+        job = IngestionJob.objects.create(
+            kind=IngestionJob.Kind.FEED, source=feed.url, total=len(poll.submitted)
+        )
+        Article.objects.filter(pk__in=[a.pk for a in poll.submitted]).update(job=job)
     for article in poll.submitted:
         process_article.delay(article.pk)
     return len(poll.submitted)
@@ -58,6 +66,24 @@ def poll_due_feeds() -> int:
 
 @shared_task
 def expire_leases() -> int:
-    from claims import workflow
-
     return workflow.expire_leases()
+
+
+@shared_task
+def redetect_articles(article_ids: list[int]) -> int:
+    """Run detection again on a batch of articles (after the cue lexicon changed)."""
+    articles = Article.objects.filter(pk__in=article_ids, status=Article.Status.PROCESSED)
+    for article in articles:
+        ingestion.redetect(article)
+    return len(article_ids)
+
+
+@shared_task
+def purge_raw_html() -> int:
+    """Drop fetched HTML older than FACTCHECK_RAW_HTML_RETENTION_DAYS."""
+    cutoff = timezone.now() - timedelta(days=settings.FACTCHECK_RAW_HTML_RETENTION_DAYS)
+    return (
+        Article.objects.filter(created_at__lt=cutoff, status=Article.Status.PROCESSED)
+        .exclude(raw_html="")
+        .update(raw_html="")
+    )

@@ -91,36 +91,50 @@ def priority_for(
     now = now or timezone.now()
     age_hours = max(0.0, (now - (published_at or now)).total_seconds() / 3600)
     recency = math.pow(0.5, age_hours / RECENCY_HALF_LIFE_HOURS)
-    spread = min(1.0, max(0, seen_in - 1) / 4)
+    spread = _spread(seen_in)
     return round(SCORE_WEIGHT * score + RECENCY_WEIGHT * recency + SPREAD_WEIGHT * spread + bump, 6)
 
 
-def refresh_priorities(article: Article) -> None:
-    """Set the priority of the article's new claims and of their twins in other articles."""
-    fingerprints = list(article.claims.values_list("fingerprint", flat=True))
-    spread = dict(
+def _spread(seen_in: int) -> float:
+    return min(1.0, max(0, seen_in - 1) / 4)
+
+
+def prioritise_new_claims(article: Article, claims: list[Claim]) -> None:
+    """Set the priority of an article's newly stored claims and raise their twins'.
+
+    A twin (same fingerprint, another article) only gains while the spread term is not
+    yet saturated (up to 5 articles), so this is a handful of UPDATEs whatever the size
+    of the twin set.
+    """
+    if not claims:
+        return
+    fingerprints = {claim.fingerprint for claim in claims}
+    seen_in = dict(
         Claim.objects.filter(fingerprint__in=fingerprints)
         .values("fingerprint")
         .annotate(n=Count("article", distinct=True))
         .values_list("fingerprint", "n")
     )
-    claims = list(
-        Claim.objects.filter(fingerprint__in=fingerprints, status=Claim.Status.NEW)
-        .select_related("article")
-        .only(
-            "score", "priority_bump", "fingerprint", "article__published_at", "article__created_at"
-        )
-    )
     now = timezone.now()
+    published = article.published_at or article.created_at or now
     for claim in claims:
         claim.priority = priority_for(
             score=claim.score,
-            published_at=claim.article.published_at or claim.article.created_at,
-            seen_in=spread.get(claim.fingerprint, 1),
+            published_at=published,
+            seen_in=seen_in.get(claim.fingerprint, 1),
             bump=claim.priority_bump,
             now=now,
         )
     Claim.objects.bulk_update(claims, ["priority"], batch_size=500)
+    by_count: dict[int, list[str]] = {}
+    for fingerprint, count in seen_in.items():
+        if 2 <= count <= 5:
+            by_count.setdefault(count, []).append(fingerprint)
+    for count, group in by_count.items():
+        delta = SPREAD_WEIGHT * (_spread(count) - _spread(count - 1))
+        Claim.objects.filter(fingerprint__in=group, status=Claim.Status.NEW).exclude(
+            article=article
+        ).update(priority=F("priority") + delta)
 
 
 # --- helpers ------------------------------------------------------------------------------

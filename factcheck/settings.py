@@ -139,7 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -177,16 +178,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("FACTCHECK_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("FACTCHECK_TASK_TIME_LIMIT", 180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Longest countdown before a retry; longer waits belong in the database (beat picks them up).
+FACTCHECK_RETRY_MAX_DELAY = env_int("FACTCHECK_RETRY_MAX_DELAY", 300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest task and the longest retry countdown, or Redis would hand
     # the same message out again while it is still running or waiting.
-    "visibility_timeout": env_int("FACTCHECK_VISIBILITY_TIMEOUT", 3600),
-    # Bring back messages of a dead worker within seconds rather than ~100 s.
+    # Tasks are capped at CELERY_TASK_TIME_LIMIT and retry countdowns at the max delay.
+    "visibility_timeout": env_int("FACTCHECK_VISIBILITY_TIMEOUT", 900),
+    # Once that timeout has passed, bring back a dead worker's messages within seconds
+    # rather than kombu's default of ~100 s (10 s interval × a throttle of 10).
     "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
 }
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= max(
+    CELERY_TASK_TIME_LIMIT, FACTCHECK_RETRY_MAX_DELAY
+):
+    raise ImproperlyConfigured(
+        "FACTCHECK_VISIBILITY_TIMEOUT must exceed FACTCHECK_TASK_TIME_LIMIT and "
+        "FACTCHECK_RETRY_MAX_DELAY, or Redis hands running tasks out again."
+    )
+# A static schedule: beat only ticks; each feed's own interval and back-off live in the
+# database (Feed.next_poll_at), so no schedule table needs to be kept in sync.
+FACTCHECK_BEAT_TICK_SECONDS = env_float("FACTCHECK_BEAT_TICK_SECONDS", 60.0)
 CELERY_BEAT_SCHEDULE = {
-    "poll-due-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60.0},
+    "poll-due-feeds": {
+        "task": "claims.tasks.poll_due_feeds",
+        "schedule": FACTCHECK_BEAT_TICK_SECONDS,
+    },
     "expire-leases": {"task": "claims.tasks.expire_leases", "schedule": 60.0},
+    "purge-raw-html": {"task": "claims.tasks.purge_raw_html", "schedule": 3600.0},
 }
 
 # --- Fetching -----------------------------------------------------------------------------
@@ -195,6 +215,8 @@ FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 FACTCHECK_FETCH_ALLOW_LOOPBACK = env_bool("FACTCHECK_FETCH_ALLOW_LOOPBACK", False)
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15.0)
+# Days to keep the fetched HTML of an article (0: do not keep it at all).
+FACTCHECK_RAW_HTML_RETENTION_DAYS = env_int("FACTCHECK_RAW_HTML_RETENTION_DAYS", 30)
 FACTCHECK_FETCH_USER_AGENT = env_str(
     "FACTCHECK_FETCH_USER_AGENT", "FactcheckDesk/1.0 (+https://factcheck.example.org)"
 )

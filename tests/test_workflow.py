@@ -282,3 +282,21 @@ def test_priority_rises_with_score_recency_and_spread():
     assert older < base
     assert workflow.priority_for(score=0.5, published_at=now, seen_in=3, now=now) > base
     assert base == pytest.approx(0.6 * 0.5 + 0.25)
+
+
+def test_it_raises_the_priority_of_a_claim_seen_in_more_articles():
+    from claims import ingestion
+
+    text = "The minister said the grain deal collapsed."
+    first = ingestion.process_article(
+        ingestion.submit_text(text, url="https://a.example.org/1").article.pk
+    )
+    before = first.claims.get().priority
+    ingestion.process_article(
+        ingestion.submit_text(f"Markets fell.\n\n{text}", url="https://b.example.org/2").article.pk
+    )
+    twin = first.claims.get()
+    assert twin.priority == pytest.approx(before + 0.15 * 0.25)
+    # Storing the same article again adds nothing.
+    ingestion.store_claims(first)
+    assert first.claims.get().priority == pytest.approx(twin.priority)

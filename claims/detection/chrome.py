@@ -87,7 +87,7 @@ def find_chrome(text: str) -> list[Span]:
         if len(line) <= _HEADING_MAX and _LIST_HEADING.match(line):
             spans.append(span)
             listing = _LinkList()
-        elif _CHROME_LINE.match(line) or ("ontribut" in line and _CREDIT_LINE.match(line)):
+        elif _CHROME_LINE.match(line) or ("ontribut" in line.lower() and _CREDIT_LINE.match(line)):
             spans.append(span)
     return spans
 

@@ -121,7 +121,7 @@ REPORTING_VERBS: dict[str, float] = {
     **dict.fromkeys(["urging", "accusing", "announcing", "asserting", "criticizing"], 0.45),
     **dict.fromkeys(["complaining", "questioning", "criticising", "emphasizing"], 0.45),
     **dict.fromkeys(["criticized", "criticised", "complained", "spoke of", "spoke about"], 0.45),
-    **dict.fromkeys(["speaks of", "speaks about"], 0.45),
+    **dict.fromkeys(["speaks of", "speaks about", "tweeting", "posting"], 0.45),
     **dict.fromkeys(["said in a statement", "quoted ... as saying"], 0.6),
 }
 
@@ -157,8 +157,10 @@ def _anonymous() -> Iterator[LexiconEntry]:
 
 def _disputed() -> Iterator[LexiconEntry]:
     """Contested claims: "denied", "disputed", "rejected the claims", …"""
+    # Verbs that are also nouns or adjectives ("a border dispute", "the disputed region",
+    # "he was denied bail") count only with a subject, like verbs of saying.
     for text in ("denied", "denies", "deny", "disputed", "disputes", "dispute", "refuted"):
-        yield LexiconEntry(text, "disputed", 0.6)
+        yield LexiconEntry(text, "disputed", 0.6, "reporting_verb")
     for verb, noun in product(
         ("rejected", "rejects", "dismissed", "dismisses"),
         ("claim", "claims", "allegation", "allegations", "accusation", "accusations",
@@ -185,9 +187,10 @@ def _counters() -> Iterator[LexiconEntry]:
 def _false_friends() -> Iterator[LexiconEntry]:
     """Phrases that contain a cue word but make no claim."""
     phrases = (
-        "Said {Name}", "Mr. Said", "Mrs. Said", "Ms. Said", "Dr. Said", "Edward Said", "so-called", "so called", "that said,", "that being said",
-        "having said that", "needless to say", "suffice it to say", "suffice to say",
-        "that is to say", "to say the least", "to say nothing of", "it goes without saying",
+        "Said {Name}", "Mr. Said", "Mrs. Said", "Ms. Said", "Dr. Said", "Edward Said",
+        "so-called", "so called", "that said,", "that being said", "having said that",
+        "needless to say", "suffice it to say", "suffice to say", "that is to say",
+        "to say the least", "to say nothing of", "it goes without saying",
         "easier said than done", "when all is said and done", "no one can say",
         "hard to say", "too early to say", "declined to say", "refused to say",
         "would not say", "wouldn't say", "did not say", "didn't say", "i must say",

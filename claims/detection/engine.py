@@ -22,6 +22,8 @@ from .speakers import find_speaker
 
 DEFAULT_LEXICON = Lexicon.from_entries(DEFAULT_ENTRIES)
 
+#: Hits looked at per sentence; more only happen in "sentences" that are whole pages.
+MAX_CUES = 32
 #: How many paragraphs before a disclaimer may hold the claims it covers.
 COVER_PARAGRAPHS = 4
 #: Categories of the sentences a disclaimer can cover (the claims, not other disclaimers).
@@ -29,9 +31,11 @@ COVERABLE = frozenset({"hedged", "attributed", "anonymous-source", "disputed"})
 
 _QUOTE_MARKS = "\"”'’"
 _WORD = re.compile(r"[\w’']+")
-_GENERIC = frozenset(
-    ["the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their", "of", "by", "from", "about", "in", "on", "claim", "claims", "report", "reports", "video", "videos", "footage", "images", "photos", "statement", "statements", "account", "accounts", "information", "details", "figures", "figure", "allegation", "allegations", "assertion", "assertions", "independently", "immediately", "verify", "confirm", "verified", "confirmed", "authenticity", "it", "them", "any", "all", "such", "content", "contents", "number", "numbers", "toll"]
-)
+# Who a disclaimer is about: "the group's claims", "claims by the rebels could not…".
+_POSSESSIVE = re.compile(r"(\w+)(?:['’]s|s['’])(?!\w)")
+_AGENT = re.compile(r"\b(?:by|from|of)\s+(?:the\s+)?(\w+)", re.IGNORECASE)
+_NOT_REFERENTS = frozenset(["it", "its", "that", "this", "their", "his", "her"])
+_NOT_NAMES = frozenset(["the", "a", "an", "he", "she", "they", "it", "we", "i", "two", "some"])
 
 
 def detect(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[Flag]:
@@ -47,7 +51,7 @@ def detect(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[Flag]:
     flags = [
         flag
         for sentence, hits in by_sentence.items()
-        if (flag := _flag(text, Span(*sentence), hits, lexicon)) is not None
+        if (flag := _flag(text, Span(*sentence), hits[:MAX_CUES], lexicon)) is not None
     ]
     return _link_covers(text, flags, sentences)
 
@@ -80,46 +84,53 @@ def _hits(text: str, lexicon: Lexicon) -> list[Hit]:
 
 
 def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag | None:
+    """Score one sentence from its hits; return None if no cue fires."""
     cues: list[Cue] = []
-    speakers: list[tuple[Speaker, int]] = []  # with where its attribution clause starts
-    source_nouns = [hit for hit in hits if hit.entry.kind == "source_noun"]
+    speakers: list[tuple[Speaker, int]] = []  # each with where its attribution starts
     for hit in hits:
         entry = hit.entry
         if entry.kind == "source_noun":
+            continue  # only counts inside the speaker, see below
+        if entry.kind == "counter":
+            cues.append(_cue(text, hit, -entry.weight))
             continue
-        verb = _reporting_verb(text, hit, lexicon) if entry.kind != "counter" else None
-        found = find_speaker(text, sentence, verb) if verb else None
-        if entry.kind == "reporting_verb" and found is None:
-            continue
-        if found is not None:
-            speakers.append((found, min(found.start, verb.start)))  # type: ignore[union-attr]
-        weight = -entry.weight if entry.kind == "counter" else entry.weight
-        cues.append(Cue(text[hit.start : hit.end], hit.start, hit.end, entry.category, weight))
+        speaker = None
+        verb = _reporting_verb(text, hit, lexicon)
+        if verb is not None:
+            speaker = find_speaker(text, sentence, verb)
+            if speaker is not None:
+                speakers.append((speaker, min(speaker.start, verb.start)))
+        if entry.kind == "reporting_verb" and speaker is None:
+            continue  # a verb of saying with nobody saying is no attribution
+        cues.append(_cue(text, hit, entry.weight))
     speaker = _main_speaker(text, speakers)
-    if speaker is not None:
-        cues.extend(
-            Cue(text[hit.start : hit.end], hit.start, hit.end, hit.entry.category, hit.entry.weight)
-            for hit in source_nouns
-            if speaker.start <= hit.start and hit.end <= speaker.end
-        )
+    if speaker is not None:  # "sources said", "a source close to…": an anonymous speaker
+        cues += [
+            _cue(text, hit, hit.entry.weight)
+            for hit in hits
+            if hit.entry.kind == "source_noun"
+            and speaker.start <= hit.start
+            and hit.end <= speaker.end
+        ]
         cues.sort(key=lambda cue: cue.start)
     positive = [cue for cue in cues if cue.weight > 0]
-    if not positive:
-        return None
     value = score([cue.weight for cue in cues])
-    if value <= 0:
+    if not positive or value <= 0:
         return None
-    strongest = max(positive, key=lambda cue: cue.weight)
     return Flag(
         text=text[sentence.start : sentence.end],
         start=sentence.start,
         end=sentence.end,
         score=value,
-        category=strongest.category,
+        category=max(positive, key=lambda cue: cue.weight).category,
         cues=tuple(cues),
         speaker=speaker,
         covers=(),
     )
+
+
+def _cue(text: str, hit: Hit, weight: float) -> Cue:
+    return Cue(text[hit.start : hit.end], hit.start, hit.end, hit.entry.category, weight)
 
 
 def _main_speaker(text: str, speakers: list[tuple[Speaker, int]]) -> Speaker | None:
@@ -154,7 +165,9 @@ def _link_covers(text: str, flags: list[Flag], sentences: SentenceIndex) -> list
         if not _is_disclaimer(flag):
             linked.append(flag)
             continue
-        floor = max(previous_disclaimer_end, sentences.paragraphs_back(flag.start, COVER_PARAGRAPHS))
+        floor = max(
+            previous_disclaimer_end, sentences.paragraphs_back(flag.start, COVER_PARAGRAPHS)
+        )
         candidates = [
             earlier
             for earlier in linked[bisect_left(starts, floor) :]
@@ -171,15 +184,19 @@ def _is_disclaimer(flag: Flag) -> bool:
 
 
 def _about_referent(text: str, disclaimer: Flag, candidates: list[Flag]) -> list[Flag]:
-    """Keep the candidates about whoever the disclaimer names ("the group's claims")."""
+    """Drop candidates that a named speaker said when the disclaimer names someone else.
+
+    The disclaimer names whom it doubts by a possessive ("the group's claims") or, before
+    the cue, by "by/from/of" ("claims by the rebels could not…"); without either it covers
+    every candidate.
+    """
     cue = next(c for c in disclaimer.cues if c.category == "unverifiable" and c.weight > 0)
-    words = _WORD.findall(text, disclaimer.start, cue.start) + _WORD.findall(
-        text, cue.end, disclaimer.end
-    )
-    referent = {word.lower().removesuffix("’s").removesuffix("'s") for word in words}
-    referent -= _GENERIC
+    named = _POSSESSIVE.findall(text, disclaimer.start, disclaimer.end)
+    named += _AGENT.findall(text, disclaimer.start, cue.start)
+    referent = {word.lower() for word in named} - _NOT_REFERENTS
     if not referent:
         return candidates
+    referent |= {word + "s" for word in referent}  # "the rebels' claims" → "rebel(s)"
     return [
         flag
         for flag in candidates
@@ -190,9 +207,6 @@ def _about_referent(text: str, disclaimer: Flag, candidates: list[Flag]) -> list
 
 def _names_someone(speaker: Speaker | None) -> bool:
     """Tell whether a speaker is a proper name ("Zelenskyy"), not "the fighters" or "he"."""
-    return (
-        speaker is not None
-        and speaker.text[:1].isupper()
-        and speaker.text.split()[0]
-        not in ("The", "A", "An", "He", "She", "They", "It", "We", "I", "Two", "Three", "Some")
-    )
+    if speaker is None or not speaker.text[:1].isupper():
+        return False
+    return speaker.text.split()[0].lower() not in _NOT_NAMES

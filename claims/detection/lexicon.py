@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 CATEGORIES = ("unverifiable", "hedged", "attributed", "anonymous-source", "disputed")
 
@@ -27,8 +28,9 @@ KINDS = (
     # A verb of saying ("said", "told", "according to"); fires only when a speaker is
     # found for it in its sentence ("X said", "said X", "according to X").
     "reporting_verb",
-    # A noun that makes the speaker it heads anonymous ("sources", "a source", "insiders"):
-    # a reporting verb whose speaker ends in it gets the entry's category; never fires alone.
+    # A noun that makes a speaker anonymous ("sources", "a source close to…", "insiders"):
+    # when it lies inside the speaker of a reporting verb, it is added as a cue of its own
+    # category; it never fires alone.
     "source_noun",
     # Weakens a flag: its weight is subtracted from the sentence's score
     # ("independently confirmed", "verified by"); never flags on its own.
@@ -41,7 +43,9 @@ KINDS = (
 GAP = "..."
 NAME = "{Name}"
 
-_GAP_RE = r"(?:\s+[^\s.!?;]+){1,6}?\s+"
+# Whitespace, spelled out so that ASCII matching still knows no-break and thin spaces.
+_SPACE = r"[\s\xa0\u2000-\u200a\u202f\u205f\u3000]+"
+_GAP_RE = rf"(?:{_SPACE}[^\s\xa0.!?;]+){{1,6}}?{_SPACE}"
 _NAME_RE = r"[A-Z][\w'’-]*"
 _APOSTROPHES = "'’"
 _WORD = re.compile(r"[\w’']+")
@@ -49,7 +53,7 @@ _CACHE_SIZE = 50_000
 _UNKNOWN = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LexiconEntry:
     """One cue pattern, as stored in the ``CuePattern`` table."""
 
@@ -59,9 +63,8 @@ class LexiconEntry:
     kind: str = "phrase"
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A match of a lexicon entry in the text."""
+class Hit(NamedTuple):
+    """A match of a lexicon entry in the text (a tuple: there is one per match)."""
 
     entry: LexiconEntry
     start: int
@@ -106,7 +109,9 @@ class Lexicon:
             atoms.append(_atoms(key))
         # Plain phrases are matched against the lower-cased text, which is several times
         # faster than IGNORECASE; {Name} entries need the case and get their own pass.
-        self._lower = re.compile(rf"\b(?:{_trie_pattern(atoms) or '(?!)'})\b")
+        # ASCII matching is faster still; hits next to a non-ASCII letter are dropped after.
+        trie = _trie_pattern(atoms) or "(?!)"
+        self._lower = re.compile(rf"\b(?:{trie})\b", re.ASCII)
         self._folding = re.compile(self._lower.pattern, re.IGNORECASE)
         # No leading \b: a pattern that starts with a literal is searched for much faster.
         self._cased = re.compile(rf"(?:{'|'.join(named)})\b") if named else None
@@ -138,6 +143,7 @@ class Lexicon:
             Hit(entry, m.start(), m.end())
             for m in matches
             if (entry := lookup(m.group())) is not None
+            and not _inside_word(lowered, m.start(), m.end())
         ]
         if self._cased is not None:
             named = [
@@ -187,6 +193,13 @@ class Lexicon:
         return None
 
 
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """Tell a hit that is part of a longer word ("désaid", "self-declared", "claimed-")."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return before.isalnum() or after.isalnum() or before == "-" or after == "-"
+
+
 def _leftmost_longest(hit: Hit) -> tuple[int, int]:
     return hit.start, -hit.end
 
@@ -207,7 +220,7 @@ def _atoms(phrase: str) -> list[str]:
             atoms.append(_GAP_RE)
             continue
         if index and atoms[-1] != _GAP_RE:
-            atoms.append(r"\s+")
+            atoms.append(_SPACE)
         atoms.extend(_atom(char) for char in word)
     return atoms
 
@@ -250,6 +263,6 @@ def _phrase_pattern(text: str) -> str:
     out = ""
     for index, piece in enumerate(pieces):
         if index and piece != _GAP_RE and pieces[index - 1] != _GAP_RE:
-            out += r"\s+"
+            out += _SPACE
         out += piece
     return out

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A half-open character range ``[start, end)`` of the input text."""
 
@@ -14,7 +14,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     """A lexicon hit: the words that make a sentence a claim (or weaken one)."""
 
@@ -25,7 +25,7 @@ class Cue:
     weight: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Speaker:
     """The named source a claim is attributed to ("Zelenskyy", "a person familiar…")."""
 
@@ -34,7 +34,7 @@ class Speaker:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     """One sentence that carries an unverified claim.
 

@@ -13,7 +13,6 @@ from bisect import bisect_right
 
 from sentencex import segment
 
-
 _LANGUAGE = "en"
 
 

@@ -55,7 +55,8 @@ CLAUSE_WORDS = _words(
     "that which whom when while because as if but or so since after before where though "
     "although than whether what how why whereas unless until and nor"
 )
-NOUN_PHRASE_STOPS = CLAUSE_WORDS | BE | _words("said says told")
+NOUN_PHRASE_STOPS = CLAUSE_WORDS | BE
+VERB_STOPS = _words("said says told")  # case-sensitive: "Said Khalil" is a name
 AFTER_STOPS = _words(
     "in on at during after before when while who that which adding saying last this "
     "yesterday today tonight monday tuesday wednesday thursday friday saturday sunday "
@@ -65,11 +66,20 @@ AFTER_STOPS = _words(
 #: Openings of an adverbial that comes before the subject ("In a statement, …").
 PREAMBLES = _words(
     "in on at during after before by for from with within when while last earlier later "
-    "however meanwhile still also but and yet so speaking asked"
+    "however meanwhile still also but and yet so speaking asked hours days weeks months "
+    "years minutes moments"
 )
+PREPOSITIONS = _words("of for at from with in on to about near by close among inside outside")
+CONTRACTED_BE = _words("he's he’s she's she’s they're they’re we're we’re")
 NOT_NAMES = _words("the a an he she they it we i who this that")
 #: Verb forms that are also common nouns; they need a subject that looks like one.
-AMBIGUOUS = _words("claims claim reports notes calls charges charged tweets posts")
+AMBIGUOUS = _words("claims claim reports notes calls called charges charged tweets posts")
+#: Verbs that are more often nouns ("a border dispute"); they need an object after them.
+NEEDS_OBJECT = _words("dispute disputes")
+OBJECT_STARTS = _words(
+    "the a an that this these those his her their its any our claims reports allegations "
+    "accusations figures account findings him them it"
+)
 #: Base forms, which follow "to" or a modal rather than a subject after "and".
 BASE_FORMS = _words("say tell claim argue deny dispute ask add note warn call speak")
 DOCUMENTS = _words("statement report post letter release filing document tweet message video")
@@ -81,23 +91,20 @@ SPEAKER_NOUNS = re.compile(
     re.IGNORECASE,
 )
 
+_NEXT_WORD = re.compile(r"\s*(\w+)")
 _TOKEN = re.compile(r"\w[\w’'.&-]*|''|[^\w\s]")
 _MAX_WORDS = 10
 _WINDOW = 120  # characters either side of the verb that usually hold its speaker
+_NARROW = 50  # … and before it, the first place to look
+_REACH = 1000  # the farthest back a rule ever looks (a "sentence" may be a whole page)
 
 
 class _Token(NamedTuple):
     text: str
+    lower: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum() or self.text[0] == "_"
+    is_word: bool
 
 
 def find_speaker(text: str, sentence: Span, verb: Span) -> Speaker | None:
@@ -118,38 +125,69 @@ class _Attribution:
         self.verb = verb
         self.written = text[verb.start : verb.end]
         self.word = self.written.lower()
+        self._after: list[_Token] | None = None
 
-    def before(self, whole: bool = False) -> list[_Token]:
-        """Tokens before the verb: the last ``_WINDOW`` characters, or the whole clause."""
+    def before(self, width: int | None = _WINDOW) -> list[_Token]:
+        """Tokens before the verb: the last ``width`` characters (None: ``_REACH``)."""
         start = self.sentence.start
-        if not whole and self.verb.start - start > _WINDOW:
-            start = max(start, self.text.find(" ", self.verb.start - _WINDOW, self.verb.start))
+        width = _REACH if width is None else width
+        if self.verb.start - start > width:
+            start = max(start, self.text.find(" ", self.verb.start - width, self.verb.start))
         return _tokens(self.text, start, self.verb.start)
 
     def after(self) -> list[_Token]:
-        end = min(self.sentence.end, self.verb.end + _WINDOW)
-        return _tokens(self.text, self.verb.end, end)
+        """Tokens after the verb, up to ``_WINDOW`` characters."""
+        if self._after is None:
+            end = min(self.sentence.end, self.verb.end + _WINDOW)
+            self._after = _tokens(self.text, self.verb.end, end)
+        return self._after
+
+    def next_word(self) -> str:
+        """Return the word right after the verb, lower-cased ("" if none)."""
+        found = _NEXT_WORD.match(self.text, self.verb.end, self.sentence.end)
+        return found.group(1).lower() if found else ""
 
     def speaker(self) -> Span | None:
         word = self.word
-        if _inside_quote(self.text[self.sentence.start : self.verb.start]):
+        if _inside_quote(
+            self.text[max(self.sentence.start, self.verb.start - _REACH) : self.verb.start]
+        ):
             return None
         if word.startswith("according"):
             return _noun_phrase_after(_drop_document(self.after()))
         if word == "quoted":
             return _quoted_as_saying(self.after())
-        before = self.before()
+        # Most speakers sit in the few words before the verb: look there first, and wider
+        # only when the noun phrase may run past the narrow window.
+        before = self.before(_NARROW)
+        span = self._speaker_before(before)
+        truncated = bool(before) and before[0].start > self.sentence.start
+        if truncated and (span is None or span.start <= before[0].start):
+            span = self._speaker_before(self.before())
+        return span
+
+    def _speaker_before(self, before: list[_Token]) -> Span | None:
+        word = self.word
+        following = self.next_word()
+        if following == "by":
+            return None  # a participle: "sources cited by DigiTimes", "reported by the Post"
+        if word in NEEDS_OBJECT and following not in OBJECT_STARTS:
+            return None
         index = _skip_auxiliaries(before, len(before) - 1)
         progressive = word.endswith("ing")
         if progressive:
+            if index >= 0 and before[index].lower in CONTRACTED_BE:  # "He's claiming"
+                token = before[index]
+                return Span(token.start, token.end - (3 if token.lower.endswith("re") else 2))
             if index >= 0 and before[index].is_word and before[index].lower not in BE:
-                return None  # "a statement saying", "a favourite saying"
+                # "footage of Trump saying" names a speaker; "a favourite saying" does not.
+                return _name_before(before, index)
             while index >= 0 and (_is_auxiliary(before[index]) or before[index].lower in BE):
                 index -= 1
         index = _skip_parenthesis(before, index)  # "Sen. Claire McCaskill (D-Mo.) said"
         if index < 0:
             return self._inverted() if word.startswith("said") else None
-        if self.written[0].isupper():
+        if self.written[0].isupper() and not self._in_title_case():
             return None  # a capitalised verb inside a sentence is a name: "Mr. Said"
         return self._before_verb(before, index, progressive)
 
@@ -160,8 +198,10 @@ class _Attribution:
         if last.text.endswith(("'s", "’s")) and last.lower not in ("it's", "it’s"):
             # "Trump's claim that…" names a claim and its owner; "his reports" names neither.
             owner = _noun_phrase_before(before, index) if self.word in ("claim", "claims") else None
-            return Span(owner.start, owner.end - 2) if owner else None
-        if last.lower in ("who", "which"):  # "Democrats, who have argued"
+            if owner is None or owner.end != last.end or owner.end - 2 <= owner.start:
+                return None
+            return Span(owner.start, owner.end - 2)
+        if last.text in ("who", "which"):  # "Democrats, who have argued"
             index -= 2 if index > 0 and before[index - 1].text == "," else 1
             return _noun_phrase_before(before, index) if index >= 0 else None
         if last.lower in ("and", "but"):  # "X did this, and said…": the sentence's subject
@@ -176,8 +216,16 @@ class _Attribution:
         if _is_closing(last) or (index and _is_closing(before[index - 1])):
             return self._inverted()  # '"…," said the minister'
         if last.text == ",":
-            return self._inverted(strict=True) or self._appositive()
+            return self._appositive() or self._inverted(strict=True)
         return None
+
+    def _in_title_case(self) -> bool:
+        """Tell a title-case headline ("Obama Says Museum Will Open"): verbs are capitalised."""
+        if self.sentence.end - self.sentence.start > _REACH:
+            return False
+        words = self.text[self.sentence.start : self.sentence.end].split()
+        capitalised = sum(word[:1].isupper() for word in words)
+        return len(words) >= 3 and capitalised >= 0.6 * len(words)
 
     def _inverted(self, strict: bool = False) -> Span | None:
         """Return the speaker after the verb ("said the minister").
@@ -195,20 +243,28 @@ class _Attribution:
         return speaker if not following or not following[0].is_word else None
 
     def _appositive(self) -> Span | None:
-        before = self.before(whole=True)
+        before = self.before(None)
         return _before_appositive(before, len(before) - 1)
 
     def _subject(self) -> Span | None:
-        return _sentence_subject(self.before(whole=True))
+        return _sentence_subject(self.before(None))
 
 
 def _inside_quote(before: str) -> bool:
-    """Tell whether a quotation is still open at the end of ``before``."""
-    return (
-        before.count("“") > before.count("”")
-        or before.count('"') % 2 == 1
-        or before.count("''") % 2 == 1
-    )
+    """Tell whether a quotation is still open at the end of ``before``.
+
+    Decided by the last quote mark: “ opens and ” closes; a straight " (or '') opens when a
+    word follows it. Counting would not do: a quote may open in an earlier sentence.
+    """
+    last = max(before.rfind("“"), before.rfind("”"), before.rfind('"'), before.rfind("''"))
+    if last < 0:
+        return False
+    mark = before[last]
+    if mark in "“”":
+        return mark == "“"
+    width = 2 if before.startswith("''", last) else 1
+    following = before[last + width : last + width + 1]
+    return bool(following) and not following.isspace()
 
 
 def _is_closing(token: _Token) -> bool:
@@ -239,7 +295,12 @@ def _skip_parenthesis(tokens: list[_Token], index: int) -> int:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    return [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    make = _Token._make  # faster than _Token(...); there are many tokens
+    return [
+        make((word, word.lower(), m.start(), m.end(), word[0].isalnum() or word[0] == "_"))
+        for m in _TOKEN.finditer(text, start, end)
+        if (word := m.group())
+    ]
 
 
 def _span(tokens: list[_Token]) -> Span | None:
@@ -253,24 +314,38 @@ def _span(tokens: list[_Token]) -> Span | None:
 
 
 def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
-    """Return the noun phrase ending at ``tokens[last]``, back to its clause start."""
+    """Return the noun phrase ending at ``tokens[last]``, back to its clause start.
+
+    It stops at punctuation, clause words and forms of "be", and at a determiner that does
+    not follow a preposition ("her gift to the women" → "the women"; but "the spokesman of
+    the armed group" stays whole). Past a relative clause it takes the noun before "who"
+    ("Two officials who declined to be named said" → "Two officials").
+    """
     if tokens[last].lower in NOUN_PHRASE_STOPS:
         return None
+    if tokens[last].lower in PRONOUNS and tokens[last].lower not in ("who", "one"):
+        return _span(tokens[last : last + 1])  # "In a post at the time she wrote" → "she"
     first = last
     while first > 0 and last - first < _MAX_WORDS:
         token = tokens[first - 1]
         if token.lower == "and" and _joins_names(tokens, first - 1):
             first -= 1
             continue
-        if token.lower in ("who", "which") and first - 1 > 0:
-            # "Two officials who declined to be named said": the subject is before "who".
-            return _noun_phrase_before(tokens, first - 2 - (tokens[first - 2].text == ","))
-        if not token.is_word or token.lower in NOUN_PHRASE_STOPS:
+        if token.lower == "to" and first > 1 and tokens[first - 2].lower == "according":
+            break
+        if token.text in ("who", "which"):
+            before = tokens[first - 2] if first > 1 else None
+            if before is None or before.lower in PREPOSITIONS:
+                break  # "billboards in which people say": "people" is the subject
+            return _noun_phrase_before(tokens, first - 2 - (before.text == ","))
+        if not token.is_word or token.lower in NOUN_PHRASE_STOPS or token.text in VERB_STOPS:
             relative = _relative_pronoun(tokens, first - 1)
             if relative is not None:
                 return _noun_phrase_before(tokens, relative)
             break
         first -= 1
+        if token.lower in DETERMINERS and first > 0 and tokens[first - 1].lower not in PREPOSITIONS:
+            break
     return _span(tokens[first : last + 1])
 
 
@@ -278,7 +353,7 @@ def _relative_pronoun(tokens: list[_Token], index: int) -> int | None:
     """Return where the noun before a "who" clause ending at ``index`` ends, if any."""
     for back in range(index, max(-1, index - 8), -1):
         token = tokens[back]
-        if token.lower == "who" and back > 0:
+        if token.text == "who" and back > 0:
             return back - 1 - (back > 1 and tokens[back - 1].text == ",")
         if not token.is_word and token.text != ",":
             return None
@@ -333,6 +408,8 @@ def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
     if opening < 0:
         return None
     inside = tokens[opening + 1 : comma]
+    if not _is_appositive(inside):
+        return None
     while inside and inside[0].lower in ("known", "identified", "named", "called", "as"):
         inside = inside[1:]
     head = _noun_phrase_before(tokens, opening - 1) if opening > 0 else None
@@ -341,12 +418,36 @@ def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
     return head or _span(inside)
 
 
+def _is_appositive(tokens: list[_Token]) -> bool:
+    """Tell "the president" or "who spoke on condition…" from a clause ("the vote was held")."""
+    if tokens and tokens[0].lower in ("who", "which", "speaking", "known", "identified"):
+        return True
+    if any(token.text in ("who", "which") for token in tokens):  # "a critic who is…"
+        return len(tokens) <= 25
+    return 0 < len(tokens) <= 25 and not any(token.lower in BE for token in tokens)
+
+
+def _name_before(tokens: list[_Token], last: int) -> Span | None:
+    """Return the run of capitalised words (or the pronoun) that ends at ``tokens[last]``."""
+    if tokens[last].lower in PRONOUNS:
+        return _span(tokens[last : last + 1])
+    if tokens[last].lower in DETERMINERS or tokens[last].lower in NOT_NAMES:
+        return None
+    first = last + 1
+    while first > 0 and tokens[first - 1].is_word and tokens[first - 1].text[0].isupper():
+        first -= 1
+    return _span(tokens[first : last + 1]) if first <= last else None
+
+
 def _sentence_subject(tokens: list[_Token]) -> Span | None:
     """Return the subject at the start of a sentence (for ``…, saying …``).
 
     An opening adverbial ("In a statement on Monday, …") is skipped up to its comma.
     """
     start = 0
+    if tokens and tokens[0].text.isupper() and len(tokens[0].text) > 1:  # "BUFFALO, N.Y. —"
+        dash = next((i for i, t in enumerate(tokens[:8]) if t.text in "—–-"), None)
+        start = 0 if dash is None else dash + 1
     for _ in range(3):
         if start < len(tokens) and tokens[start].lower in PREAMBLES:
             comma = next((i for i in range(start, len(tokens)) if tokens[i].text == ","), None)

@@ -7,6 +7,7 @@ service fails the tests; elsewhere it skips them.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,17 +81,20 @@ def database_url(database: dict) -> str:
 class Worker:
     """A `celery worker` process against the test database and Redis."""
 
-    def __init__(self, database: dict, redis_url: str, concurrency: int = 2, name: str = "w1"):
+    def __init__(
+        self, database: dict, redis_url: str, concurrency: int = 2, name: str = "w1", **env: str
+    ):
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url(database),
             "REDIS_URL": redis_url,
             "FACTCHECK_FETCH_ALLOW_PRIVATE": "1",
             "PYTHONUNBUFFERED": "1",
+            **env,
         }
         self.name = name
         self.concurrency = concurrency
-        self.log = Path(f"/tmp/factcheck-test-worker-{name}-{os.getpid()}.log")
+        self.log = Path(f"/tmp/factcheck-test-worker-{name}-{os.getpid()}-{time.time_ns()}.log")
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> Worker:
@@ -113,6 +117,7 @@ class Worker:
             env=self.env,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so a test can kill it whole
         )
         from factcheck.celery import app
 
@@ -127,6 +132,18 @@ class Worker:
         unavailable(f"The Celery worker did not start; its log:\n{self.log.read_text()[-3000:]}")
         return self
 
+    def children(self) -> list[int]:
+        """The pool's child processes (those that run the tasks)."""
+        output = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
+        return [int(pid) for pid in output.split()]
+
+    def kill_all(self) -> None:
+        """SIGKILL the worker and its children at once, as a crashed machine would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -140,6 +157,65 @@ class Worker:
 @pytest.fixture
 def worker(postgres, redis_url):
     running = Worker(postgres, redis_url).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def workers(postgres, redis_url):
+    """Start workers with custom settings: workers(concurrency=1, **env)."""
+    started = []
+
+    def start(concurrency: int = 1, **env: str) -> Worker:
+        name = f"w{len(started) + 1}"
+        started.append(Worker(postgres, redis_url, concurrency=concurrency, name=name, **env))
+        return started[-1].start()
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+class Beat:
+    """A `celery beat` process ticking every `tick` seconds."""
+
+    def __init__(self, database: dict, redis_url: str, tick: float, tmp_path: Path):
+        self.log = tmp_path / "beat.log"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(database),
+            "REDIS_URL": redis_url,
+            "FACTCHECK_BEAT_TICK_SECONDS": str(tick),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "factcheck",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={tmp_path / 'beat-schedule'}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture
+def beat(postgres, redis_url, tmp_path):
+    running = Beat(postgres, redis_url, tick=1.0, tmp_path=tmp_path)
     yield running
     running.stop()
 

@@ -20,8 +20,16 @@ THREADS, CALLS, CLAIMS = 20, 50, 1000
 def test_it_hands_out_every_claim_at_most_once_and_loses_none(postgres):
     article = Article.objects.create(title="Queue", text="x" * 10, status="processed")
     Claim.objects.bulk_create(
-        Claim(article=article, text=f"Claim {i}", start=i, end=i + 1, score=0.5,
-              priority=(i % 97) / 97, category="attributed", fingerprint=f"fp{i}")
+        Claim(
+            article=article,
+            text=f"Claim {i}",
+            start=i,
+            end=i + 1,
+            score=0.5,
+            priority=(i % 97) / 97,
+            category="attributed",
+            fingerprint=f"fp{i}",
+        )
         for i in range(CLAIMS)
     )
     reviewers = [UserFactory(username=f"r{i}", role="reviewer") for i in range(THREADS)]

@@ -1,0 +1,95 @@
+"""Forms of the dashboard. They validate input; every state change is a workflow call."""
+
+from __future__ import annotations
+
+from django import forms
+
+from claims.models import Claim, Evidence, Feed, Rating
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class VerdictForm(forms.Form):
+    rating = forms.ModelChoiceField(queryset=Rating.objects.all(), empty_label="Choose a rating…")
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the evidence shows, in words a reader can follow.",
+    )
+    claim_reviewed = forms.CharField(
+        label="Short wording",
+        max_length=75,
+        required=False,
+        help_text="The claim in under 75 characters, for ClaimReview (optional).",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EvidenceForm(forms.Form):
+    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
+    title = forms.CharField(max_length=500, required=False)
+    publisher = forms.CharField(max_length=300, required=False)
+    stance = forms.ChoiceField(choices=Evidence.Stance.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ArticleAddForm(forms.Form):
+    SOURCES = [
+        ("url", "A URL"),
+        ("text", "Pasted text"),
+        ("html", "Pasted HTML"),
+        ("file", "A file (JSONL, TXT or HTML)"),
+    ]
+    source = forms.ChoiceField(choices=SOURCES, widget=forms.RadioSelect, initial="url")
+    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
+    title = forms.CharField(max_length=1000, required=False)
+    text = forms.CharField(
+        label="Article text", widget=forms.Textarea(attrs={"rows": 10}), required=False
+    )
+    html = forms.CharField(
+        label="Page HTML", widget=forms.Textarea(attrs={"rows": 10}), required=False
+    )
+    file = forms.FileField(
+        required=False,
+        help_text='JSONL: one {"url"} or {"text", "title"} object a line. '
+        "TXT: one article (first line is the headline). HTML: one page.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        source = data.get("source")
+        needed = {"url": "url", "text": "text", "html": "html", "file": "file"}.get(source)
+        if needed and not data.get(needed):
+            self.add_error(needed, "This is needed for the source you chose.")
+        upload = data.get("file")
+        if source == "file" and upload:
+            name = upload.name.lower()
+            if not name.endswith((".jsonl", ".ndjson", ".txt", ".html", ".htm")):
+                self.add_error("file", "Upload a .jsonl, .txt or .html file.")
+            if upload.size > MAX_UPLOAD_BYTES:
+                self.add_error("file", "The file is larger than 20 MB.")
+        return data
+
+
+class FeedForm(forms.ModelForm):
+    url = forms.URLField(label="Feed URL", max_length=2000, assume_scheme="https")
+
+    class Meta:
+        model = Feed
+        fields = ["url", "title", "poll_interval"]
+        labels = {"url": "Feed URL", "poll_interval": "Poll every (minutes)"}
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("dismiss", "Dismiss"), ("release", "Release"), ("assign", "Assign to…")]
+    action = forms.ChoiceField(choices=ACTIONS)
+    ids = forms.ModelMultipleChoiceField(queryset=Claim.objects.all())
+    reason = forms.CharField(max_length=2000, required=False)
+    assignee = forms.IntegerField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "dismiss" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the claims are dismissed.")
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose a reviewer.")
+        return data

@@ -1,0 +1,50 @@
+"""Run claim detection again, e.g. after the cue lexicon changed in the admin."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from claims import ingestion, tasks
+from claims.models import Article
+
+
+class Command(BaseCommand):
+    help = "Detect claims again: redetect --article ID [ID…] | --all [--batch-size N] [--queue]"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--article", type=int, nargs="+", default=[])
+        parser.add_argument("--all", action="store_true", help="Every processed article.")
+        parser.add_argument("--batch-size", type=int, default=200)
+        parser.add_argument(
+            "--queue", action="store_true", help="Send batches to the worker instead."
+        )
+
+    def handle(self, *args, **options):
+        if bool(options["article"]) == options["all"]:
+            raise CommandError("Give --article ID… or --all.")
+        articles = Article.objects.filter(status=Article.Status.PROCESSED).order_by("pk")
+        if options["article"]:
+            articles = articles.filter(pk__in=options["article"])
+        ids = list(articles.values_list("pk", flat=True))
+        size = max(1, options["batch_size"])
+        batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+        if options["queue"]:
+            for batch in batches:
+                tasks.redetect_articles.delay(batch)
+            self.stdout.write(f"queued {len(ids)} articles in {len(batches)} batches")
+            return
+        removed = claims = 0
+        for article in tqdm(
+            articles.iterator(chunk_size=size),
+            total=len(ids),
+            file=sys.stderr,
+            unit="article",
+            disable=None,
+        ):
+            total, gone = ingestion.redetect(article)
+            claims += total
+            removed += gone
+        self.stdout.write(f"{len(ids)} articles: {claims} claims, {removed} stale claims removed")

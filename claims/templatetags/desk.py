@@ -1,0 +1,301 @@
+"""Template helpers of the dashboard: highlighted article text and small SVG charts.
+
+Article text is untrusted. Every piece of it goes through `escape`; markup is only ever
+built with `format_html`, so a `<script>` in an article stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+WHY = {
+    "unverifiable": "the outlet says it could not verify it",
+    "hedged": "hedged wording (allegedly, purportedly, reportedly…) marks it as unconfirmed",
+    "attributed": "it rests on what a named source said, not on a checked fact",
+    "anonymous-source": "it rests on an unnamed source",
+    "disputed": "another party disputes or denies it",
+}
+
+
+def cue_title(cue: dict, notes: dict[str, str] | None = None) -> str:
+    category = cue.get("category", "")
+    why = WHY.get(category, "a cue of the detection lexicon")
+    note = (notes or {}).get(str(cue.get("text", "")).lower())
+    title = f"{category}: “{cue.get('text', '')}” — flagged because {why}"
+    return f"{title}. {note}" if note else title
+
+
+def _join(parts: Iterable[SafeString | str]) -> SafeString:
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    kind: str  # "cue" or "speaker"
+    category: str = ""
+    title: str = ""
+
+
+def _plain(text: str, base: int, start: int, end: int, speaker: _Span | None) -> SafeString:
+    """Escape text[start:end] (article offsets), wrapping the part that names the speaker."""
+    if speaker is None or speaker.end <= start or speaker.start >= end:
+        return escape(text[start - base : end - base])
+    s, e = max(speaker.start, start), min(speaker.end, end)
+    return format_html(
+        '{}<span class="speaker" title="{}">{}</span>{}',
+        text[start - base : s - base],
+        speaker.title,
+        text[s - base : e - base],
+        text[e - base : end - base],
+    )
+
+
+def _inner(text: str, base: int, start: int, end: int, spans: Sequence[_Span]) -> SafeString:
+    """Escape text[start:end] (article offsets), wrapping each cue and the speaker.
+
+    Cues win where they overlap the speaker; a cue overlapping an earlier cue is left out.
+    """
+    speaker = next((span for span in spans if span.kind == "speaker"), None)
+    parts: list[SafeString | str] = []
+    pos = start
+    for span in sorted((s for s in spans if s.kind == "cue"), key=lambda s: (s.start, -s.end)):
+        s, e = max(span.start, pos), min(span.end, end)
+        if s >= e or span.start < pos:
+            continue
+        parts.append(_plain(text, base, pos, s, speaker))
+        parts.append(
+            format_html(
+                '<span class="cue cue-{}" title="{}" data-category="{}">{}</span>',
+                span.category,
+                span.title,
+                span.category,
+                text[s - base : e - base],
+            )
+        )
+        pos = e
+    parts.append(_plain(text, base, pos, end, speaker))
+    return _join(parts)
+
+
+def claim_spans(claim, notes: dict[str, str] | None = None) -> list[_Span]:
+    spans = [
+        _Span(
+            int(c["start"]), int(c["end"]), "cue", str(c.get("category", "")), cue_title(c, notes)
+        )
+        for c in (claim.cues or [])
+        if isinstance(c, dict) and "start" in c and "end" in c
+    ]
+    if claim.speaker_start is not None and claim.speaker_end is not None:
+        spans.append(
+            _Span(claim.speaker_start, claim.speaker_end, "speaker", title="Speaker / source")
+        )
+    return spans
+
+
+def highlight(
+    text: str,
+    claims: Sequence,
+    *,
+    base: int = 0,
+    current_id: int | None = None,
+    link: bool = True,
+    notes: dict[str, str] | None = None,
+) -> SafeString:
+    """Return `text` (which starts at article offset `base`) escaped, each claim marked.
+
+    A claim is a <mark> (a link to its review page when `link`), its cue spans inside it.
+    Claims overlapping an earlier one are left out rather than nesting marks.
+    """
+    end_of_text = base + len(text)
+    parts: list[SafeString | str] = []
+    pos = base
+    for claim in sorted(claims, key=lambda c: (c.start, c.end)):
+        start, end = max(claim.start, pos), min(claim.end, end_of_text)
+        if start >= end or claim.start < pos:
+            continue
+        parts.append(escape(text[pos - base : start - base]))
+        inner = _inner(text, base, start, end, claim_spans(claim, notes))
+        classes = f"claim claim-{claim.status} claim-cat-{claim.category}"
+        if claim.pk == current_id:
+            classes += " current"
+        if link and claim.pk != current_id:
+            parts.append(
+                format_html(
+                    '<a class="{}" id="claim-{}" href="{}" title="{} · score {}">{}</a>',
+                    classes,
+                    claim.pk,
+                    reverse("claim-review", args=[claim.pk]),
+                    claim.category,
+                    f"{claim.score:.2f}",
+                    inner,
+                )
+            )
+        else:
+            parts.append(
+                format_html('<mark class="{}" id="claim-{}">{}</mark>', classes, claim.pk, inner)
+            )
+        pos = end
+    parts.append(escape(text[pos - base :]))
+    return _join(parts)
+
+
+_BOUNDARY = re.compile(r"(?<=[.!?…\"”’])\s+|\n+")
+
+
+def context_window(text: str, start: int, end: int, sentences: int = 2) -> tuple[int, int]:
+    """Return (from, to) offsets taking about `sentences` sentences either side of a span."""
+    cuts = [m.end() for m in _BOUNDARY.finditer(text)]
+    before = [c for c in cuts if c <= start]
+    after = [m.start() for m in _BOUNDARY.finditer(text) if m.start() >= end]
+    lo = before[-(sentences + 1)] if len(before) > sentences else 0
+    hi = after[sentences] if len(after) > sentences else len(text)
+    # Never more than ~1,200 characters either side, whatever the punctuation.
+    return max(lo, start - 1200), min(hi, end + 1200)
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+def bar_chart(
+    data: Sequence[tuple[str, int | float]],
+    *,
+    label: str,
+    width: int = 560,
+    height: int = 160,
+    unit: str = "",
+    tick_every: int = 1,
+) -> SafeString:
+    """A vertical bar chart as inline SVG, one <title> per bar for a tooltip."""
+    pad_left, pad_bottom, pad_top = 28, 22, 10
+    n = max(1, len(data))
+    top = max([v for _, v in data] + [1])
+    plot_w, plot_h = width - pad_left - 4, height - pad_bottom - pad_top
+    step = plot_w / n
+    bar_w = max(2.0, step * 0.72)
+    bars = []
+    for i, (name, value) in enumerate(data):
+        h = plot_h * value / top
+        x = pad_left + i * step + (step - bar_w) / 2
+        y = pad_top + plot_h - h
+        bars.append(
+            format_html(
+                '<rect class="bar" x="{}" y="{}" width="{}" height="{}" rx="2">'
+                "<title>{}: {}{}</title></rect>",
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{bar_w:.1f}",
+                f"{max(h, 0.5 if value else 0):.1f}",
+                name,
+                value,
+                unit,
+            )
+        )
+        if i % tick_every == 0 or i == n - 1:
+            bars.append(
+                format_html(
+                    '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    f"{x + bar_w / 2:.1f}",
+                    height - 6,
+                    name,
+                )
+            )
+    grid = format_html(
+        '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+        '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>'
+        '<text class="tick" x="{}" y="{}" text-anchor="end">0</text>',
+        pad_left,
+        pad_top + plot_h,
+        width - 4,
+        pad_top + plot_h,
+        pad_left - 4,
+        pad_top + 8,
+        f"{top:g}",
+        pad_left - 4,
+        pad_top + plot_h,
+    )
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
+        'preserveAspectRatio="xMidYMid meet">{}{}</svg>',
+        width,
+        height,
+        label,
+        grid,
+        _join(bars),
+    )
+
+
+@register.simple_tag
+def svg_bars(data, label: str, unit: str = "", tick_every: int = 1):
+    return bar_chart(data, label=label, unit=unit, tick_every=tick_every)
+
+
+@register.filter
+def percent_of(value, total) -> int:
+    try:
+        return round(100 * float(value) / float(total)) if total else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+EVENT_LABELS = {
+    "take": "took the claim",
+    "assign": "assigned the claim",
+    "release": "released the claim",
+    "bump": "changed the priority",
+    "verdict": "set the verdict",
+    "evidence_add": "added evidence",
+    "evidence_remove": "removed evidence",
+    "submit": "submitted for approval",
+    "publish": "published the verdict",
+    "dismiss": "dismissed the claim",
+    "reopen": "reopened the claim",
+    "lease_expired": "lease expired — back to the queue",
+}
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return EVENT_LABELS.get(action, action.replace("_", " "))
+
+
+@register.simple_tag
+def user_role(user) -> str:
+    from claims.workflow import role_of
+
+    return role_of(user) or ""
+
+
+@register.filter
+def hours_human(hours) -> str:
+    if hours is None:
+        return "—"
+    hours = float(hours)
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} days"
+
+
+@register.filter
+def age(moment) -> str:
+    """How long ago, in its largest unit: “just now”, “5 minutes”, “2 days”."""
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+
+    if not moment:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"

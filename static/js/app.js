@@ -1,0 +1,108 @@
+// Small progressive enhancements of the desk: keyboard shortcuts on the queue,
+// bulk selection, and the source switcher of the Add article form. No framework.
+(function () {
+  "use strict";
+
+  function typing(event) {
+    const el = event.target;
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  function closeOnButtons(dialog) {
+    dialog.querySelectorAll("[data-close]").forEach(function (b) {
+      b.addEventListener("click", function () { dialog.close(); });
+    });
+  }
+
+  function queuePage() {
+    const table = document.getElementById("queue-table");
+    if (!table) return;
+    const rows = Array.from(table.querySelectorAll("tbody tr[data-url]"));
+    const help = document.getElementById("help-dialog");
+    const dismiss = document.getElementById("dismiss-dialog");
+    const dismissForm = document.getElementById("dismiss-form");
+    const count = document.getElementById("selected-count");
+    const all = document.getElementById("select-all");
+    let current = -1;
+    [help, dismiss].forEach(closeOnButtons);
+
+    function boxes() { return table.querySelectorAll("input[name=ids]"); }
+    function updateCount() {
+      const n = table.querySelectorAll("input[name=ids]:checked").length;
+      if (count) count.textContent = n + " selected";
+    }
+    table.addEventListener("change", updateCount);
+    if (all) all.addEventListener("change", function () {
+      boxes().forEach(function (b) { b.checked = all.checked; });
+      updateCount();
+    });
+
+    function select(i) {
+      if (!rows.length) return;
+      current = Math.max(0, Math.min(rows.length - 1, i));
+      rows.forEach(function (r, j) { r.classList.toggle("selected", j === current); });
+      rows[current].querySelector("a.claim-link").focus();
+    }
+
+    document.querySelectorAll("[data-help-open]").forEach(function (b) {
+      b.addEventListener("click", function () { help.showModal(); });
+    });
+
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+      if (document.querySelector("dialog[open]")) return;
+      const key = event.key;
+      if (key === "n") {
+        event.preventDefault();
+        document.getElementById("take-next").requestSubmit();
+      } else if (key === "j") {
+        event.preventDefault(); select(current + 1);
+      } else if (key === "k") {
+        event.preventDefault(); select(current < 0 ? 0 : current - 1);
+      } else if ((key === "o" || key === "Enter") && current >= 0) {
+        event.preventDefault(); window.location = rows[current].dataset.url;
+      } else if (key === "x" && current >= 0) {
+        const box = rows[current].querySelector("input[name=ids]");
+        box.checked = !box.checked; updateCount();
+      } else if (key === "d" && current >= 0) {
+        event.preventDefault();
+        dismissForm.action = rows[current].dataset.dismiss;
+        dismiss.showModal();
+        document.getElementById("dismiss-reason").focus();
+      } else if (key === "?") {
+        event.preventDefault(); help.showModal();
+      }
+    });
+  }
+
+  function addArticlePage() {
+    const form = document.getElementById("add-form");
+    if (!form) return;
+    const radios = form.querySelectorAll("input[name=source]");
+    function show() {
+      const chosen = (form.querySelector("input[name=source]:checked") || {}).value || "url";
+      form.querySelectorAll("[data-source]").forEach(function (el) {
+        el.hidden = el.dataset.source.split(" ").indexOf(chosen) < 0;
+      });
+    }
+    radios.forEach(function (r) { r.addEventListener("change", show); });
+    show();
+  }
+
+  function globalShortcuts() {
+    if (document.getElementById("queue-table")) return;
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+      if (event.key === "n") {
+        const take = document.querySelector("form[action$='/queue/next/']");
+        if (take) { event.preventDefault(); take.requestSubmit(); }
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    queuePage();
+    addArticlePage();
+    globalShortcuts();
+  });
+})();

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from claims.detection import find_chrome, strip_chrome
+
+PAGE = """\
+Officials said the road would reopen on Friday.
+veryGood! (3341)
+View Date: 2024-03-01 10:22
+- In: - Ukraine - Russia
+Share this article
+Sign up for our morning newsletter
+Advertisement
+Read more: Flood warnings in the north
+
+Related
+Flu shots safe for toddlers, FDA says
+Recall widens for baby formula
+
+The bridge was closed in 2019.
+Maria Alvarez contributed to this report.
+"""
+
+
+def chrome_lines(text: str) -> list[str]:
+    return [text[span.start : span.end] for span in find_chrome(text)]
+
+
+def test_it_finds_every_kind_of_chrome_line():
+    assert chrome_lines(PAGE) == [
+        "veryGood! (3341)",
+        "View Date: 2024-03-01 10:22",
+        "- In: - Ukraine - Russia",
+        "Share this article",
+        "Sign up for our morning newsletter",
+        "Advertisement",
+        "Read more: Flood warnings in the north",
+        "Related",
+        "Flu shots safe for toddlers, FDA says",
+        "Recall widens for baby formula",
+        "Maria Alvarez contributed to this report.",
+    ]
+
+
+def test_it_strips_chrome_and_keeps_paragraph_breaks():
+    assert strip_chrome(PAGE) == (
+        "Officials said the road would reopen on Friday.\n\nThe bridge was closed in 2019."
+    )
+
+
+def test_it_ends_a_tight_link_list_at_a_blank_line():
+    text = "Most read\nStorm hits coast\n\nWhat we know about the storm\nIt began on Friday."
+    assert chrome_lines(text) == ["Most read", "Storm hits coast"]
+
+
+def test_it_ends_a_spaced_link_list_at_a_normal_paragraph():
+    text = (
+        "More from CBS News\n\nStorm hits coast, police say\n\nTrain strike ends\n\n"
+        "The storm reached the coast at noon, and officials said two people died."
+    )
+    assert chrome_lines(text) == [
+        "More from CBS News",
+        "Storm hits coast, police say",
+        "Train strike ends",
+    ]
+
+
+def test_it_leaves_ordinary_sentences_alone():
+    text = (
+        "Share prices fell 3% on Monday.\nSubscribers complained about the price.\n"
+        "Many factors contributed to the report's delay, officials said."
+    )
+    assert find_chrome(text) == []
+
+
+def test_it_handles_windows_line_ends():
+    text = "Advertisement\r\nOfficials said the road was closed.\r\n"
+    assert chrome_lines(text) == ["Advertisement\r"]
+    assert strip_chrome(text) == "Officials said the road was closed.\r\n".rstrip("\n")

@@ -1,0 +1,301 @@
+"""The desk in a real browser: review and publish, races, ingestion, and inert article HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from claims import ingestion
+from claims.models import Article, Claim
+from tests.e2e.conftest import login, screenshot
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+STORY = "\n\n".join(
+    [
+        "Harbor City officials said on Monday that the Tollgate depot handles only outgoing mail.",
+        "A person familiar with the board's internal review, who spoke on condition of "
+        "anonymity, said investigators had found nothing but shredded flyers.",
+        "The Harbor Watch coalition claimed that thousands of ballots were discarded behind "
+        "the depot.",
+        "Northwind Wire cannot independently verify the group's claims or the authenticity of "
+        "the video.",
+        "Turnout was reported to be about 58 percent, according to the county clerk's office.",
+    ]
+)
+
+XSS_STORY = "\n\n".join(
+    [
+        "Officials said <script>window.__xss=1</script> the dam at Lake Orrin was safe on Tuesday.",
+        'Rebels claimed <img src=x onerror="window.__xss=1"> that the dam had burst overnight, '
+        "flooding three villages.",
+        "Northwind Wire cannot independently verify the group's claims.",
+    ]
+)
+
+
+def ingest(text: str, title: str) -> Article:
+    submitted = ingestion.submit_text(text, title=title)
+    return ingestion.process_article(submitted.article.pk)
+
+
+def desk_history(reviewer, editor) -> None:
+    """A month of earlier work, so the dashboard's charts have something to show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims import workflow
+    from claims.models import Rating, Verdict
+    from tests.factories import ClaimFactory, EvidenceFactory, FeedFactory
+
+    now = timezone.now()
+    FeedFactory(title="Northwind Wire — politics", last_polled_at=now - timedelta(minutes=4))
+    FeedFactory(
+        title="Lanvik Harbour Post",
+        last_polled_at=now - timedelta(minutes=40),
+        last_error="HTTP 503 from lanvik-post.example.org",
+        failure_count=3,
+    )
+    ratings = list(Rating.objects.filter(is_final=True, requires_evidence=True))
+    for i in range(14):
+        claim = ClaimFactory(text=f"Earlier claim {i} that officials said was true.")
+        claim = workflow.claim_assign(claim=claim, assignee=reviewer, actor=editor)
+        EvidenceFactory(claim=claim)
+        workflow.verdict_set(
+            claim=claim,
+            rating=ratings[i % len(ratings)],
+            summary="Checked against the public record.",
+            version=None,
+            actor=reviewer,
+        )
+        workflow.claim_submit(claim=claim, actor=reviewer)
+        workflow.claim_publish(claim=claim, actor=editor)
+        day = now - timedelta(days=(i * 37) % 27 + 1, hours=i)
+        Claim.objects.filter(pk=claim.pk).update(created_at=day - timedelta(hours=1 + i * 5))
+        Verdict.objects.filter(claim=claim).update(submitted_at=day, published_at=day)
+    stale = Claim.objects.filter(status="new").order_by("id")[:2]
+    Claim.objects.filter(pk__in=[c.pk for c in stale]).update(created_at=now - timedelta(days=2))
+
+
+def test_a_reviewer_checks_a_claim_and_an_editor_publishes_it(seeded, live_server, new_page):
+    base = live_server.url
+    rita = UserFactory(username="rita", role="reviewer")
+    ed = UserFactory(username="ed", role="editor")
+    article = ingest(STORY, "Harbor City ballots")
+    assert article.claims.count() >= 3
+
+    page = new_page()
+    login(page, base, "rita")
+    page.get_by_role("link", name="Queue", exact=True).click()
+    expect(page.locator("#queue-table tbody tr")).to_have_count(article.claims.count())
+    screenshot(page, "queue.png")
+
+    page.get_by_role("button", name=re.compile("^Take next")).click()
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    claim_id = int(re.search(r"/claims/(\d+)/", page.url).group(1))
+    claim = Claim.objects.get(pk=claim_id)
+    assert claim.assignee.username == "rita"
+
+    current = page.locator("#context mark.claim.current")
+    expect(current).to_be_visible()
+    expect(current).to_contain_text(claim.text[:40])
+    cues = current.locator(".cue")
+    expect(cues).to_have_count(len(claim.cues))
+    assert "flagged because" in cues.first.get_attribute("title")
+    assert cues.first.get_attribute("data-category") == claim.cues[0]["category"]
+    expect(page.locator("#claim-status")).to_have_text("In Review")
+
+    form = page.locator("#evidence-form")
+    form.get_by_label("URL").fill("https://elections.example.org/harbor-city/audit")
+    form.get_by_label("Title").fill("County audit of the Tollgate depot")
+    form.get_by_label("Publisher").fill("Harbor County Elections Board")
+    form.get_by_label("Stance").select_option("refutes")
+    form.get_by_role("button", name="Add evidence").click()
+    expect(page.locator(".evidence-list")).to_contain_text("County audit of the Tollgate depot")
+
+    verdict = page.locator("#verdict-form")
+    verdict.get_by_label("Rating").select_option(label="False")
+    verdict.get_by_label("Summary").fill(
+        "The county audit found no discarded ballots; the bin held campaign flyers."
+    )
+    verdict.get_by_role("button", name="Save verdict").click()
+    expect(page.get_by_text("Verdict saved.")).to_be_visible()
+    screenshot(page, "review.png")
+
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.locator("#claim-status")).to_have_text("Reviewed")
+    expect(page.get_by_role("button", name="Approve and publish")).to_have_count(0)
+
+    editor = new_page()
+    login(editor, base, "ed")
+    editor.goto(f"{base}/claims/{claim_id}/")
+    editor.get_by_role("button", name="Approve and publish").click()
+    expect(editor.locator("#claim-status")).to_have_text("Published")
+    desk_history(rita, ed)
+    editor.goto(f"{base}/dashboard/")
+    expect(editor.locator(".activity")).to_contain_text("published the verdict")
+    expect(editor.locator(".stat-published .num")).to_have_text("15")
+    screenshot(editor, "dashboard.png")
+
+    reader = new_page()
+    reader.goto(f"{base}/reviews/{claim_id}/")
+    expect(reader.locator(".review .rating")).to_have_text("False")
+    expect(reader.locator(".review")).to_contain_text("the bin held campaign flyers")
+    data = json.loads(reader.locator('script[type="application/ld+json"]').text_content())
+    assert data["@type"] == "ClaimReview"
+    assert data["reviewRating"]["alternateName"] == "False"
+    assert data["url"].endswith(f"/reviews/{claim_id}/")
+
+
+def test_two_reviewers_get_different_claims_and_a_stale_save_conflicts(
+    seeded, live_server, new_page
+):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    UserFactory(username="rob", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+
+    rita, rob = new_page(), new_page()
+    login(rita, base, "rita")
+    login(rob, base, "rob")
+    for page in (rita, rob):
+        page.goto(f"{base}/queue/")
+    # Both press Take next without waiting for the other.
+    for page in (rita, rob):
+        page.evaluate("document.getElementById('take-next').requestSubmit()")
+    for page in (rita, rob):
+        page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    ids = {page.url for page in (rita, rob)}
+    assert len(ids) == 2
+    assert Claim.objects.filter(status="in_review").count() == 2
+    assert set(
+        Claim.objects.filter(status="in_review").values_list("assignee__username", flat=True)
+    ) == {"rita", "rob"}
+
+    # Rita has her claim open in two tabs; the second tab's save is based on an old version.
+    first = rita
+    second = first.context.new_page()
+    second.goto(first.url)
+    first.get_by_label("Rating").select_option(label="Mostly false")
+    first.get_by_label("Summary").fill("First tab: the records contradict the claim.")
+    first.get_by_role("button", name="Save verdict").click()
+    expect(first.get_by_text("Verdict saved.")).to_be_visible()
+
+    second.get_by_label("Rating").select_option(label="True")
+    second.get_by_label("Summary").fill("Second tab: stale text.")
+    second.get_by_role("button", name="Save verdict").click()
+    conflict = second.locator("#conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Someone else saved a verdict first")
+    expect(conflict).to_contain_text("First tab: the records contradict the claim.")
+    expect(second.get_by_label("Summary")).to_have_value("Second tab: stale text.")
+    claim = Claim.objects.select_related("verdict__rating").get(
+        pk=int(re.search(r"/claims/(\d+)/", first.url).group(1))
+    )
+    assert claim.verdict.summary == "First tab: the records contradict the claim."
+    assert claim.verdict.rating.slug == "mostly-false"
+
+
+def test_pasted_text_is_processed_and_its_claims_reach_the_queue(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    page = new_page()
+    login(page, base, "rita")
+    page.get_by_role("link", name="Add article").click()
+    page.get_by_label("Pasted text").check()
+    expect(page.get_by_label("Page HTML")).to_be_hidden()
+    page.get_by_label("Title").fill("Depot story")
+    page.get_by_label("Article text").fill(STORY)
+    page.get_by_role("button", name="Add and detect claims").click()
+    page.wait_for_url(re.compile(r"/articles/progress/\?ids=\d+"))
+    progress = page.locator("#progress")
+    expect(progress).to_have_attribute("data-state", "done")
+    expect(progress).to_contain_text("Processed")
+    article = Article.objects.get(title="Depot story")
+    expect(progress.locator(".claims-link")).to_contain_text(
+        f"{article.claims.count()} claims in the queue"
+    )
+    progress.locator(".claims-link").click()
+    rows = page.locator("#queue-table tbody tr[data-id]")
+    expect(rows).to_have_count(article.claims.count())
+    expect(page.locator("#queue-table")).to_contain_text("cannot independently verify")
+
+
+def test_the_progress_partial_polls_until_the_article_is_processed(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    pending = ingestion.submit_text(STORY, title="Still waiting").article
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/articles/progress/?ids={pending.pk}")
+    expect(page.locator("#progress")).to_have_attribute("data-state", "pending")
+    ingestion.process_article(pending.pk)  # a worker finishing the job
+    expect(page.locator("#progress")).to_have_attribute("data-state", "done", timeout=10_000)
+    expect(page.locator("#progress .claims-link")).to_be_visible()
+
+
+def test_script_and_onerror_in_an_article_stay_inert(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    page = new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    login(page, base, "rita")
+    page.goto(f"{base}/articles/new/")
+    page.get_by_label("Pasted text").check()
+    page.get_by_label("Title").fill('<img src=x onerror="window.__xss=1">Dam')
+    page.get_by_label("Article text").fill(XSS_STORY)
+    page.get_by_role("button", name="Add and detect claims").click()
+    expect(page.locator("#progress")).to_have_attribute("data-state", "done")
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
+    article = Article.objects.get(title__endswith="Dam")
+    page.goto(f"{base}/articles/{article.pk}/")
+    text = page.locator("#article-text")
+    expect(text).to_contain_text("<script>window.__xss=1</script>")
+    expect(text).to_contain_text('<img src=x onerror="window.__xss=1">')
+    assert page.locator("#article-text script, #article-text img").count() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
+    claims = list(article.claims.all())
+    assert any("onerror" in c.text for c in claims)
+    for claim in claims:
+        page.goto(f"{base}/claims/{claim.pk}/")
+        expect(page.locator("#context mark.current")).to_be_visible()
+        assert page.locator("main script, main img").count() == 0
+        assert page.evaluate("typeof window.__xss") == "undefined"
+    page.goto(f"{base}/queue/")
+    page.goto(f"{base}/articles/")
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert dialogs == []
+
+
+def test_queue_keyboard_shortcuts(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/queue/")
+    page.keyboard.press("?")
+    expect(page.locator("#help-dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    rows = page.locator("#queue-table tbody tr")
+    expect(rows.nth(0)).to_have_class(re.compile("selected"))
+    dismissed_id = int(rows.nth(0).get_attribute("data-id"))
+    page.keyboard.press("d")
+    expect(page.locator("#dismiss-dialog")).to_be_visible()
+    page.get_by_label("Why is it not check-worthy?").fill("Background, not a claim")
+    page.locator("#dismiss-dialog").get_by_role("button", name="Dismiss").click()
+    expect(page.get_by_text("Dismissed.")).to_be_visible()
+    assert Claim.objects.get(pk=dismissed_id).status == "dismissed"
+    page.keyboard.press("n")
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))

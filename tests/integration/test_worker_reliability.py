@@ -1,0 +1,169 @@
+"""No lost work: killed workers, transient failures, volume and beat, on real services."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+from django.utils import timezone
+
+from claims import detection, ingestion, tasks
+from claims.models import Article, Claim, Feed
+from tests.http_server import FIXTURES, Answer
+from tests.integration.conftest import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Short limits so a dead worker's message comes back within seconds in the test; the
+# production defaults keep the same ordering (visibility > time limit > retry delay).
+FAST_RECOVERY = {
+    "FACTCHECK_VISIBILITY_TIMEOUT": "12",
+    "FACTCHECK_TASK_TIME_LIMIT": "10",
+    "FACTCHECK_TASK_SOFT_TIME_LIMIT": "8",
+    "FACTCHECK_RETRY_MAX_DELAY": "2",
+}
+
+
+def slow_article(server, seconds: float) -> threading.Event:
+    """Serve article.html slowly at /slow.html; the event is set once a request arrives."""
+    arrived = threading.Event()
+    page = server.fixture("/article.html")
+
+    def answer(handler):
+        arrived.set()
+        time.sleep(seconds)
+        return page
+
+    server.routes["/slow.html"] = answer
+    return arrived
+
+
+def assert_processed_once(article_id: int) -> Article:
+    article = wait_for(
+        lambda: Article.objects.filter(pk=article_id, status="processed").first(),
+        timeout=90,
+        what="the article to be processed after the crash",
+    )
+    assert Article.objects.count() == 1
+    assert Claim.objects.filter(article=article).count() == len(detection.detect(article.text))
+    return article
+
+
+def test_it_redelivers_the_task_of_a_killed_child(workers, server, allow_private):
+    worker = workers(concurrency=1)
+    arrived = slow_article(server, seconds=3)
+    article = ingestion.submit_url(server.url("slow.html")).article
+    tasks.process_article.delay(article.pk)
+
+    assert arrived.wait(30), "the worker never fetched the page"
+    (child,) = worker.children()
+    os.kill(child, signal.SIGKILL)
+
+    article = assert_processed_once(article.pk)
+    assert article.attempts == 2
+    assert server.hits("/slow.html") == 2
+
+
+def test_it_recovers_the_task_of_a_killed_worker(workers, server, allow_private):
+    first = workers(concurrency=1, **FAST_RECOVERY)
+    arrived = slow_article(server, seconds=3)
+    article = ingestion.submit_url(server.url("slow.html")).article
+    tasks.process_article.delay(article.pk)
+
+    assert arrived.wait(30), "the worker never fetched the page"
+    first.kill_all()
+    assert Article.objects.get(pk=article.pk).status == "pending"
+
+    workers(concurrency=1, **FAST_RECOVERY)
+    article = assert_processed_once(article.pk)
+    assert article.attempts == 2
+
+
+def test_it_retries_503_and_fails_404_at_once(workers, server, allow_private):
+    workers(concurrency=2, FACTCHECK_RETRY_MAX_DELAY="1", FACTCHECK_VISIBILITY_TIMEOUT="200")
+    page = server.fixture("/article.html")
+    answers = [Answer(503, b"busy"), Answer(503, b"busy"), page]
+    server.routes["/flaky.html"] = lambda handler: answers.pop(0) if answers else page
+    flaky = ingestion.submit_url(server.url("flaky.html")).article
+    missing = ingestion.submit_url(server.url("missing.html")).article
+    tasks.process_article.delay(flaky.pk)
+    tasks.process_article.delay(missing.pk)
+
+    flaky = wait_for(
+        lambda: Article.objects.filter(pk=flaky.pk, status="processed").first(),
+        what="the flaky page to succeed on retry",
+    )
+    assert flaky.attempts == 3
+    missing = wait_for(
+        lambda: Article.objects.filter(pk=missing.pk, status="failed").first(),
+        what="the missing page to fail",
+    )
+    assert missing.attempts == 1 and "HTTP 404" in missing.error
+    assert server.hits("/missing.html") == 1
+
+
+def test_it_ingests_200_articles_without_losing_or_repeating_one(workers, server, allow_private):
+    workers(concurrency=2)
+    template = (FIXTURES / "feed" / "story-1.html").read_text()
+    for number in range(200):
+        body = template.replace("kestrel-bay-rail-strike", f"rail-strike-{number}").replace(
+            "</article>", f"<p>The mayor said dispatch {number} was filed.</p></article>"
+        )
+        server.routes[f"/bulk/{number}.html"] = Answer(
+            200, body.encode(), {"Content-Type": "text/html; charset=utf-8"}
+        )
+    ids = [ingestion.submit_url(server.url(f"bulk/{n}.html")).article.pk for n in range(200)]
+    for article_id in ids:
+        tasks.process_article.delay(article_id)
+
+    wait_for(
+        lambda: Article.objects.filter(status="processed").count() == 200,
+        timeout=180,
+        what="200 processed articles",
+    )
+    assert Article.objects.count() == 200
+    assert Article.objects.exclude(attempts=1).count() == 0
+    assert all(server.hits(f"/bulk/{n}.html") == 1 for n in range(200))
+    assert Claim.objects.values("article").distinct().count() == 200
+
+
+def test_beat_and_worker_poll_a_feed_conditionally(workers, beat, server, allow_private):
+    workers(concurrency=2)
+    version = {"etag": '"v1"', "file": "feed.xml"}
+    rss = (FIXTURES / "feed.xml").read_text()
+    first_two = rss[: rss.rfind("<item>")] + "</channel></rss>"
+
+    def feed(handler):
+        if handler.headers.get("If-None-Match") == version["etag"]:
+            return Answer(304, b"")
+        body = first_two if version["etag"] == '"v1"' else rss
+        return Answer(
+            200,
+            body.replace("{base}", server.base).encode(),
+            {"Content-Type": "application/rss+xml", "ETag": version["etag"]},
+        )
+
+    server.routes["/live.xml"] = feed
+    record = Feed.objects.create(url=server.url("live.xml"), poll_interval=1)
+    wait_for(
+        lambda: Article.objects.filter(feed=record, status="processed").count() == 2,
+        what="beat to poll the feed and the worker to ingest two entries",
+    )
+
+    # The next poll (its interval has passed) asks conditionally and gets 304.
+    Feed.objects.filter(pk=record.pk).update(next_poll_at=timezone.now())
+    wait_for(lambda: server.hits("/live.xml") >= 2, what="a second poll")
+    second = [headers for path, headers in server.requests if path == "/live.xml"][1]
+    assert second.get("If-None-Match") == '"v1"'
+
+    # A new entry appears; the next poll picks it up.
+    version["etag"] = '"v2"'
+    Feed.objects.filter(pk=record.pk).update(next_poll_at=timezone.now())
+    wait_for(
+        lambda: Article.objects.filter(feed=record, status="processed").count() == 3,
+        what="the new entry to be ingested",
+    )
+    assert Article.objects.filter(feed=record).count() == 3

@@ -1,0 +1,110 @@
+"""The management commands as an operator runs them."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.models import Article, Claim
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_detect_prints_the_contract_json(tmp_path):
+    lines = run("detect", "--file", str(FIXTURES / "page_with_chrome.txt"), "--json").splitlines()
+    flags = [json.loads(line) for line in lines]
+    text = (FIXTURES / "page_with_chrome.txt").read_text()
+    assert flags
+    for flag in flags:
+        assert set(flag) == {
+            "text",
+            "start",
+            "end",
+            "score",
+            "category",
+            "cues",
+            "speaker",
+            "covers",
+        }
+        assert text[flag["start"] : flag["end"]] == flag["text"]
+        for cue in flag["cues"]:
+            assert set(cue) == {"text", "start", "end", "category"}
+        assert "View Date" not in flag["text"] and "FDA says" not in flag["text"]
+
+
+def test_detect_takes_text_and_prints_a_readable_form():
+    out = run("detect", "--text", "The minister said the port was closed.")
+    assert "attributed" in out and "The minister" in out
+
+
+def test_detect_complains_about_a_missing_file():
+    with pytest.raises(CommandError, match="Cannot read"):
+        run("detect", "--file", "/no/such/file.txt")
+
+
+def test_ingest_a_url_twice_gives_one_article(allow_private, server):
+    first = run("ingest", server.url("article.html"))
+    second = run("ingest", server.url("article.html"))
+    assert first.startswith("article ") and "claims (processed)" in first
+    assert first.split(":")[0] == second.split(":")[0]
+    assert Article.objects.count() == 1
+
+
+def test_ingest_refuses_a_loopback_url_with_the_guard_on(server, settings):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 could not be ingested"):
+        call_command("ingest", server.url("article.html"), stdout=StringIO(), stderr=err)
+    assert "private or reserved address" in err.getvalue()
+    assert Article.objects.count() == 0 and server.requests == []
+
+
+def test_ingest_a_text_file_with_a_title(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Officials said the port reopened.\n\nShare this story\n")
+    out = run("ingest", "--file", str(path), "--title", "Port")
+    article = Article.objects.get()
+    assert article.title == "Port" and "Share this story" not in article.text
+    assert f"article {article.pk}: 1 claims" in out
+
+
+def test_ingest_a_feed(allow_private, server):
+    out = run("ingest", "--feed", server.url("feed.xml"))
+    assert out.count("claims (processed)") == 3
+
+
+def test_ingest_a_broken_feed_says_why(allow_private, server):
+    with pytest.raises(CommandError, match="not a readable RSS or Atom feed"):
+        run("ingest", "--feed", server.url("malformed_feed.xml"))
+
+
+def test_ingest_a_jsonl_file_with_a_summary(allow_private, server, tmp_path):
+    path = tmp_path / "bulk.jsonl"
+    path.write_text((FIXTURES / "bulk.jsonl").read_text().replace("{base}", server.base))
+    out = run("ingest", "--jsonl", str(path))
+    assert "4 ingested, 1 duplicates, 2 failed" in out
+    assert "line 6: failed — not valid JSON" in out
+
+
+def test_seed_demo_is_idempotent():
+    first = run("seed_demo")
+    claims = Claim.objects.count()
+    run("seed_demo")
+    assert "reviewer-demo-pass" in first and claims > 20
+    assert Claim.objects.count() == claims and Article.objects.count() == 4
+
+
+def test_redetect_needs_a_target():
+    with pytest.raises(CommandError):
+        run("redetect")

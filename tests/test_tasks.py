@@ -1,0 +1,119 @@
+"""Celery tasks run in-process here (no REDIS_URL): idempotence, retries, housekeeping."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from claims import ingestion, tasks
+from claims.models import Article, Claim, CuePattern, Feed, IngestionJob
+from tests.factories import ArticleFactory
+from tests.http_server import Answer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_backs_off_exponentially_with_jitter():
+    delays = [tasks.backoff(n) for n in range(6) for _ in range(20)]
+    assert all(0 <= d <= 300 for d in delays)
+    assert max(tasks.backoff(0) for _ in range(50)) <= 5
+    assert len(set(delays)) > 50
+
+
+def test_it_retries_transient_failures_then_succeeds(allow_private, server):
+    page = server.fixture("/feed/story-1.html")
+    answers = [Answer(503, b"busy"), Answer(503, b"busy"), page]
+    server.routes["/flaky.html"] = lambda handler: answers.pop(0)
+    article = ingestion.submit_url(server.url("flaky.html")).article
+
+    tasks.process_article.delay(article.pk)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.PROCESSED
+    assert article.attempts == 3
+    assert server.hits("/flaky.html") == 3
+
+
+def test_it_fails_a_404_at_once(allow_private, server):
+    article = ingestion.submit_url(server.url("gone.html")).article
+    tasks.process_article.delay(article.pk)
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED and "404" in article.error
+    assert article.attempts == 1
+
+
+def test_it_gives_up_after_the_last_retry(allow_private, server):
+    server.routes["/down.html"] = Answer(503, b"down")
+    article = ingestion.submit_url(server.url("down.html")).article
+    tasks.process_article.delay(article.pk)
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED and "503" in article.error
+    assert article.attempts == tasks.MAX_RETRIES + 1
+
+
+def test_it_ignores_a_task_for_a_deleted_or_finished_article():
+    assert tasks.process_article.delay(999_999).get() is None
+    article = ArticleFactory()
+    assert tasks.process_article.delay(article.pk).get() == "processed"
+    assert article.claims.count() == 0  # a finished article is not processed again
+
+
+def test_it_counts_a_feed_run_as_a_job(allow_private, server):
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    assert tasks.poll_feed.delay(feed.pk).get() == 3
+    job = IngestionJob.objects.get(kind="feed")
+    assert (job.total, job.done, job.failed) == (3, 3, 0)
+    assert job.finished_at is not None
+
+
+def test_it_polls_only_active_feeds_that_are_due(allow_private, server):
+    due = Feed.objects.create(url=server.url("feed.xml"))
+    Feed.objects.create(url=server.url("atom.xml"), active=False)
+    Feed.objects.create(
+        url=server.url("other.xml"), next_poll_at=timezone.now() + timedelta(hours=1)
+    )
+    assert tasks.poll_due_feeds.delay().get() == 1
+    due.refresh_from_db()
+    assert due.last_polled_at is not None
+    assert server.hits("/atom.xml") == 0 and server.hits("/other.xml") == 0
+
+
+def test_it_detects_again_after_the_lexicon_changes():
+    article = ingestion.process_article(
+        ingestion.submit_text(
+            "The video was purportedly filmed in May. The mayor said the dam is safe."
+        ).article.pk
+    )
+    assert set(article.claims.values_list("category", flat=True)) == {"hedged", "attributed"}
+
+    CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+    tasks.redetect_articles.delay([article.pk])
+
+    assert list(article.claims.values_list("category", flat=True)) == ["attributed"]
+
+
+def test_it_keeps_claims_under_review_when_detecting_again(django_user_model):
+    article = ingestion.process_article(
+        ingestion.submit_text("The video was purportedly filmed in May.").article.pk
+    )
+    Claim.objects.filter(article=article).update(status=Claim.Status.IN_REVIEW)
+    CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+
+    assert ingestion.redetect(article) == (1, 0)
+
+
+def test_it_purges_old_raw_html(settings):
+    settings.FACTCHECK_RAW_HTML_RETENTION_DAYS = 7
+    old = ArticleFactory(raw_html="<html>old</html>")
+    Article.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    new = ArticleFactory(raw_html="<html>new</html>")
+    assert tasks.purge_raw_html.delay().get() == 1
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.raw_html == "" and new.raw_html
+
+
+def test_it_expires_leases_from_a_task():
+    assert tasks.expire_leases.delay().get() == 0

@@ -1,0 +1,679 @@
+"""The dashboard pages: access by role, the review flow, conflicts, and escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from claims import workflow
+from claims.models import Article, Claim, Evidence, Feed
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    FeedFactory,
+    UserFactory,
+    rating,
+)
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "pass-word-123"
+XSS_TEXT = (
+    "Officials said <script>window.__xss=1</script> the dam was safe. "
+    'Rebels claimed <img src=x onerror="window.__xss=1"> the dam had burst, '
+    "but this could not be independently verified."
+)
+
+
+@pytest.fixture
+def alice():
+    return UserFactory(username="alice", role="reviewer")
+
+
+@pytest.fixture
+def bob():
+    return UserFactory(username="bob", role="reviewer")
+
+
+@pytest.fixture
+def erin():
+    return UserFactory(username="erin", role="editor")
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+def taken_by(user, **kwargs) -> Claim:
+    claim = ClaimFactory(**kwargs)
+    return workflow.claim_assign(
+        claim=claim, assignee=user, actor=UserFactory(username="chief", role="editor")
+    )
+
+
+def reviewed_claim(reviewer) -> Claim:
+    claim = taken_by(reviewer)
+    EvidenceFactory(claim=claim)
+    claim = workflow.verdict_set(
+        claim=claim,
+        rating=rating("false"),
+        summary="Records show no such thing.",
+        version=None,
+        actor=reviewer,
+    )
+    return workflow.claim_submit(claim=claim, actor=reviewer)
+
+
+# --- access ---------------------------------------------------------------------------------
+
+DESK_PAGES = [
+    ("dashboard", []),
+    ("queue", []),
+    ("articles", []),
+    ("article-add", []),
+    ("feeds", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), DESK_PAGES)
+def test_it_sends_anonymous_users_to_the_login_page(client, name, args):
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+def test_it_sends_anonymous_users_from_a_claim_to_login(client):
+    claim = ClaimFactory()
+    response = client.get(reverse("claim-review", args=[claim.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next=/claims/{claim.pk}/"
+
+
+def test_it_refuses_anonymous_posts(client):
+    claim = ClaimFactory()
+    response = client.post(reverse("take-next"))
+    assert response.status_code == 302
+    assert client.post(reverse("claim-action", args=[claim.pk, "dismiss"])).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NEW
+
+
+def test_it_logs_in_and_lands_on_the_dashboard(client, alice):
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    assert b'name="csrfmiddlewaretoken"' in page.content
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_it_shows_an_error_for_a_wrong_password(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+
+
+def test_it_logs_out_with_a_post(client, alice):
+    client_for(client, alice)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
+def test_it_gives_users_without_a_role_a_clear_403(client):
+    client_for(client, UserFactory(username="nobody"))
+    response = client.get(reverse("queue"))
+    assert response.status_code == 403
+    assert b"open this page" in response.content
+
+
+def test_it_shows_a_404_page(client, alice):
+    client_for(client, alice)
+    response = client.get(reverse("claim-review", args=[999999]))
+    assert response.status_code == 404
+    assert b"There is nothing here" in response.content
+
+
+def test_the_navigation_depends_on_the_role(client, alice):
+    admin = UserFactory(username="root", role="admin")
+    body = client_for(client, alice).get(reverse("dashboard")).content.decode()
+    assert "Queue" in body and ">Admin<" not in body
+    assert "role-reviewer" in body
+    body = client_for(client, admin).get(reverse("dashboard")).content.decode()
+    assert ">Admin<" in body
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_counts_my_claims_charts_and_activity(
+    client, alice, django_assert_max_num_queries
+):
+    mine = taken_by(alice, text="The minister said taxes would fall.")
+    ClaimFactory.create_batch(3)
+    FeedFactory(title="Wire", last_error="timed out", failure_count=2)
+    client_for(client, alice)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("dashboard"))
+    body = response.content.decode()
+    assert "The minister said taxes would fall." in body
+    assert reverse("claim-review", args=[mine.pk]) in body
+    assert body.count('<svg class="chart"') == 2
+    assert "failing ×2" in body
+    assert "took the claim" not in body or "assigned the claim" in body
+
+
+# --- queue ----------------------------------------------------------------------------------
+
+
+def test_the_queue_lists_open_claims_and_filters_them(client, alice):
+    hedged = ClaimFactory(text="The bridge allegedly collapsed.", category="hedged")
+    ClaimFactory(text="The mayor said the bridge was fine.")
+    dismissed = ClaimFactory(text="Gone claim.", status=Claim.Status.DISMISSED)
+    client_for(client, alice)
+    body = client.get(reverse("queue")).content.decode()
+    assert "allegedly collapsed" in body and "Gone claim." not in body
+    body = client.get(reverse("queue"), {"category": "hedged"}).content.decode()
+    assert "allegedly collapsed" in body and "bridge was fine" not in body
+    body = client.get(reverse("queue"), {"q": "fine"}).content.decode()
+    assert "bridge was fine" in body and "allegedly" not in body
+    body = client.get(reverse("queue"), {"status": "dismissed"}).content.decode()
+    assert dismissed.text in body and hedged.text not in body
+    body = client.get(reverse("queue"), {"created_after": "2000-01-01"}).content.decode()
+    assert hedged.text in body
+
+
+def test_the_queue_sorts_and_paginates_without_n_plus_one(
+    client, alice, django_assert_max_num_queries
+):
+    feed = FeedFactory()
+    for i in range(60):
+        ClaimFactory(article=ArticleFactory(feed=feed), text=f"Claim number {i:02d} said so.")
+    client_for(client, alice)
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("queue"), {"sort": "oldest"})
+    assert "Claim number 00" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(reverse("queue"), {"sort": "oldest", "page": 2}).content.decode()
+    assert "Claim number 59" in second and "Claim number 00" not in second
+
+
+def test_take_next_assigns_a_claim_and_opens_it(client, alice):
+    low = ClaimFactory(priority=0.1)
+    high = ClaimFactory(priority=0.9)
+    response = client_for(client, alice).post(reverse("take-next"))
+    assert response["Location"] == reverse("claim-review", args=[high.pk])
+    high.refresh_from_db()
+    low.refresh_from_db()
+    assert (high.assignee, high.status) == (alice, Claim.Status.IN_REVIEW)
+    assert low.assignee is None
+
+
+def test_take_next_on_an_empty_queue_says_so(client, alice):
+    response = client_for(client, alice).post(reverse("take-next"), follow=True)
+    assert b"The queue is empty" in response.content
+
+
+def test_bulk_dismiss_needs_a_reason_and_dismisses(client, alice):
+    claims = ClaimFactory.create_batch(3)
+    client_for(client, alice)
+    ids = [c.pk for c in claims[:2]]
+    response = client.post(reverse("queue-bulk"), {"action": "dismiss", "ids": ids}, follow=True)
+    assert b"Say why the claims are dismissed." in response.content
+    response = client.post(
+        reverse("queue-bulk"), {"action": "dismiss", "ids": ids, "reason": "opinion"}, follow=True
+    )
+    assert b"Dismissed 2 claims." in response.content
+    statuses = dict(Claim.objects.values_list("pk", "status"))
+    assert [statuses[c.pk] for c in claims] == ["dismissed", "dismissed", "new"]
+
+
+def test_bulk_assign_is_for_editors(client, alice, bob, erin):
+    claims = ClaimFactory.create_batch(2)
+    data = {"action": "assign", "ids": [c.pk for c in claims], "assignee": bob.pk}
+    response = client_for(client, alice).post(reverse("queue-bulk"), data, follow=True)
+    assert b"Only an editor can assign claims." in response.content
+    assert not Claim.objects.filter(assignee=bob).exists()
+    response = client_for(client, erin).post(reverse("queue-bulk"), data, follow=True)
+    assert b"Assigned 2 claims." in response.content
+    assert Claim.objects.filter(assignee=bob, status="in_review").count() == 2
+
+
+def test_bulk_release_returns_claims_to_the_queue(client, alice):
+    claim = taken_by(alice)
+    client_for(client, alice).post(reverse("queue-bulk"), {"action": "release", "ids": [claim.pk]})
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee) == (Claim.Status.NEW, None)
+
+
+# --- claim review ---------------------------------------------------------------------------
+
+
+def test_the_review_page_highlights_the_sentence_and_its_cues(client, alice):
+    article = ArticleFactory(
+        text="It rained. The mayor said the bridge would reopen. Traffic was light."
+    )
+    claim = taken_by(
+        alice,
+        article=article,
+        text="The mayor said the bridge would reopen.",
+        start=11,
+        end=50,
+        cues=[{"text": "said", "start": 21, "end": 25, "category": "attributed"}],
+        speaker="The mayor",
+        speaker_start=11,
+        speaker_end=20,
+    )
+    body = client_for(client, alice).get(reverse("claim-review", args=[claim.pk])).content.decode()
+    mark = re.search(r'<mark class="claim[^"]*current[^"]*"[^>]*>(.*?)</mark>', body, re.S)
+    assert mark, body
+    assert 'class="cue cue-attributed"' in mark.group(1)
+    assert 'title="attributed: “said” — flagged because' in mark.group(1)
+    assert '<span class="speaker"' in mark.group(1)
+    assert "It rained." in body and "Traffic was light." in body
+    assert 'name="version" value="' in body
+    assert reverse("article-detail", args=[article.pk]) in body
+
+
+def test_the_review_page_links_covered_and_twin_claims(
+    client, alice, django_assert_max_num_queries
+):
+    article = ArticleFactory(text="A said X. This could not be verified.")
+    covered = ClaimFactory(article=article, text="A said X.", start=0, end=9)
+    disclaimer = taken_by(
+        alice,
+        article=article,
+        text="This could not be verified.",
+        start=10,
+        end=37,
+        cues=[],
+        fingerprint="same",
+    )
+    disclaimer.covers.add(covered)
+    twin = ClaimFactory(fingerprint="same", text="This could not be verified.")
+    client_for(client, alice)
+    with django_assert_max_num_queries(25):
+        body = client.get(reverse("claim-review", args=[disclaimer.pk])).content.decode()
+    assert "This disclaimer covers" in body
+    assert reverse("claim-review", args=[covered.pk]) in body
+    assert reverse("claim-review", args=[twin.pk]) in body
+    body = client.get(reverse("claim-review", args=[covered.pk])).content.decode()
+    assert "Covered by the disclaimer" in body
+
+
+def test_evidence_is_added_and_removed(client, alice):
+    claim = taken_by(alice)
+    client_for(client, alice)
+    response = client.post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://records.example.org/a", "title": "Records", "stance": "refutes"},
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(claim=claim)
+    assert evidence.added_by == alice
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert "Records" in page
+    client.post(reverse("claim-evidence-remove", args=[claim.pk, evidence.pk]))
+    assert not Evidence.objects.filter(claim=claim).exists()
+
+
+def test_invalid_evidence_shows_the_form_errors(client, alice):
+    claim = taken_by(alice)
+    response = client_for(client, alice).post(
+        reverse("claim-evidence-add", args=[claim.pk]), {"url": "not a url", "stance": "refutes"}
+    )
+    assert response.status_code == 400
+    assert b"Enter a valid URL." in response.content
+    assert not Evidence.objects.exists()
+
+
+def test_another_reviewer_cannot_add_evidence_to_my_claim(client, alice, bob):
+    claim = taken_by(alice)
+    response = client_for(client, bob).post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://x.example.org/", "stance": "supports"},
+        follow=True,
+    )
+    assert b"assigned to alice" in response.content
+    assert not Evidence.objects.exists()
+
+
+def test_a_verdict_is_saved_then_submitted(client, alice):
+    claim = taken_by(alice)
+    EvidenceFactory(claim=claim)
+    client_for(client, alice)
+    response = client.post(
+        reverse("claim-verdict", args=[claim.pk]),
+        {"rating": rating("false").pk, "summary": "No record of it.", "version": claim.version},
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.verdict.summary == "No record of it."
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert "Submit for approval" in page and "Approve and publish" not in page
+    client.post(reverse("claim-action", args=[claim.pk, "submit"]), {"version": claim.version})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.REVIEWED
+
+
+def test_a_stale_verdict_shows_the_conflict_and_overwrites_nothing(client, alice, erin):
+    claim = taken_by(alice)
+    stale_version = claim.version
+    workflow.verdict_set(
+        claim=claim,
+        rating=rating("true"),
+        summary="Erin's careful check.",
+        version=None,
+        actor=erin,
+    )
+    response = client_for(client, alice).post(
+        reverse("claim-verdict", args=[claim.pk]),
+        {"rating": rating("false").pk, "summary": "Alice's stale text.", "version": stale_version},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else saved a verdict first" in body
+    assert "Erin&#x27;s careful check." in body
+    assert "Alice&#x27;s stale text." in body  # kept in the form, not lost
+    claim.refresh_from_db()
+    assert claim.verdict.summary == "Erin's careful check."
+    assert f'name="version" value="{claim.version}"' in body
+
+
+def test_submit_without_evidence_explains_why(client, alice):
+    claim = taken_by(alice)
+    claim = workflow.verdict_set(
+        claim=claim, rating=rating("false"), summary="x", version=None, actor=alice
+    )
+    response = client_for(client, alice).post(
+        reverse("claim-action", args=[claim.pk, "submit"]), follow=True
+    )
+    assert b"Add at least one evidence source" in response.content
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.IN_REVIEW
+
+
+def test_a_reviewer_cannot_publish(client, alice):
+    claim = reviewed_claim(alice)
+    client_for(client, alice)
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert "Approve and publish" not in page
+    response = client.post(reverse("claim-action", args=[claim.pk, "publish"]), follow=True)
+    assert b"Only an editor can publish verdicts." in response.content
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.REVIEWED
+
+
+def test_an_editor_publishes_and_the_public_page_carries_claimreview(client, alice, erin):
+    claim = reviewed_claim(alice)
+    client_for(client, erin)
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert "Approve and publish" in page
+    client.post(reverse("claim-action", args=[claim.pk, "publish"]), {"version": claim.version})
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PUBLISHED
+    client.logout()
+    public = client.get(reverse("review-public", args=[claim.pk])).content.decode()
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', public, re.S).group(1)
+    )
+    assert data["@type"] == "ClaimReview"
+    assert data["reviewRating"]["alternateName"]
+
+
+def test_dismiss_needs_a_reason_and_reopen_is_for_editors(client, alice, erin):
+    claim = ClaimFactory()
+    client_for(client, alice)
+    response = client.post(reverse("claim-action", args=[claim.pk, "dismiss"]), follow=True)
+    assert b"Say why the claim is dismissed." in response.content
+    client.post(reverse("claim-action", args=[claim.pk, "dismiss"]), {"reason": "satire"})
+    claim.refresh_from_db()
+    assert (claim.status, claim.dismiss_reason) == (Claim.Status.DISMISSED, "satire")
+
+    published = reviewed_claim(alice)
+    workflow.claim_publish(claim=published, actor=erin)
+    response = client.post(
+        reverse("claim-action", args=[published.pk, "reopen"]), {"reason": "typo"}, follow=True
+    )
+    assert b"Only an editor can reopen" in response.content
+    client_for(client, erin).post(
+        reverse("claim-action", args=[published.pk, "reopen"]), {"reason": "new records"}
+    )
+    published.refresh_from_db()
+    assert published.status == Claim.Status.IN_REVIEW
+    page = client.get(reverse("claim-review", args=[published.pk])).content.decode()
+    assert "reopened the claim" in page and "new records" in page
+
+
+def test_get_is_not_allowed_on_actions(client, alice):
+    claim = ClaimFactory()
+    response = client_for(client, alice).get(reverse("claim-action", args=[claim.pk, "dismiss"]))
+    assert response.status_code == 405
+
+
+def test_forms_are_csrf_protected(alice):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    ClaimFactory()
+    assert strict.post(reverse("take-next")).status_code == 403
+    assert not Claim.objects.filter(assignee=alice).exists()
+
+
+# --- escaping -------------------------------------------------------------------------------
+
+
+def _xss_article() -> tuple[Article, Claim]:
+    article = ArticleFactory(text=XSS_TEXT, title='<script>alert("t")</script>Dam')
+    start = XSS_TEXT.index("Rebels")
+    end = XSS_TEXT.index("burst,") + len("burst,")
+    claim = ClaimFactory(
+        article=article,
+        text=XSS_TEXT[start:end],
+        start=start,
+        end=end,
+        cues=[{"text": "claimed", "start": start + 7, "end": start + 14, "category": "hedged"}],
+        speaker='<b onmouseover="x">Rebels</b>',
+    )
+    return article, claim
+
+
+def test_article_text_is_escaped_everywhere(client, alice):
+    article, claim = _xss_article()
+    client_for(client, alice)
+    pages = [
+        client.get(reverse("article-detail", args=[article.pk])),
+        client.get(reverse("claim-review", args=[claim.pk])),
+        client.get(reverse("queue")),
+        client.get(reverse("articles")),
+    ]
+    for response in pages:
+        body = response.content.decode()
+        assert "<script>window.__xss" not in body
+        assert "<img src=x" not in body
+        assert '<script>alert("t")' not in body
+        assert "<b onmouseover" not in body
+    detail = pages[0].content.decode()
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in detail
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in detail
+    assert f'href="{reverse("claim-review", args=[claim.pk])}"' in detail
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+def test_the_articles_list_shows_status_errors_and_claim_counts(
+    client, alice, django_assert_max_num_queries
+):
+    ok = ArticleFactory(title="Fine story")
+    ClaimFactory(article=ok, start=0, end=10)
+    ClaimFactory(article=ok, start=11, end=20)
+    ArticleFactory(title="Broken story", status=Article.Status.FAILED, error="HTTP 500 from host")
+    client_for(client, alice)
+    with django_assert_max_num_queries(8):
+        body = client.get(reverse("articles")).content.decode()
+    assert "Fine story" in body and "Broken story" in body and "HTTP 500 from host" in body
+    assert f'?article={ok.pk}&amp;all=1">2</a>' in body
+    body = client.get(reverse("articles"), {"status": "failed"}).content.decode()
+    assert "Fine story" not in body
+
+
+def test_adding_pasted_text_processes_it_and_shows_progress(
+    client, alice, django_capture_on_commit_callbacks
+):
+    client_for(client, alice)
+    text = (
+        "Harbor City officials said on Monday that the depot was closed.\n\n"
+        "The group claimed, without evidence, that ballots were discarded. "
+        "Northwind Wire could not independently verify the group's claims."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("article-add"), {"source": "text", "text": text, "title": "Depot"}
+        )
+    assert response.status_code == 302
+    article = Article.objects.get(title="Depot")
+    assert response["Location"] == f"{reverse('article-progress')}?ids={article.pk}"
+    assert article.origin == Article.Origin.TEXT
+    article.refresh_from_db()
+    assert article.status == Article.Status.PROCESSED
+    assert article.claims.exists()
+    partial = client.get(reverse("article-progress-status"), {"ids": str(article.pk)})
+    body = partial.content.decode()
+    assert 'data-state="done"' in body and "hx-get" not in body
+    assert f"{article.claims.count()} claim" in body
+
+
+def test_the_progress_partial_polls_while_pending(client, alice):
+    article = ArticleFactory(status=Article.Status.PENDING)
+    client_for(client, alice)
+    body = client.get(reverse("article-progress"), {"ids": str(article.pk)}).content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert "js/htmx.min.js" in body
+
+
+def test_adding_needs_the_field_of_the_chosen_source(client, alice):
+    response = client_for(client, alice).post(reverse("article-add"), {"source": "text"})
+    assert response.status_code == 200
+    assert b"This is needed for the source you chose." in response.content
+
+
+def test_adding_a_private_url_is_refused(client, alice):
+    response = client_for(client, alice).post(
+        reverse("article-add"), {"source": "url", "url": "http://127.0.0.1:9/secret"}
+    )
+    assert response.status_code == 200
+    assert b"Refused to fetch" in response.content
+    assert not Article.objects.exists()
+
+
+def test_a_jsonl_upload_ingests_each_line(client, alice, django_capture_on_commit_callbacks):
+    lines = [
+        {"text": "The minister said the plant would close next year.", "title": "One"},
+        {"text": "Police said the suspect fled on foot, according to witnesses.", "title": "Two"},
+        "not json",
+    ]
+    content = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines).encode()
+    upload = SimpleUploadedFile("batch.jsonl", content, content_type="application/x-ndjson")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(client, alice).post(
+            reverse("article-add"), {"source": "file", "file": upload}
+        )
+    assert response.status_code == 302
+    assert set(Article.objects.values_list("title", flat=True)) == {"One", "Two"}
+    assert set(Article.objects.values_list("status", flat=True)) == {"processed"}
+
+
+def test_a_txt_upload_uses_the_first_line_as_title(client, alice):
+    upload = SimpleUploadedFile("story.txt", b"Headline here\nThe mayor said it was fine.")
+    client_for(client, alice).post(reverse("article-add"), {"source": "file", "file": upload})
+    assert Article.objects.get().title == "Headline here"
+
+
+# --- feeds ----------------------------------------------------------------------------------
+
+
+def test_feeds_page_lists_feeds_with_errors_and_article_counts(client, alice):
+    feed = FeedFactory(title="City wire", last_error="HTTP 503", failure_count=3)
+    ArticleFactory.create_batch(2, feed=feed)
+    body = client_for(client, alice).get(reverse("feeds")).content.decode()
+    assert "City wire" in body and "HTTP 503" in body
+    assert f'?feed={feed.pk}&amp;all=1">2</a>' in body
+    assert "Add a feed" not in body  # reviewers only read
+
+
+def test_an_editor_adds_pauses_and_polls_a_feed(client, erin, django_capture_on_commit_callbacks):
+    client_for(client, erin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("feeds"), {"url": "https://news.example.org/rss", "poll_interval": 15}
+        )
+    assert response.status_code == 302
+    assert len(callbacks) == 1  # the first poll is queued after the commit
+    feed = Feed.objects.get()
+    client.post(reverse("feed-toggle", args=[feed.pk]))
+    feed.refresh_from_db()
+    assert not feed.active
+    response = client.post(reverse("feed-poll", args=[feed.pk]), follow=True)
+    assert b"is paused" in response.content
+
+
+def test_a_private_feed_url_is_refused(client, erin):
+    response = client_for(client, erin).post(
+        reverse("feeds"), {"url": "http://127.0.0.1/feed.xml", "poll_interval": 15}
+    )
+    assert response.status_code == 200
+    assert b"Refused to fetch" in response.content
+    assert not Feed.objects.exists()
+
+
+def test_reviewers_cannot_change_feeds(client, alice):
+    feed = FeedFactory()
+    client_for(client, alice)
+    assert client.post(reverse("feed-toggle", args=[feed.pk])).status_code == 403
+    assert client.post(reverse("feeds"), {"url": "https://a.example.org/"}).status_code == 403
+
+
+def test_repeated_failed_logins_lock_the_account_out(client, alice):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+    assert b"Too many failed logins" in response.content
+
+
+def test_evidence_changes_return_the_panel_to_htmx(client, alice):
+    claim = taken_by(alice)
+    client_for(client, alice)
+    response = client.post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://records.example.org/b", "title": "Ledger", "stance": "context"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section class="panel" id="evidence"')
+    assert "Ledger" in body and "Evidence added." in body
+    assert "<html" not in body
+    evidence = Evidence.objects.get(claim=claim)
+    response = client.post(
+        reverse("claim-evidence-remove", args=[claim.pk, evidence.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert "Evidence removed." in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_poll_now_queues_a_poll_after_the_commit(client, erin, django_capture_on_commit_callbacks):
+    feed = FeedFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client_for(client, erin).post(reverse("feed-poll", args=[feed.pk]))
+    assert response.status_code == 302
+    assert len(callbacks) == 1
