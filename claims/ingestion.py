@@ -54,8 +54,16 @@ class Extracted:
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """Pull the main text and metadata out of an HTML page with trafilatura."""
+    # fast: no fallback extractors, and a date search limited to the usual places. On
+    # the evaluation pages this is both quicker and at least as accurate (see README).
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        fast=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if document is None:
         raise IngestionError("No article text could be extracted from the page.")

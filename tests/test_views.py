@@ -144,10 +144,10 @@ def test_it_shows_a_404_page(client, alice):
 def test_the_navigation_depends_on_the_role(client, alice):
     admin = UserFactory(username="root", role="admin")
     body = client_for(client, alice).get(reverse("dashboard")).content.decode()
-    assert "Queue" in body and ">Admin<" not in body
+    assert "Queue" in body and ">Admin<" not in body and "To approve" not in body
     assert "role-reviewer" in body
     body = client_for(client, admin).get(reverse("dashboard")).content.decode()
-    assert ">Admin<" in body
+    assert ">Admin<" in body and "To approve" in body
 
 
 # --- dashboard ------------------------------------------------------------------------------
