@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run install install-dev migrate demo test lint format unit integration bench clean
+.PHONY: run install install-dev migrate demo test lint format unit e2e integration bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,15 +35,22 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Unit and API tests on SQLite, then the integration tests on PostgreSQL + Redis + a worker.
+# Unit and API tests on SQLite; then the whole suite again on PostgreSQL with Redis and
+# real Celery workers, which the integration tests need.
 unit: install-dev
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -m "not integration and not e2e" -n 2 -q
 
-integration: install-dev
-	DATABASE_URL=$(PG_TEST_URL) TEST_REDIS_URL=$(REDIS_TEST_URL) \
-		$(BIN)/pytest -m "integration" -q -p no:xdist
+# The dashboard in Chromium (Debian's /usr/bin/chromium) through Playwright.
+e2e: install-dev
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -m e2e tests/e2e -q -p no:xdist
 
-test: lint unit integration
+integration: install-dev
+	env -u REDIS_URL DATABASE_URL=$(PG_TEST_URL) \
+		$(BIN)/pytest -m "not e2e and not integration" -q -p no:xdist
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) \
+		$(BIN)/pytest -m integration -q -p no:xdist
+
+test: lint unit e2e integration
 
 bench: install-dev
 	$(BIN)/pip install --quiet -r requirements-bench.txt

@@ -35,11 +35,15 @@ LONG_PARAGRAPH = re.compile(rb"<p[^>]*>[^<]{200,}", re.I)
 
 def distinct_copy(html: bytes, page_id: str, copy: int) -> bytes:
     """The page with its own canonical URL and one added sentence in its longest text."""
-    html = re.sub(rb'(rel=["\']canonical["\'][^>]*href=["\'])[^"\']+', rb"\1" + (
-        f"https://copies.example.org/{copy}/{page_id}".encode()), html, count=1)
+    html = re.sub(
+        rb'(rel=["\']canonical["\'][^>]*href=["\'])[^"\']+',
+        rb"\1" + (f"https://copies.example.org/{copy}/{page_id}".encode()),
+        html,
+        count=1,
+    )
     match = LONG_PARAGRAPH.search(html)
     if match:
-        html = html[: match.end()] + f" Edition {copy}.".encode() + html[match.end():]
+        html = html[: match.end()] + f" Edition {copy}.".encode() + html[match.end() :]
     return html
 
 
@@ -53,7 +57,7 @@ def recreate_database() -> str:
     import psycopg
 
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {DATABASE}")
     return ADMIN_URL.rsplit("/", 1)[0] + f"/{DATABASE}"
 
@@ -66,8 +70,12 @@ def main() -> None:
     args = parser.parse_args()
 
     database_url = recreate_database()
-    django_setup(database_url, REDIS_URL=REDIS_URL, FACTCHECK_FETCH_ALLOW_PRIVATE="1",
-                 DATABASE_CONN_MAX_AGE="60")
+    django_setup(
+        database_url,
+        REDIS_URL=REDIS_URL,
+        FACTCHECK_FETCH_ALLOW_PRIVATE="1",
+        DATABASE_CONN_MAX_AGE="60",
+    )
     import redis
 
     from claims import ingestion, tasks
@@ -81,8 +89,10 @@ def main() -> None:
         for page_id, html in pages.items()
     }
     server = PageServer(served)
-    print(f"{len(served)} articles ({len(pages)} pages × {args.copies} URLs), "
-          f"{sum(map(len, served.values())) / 1e6:.1f} MB of HTML")
+    print(
+        f"{len(served)} articles ({len(pages)} pages × {args.copies} URLs), "
+        f"{sum(map(len, served.values())) / 1e6:.1f} MB of HTML"
+    )
 
     # Baseline: bare trafilatura over the same HTML, same number of processes.
     with Pool(args.workers) as pool:
@@ -91,13 +101,31 @@ def main() -> None:
         pool.map(bare_extract, list(served.values()), chunksize=8)
         bare_seconds = time.perf_counter() - started
 
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
-           "FACTCHECK_FETCH_ALLOW_PRIVATE": "1", "DATABASE_CONN_MAX_AGE": "60",
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "FACTCHECK_FETCH_ALLOW_PRIVATE": "1",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--loglevel=WARNING",
-         f"--concurrency={args.workers}", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "factcheck",
+            "worker",
+            "--loglevel=WARNING",
+            f"--concurrency={args.workers}",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         from factcheck.celery import app
@@ -122,16 +150,23 @@ def main() -> None:
         worker.terminate()
         worker.wait(timeout=30)
 
-    counts = dict(Article.objects.values_list("status").annotate(
-        n=__import__("django.db.models", fromlist=["Count"]).Count("id")))
+    counts = dict(
+        Article.objects.values_list("status").annotate(
+            n=__import__("django.db.models", fromlist=["Count"]).Count("id")
+        )
+    )
     n = len(timed)
     bare_rate = len(served) / bare_seconds * 60
     our_rate = n / ours_seconds * 60
     print(f"statuses: {counts}")
-    print(f"bare trafilatura ({args.workers} processes): {bare_rate:,.0f} pages/min "
-          f"({bare_seconds / len(served) * 1000 * args.workers:.1f} ms/page/process)")
-    print(f"our pipeline ({args.workers} worker processes): {our_rate:,.0f} articles/min "
-          f"({n} articles in {ours_seconds:.1f} s)")
+    print(
+        f"bare trafilatura ({args.workers} processes): {bare_rate:,.0f} pages/min "
+        f"({bare_seconds / len(served) * 1000 * args.workers:.1f} ms/page/process)"
+    )
+    print(
+        f"our pipeline ({args.workers} worker processes): {our_rate:,.0f} articles/min "
+        f"({n} articles in {ours_seconds:.1f} s)"
+    )
     print(f"overhead (our time per article / trafilatura's): {bare_rate / our_rate:.2f}×")
 
 

@@ -20,7 +20,7 @@ import feedparser
 import trafilatura
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -127,10 +127,9 @@ def store_claims(article: Article) -> int:
     flags = detection.detect(article.text, current_lexicon())
     with transaction.atomic():
         stored = set(article.claims.values_list("start", "end"))
-        Claim.objects.bulk_create(
-            [_claim(article, flag) for flag in flags if (flag.start, flag.end) not in stored],
-            ignore_conflicts=True,
-        )
+        new = [_claim(article, flag) for flag in flags if (flag.start, flag.end) not in stored]
+        workflow.prioritise_new_claims(article, new)
+        Claim.objects.bulk_create(new, ignore_conflicts=True)
         by_span = {(c.start, c.end): c for c in article.claims.all()}
         links = []
         for flag in flags:
@@ -142,8 +141,6 @@ def store_claims(article: Article) -> int:
                         Claim.covers.through(from_claim_id=disclaimer.pk, to_claim_id=covered.pk)
                     )
         Claim.covers.through.objects.bulk_create(links, ignore_conflicts=True)
-        new = [claim for span, claim in by_span.items() if span not in stored]
-        workflow.prioritise_new_claims(article, new)
     return len(by_span)
 
 
@@ -305,7 +302,8 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
 
     Return the article, or None when it is gone. A transient fetch error is raised again
     for the caller to retry unless this is the final attempt; any other failure marks the
-    article failed with its reason.
+    article failed with its reason. The network and extraction run outside any
+    transaction; everything the article gains is written in one.
     """
     article = Article.objects.filter(pk=article_id).first()
     if article is None or article.status in (Article.Status.PROCESSED, Article.Status.DUPLICATE):
@@ -313,11 +311,18 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
     Article.objects.filter(pk=article.pk).update(attempts=F("attempts") + 1)
     article.attempts += 1
     try:
-        if not article.text:
-            duplicate = _extract_into(article)
-            if duplicate is not None:
-                return _mark_duplicate(article, duplicate)
-        store_claims(article)
+        page = None if article.text else _fetch_and_extract(article)
+        with transaction.atomic():
+            if page is not None:
+                duplicate = _store_extracted(article, *page)
+                if duplicate is not None:
+                    return _mark_duplicate(article, duplicate)
+            store_claims(article)
+            article.status = Article.Status.PROCESSED
+            article.error = ""
+            article.processed_at = timezone.now()
+            article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+            _count_in_job(article, "done")
     except FetchError as exc:
         if exc.transient and not final_attempt:
             Article.objects.filter(pk=article.pk).update(error=str(exc))
@@ -327,11 +332,10 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
         return _mark_failed(article, str(exc))
     except IngestionError as exc:
         return _mark_failed(article, str(exc))
-    article.status = Article.Status.PROCESSED
-    article.error = ""
-    article.processed_at = timezone.now()
-    article.save(update_fields=["status", "error", "processed_at", "updated_at"])
-    _count_in_job(article, "done")
+    except Exception as exc:
+        # A bug must not leave the article pending for ever: record it, then let it surface.
+        _mark_failed(article, f"Unexpected error while processing: {exc!r}")
+        raise
     return article
 
 
@@ -347,8 +351,8 @@ def _count_in_job(article: Article, counter: str) -> None:
     ).update(finished_at=timezone.now())
 
 
-def _extract_into(article: Article) -> Article | None:
-    """Fill the article from its page; return an existing article it duplicates, if any."""
+def _fetch_and_extract(article: Article) -> tuple[Extracted, str, str]:
+    """Fetch the article's page (unless its HTML was given) and extract it; no writes."""
     html = article.raw_html
     final_url = article.source_url
     if not html:
@@ -359,14 +363,18 @@ def _extract_into(article: Article) -> Article | None:
                 f"{article.source_url} is {result.content_type}, not an HTML page."
             )
         html = result.text()
-    extracted = extract_html(html, url=final_url or None)
+    return extract_html(html, url=final_url or None), html, final_url
+
+
+def _store_extracted(
+    article: Article, extracted: Extracted, html: str, final_url: str
+) -> Article | None:
+    """Fill the article from its page; return an existing article it duplicates, if any."""
     canonical = extracted.url or final_url or None
     digest = content_hash(extracted.text)
-    duplicate = (
-        Article.objects.exclude(pk=article.pk).filter(content_hash=digest).first()
-        or (canonical and Article.objects.exclude(pk=article.pk).filter(url=canonical).first())
-        or None
-    )
+    same = Q(content_hash=digest) | Q(url=canonical) if canonical else Q(content_hash=digest)
+    others = Article.objects.exclude(pk=article.pk).only("pk")
+    duplicate = others.filter(same).first()
     if duplicate is not None:
         return duplicate
     article.url = canonical
@@ -383,9 +391,8 @@ def _extract_into(article: Article) -> Article | None:
         with transaction.atomic():
             article.save()
     except IntegrityError:
-        return Article.objects.exclude(pk=article.pk).filter(
-            content_hash=digest
-        ).first() or Article.objects.exclude(pk=article.pk).get(url=canonical)
+        # Stored a moment ago by another worker.
+        return others.filter(same).first()
     return None
 
 

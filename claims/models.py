@@ -201,6 +201,8 @@ class Claim(models.Model):
                 condition=Q(status="new", assignee__isnull=True),
             ),
             models.Index(fields=["status", "-priority", "id"], name="claim_status_priority"),
+            # The list's default order, whatever the status.
+            models.Index(fields=["-priority", "id"], name="claim_priority"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
             models.Index(fields=["lease_expires_at"], name="claim_lease_expiry"),
         ]

@@ -9,6 +9,7 @@ based on an older version is refused (optimistic locking).
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import datetime, timedelta
 
@@ -100,7 +101,7 @@ def _spread(seen_in: int) -> float:
 
 
 def prioritise_new_claims(article: Article, claims: list[Claim]) -> None:
-    """Set the priority of an article's newly stored claims and raise their twins'.
+    """Set the priority of an article's claims (before they are stored) and raise twins'.
 
     A twin (same fingerprint, another article) only gains while the spread term is not
     yet saturated (up to 5 articles), so this is a handful of UPDATEs whatever the size
@@ -109,23 +110,24 @@ def prioritise_new_claims(article: Article, claims: list[Claim]) -> None:
     if not claims:
         return
     fingerprints = {claim.fingerprint for claim in claims}
-    seen_in = dict(
+    elsewhere = dict(
         Claim.objects.filter(fingerprint__in=fingerprints)
+        .exclude(article=article)
         .values("fingerprint")
         .annotate(n=Count("article", distinct=True))
         .values_list("fingerprint", "n")
     )
+    seen_in = {fingerprint: elsewhere.get(fingerprint, 0) + 1 for fingerprint in fingerprints}
     now = timezone.now()
     published = article.published_at or article.created_at or now
     for claim in claims:
         claim.priority = priority_for(
             score=claim.score,
             published_at=published,
-            seen_in=seen_in.get(claim.fingerprint, 1),
+            seen_in=seen_in[claim.fingerprint],
             bump=claim.priority_bump,
             now=now,
         )
-    Claim.objects.bulk_update(claims, ["priority"], batch_size=500)
     by_count: dict[int, list[str]] = {}
     for fingerprint, count in seen_in.items():
         if 2 <= count <= 5:
@@ -188,6 +190,30 @@ def _check_holder(claim: Claim, actor, action: str) -> None:
 # --- queue --------------------------------------------------------------------------------
 
 
+# One statement takes the claim and writes its audit event: this is the hot path of the
+# desk, and a round trip per step (select, update, read back, insert) is most of its cost.
+# The first CTE walks the partial index "claim_queue" and skips rows other takers hold.
+_TAKE_NEXT_SQL = """
+WITH next AS (
+    SELECT id FROM claims_claim
+    WHERE status = 'new' AND assignee_id IS NULL
+    ORDER BY priority DESC, id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+), taken AS (
+    UPDATE claims_claim AS claim
+    SET status = 'in_review', assignee_id = %(reviewer)s, lease_expires_at = %(lease)s,
+        version = claim.version + 1, updated_at = %(now)s
+    FROM next WHERE claim.id = next.id
+    RETURNING claim.*
+), logged AS (
+    INSERT INTO claims_reviewevent (claim_id, actor_id, action, payload, created_at)
+    SELECT id, %(reviewer)s, 'take', %(payload)s::jsonb, %(now)s FROM taken
+)
+SELECT * FROM taken
+"""
+
+
 def claim_take_next(*, reviewer) -> Claim | None:
     """Assign the highest-priority unassigned claim to `reviewer`, with a lease.
 
@@ -196,16 +222,21 @@ def claim_take_next(*, reviewer) -> Claim | None:
     and a lost race moves on to the next candidate.
     """
     _require(reviewer, REVIEWER, "take claims from the queue")
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        params = {
+            "reviewer": reviewer.pk,
+            "lease": _lease_end(),
+            "now": now,
+            "payload": json.dumps({"status": [Claim.Status.NEW, Claim.Status.IN_REVIEW]}),
+        }
+        return next(iter(Claim.objects.raw(_TAKE_NEXT_SQL, params)), None)
     queue = Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).order_by(
         "-priority", "id"
     )
     for _attempt in range(5):
         with transaction.atomic():
-            if connection.features.has_select_for_update_skip_locked:
-                first = queue.select_for_update(skip_locked=True).only("pk").first()
-                candidates = [first.pk] if first else []
-            else:
-                candidates = list(queue.values_list("pk", flat=True)[:20])
+            candidates = list(queue.values_list("pk", flat=True)[:20])
             if not candidates:
                 return None
             for pk in candidates:

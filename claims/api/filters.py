@@ -9,8 +9,10 @@ from claims.models import Article, Claim
 
 
 class ClaimFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
-    category = django_filters.MultipleChoiceFilter(choices=Claim.Category.choices)
+    # distinct=False: these filter the claim's own columns (no joins to repeat rows), and
+    # a DISTINCT would keep PostgreSQL off the queue indexes.
+    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, distinct=False)
+    category = django_filters.MultipleChoiceFilter(choices=Claim.Category.choices, distinct=False)
     article = django_filters.NumberFilter(field_name="article_id")
     feed = django_filters.NumberFilter(field_name="article__feed_id")
     assignee = django_filters.CharFilter(
@@ -58,8 +60,8 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Article.Status.choices)
-    origin = django_filters.MultipleChoiceFilter(choices=Article.Origin.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Article.Status.choices, distinct=False)
+    origin = django_filters.MultipleChoiceFilter(choices=Article.Origin.choices, distinct=False)
     feed = django_filters.NumberFilter(field_name="feed_id")
     published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")

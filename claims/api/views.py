@@ -160,12 +160,10 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["priority", "score", "created_at", "id"]
 
     def get_queryset(self):
-        queryset = Claim.objects.select_related("article", "assignee", "verdict__rating")
-        if self.action in ("list", "export"):
-            queryset = queryset.defer("article__text", "article__raw_html", "article__entry_text")
-        elif self.detail:
+        queryset = Claim.objects.select_related("assignee", "verdict__rating")
+        if self.detail:
             queryset = queryset.select_related(
-                "verdict__reviewer", "verdict__approver"
+                "article", "verdict__reviewer", "verdict__approver"
             ).prefetch_related(
                 Prefetch("evidence", Evidence.objects.select_related("added_by")),
                 Prefetch("events", ReviewEvent.objects.select_related("actor")),

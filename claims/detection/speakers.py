@@ -14,8 +14,8 @@ No parser: a handful of surface rules that cover how news writes attribution.
   is a guess that a reviewer reading the article does better.
 
 No speaker, and so no attribution, when the verb is used as a noun ("the claims", "his
-reports"), an infinitive ("declined to say"), a passive ("was told"), a name ("Mr. Said",
-"the United States"), or sits inside a quotation.
+reports", "a group called X"), an infinitive ("declined to say"), a passive ("was told",
+"sources cited by"), a name ("Mr. Said", "the United States"), or sits inside a quotation.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ def _words(text: str) -> frozenset[str]:
 
 QUOTES = frozenset("\"'“”‘’«»")
 CLOSING = frozenset("\"'”’»")
+DASHES = frozenset("-–—―")
 PRONOUNS = _words("he she they it we i you who one")
 DETERMINERS = _words(
     "the a an his her their its our my your these those this such new any some no other "
@@ -217,6 +218,8 @@ class _Attribution:
             return self._inverted()  # '"…," said the minister'
         if last.text == ",":
             return self._appositive() or self._inverted(strict=True)
+        if last.text in DASHES:  # "X -- a co-editor of the book -- said"
+            return self._dashed_appositive()
         return None
 
     def _in_title_case(self) -> bool:
@@ -245,6 +248,18 @@ class _Attribution:
     def _appositive(self) -> Span | None:
         before = self.before(None)
         return _before_appositive(before, len(before) - 1)
+
+    def _dashed_appositive(self) -> Span | None:
+        before = self.before(None)
+        closing = len(before) - 1
+        while closing >= 0 and before[closing].text in DASHES:
+            closing -= 1
+        opening = closing
+        while opening >= 0 and before[opening].text not in DASHES:
+            opening -= 1
+        while opening >= 0 and before[opening].text in DASHES:
+            opening -= 1
+        return _noun_phrase_before(before, opening) if opening >= 0 else None
 
     def _subject(self) -> Span | None:
         return _sentence_subject(self.before(None))

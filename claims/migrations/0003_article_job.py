@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0002_seed_lexicon_ratings_roles'),
+        ("claims", "0002_seed_lexicon_ratings_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='job',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='claims.ingestionjob'),
+            model_name="article",
+            name="job",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="claims.ingestionjob",
+            ),
         ),
     ]

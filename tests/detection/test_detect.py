@@ -87,6 +87,8 @@ def test_it_flags_an_attribution_with_its_speaker():
         ("Democrats on Capitol Hill, who have argued for it, were pleased.",
          "Democrats on Capitol Hill"),
         ("Officials who declined to be named said the plane was grounded.", "Officials"),
+        ("Ann Lee -- co-editor of a book on the debates -- said he liked surprises.",
+         "Ann Lee"),
     ],
 )  # fmt: skip
 def test_it_finds_the_speaker(sentence, speaker):
