@@ -3,8 +3,8 @@
     python bench/ingest_speed.py ../shared/eval/articles [--copies 6] [--workers 2]
 
 Serves the evaluation set's real news pages from a local HTTP server, each under several
-URLs (every copy gets its own canonical URL and one extra sentence, so each is a distinct
-article rather than a duplicate), and runs them through Celery: a real worker with
+URLs (each copy loses its canonical link and gains one sentence, so each is a distinct article
+rather than a duplicate of the first), and runs them through Celery: a real worker with
 `--workers` processes on Redis and PostgreSQL, each article fetched through the guard,
 extracted, stored and detected. Beside it, the same run times bare `trafilatura.extract`
 over the same HTML with the same number of processes. Prints articles/min and the ratio
@@ -17,6 +17,7 @@ services). It creates and drops its own database.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -30,20 +31,21 @@ from harness import ROOT, PageServer, django_setup, load_pages
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "factcheck_bench_ingest"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-LONG_PARAGRAPH = re.compile(rb"<p[^>]*>[^<]{200,}", re.I)
+CANONICAL = re.compile(
+    rb"<link[^>]+rel=[\"']canonical[\"'][^>]*>|<meta[^>]+property=[\"']og:url[\"'][^>]*>", re.I
+)
 
 
-def distinct_copy(html: bytes, page_id: str, copy: int) -> bytes:
-    """The page with its own canonical URL and one added sentence in its longest text."""
-    html = re.sub(
-        rb'(rel=["\']canonical["\'][^>]*href=["\'])[^"\']+',
-        rb"\1" + (f"https://copies.example.org/{copy}/{page_id}".encode()),
-        html,
-        count=1,
-    )
-    match = LONG_PARAGRAPH.search(html)
-    if match:
-        html = html[: match.end()] + f" Edition {copy}.".encode() + html[match.end() :]
+def distinct_copy(html: bytes, body: str, copy: int) -> bytes:
+    """The page without its canonical URL (so the fetched URL names it) and with one
+    sentence added in front of its body's first words (so its text differs)."""
+    html = CANONICAL.sub(b"", html)
+    between = rb"[^\w<]+(?:<[^>]*>[^\w<]*)*"
+    for paragraph in [p for p in body.split("\n") if p.strip()][:8]:
+        words = [w.encode() for w in re.findall(r"\w+", paragraph)[:4]]
+        match = re.search(between.join(map(re.escape, words)), html) if words else None
+        if match is not None:
+            return html[: match.start()] + f"Edition {copy}. ".encode() + html[match.start():]
     return html
 
 
@@ -78,13 +80,16 @@ def main() -> None:
     )
     import redis
 
+    from django.db.models import Count
+
     from claims import ingestion, tasks
     from claims.models import Article
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     pages = load_pages(args.eval_dir)
+    truth = json.loads((args.eval_dir / "ground-truth.json").read_text())
     served = {
-        f"{copy}/{page_id}.html": distinct_copy(html, page_id, copy)
+        f"{copy}/{page_id}.html": distinct_copy(html, truth[page_id]["articleBody"], copy)
         for copy in range(args.copies)
         for page_id, html in pages.items()
     }
