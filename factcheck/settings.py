@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "claims",
 ]
@@ -251,6 +252,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Ingest articles, review flagged claims, publish ClaimReview.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the sidecar package, served locally: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Login lockout (django-axes) ----------------------------------------------------------

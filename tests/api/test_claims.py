@@ -269,3 +269,8 @@ def test_it_serves_the_openapi_schema_and_docs(api):
     schema = api.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/claims/{id}/verdict/" in schema.content
     assert api.get("/api/docs/").status_code == 200
+
+
+def test_the_api_docs_load_their_assets_locally(api):
+    page = api.get("/api/docs/").content.decode()
+    assert "cdn.jsdelivr.net" not in page and "/static/drf_spectacular_sidecar/" in page
