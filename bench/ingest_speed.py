@@ -45,7 +45,7 @@ def distinct_copy(html: bytes, body: str, copy: int) -> bytes:
         words = [w.encode() for w in re.findall(r"\w+", paragraph)[:4]]
         match = re.search(between.join(map(re.escape, words)), html) if words else None
         if match is not None:
-            return html[: match.start()] + f"Edition {copy}. ".encode() + html[match.start():]
+            return html[: match.start()] + f"Edition {copy}. ".encode() + html[match.start() :]
     return html
 
 
@@ -79,7 +79,6 @@ def main() -> None:
         DATABASE_CONN_MAX_AGE="60",
     )
     import redis
-
     from django.db.models import Count
 
     from claims import ingestion, tasks
@@ -155,11 +154,7 @@ def main() -> None:
         worker.terminate()
         worker.wait(timeout=30)
 
-    counts = dict(
-        Article.objects.values_list("status").annotate(
-            n=__import__("django.db.models", fromlist=["Count"]).Count("id")
-        )
-    )
+    counts = dict(Article.objects.values_list("status").annotate(n=Count("id")))
     n = len(timed)
     bare_rate = len(served) / bare_seconds * 60
     our_rate = n / ours_seconds * 60
