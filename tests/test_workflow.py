@@ -300,3 +300,14 @@ def test_it_raises_the_priority_of_a_claim_seen_in_more_articles():
     # Storing the same article again adds nothing.
     ingestion.store_claims(first)
     assert first.claims.get().priority == pytest.approx(twin.priority)
+
+
+def test_the_admin_role_manages_the_lexicon_in_the_admin_site(client):
+    admin_role = UserFactory(username="adminrole", role="admin", is_staff=True)
+    editor = UserFactory(username="editorrole", role="editor", is_staff=True)
+    client.force_login(admin_role)
+    assert client.get("/admin/claims/cuepattern/").status_code == 200
+    client.force_login(editor)
+    assert client.get("/admin/claims/cuepattern/").status_code == 200  # view only
+    assert client.get("/admin/claims/cuepattern/add/").status_code == 403
+    assert client.get("/admin/claims/feed/add/").status_code == 200
