@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 
 from django.db.models import Count, Max, Q, Sum
@@ -9,6 +11,7 @@ from django.db.models import Count, Max, Q, Sum
 from claims import detection
 from claims.models import CuePattern
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cache: dict[str, object] = {"stamp": None, "lexicon": None}
 
@@ -34,8 +37,16 @@ def current_lexicon() -> detection.Lexicon:
                 for row in rows
             ]
             # An empty table (never seeded) means the default; all rows disabled means none.
-            _cache["lexicon"] = (
-                detection.Lexicon.from_entries(entries) if stamp[0] else detection.DEFAULT_LEXICON
-            )
+            try:
+                _cache["lexicon"] = (
+                    detection.Lexicon.from_entries(entries)
+                    if stamp[0]
+                    else detection.DEFAULT_LEXICON
+                )
+            except (ValueError, re.error):
+                # A row saved around the admin's validation: keep detecting with the code's
+                # lexicon rather than failing every article, and say so loudly.
+                log.exception("The CuePattern lexicon does not compile; using the default.")
+                _cache["lexicon"] = detection.DEFAULT_LEXICON
             _cache["stamp"] = stamp
         return _cache["lexicon"]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from claims import detection
 
 
 class Feed(models.Model):
@@ -97,7 +102,15 @@ class CuePattern(models.Model):
     text = models.CharField(max_length=200)
     category = models.CharField(max_length=20, choices=Category.choices)
     weight = models.FloatField(default=0.5)
-    kind = models.CharField(max_length=20, default="phrase")
+    kind = models.CharField(
+        max_length=20,
+        default="phrase",
+        choices=[(kind, kind.replace("_", " ")) for kind in detection.KINDS],
+        help_text="phrase: words to find ('...' is a gap of up to six words, {Name} a "
+        "capitalised word); reporting verb: counts only with a speaker; source noun: makes "
+        "an attribution anonymous; counter: lowers the score; false friend: a phrase that "
+        "must not fire.",
+    )
     enabled = models.BooleanField(default=True)
     note = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -113,6 +126,14 @@ class CuePattern(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} ({self.category})"
+
+    def clean(self) -> None:
+        # The lexicon compiles every row at run time: refuse a row it cannot compile.
+        entry = detection.LexiconEntry(self.text, self.category, self.weight, self.kind)
+        try:
+            detection.Lexicon.from_entries([entry])
+        except (ValueError, re.error) as exc:
+            raise ValidationError({"text": f"This pattern cannot be used: {exc}"}) from None
 
 
 class Rating(models.Model):

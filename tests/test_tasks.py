@@ -117,3 +117,19 @@ def test_it_purges_old_raw_html(settings):
 
 def test_it_expires_leases_from_a_task():
     assert tasks.expire_leases.delay().get() == 0
+
+
+def test_a_pattern_that_cannot_compile_is_refused_in_the_admin():
+    from django.core.exceptions import ValidationError
+
+    row = CuePattern(text="claimed", category="attributed", weight=0.5, kind="nonsense")
+    with pytest.raises(ValidationError):
+        row.full_clean()
+
+
+def test_a_broken_row_falls_back_to_the_default_lexicon():
+    from claims import detection
+    from claims.lexicon import current_lexicon
+
+    CuePattern.objects.create(text="whatever", category="bogus", weight=0.5, kind="phrase")
+    assert current_lexicon() is detection.DEFAULT_LEXICON
