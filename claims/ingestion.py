@@ -206,6 +206,11 @@ class Submitted:
     article: Article
     created: bool
 
+    @property
+    def needs_processing(self) -> bool:
+        """Whether the article is new or still waiting, so its processing is to be queued."""
+        return self.created or self.article.status == Article.Status.PENDING
+
 
 def submit_url(
     url: str,

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from claims import ingestion, workflow
@@ -35,6 +36,11 @@ def process_article(self, article_id: int) -> str | None:
     return article.status if article else None
 
 
+def process_after_commit(article_id: int) -> None:
+    """Queue the processing of an article once the current transaction commits."""
+    transaction.on_commit(lambda: process_article.delay(article_id))
+
+
 @shared_task
 def poll_feed(feed_id: int) -> int:
     """Poll one feed; its new entries become articles of one feed job, processed apart."""
@@ -50,6 +56,11 @@ def poll_feed(feed_id: int) -> int:
     for article in poll.submitted:
         process_article.delay(article.pk)
     return len(poll.submitted)
+
+
+def poll_after_commit(feed_id: int) -> None:
+    """Queue a poll of a feed once the current transaction commits."""
+    transaction.on_commit(lambda: poll_feed.delay(feed_id))
 
 
 @shared_task

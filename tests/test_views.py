@@ -592,6 +592,20 @@ def test_a_jsonl_upload_ingests_each_line(client, alice, django_capture_on_commi
     assert set(Article.objects.values_list("status", flat=True)) == {"processed"}
 
 
+def test_a_jsonl_upload_is_utf8_whatever_charset_its_html_names(client, alice):
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+        "</head><body><article><p>The owner of Café Ñandú said the road was closed.</p>"
+        "</article></body></html>"
+    )
+    content = json.dumps(
+        {"html": html, "url": "https://news.example.org/cafe"}, ensure_ascii=False
+    ).encode()
+    upload = SimpleUploadedFile("batch.jsonl", content, content_type="application/x-ndjson")
+    client_for(client, alice).post(reverse("article-add"), {"source": "file", "file": upload})
+    assert "Café Ñandú" in Article.objects.get().raw_html
+
+
 def test_a_txt_upload_uses_the_first_line_as_title(client, alice):
     upload = SimpleUploadedFile("story.txt", b"Headline here\nThe mayor said it was fine.")
     client_for(client, alice).post(reverse("article-add"), {"source": "file", "file": upload})

@@ -9,7 +9,6 @@ from datetime import timedelta
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
@@ -137,9 +136,8 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             field = "text" if "text" in data else "html"
             return Response({field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         article = submitted.article
-        if submitted.created or article.status == Article.Status.PENDING:
-            article_id = article.pk
-            transaction.on_commit(lambda: tasks.process_article.delay(article_id))
+        if submitted.needs_processing:
+            tasks.process_after_commit(article.pk)
         article = self.get_queryset().get(pk=article.pk)
         if not submitted.created:
             code = status.HTTP_200_OK
@@ -400,7 +398,7 @@ class FeedViewSet(Base, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def poll(self, request, pk=None):
         feed = self.get_object()
-        transaction.on_commit(lambda: tasks.poll_feed.delay(feed.pk))
+        tasks.poll_after_commit(feed.pk)
         return Response(s.FeedSerializer(feed).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0007_role_permissions'),
+        ("claims", "0007_role_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='cuepattern',
-            name='kind',
-            field=models.CharField(choices=[('phrase', 'phrase'), ('reporting_verb', 'reporting verb'), ('source_noun', 'source noun'), ('counter', 'counter'), ('false_friend', 'false friend')], default='phrase', help_text="phrase: words to find ('...' is a gap of up to six words, {Name} a capitalised word); reporting verb: counts only with a speaker; source noun: makes an attribution anonymous; counter: lowers the score; false friend: a phrase that must not fire.", max_length=20),
+            model_name="cuepattern",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("phrase", "phrase"),
+                    ("reporting_verb", "reporting verb"),
+                    ("source_noun", "source noun"),
+                    ("counter", "counter"),
+                    ("false_friend", "false friend"),
+                ],
+                default="phrase",
+                help_text="phrase: words to find ('...' is a gap of up to six words, {Name} a capitalised word); reporting verb: counts only with a speaker; source noun: makes an attribution anonymous; counter: lowers the score; false friend: a phrase that must not fire.",
+                max_length=20,
+            ),
         ),
     ]

@@ -1,0 +1,49 @@
+"""Who may see the desk, and the small helpers its views share."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from claims import workflow
+from claims.models import Claim
+from claims.workflow import REVIEWER
+
+PAGE_SIZE = 50
+OPEN_STATUSES = [Claim.Status.NEW, Claim.Status.IN_REVIEW, Claim.Status.REVIEWED]
+
+
+def _desk(role: str = REVIEWER):
+    """Let in users with at least `role`; send anonymous users to the login page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("login"))
+            if not workflow.has_role(request.user, role):
+                raise PermissionDenied(f"This page is for the {role}s of the desk.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _back(request, fallback: str) -> HttpResponseRedirect:
+    """Redirect to the page the form came from (when it is ours), else to `fallback`."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _fail(request, exc: Exception) -> None:
+    messages.error(request, str(exc))

@@ -1,0 +1,183 @@
+"""The articles: the list, one article, adding some and following their processing."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from claims import ingestion, tasks
+from claims.fetching import FetchError, decode_body
+from claims.forms import ArticleAddForm
+from claims.models import Article
+from claims.templatetags.desk import highlight
+from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _desk
+
+
+@_desk()
+def articles(request):
+    qs = (
+        Article.objects.select_related("feed")
+        .order_by("-created_at", "-id")
+        .annotate(
+            claim_count=Count("claims"),
+            open_count=Count("claims", filter=Q(claims__status__in=OPEN_STATUSES)),
+        )
+    )
+    status = request.GET.get("status", "")
+    if status in Article.Status.values:
+        qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(url__icontains=q) | Q(source_url__icontains=q))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    without_page = request.GET.copy()
+    without_page.pop("page", None)
+    return render(
+        request,
+        "desk/articles.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": Article.Status.choices,
+            "query": without_page.urlencode(),
+            "nav": "articles",
+        },
+    )
+
+
+@_desk()
+def article_detail(request, pk: int):
+    article = get_object_or_404(Article.objects.select_related("feed", "duplicate_of"), pk=pk)
+    claims = list(article.claims.select_related("verdict__rating").order_by("start"))
+    return render(
+        request,
+        "desk/article.html",
+        {
+            "article": article,
+            "claims": claims,
+            "text_html": highlight(article.text, claims),
+            "nav": "articles",
+        },
+    )
+
+
+def _progress_url(ids: list[int]) -> str:
+    return reverse("article-progress") + "?ids=" + ",".join(str(i) for i in ids)
+
+
+@_desk()
+def article_add(request):
+    form = ArticleAddForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ids = _submit(data)
+        except (ingestion.IngestionError, FetchError) as exc:
+            form.add_error(data["source"] if data["source"] != "file" else "file", str(exc))
+        else:
+            if ids:
+                return redirect(_progress_url(ids))
+            form.add_error(None, "Nothing in the file could be ingested.")
+    return render(request, "desk/article_add.html", {"form": form, "nav": "add"})
+
+
+def _submit(data: dict) -> list[int]:
+    """Record the submitted article(s), queue their processing, return their ids."""
+    source = data["source"]
+    if source == "url":
+        submitted = [ingestion.submit_url(data["url"], origin=Article.Origin.URL)]
+    elif source == "text":
+        submitted = [
+            ingestion.submit_text(data["text"], title=data["title"], url=data["url"] or "")
+        ]
+    elif source == "html":
+        submitted = [ingestion.submit_html(data["html"], url=data["url"] or "")]
+    else:
+        return _submit_file(data["file"], title=data["title"])
+    for item in submitted:
+        if item.needs_processing:
+            tasks.process_after_commit(item.article.pk)
+    return [item.article.pk for item in submitted]
+
+
+def _submit_file(upload, *, title: str) -> list[int]:
+    name = upload.name.lower()
+    # An HTML page may name its charset; text and JSONL are UTF-8 (cp1252 as a fallback),
+    # whatever charset the HTML inside a JSONL line mentions.
+    is_html = name.endswith((".html", ".htm"))
+    content = decode_body(upload.read(), None if is_html else "utf-8").removeprefix("\ufeff")
+    if is_html:
+        submitted = ingestion.submit_html(content, origin=Article.Origin.BULK)
+    elif name.endswith(".txt"):
+        headline, _, body = content.partition("\n")
+        if title or not body.strip():
+            headline, body = title, content
+        submitted = ingestion.submit_text(body, title=headline.strip(), origin=Article.Origin.BULK)
+    else:
+        return _submit_jsonl(content, name=upload.name)
+    if submitted.needs_processing:
+        tasks.process_after_commit(submitted.article.pk)
+    return [submitted.article.pk]
+
+
+def _submit_jsonl(content: str, *, name: str) -> list[int]:
+    ids: list[int] = []
+
+    def queue_it(article: Article) -> None:
+        # Processing happens after the commit (in a worker, or in-process without Redis).
+        ids.append(article.pk)
+        tasks.process_after_commit(article.pk)
+
+    def seen(line) -> None:
+        if line.status == "duplicate" and line.article is not None:
+            ids.append(line.article.pk)
+
+    lines = content.splitlines()
+    job = ingestion.ingest_jsonl(
+        lines,
+        source=name,
+        total=sum(1 for line in lines if line.strip()),
+        on_line=seen,
+        process=queue_it,
+    )
+    if job.errors and not ids:
+        first = job.errors[0]
+        raise ingestion.IngestionError(f"Line {first.get('line')}: {first.get('reason')}")
+    return ids
+
+
+def _progress_articles(request) -> list[Article]:
+    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:200]
+    return list(
+        Article.objects.filter(pk__in=ids).annotate(claim_count=Count("claims")).order_by("id")
+    )
+
+
+@_desk()
+def article_progress(request):
+    found = _progress_articles(request)
+    return render(
+        request,
+        "desk/article_progress.html",
+        {
+            "articles": found,
+            "pending": any(a.status == Article.Status.PENDING for a in found),
+            "ids": request.GET.get("ids", ""),
+            "nav": "add",
+        },
+    )
+
+
+@_desk()
+def article_progress_partial(request):
+    found = _progress_articles(request)
+    pending = any(a.status == Article.Status.PENDING for a in found)
+    response = render(
+        request,
+        "desk/_progress.html",
+        {"articles": found, "pending": pending, "ids": request.GET.get("ids", "")},
+    )
+    return response

@@ -1,0 +1,245 @@
+"""The dashboard and the queue: what is waiting, and taking or handing out claims."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from claims import workflow
+from claims.api.filters import ClaimFilter
+from claims.forms import BulkForm
+from claims.models import Claim, Feed, ReviewEvent, Verdict
+from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _back, _desk, _fail
+from claims.workflow import EDITOR, REVIEWER
+
+# --- dashboard ------------------------------------------------------------------------------
+
+TTV_BUCKETS = [
+    ("<1h", 1),
+    ("1–4h", 4),
+    ("4–24h", 24),
+    ("1–3d", 72),
+    ("3–7d", 168),
+    (">7d", None),
+]
+AGE_BUCKETS = [("< 1 hour", 1), ("1–24 hours", 24), ("1–7 days", 168), ("> 7 days", None)]
+
+
+def _bucket(hours: float, buckets) -> str:
+    for name, limit in buckets:
+        if limit is None or hours < limit:
+            return name
+    return buckets[-1][0]
+
+
+@_desk()
+def dashboard(request):
+    now = timezone.now()
+    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")))
+    statuses = [(s.value, s.label, by_status.get(s.value, 0)) for s in Claim.Status]
+    by_category = dict(
+        Claim.objects.filter(status__in=OPEN_STATUSES)
+        .values_list("category")
+        .annotate(n=Count("id"))
+    )
+    categories = [(c.value, by_category.get(c.value, 0)) for c in Claim.Category]
+
+    mine = (
+        Claim.objects.filter(
+            assignee=request.user, status__in=[Claim.Status.IN_REVIEW, Claim.Status.REVIEWED]
+        )
+        .select_related("article", "verdict__rating")
+        .order_by("lease_expires_at")[:20]
+    )
+
+    to_approve = None
+    if workflow.has_role(request.user, EDITOR):
+        to_approve = (
+            Claim.objects.filter(status=Claim.Status.REVIEWED)
+            .select_related("verdict__rating", "verdict__reviewer")
+            .order_by("verdict__submitted_at")[:10]
+        )
+
+    backlog_created = list(
+        Claim.objects.filter(status=Claim.Status.NEW).values_list("created_at", flat=True)
+    )
+    ages = Counter(_bucket((now - t).total_seconds() / 3600, AGE_BUCKETS) for t in backlog_created)
+    backlog = [(name, ages.get(name, 0)) for name, _ in AGE_BUCKETS]
+    oldest = min(backlog_created) if backlog_created else None
+
+    since = (now - timedelta(days=29)).date()
+    per_day = dict(
+        Verdict.objects.filter(published_at__date__gte=since)
+        .annotate(day=TruncDate("published_at"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    published_series = [
+        ((since + timedelta(days=i)).strftime("%d %b"), per_day.get(since + timedelta(days=i), 0))
+        for i in range(30)
+    ]
+
+    durations = [
+        (submitted - created).total_seconds() / 3600
+        for created, submitted in Verdict.objects.filter(
+            submitted_at__isnull=False, submitted_at__gte=now - timedelta(days=90)
+        ).values_list("claim__created_at", "submitted_at")[:5000]
+    ]
+    ttv = Counter(_bucket(h, TTV_BUCKETS) for h in durations)
+    ttv_series = [(name, ttv.get(name, 0)) for name, _ in TTV_BUCKETS]
+    ttv_median = statistics.median(durations) if durations else None
+
+    feeds = Feed.objects.annotate(article_count=Count("articles")).order_by(
+        "-failure_count", "title"
+    )[:10]
+    activity = ReviewEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id")[
+        :15
+    ]
+    return render(
+        request,
+        "desk/dashboard.html",
+        {
+            "statuses": statuses,
+            "total": sum(by_status.values()),
+            "categories": categories,
+            "open_total": sum(by_category.values()),
+            "mine": mine,
+            "to_approve": to_approve,
+            "backlog": backlog,
+            "backlog_total": len(backlog_created),
+            "oldest": oldest,
+            "published_series": published_series,
+            "published_total": sum(per_day.values()),
+            "ttv_series": ttv_series,
+            "ttv_median": ttv_median,
+            "ttv_count": len(durations),
+            "feeds": feeds,
+            "activity": activity,
+            "nav": "dashboard",
+        },
+    )
+
+
+# --- queue ----------------------------------------------------------------------------------
+
+SORTS = {
+    "priority": ("-priority", "id"),
+    "score": ("-score", "id"),
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+}
+
+
+def _queue_params(request) -> QueryDict:
+    """The filter parameters, with date inputs made ISO datetimes and open claims by default."""
+    params = request.GET.copy()
+    for key in ("created_after", "created_before"):
+        value = params.get(key, "")
+        if len(value) == 10:  # a date from <input type=date>
+            params[key] = f"{value}T00:00:00"
+    if "status" not in params and not params.get("all"):
+        params.setlist("status", OPEN_STATUSES)
+    return params
+
+
+@_desk()
+def queue(request):
+    params = _queue_params(request)
+    base = Claim.objects.select_related("article__feed", "assignee", "verdict__rating")
+    claim_filter = ClaimFilter(params, queryset=base, request=request)
+    sort = request.GET.get("sort", "priority")
+    claims = claim_filter.qs.order_by(*SORTS.get(sort, SORTS["priority"]))
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    without_page = request.GET.copy()
+    without_page.pop("page", None)
+    reviewers = (
+        get_user_model()
+        .objects.filter(
+            Q(groups__name__in=[REVIEWER, EDITOR, "admin"]) | Q(is_superuser=True), is_active=True
+        )
+        .distinct()
+        .order_by("username")
+    )
+    return render(
+        request,
+        "desk/queue.html",
+        {
+            "page": page,
+            "filter": claim_filter,
+            "params": params,
+            "sort": sort,
+            "sorts": SORTS.keys(),
+            "query": without_page.urlencode(),
+            "statuses": Claim.Status.choices,
+            "categories": Claim.Category.choices,
+            "feeds": Feed.objects.all(),
+            "reviewers": reviewers,
+            "is_editor": workflow.has_role(request.user, EDITOR),
+            "waiting": Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).count(),
+            "nav": "queue",
+        },
+    )
+
+
+@_desk()
+@require_POST
+def take_next(request):
+    try:
+        claim = workflow.claim_take_next(reviewer=request.user)
+    except workflow.WorkflowError as exc:
+        _fail(request, exc)
+        return redirect("queue")
+    if claim is None:
+        messages.info(request, "The queue is empty: no unassigned claim is waiting.")
+        return redirect("queue")
+    return redirect("claim-review", pk=claim.pk)
+
+
+@_desk()
+@require_POST
+def queue_bulk(request):
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request, reverse("queue"))
+    action = form.cleaned_data["action"]
+    assignee = None
+    if action == "assign":
+        assignee = get_user_model().objects.filter(pk=form.cleaned_data["assignee"]).first()
+        if assignee is None:
+            messages.error(request, "That reviewer does not exist.")
+            return _back(request, reverse("queue"))
+    done, failed = 0, []
+    for claim in form.cleaned_data["ids"]:
+        try:
+            if action == "dismiss":
+                workflow.claim_dismiss(
+                    claim=claim, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            elif action == "release":
+                workflow.claim_release(claim=claim, actor=request.user)
+            else:
+                workflow.claim_assign(claim=claim, assignee=assignee, actor=request.user)
+            done += 1
+        except workflow.WorkflowError as exc:
+            failed.append(f"#{claim.pk}: {exc}")
+    verb = {"dismiss": "Dismissed", "release": "Released", "assign": "Assigned"}[action]
+    if done:
+        messages.success(request, f"{verb} {done} claim{'s' if done != 1 else ''}.")
+    for problem in failed[:10]:
+        messages.error(request, problem)
+    return _back(request, reverse("queue"))

@@ -1,0 +1,71 @@
+"""The feeds: the list, adding one, pausing and polling."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from claims import tasks, workflow
+from claims.fetching import FetchError, check_url
+from claims.forms import FeedForm
+from claims.models import Article, Feed
+from claims.views.access import _desk
+from claims.workflow import EDITOR
+
+
+@_desk()
+def feeds(request):
+    form = FeedForm(request.POST or None)
+    if request.method == "POST":
+        if not workflow.has_role(request.user, EDITOR):
+            raise PermissionDenied("Only an editor can add feeds.")
+        if form.is_valid():
+            try:
+                check_url(form.cleaned_data["url"])
+            except FetchError as exc:
+                form.add_error("url", str(exc))
+            else:
+                feed = form.save()
+                feed_id = feed.pk
+                tasks.poll_after_commit(feed_id)
+                messages.success(request, f"Feed added; polling {feed.url} now.")
+                return redirect("feeds")
+    all_feeds = Feed.objects.annotate(
+        article_count=Count("articles"),
+        failed_count=Count("articles", filter=Q(articles__status=Article.Status.FAILED)),
+    )
+    return render(
+        request,
+        "desk/feeds.html",
+        {
+            "feeds": all_feeds,
+            "form": form,
+            "can_edit": workflow.has_role(request.user, EDITOR),
+            "nav": "feeds",
+        },
+    )
+
+
+@_desk(EDITOR)
+@require_POST
+def feed_toggle(request, pk: int):
+    feed = get_object_or_404(Feed, pk=pk)
+    feed.active = not feed.active
+    feed.save(update_fields=["active"])
+    messages.success(request, f"{feed} {'resumed' if feed.active else 'paused'}.")
+    return redirect("feeds")
+
+
+@_desk(EDITOR)
+@require_POST
+def feed_poll(request, pk: int):
+    feed = get_object_or_404(Feed, pk=pk)
+    if not feed.active:
+        messages.error(request, f"{feed} is paused; resume it first.")
+        return redirect("feeds")
+    tasks.poll_after_commit(feed.pk)
+    messages.success(request, f"Polling {feed} now.")
+    return redirect("feeds")

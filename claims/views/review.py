@@ -1,0 +1,249 @@
+"""The review page of one claim and its actions: verdict, evidence, submit, publish…"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from claims import workflow
+from claims.forms import EvidenceForm, VerdictForm
+from claims.models import Claim, CuePattern, Evidence, ReviewEvent, Verdict
+from claims.templatetags.desk import context_window, highlight
+from claims.views.access import _back, _desk, _fail
+from claims.workflow import EDITOR, REVIEWER
+
+
+def _claim_for_review(pk: int) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related(
+            "article__feed", "assignee", "verdict__rating", "verdict__reviewer"
+        ).prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")),
+            Prefetch("covers", queryset=Claim.objects.select_related("verdict__rating")),
+            Prefetch("covered_by", queryset=Claim.objects.select_related("verdict__rating")),
+            Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
+            Prefetch(
+                "verdicts",
+                queryset=Verdict.objects.select_related("rating", "reviewer", "approver"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def _review_context(request, claim: Claim, **extra) -> dict:
+    user = request.user
+    is_editor = workflow.has_role(user, EDITOR)
+    holds = claim.assignee_id == user.pk
+    in_review = claim.status in (Claim.Status.IN_REVIEW, Claim.Status.REVIEWED)
+    text = claim.article.text
+    lo, hi = context_window(text, claim.start, claim.end)
+    # Other claims of the article inside the window are marked too, as links.
+    neighbours = [claim] + [
+        c
+        for c in claim.article.claims.filter(start__lt=hi, end__gt=lo)
+        .exclude(pk=claim.pk)
+        .only(
+            "pk",
+            "start",
+            "end",
+            "status",
+            "category",
+            "score",
+            "cues",
+            "speaker_start",
+            "speaker_end",
+        )
+    ]
+    cue_words = {str(c.get("text", "")).lower() for c in claim.cues if isinstance(c, dict)}
+    notes = dict(
+        CuePattern.objects.filter(text__in=cue_words).exclude(note="").values_list("text", "note")
+    )
+    twins = (
+        Claim.objects.filter(fingerprint=claim.fingerprint)
+        .exclude(pk=claim.pk)
+        .select_related("article", "verdict__rating")[:20]
+    )
+    verdict = claim.verdict
+    verdict_form = extra.pop("verdict_form", None) or VerdictForm(
+        initial={
+            "rating": verdict.rating_id if verdict and not verdict.published_at else None,
+            "summary": verdict.summary if verdict and not verdict.published_at else "",
+            "claim_reviewed": claim.claim_reviewed,
+            "version": claim.version,
+        }
+    )
+    can_edit = in_review and (holds or is_editor)
+    return {
+        "claim": claim,
+        "article": claim.article,
+        "context_html": highlight(
+            text[lo:hi], neighbours, base=lo, current_id=claim.pk, notes=notes
+        ),
+        "context_clipped": (lo > 0, hi < len(text)),
+        "twins": twins,
+        "verdict": verdict,
+        "history": claim.verdicts.all(),
+        "verdict_form": verdict_form,
+        "evidence_form": extra.pop("evidence_form", None) or EvidenceForm(),
+        "evidence_message": extra.pop("evidence_message", None),
+        "is_editor": is_editor,
+        "holds": holds,
+        "can_edit": can_edit,
+        "can_submit": claim.status == Claim.Status.IN_REVIEW
+        and (holds or is_editor)
+        and verdict is not None
+        and verdict.published_at is None,
+        "can_publish": claim.status == Claim.Status.REVIEWED and is_editor,
+        "can_dismiss": claim.status == Claim.Status.NEW
+        or (claim.status == Claim.Status.IN_REVIEW and (holds or is_editor)),
+        "can_reopen": claim.status == Claim.Status.PUBLISHED and is_editor,
+        "can_release": claim.status == Claim.Status.IN_REVIEW and (holds or is_editor),
+        "can_assign": is_editor and claim.status in (Claim.Status.NEW, Claim.Status.IN_REVIEW),
+        "reviewers": get_user_model()
+        .objects.filter(groups__name__in=[REVIEWER, EDITOR, "admin"], is_active=True)
+        .distinct()
+        .order_by("username")
+        if is_editor
+        else [],
+        "nav": "queue",
+        **extra,
+    }
+
+
+@_desk()
+def claim_review_page(request, pk: int):
+    claim = _claim_for_review(pk)
+    return render(request, "desk/claim.html", _review_context(request, claim))
+
+
+@_desk()
+@require_POST
+def claim_verdict(request, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = VerdictForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.verdict_set(
+                claim=claim,
+                rating=data["rating"],
+                summary=data["summary"],
+                version=data["version"],
+                actor=request.user,
+                claim_reviewed=data["claim_reviewed"],
+            )
+        except workflow.Conflict:
+            # Someone saved first: show their verdict next to this one, overwrite nothing.
+            fresh = _claim_for_review(pk)
+            unsaved = VerdictForm(
+                initial={**data, "rating": data["rating"].pk, "version": fresh.version}
+            )
+            context = _review_context(request, fresh, verdict_form=unsaved, conflict=True)
+            return render(request, "desk/claim.html", context, status=409)
+        except workflow.WorkflowError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, "Verdict saved.")
+            return redirect("claim-review", pk=pk)
+    fresh = _claim_for_review(pk)
+    return render(
+        request, "desk/claim.html", _review_context(request, fresh, verdict_form=form), status=400
+    )
+
+
+def _evidence_panel(request, pk: int, *, form=None, message=None, status=200):
+    """The evidence panel alone, for htmx, or the whole page otherwise."""
+    fresh = _claim_for_review(pk)
+    context = _review_context(request, fresh, evidence_form=form, evidence_message=message)
+    template = "desk/_evidence.html" if request.headers.get("HX-Request") else "desk/claim.html"
+    return render(request, template, context, status=status)
+
+
+@_desk()
+@require_POST
+def claim_evidence_add(request, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        return _evidence_panel(request, pk, form=form, status=400)
+    try:
+        workflow.evidence_add(claim=claim, actor=request.user, **form.cleaned_data)
+    except workflow.WorkflowError as exc:
+        if request.headers.get("HX-Request"):
+            return _evidence_panel(request, pk, form=form, message=("error", str(exc)))
+        _fail(request, exc)
+        return redirect(reverse("claim-review", args=[pk]) + "#evidence")
+    if request.headers.get("HX-Request"):
+        return _evidence_panel(request, pk, message=("success", "Evidence added."))
+    messages.success(request, "Evidence added.")
+    return redirect(reverse("claim-review", args=[pk]) + "#evidence")
+
+
+@_desk()
+@require_POST
+def claim_evidence_remove(request, pk: int, evidence_id: int):
+    evidence = get_object_or_404(Evidence, pk=evidence_id, claim_id=pk)
+    try:
+        workflow.evidence_remove(evidence=evidence, actor=request.user)
+    except workflow.WorkflowError as exc:
+        message = ("error", str(exc))
+    else:
+        message = ("success", "Evidence removed.")
+    if request.headers.get("HX-Request"):
+        return _evidence_panel(request, pk, message=message)
+    getattr(messages, message[0])(request, message[1])
+    return redirect(reverse("claim-review", args=[pk]) + "#evidence")
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@_desk()
+@require_POST
+def claim_action(request, pk: int, action: str):
+    """Submit, publish, dismiss, reopen, release or assign a claim."""
+    claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
+    user, version = request.user, _version(request)
+    reason = request.POST.get("reason", "")
+    done = {
+        "submit": "Submitted for an editor's approval.",
+        "publish": "Published.",
+        "dismiss": "Dismissed.",
+        "reopen": "Reopened for a correction.",
+        "release": "Released back to the queue.",
+        "assign": "Assigned.",
+    }
+    try:
+        if action == "submit":
+            workflow.claim_submit(claim=claim, actor=user, version=version)
+        elif action == "publish":
+            workflow.claim_publish(claim=claim, actor=user, version=version)
+        elif action == "dismiss":
+            workflow.claim_dismiss(claim=claim, actor=user, reason=reason, version=version)
+        elif action == "reopen":
+            workflow.claim_reopen(claim=claim, actor=user, reason=reason, version=version)
+        elif action == "release":
+            workflow.claim_release(claim=claim, actor=user)
+        elif action == "assign":
+            assignee = get_object_or_404(get_user_model(), pk=request.POST.get("assignee") or 0)
+            workflow.claim_assign(claim=claim, assignee=assignee, actor=user)
+        else:
+            raise PermissionDenied("Unknown action.")
+    except workflow.NotAllowed as exc:
+        _fail(request, exc)
+        return redirect("claim-review", pk=pk)
+    except workflow.WorkflowError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, done[action])
+        if action in ("dismiss", "release") and request.POST.get("next"):
+            return _back(request, reverse("queue"))
+    return redirect("claim-review", pk=pk)
