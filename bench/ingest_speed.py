@@ -36,17 +36,41 @@ CANONICAL = re.compile(
 )
 
 
+LONG_PARAGRAPH_END = re.compile(rb"[^<>]{80,}(</p>)", re.I)
+
+
 def distinct_copy(html: bytes, body: str, copy: int) -> bytes:
     """The page without its canonical URL (so the fetched URL names it) and with one
-    sentence added in front of its body's first words (so its text differs)."""
+    sentence added in front of one of its body's paragraphs (so its text differs)."""
     html = CANONICAL.sub(b"", html)
     between = rb"[^\w<]+(?:<[^>]*>[^\w<]*)*"
-    for paragraph in [p for p in body.split("\n") if p.strip()][:8]:
+    body_at = max(html.lower().find(b"<body"), 0)
+    paragraphs = [p for p in body.split("\n") if len(p.split()) >= 4]
+    # From the middle of the body outwards: openings also appear in captions and teasers.
+    middle = len(paragraphs) // 2
+    for paragraph in sorted(paragraphs, key=lambda p: abs(paragraphs.index(p) - middle))[:8]:
         words = [w.encode() for w in re.findall(r"\w+", paragraph)[:4]]
-        match = re.search(between.join(map(re.escape, words)), html) if words else None
-        if match is not None:
-            return html[: match.start()] + f"Edition {copy}. ".encode() + html[match.start() :]
+        if not words:
+            continue
+        for match in re.finditer(between.join(map(re.escape, words)), html[body_at:]):
+            at = body_at + match.start()
+            if _in_text(html, at):
+                return html[:at] + f"Edition {copy}. ".encode() + html[at:]
+    # No paragraph found as written: end the first long paragraph with the sentence.
+    match = LONG_PARAGRAPH_END.search(html, body_at)
+    if match is not None:
+        return html[: match.start(1)] + f" Edition {copy}.".encode() + html[match.start(1) :]
     return html
+
+
+def _in_text(html: bytes, at: int) -> bool:
+    """Whether position `at` is in the page's text (not in a tag, a script or a style)."""
+    before = html[:at].lower()
+    if before.rfind(b"<") > before.rfind(b">"):
+        return False
+    return all(
+        before.rfind(b"<" + tag) <= before.rfind(b"</" + tag) for tag in (b"script", b"style")
+    )
 
 
 def bare_extract(html: bytes) -> int:
