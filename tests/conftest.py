@@ -39,3 +39,39 @@ def fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# Named users shared by the tests: alice and bob review, erin and ed edit.
+@pytest.fixture
+def alice(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="alice", role="reviewer")
+
+
+@pytest.fixture
+def bob(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="bob", role="reviewer")
+
+
+@pytest.fixture
+def erin(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="erin", role="editor")
+
+
+@pytest.fixture
+def ed(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="ed", role="editor")
+
+
+@pytest.fixture
+def nobody(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="nobody")

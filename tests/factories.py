@@ -72,3 +72,23 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 
 def rating(slug: str = "false") -> Rating:
     return Rating.objects.get(slug=slug)
+
+
+def reviewed_claim(reviewer, rating_slug: str = "false") -> Claim:
+    """A claim assigned to `reviewer`, with evidence and a submitted verdict."""
+    from claims import workflow
+
+    claim = workflow.claim_assign(
+        claim=ClaimFactory(),
+        assignee=reviewer,
+        actor=UserFactory(username="chief", role="editor"),
+    )
+    EvidenceFactory(claim=claim)
+    claim = workflow.verdict_set(
+        claim=claim,
+        rating=rating(rating_slug),
+        summary="Records show no such thing.",
+        version=claim.version,
+        actor=reviewer,
+    )
+    return workflow.claim_submit(claim=claim, actor=reviewer)

@@ -18,6 +18,7 @@ from tests.factories import (
     FeedFactory,
     UserFactory,
     rating,
+    reviewed_claim,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,21 +31,6 @@ XSS_TEXT = (
 )
 
 
-@pytest.fixture
-def alice():
-    return UserFactory(username="alice", role="reviewer")
-
-
-@pytest.fixture
-def bob():
-    return UserFactory(username="bob", role="reviewer")
-
-
-@pytest.fixture
-def erin():
-    return UserFactory(username="erin", role="editor")
-
-
 def client_for(client, user):
     client.force_login(user)
     return client
@@ -55,19 +41,6 @@ def taken_by(user, **kwargs) -> Claim:
     return workflow.claim_assign(
         claim=claim, assignee=user, actor=UserFactory(username="chief", role="editor")
     )
-
-
-def reviewed_claim(reviewer) -> Claim:
-    claim = taken_by(reviewer)
-    EvidenceFactory(claim=claim)
-    claim = workflow.verdict_set(
-        claim=claim,
-        rating=rating("false"),
-        summary="Records show no such thing.",
-        version=None,
-        actor=reviewer,
-    )
-    return workflow.claim_submit(claim=claim, actor=reviewer)
 
 
 # --- access ---------------------------------------------------------------------------------

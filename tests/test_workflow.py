@@ -10,49 +10,9 @@ from django.utils import timezone
 from claims import workflow
 from claims.claimreview import claim_review
 from claims.models import Claim, ReviewEvent
-from tests.factories import ClaimFactory, EvidenceFactory, UserFactory, rating
+from tests.factories import ClaimFactory, UserFactory, rating, reviewed_claim
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice():
-    return UserFactory(username="alice", role="reviewer")
-
-
-@pytest.fixture
-def bob():
-    return UserFactory(username="bob", role="reviewer")
-
-
-@pytest.fixture
-def erin():
-    return UserFactory(username="erin", role="editor")
-
-
-@pytest.fixture
-def ed():
-    return UserFactory(username="ed", role="editor")
-
-
-@pytest.fixture
-def nobody():
-    return UserFactory(username="nobody")
-
-
-def reviewed_claim(reviewer, rating_slug="false"):
-    claim = ClaimFactory()
-    workflow.claim_assign(claim=claim, assignee=reviewer, actor=UserFactory(role="editor"))
-    claim.refresh_from_db()
-    EvidenceFactory(claim=claim)
-    claim = workflow.verdict_set(
-        claim=claim,
-        rating=rating(rating_slug),
-        summary="Records show no such vote.",
-        version=claim.version,
-        actor=reviewer,
-    )
-    return workflow.claim_submit(claim=claim, actor=reviewer)
 
 
 def test_it_takes_the_highest_priority_claim_first(alice, bob):

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from claims import workflow
 from tests.api.conftest import client_for
-from tests.factories import ClaimFactory, FeedFactory, UserFactory
+from tests.factories import ClaimFactory, FeedFactory, UserFactory, reviewed_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -23,23 +23,7 @@ def user_for(role):
 
 @pytest.fixture
 def world(db):
-    published = ClaimFactory()
-    author = UserFactory(username="author", role="reviewer")
-    workflow.claim_assign(claim=published, assignee=author, actor=UserFactory(role="editor"))
-    published.refresh_from_db()
-    workflow.evidence_add(
-        claim=published, actor=author, url="https://e.example.org", stance="refutes"
-    )
-    from tests.factories import rating
-
-    workflow.verdict_set(
-        claim=published,
-        rating=rating("false"),
-        summary="No.",
-        version=published.version,
-        actor=author,
-    )
-    workflow.claim_submit(claim=published, actor=author)
+    published = reviewed_claim(UserFactory(username="author", role="reviewer"))
     workflow.claim_publish(claim=published, actor=UserFactory(username="boss", role="editor"))
     return {"claim": ClaimFactory(), "published": published, "feed": FeedFactory()}
 
