@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from claims.models import (
     Article,
@@ -13,8 +14,13 @@ from claims.models import (
 )
 
 
+# Typed URLs without a scheme are https (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "url", "active", "poll_interval", "last_polled_at", "last_error"]
     list_filter = ["active"]
     search_fields = ["title", "url"]
@@ -22,6 +28,7 @@ class FeedAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "status", "origin", "site_name", "published_at", "created_at"]
     list_filter = ["status", "origin"]
     search_fields = ["title", "url", "source_url"]
@@ -44,6 +51,7 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 class EvidenceInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Evidence
     extra = 0
 
