@@ -13,7 +13,6 @@ from claims.models import (
     Verdict,
 )
 
-
 # Typed URLs without a scheme are https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claims import workflow
-from claims.models import Article, Claim, Evidence, Feed
+from claims.models import Article, Claim, Evidence, Feed, IngestionJob
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -141,6 +141,22 @@ def test_the_dashboard_shows_counts_my_claims_charts_and_activity(
     assert body.count('<svg class="chart"') == 2
     assert "failing ×2" in body
     assert "took the claim" not in body or "assigned the claim" in body
+
+
+def test_the_dashboard_shows_ingestion_jobs_with_their_progress(client, alice):
+    IngestionJob.objects.create(
+        kind="bulk",
+        source="monday.jsonl",
+        total=10,
+        done=6,
+        duplicates=1,
+        failed=1,
+        errors=[{"line": 4, "reason": "not valid JSON"}],
+    )
+    body = client_for(client, alice).get(reverse("dashboard")).content.decode()
+    assert "monday.jsonl" in body
+    assert '<progress max="10" value="8">' in body
+    assert "line 4: not valid JSON" in body
 
 
 # --- queue ----------------------------------------------------------------------------------

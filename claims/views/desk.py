@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from claims import workflow
 from claims.api.filters import ClaimFilter
 from claims.forms import BulkForm
-from claims.models import Claim, Feed, ReviewEvent, Verdict
+from claims.models import Claim, Feed, IngestionJob, ReviewEvent, Verdict
 from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _back, _desk, _fail
 from claims.workflow import EDITOR, REVIEWER
 
@@ -107,6 +107,7 @@ def dashboard(request):
     activity = ReviewEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id")[
         :15
     ]
+    jobs = IngestionJob.objects.order_by("-started_at", "-id")[:8]
     return render(
         request,
         "desk/dashboard.html",
@@ -127,6 +128,7 @@ def dashboard(request):
             "ttv_count": len(durations),
             "feeds": feeds,
             "activity": activity,
+            "jobs": jobs,
             "nav": "dashboard",
         },
     )

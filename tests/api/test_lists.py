@@ -1,0 +1,38 @@
+"""Every list endpoint runs a constant number of queries per page."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims import workflow
+from claims.models import IngestionJob
+from tests.api.conftest import client_for
+from tests.factories import FeedFactory, UserFactory, reviewed_claim
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_published_reviews_list_in_constant_queries(size, django_assert_max_num_queries):
+    chief = UserFactory(username="publisher", role="editor")
+    for n in range(size):
+        claim = reviewed_claim(UserFactory(username=f"writer{n}", role="reviewer"))
+        workflow.claim_publish(claim=claim, actor=chief)
+    with django_assert_max_num_queries(5):
+        response = client_for().get("/api/v1/claimreviews/")
+    assert response.data["count"] == size
+    assert all(review["citation"] for review in response.data["results"])
+
+
+@pytest.mark.parametrize(
+    ("path", "make"),
+    [
+        ("/api/v1/feeds/", lambda n: FeedFactory.create_batch(n)),
+        ("/api/v1/jobs/", lambda n: [IngestionJob.objects.create(kind="bulk") for _ in range(n)]),
+        ("/api/v1/ratings/", lambda n: None),
+    ],
+)
+def test_other_lists_in_constant_queries(api, path, make, django_assert_max_num_queries):
+    make(25)
+    with django_assert_max_num_queries(4):
+        assert api.get(path).status_code == 200
