@@ -8,16 +8,20 @@ FACTCHECK_FETCH_ALLOW_PRIVATE is set (tests that serve pages from 127.0.0.1).
 
 from __future__ import annotations
 
+import codecs
 import re
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress, filter_host
 
 MAX_REDIRECTS = 5
+TOTAL_TIMEOUT_FACTOR = 3
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -123,8 +127,20 @@ def fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
                     raise FetchTooLarge(
                         f"{url} is {int(declared):,} bytes; the limit is {max_bytes:,} bytes."
                     )
+                # The timeout bounds each read; this bounds the whole download, so a server
+                # trickling a byte a second cannot hold a worker for hours.
+                deadline = (
+                    time.monotonic() + TOTAL_TIMEOUT_FACTOR * settings.FACTCHECK_FETCH_TIMEOUT
+                )
                 chunks, size = [], 0
-                for chunk in response.iter_content(chunk_size=64 * 1024):
+                # read1 returns what has arrived (at most 64 KiB), so the deadline is checked
+                # between the server's writes, not after a 64 KiB read it may never finish.
+                while chunk := response.raw.read1(64 * 1024, decode_content=True):
+                    if time.monotonic() > deadline:
+                        raise FetchTransientError(
+                            f"{url} took longer than "
+                            f"{TOTAL_TIMEOUT_FACTOR * settings.FACTCHECK_FETCH_TIMEOUT:g} s to send."
+                        )
                     size += len(chunk)
                     if size > max_bytes:
                         raise FetchTooLarge(
@@ -149,6 +165,9 @@ def fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
         raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times.") from None
     except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
         raise FetchTransientError(f"Could not fetch {url}: {_reason(exc)}") from None
+    except urllib3.exceptions.HTTPError as exc:  # while reading the body with read1
+        reason = "timed out" if isinstance(exc, urllib3.exceptions.TimeoutError) else str(exc)
+        raise FetchTransientError(f"The connection broke while reading {url}: {reason}") from None
     except requests.exceptions.ChunkedEncodingError as exc:
         raise FetchTransientError(f"The connection broke while reading {url}: {exc}") from None
     except requests.exceptions.InvalidURL as exc:
@@ -184,7 +203,15 @@ def _header_charset(content_type: str) -> str | None:
 
 
 def decode_body(content: bytes, header_charset: str | None = None) -> str:
-    """Decode a page: the header's charset, else a <meta> charset, else UTF-8, else cp1252."""
+    """Decode a page: a byte-order mark, else the header's charset, else a <meta> charset,
+    else UTF-8, else cp1252."""
+    for bom, charset in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if content.startswith(bom):
+            return content.decode(charset, errors="replace")
     candidates = []
     if header_charset:
         candidates.append(header_charset)

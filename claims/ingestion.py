@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from time import mktime
+from urllib.parse import urlsplit
 
 import feedparser
 import trafilatura
@@ -71,6 +72,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     text = clean_text(data.get("text") or "")
     if not text:
         raise IngestionError("No article text could be extracted from the page.")
+    data = {key: _no_nul(value) if isinstance(value, str) else value for key, value in data.items()}
     canonical = data.get("url") or ""
     return Extracted(
         text=text,
@@ -79,17 +81,24 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         site_name=(data.get("sitename") or "")[:300],
         published_at=parse_published(data.get("date")),
         language=(data.get("language") or "")[:20],
-        url=canonical if canonical.startswith(("http://", "https://")) else "",
+        url=canonical
+        if canonical.startswith(("http://", "https://")) and len(canonical) <= MAX_URL_LENGTH
+        else "",
     )
 
 
 def clean_text(text: str) -> str:
     """Normalise line ends and blank lines and drop page chrome, as detection sees it."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = _no_nul(text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = detection.strip_chrome(text)
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     paragraphs = [line for line in lines if line]
     return "\n\n".join(paragraphs)
+
+
+def _no_nul(text: str) -> str:
+    # PostgreSQL text cannot hold NUL characters; they never carry meaning in an article.
+    return text.replace("\x00", "")
 
 
 def content_hash(text: str) -> str:
@@ -102,12 +111,15 @@ def parse_published(value: object) -> datetime | None:
         moment = value
     elif isinstance(value, str) and value.strip():
         value = value.strip()
-        moment = parse_datetime(value)
-        if moment is None:
-            day = parse_date(value[:10])
-            if day is None:
-                return None
-            moment = datetime(day.year, day.month, day.day)
+        try:
+            moment = parse_datetime(value)
+            if moment is None:
+                day = parse_date(value[:10])
+                if day is None:
+                    return None
+                moment = datetime(day.year, day.month, day.day)
+        except ValueError:  # well-formed but impossible, e.g. 2024-02-30
+            return None
     else:
         return None
     if timezone.is_naive(moment):
@@ -222,6 +234,8 @@ def submit_url(
 ) -> Submitted:
     """Record an article to fetch from `url`, or return the one we already have."""
     url = url.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.")
     check_url(url)
     existing = (
         Article.objects.filter(source_url=url).first() or Article.objects.filter(url=url).first()
@@ -236,8 +250,8 @@ def submit_url(
         source_url=url,
         origin=origin,
         feed=feed,
-        title=title[:1000],
-        entry_text=entry_text,
+        title=_no_nul(title)[:1000],
+        entry_text=_no_nul(entry_text),
     )
     return Submitted(article, created=True)
 
@@ -251,6 +265,7 @@ def submit_text(
     origin: str = Article.Origin.TEXT,
 ) -> Submitted:
     """Record pasted plain text as an article, or return the article with the same text."""
+    url = checked_url(url)
     cleaned = clean_text(text or "")
     if not cleaned:
         raise IngestionError("The text is empty once page chrome is removed.")
@@ -265,7 +280,7 @@ def submit_text(
             article = Article.objects.create(
                 url=url or None,
                 source_url=url,
-                title=(title or _first_line(cleaned))[:1000],
+                title=_no_nul(title or _first_line(cleaned))[:1000],
                 published_at=parse_published(published_at),
                 text=cleaned,
                 content_hash=digest,
@@ -273,26 +288,47 @@ def submit_text(
             )
     except IntegrityError:
         # Someone stored the same text (or URL) a moment ago.
-        return Submitted(
-            Article.objects.filter(content_hash=digest).first() or Article.objects.get(url=url),
-            created=False,
-        )
+        same = Q(content_hash=digest) | Q(url=url) if url else Q(content_hash=digest)
+        return Submitted(Article.objects.get(same), created=False)
     return Submitted(article, created=True)
 
 
 def submit_html(html: str, *, url: str = "", origin: str = Article.Origin.HTML) -> Submitted:
     """Record a pasted HTML page; extraction happens when the article is processed."""
-    if not (html or "").strip():
+    url = checked_url(url)
+    html = _no_nul(html or "")
+    if not html.strip():
         raise IngestionError("The HTML is empty.")
     if url:
         existing = (
             Article.objects.filter(url=url).first()
             or Article.objects.filter(source_url=url).first()
         )
+        if existing is not None and existing.status == Article.Status.FAILED:
+            # The page could not be fetched (a paywall, a block): its pasted HTML will do.
+            existing.raw_html = html
+            existing.status = Article.Status.PENDING
+            existing.save(update_fields=["raw_html", "status", "updated_at"])
         if existing is not None:
             return Submitted(existing, created=False)
     article = Article.objects.create(source_url=url, raw_html=html, origin=origin)
     return Submitted(article, created=True)
+
+
+MAX_URL_LENGTH = 2000
+
+
+def checked_url(url: str) -> str:
+    """Return a URL given with pasted text or HTML, or raise: it is stored and shown as a
+    link, so only http(s) and at most 2,000 characters (nothing is fetched)."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if len(url) > MAX_URL_LENGTH:
+        raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.")
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise IngestionError(f"The URL must be an http or https address, not {url[:100]!r}.")
+    return url
 
 
 def _first_line(text: str) -> str:
@@ -374,14 +410,20 @@ def _fetch_and_extract(article: Article) -> tuple[Extracted, str, str]:
 def _store_extracted(
     article: Article, extracted: Extracted, html: str, final_url: str
 ) -> Article | None:
-    """Fill the article from its page; return an existing article it duplicates, if any."""
-    canonical = extracted.url or final_url or None
+    """Fill the article from its page; return an existing article with the same text.
+
+    A page is a duplicate only by its text: many sites name their home page as every
+    article's canonical URL, so an article whose canonical URL is taken by a different
+    text keeps only the URL it was fetched from.
+    """
     digest = content_hash(extracted.text)
-    same = Q(content_hash=digest) | Q(url=canonical) if canonical else Q(content_hash=digest)
     others = Article.objects.exclude(pk=article.pk).only("pk")
-    duplicate = others.filter(same).first()
+    duplicate = others.filter(content_hash=digest).first()
     if duplicate is not None:
         return duplicate
+    canonical = extracted.url or final_url or None
+    if canonical and others.filter(url=canonical).exists():
+        canonical = None
     article.url = canonical
     article.text = extracted.text
     article.content_hash = digest
@@ -396,8 +438,13 @@ def _store_extracted(
         with transaction.atomic():
             article.save()
     except IntegrityError:
-        # Stored a moment ago by another worker.
-        return others.filter(same).first()
+        # Another worker stored the same text or URL a moment ago.
+        duplicate = others.filter(content_hash=digest).first()
+        if duplicate is not None:
+            return duplicate
+        article.url = None
+        with transaction.atomic():
+            article.save()
     return None
 
 
@@ -489,15 +536,25 @@ def poll_feed(feed: Feed) -> FeedPoll:
         return FeedPoll(feed, error=str(exc))
 
     poll = FeedPoll(feed)
+    skipped = []
     for entry in parsed.entries:
-        article = _submit_entry(feed, entry)
+        try:
+            with transaction.atomic():
+                article = _submit_entry(feed, entry)
+        except Exception as exc:  # one bad entry never stops the others
+            log.exception("Feed %s: an entry could not be stored", feed.url)
+            skipped.append(f"{(entry.get('link') or entry.get('title') or '?')[:200]}: {exc}")
+            continue
         if article is not None:
             poll.submitted.append(article)
     feed.etag = result.headers.get("ETag", "")[:500]
     feed.last_modified = result.headers.get("Last-Modified", "")[:100]
     if not feed.title:
-        feed.title = (parsed.feed.get("title") or "")[:500]
+        feed.title = _no_nul(parsed.feed.get("title") or "")[:500]
     _feed_ok(feed, now)
+    if skipped:
+        poll.error = f"{len(skipped)} entries skipped; first: {skipped[0]}"
+        Feed.objects.filter(pk=feed.pk).update(last_error=poll.error)
     return poll
 
 
@@ -521,15 +578,14 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
             submitted = submit_url(
                 link, origin=Article.Origin.FEED, feed=feed, title=title, entry_text=body
             )
-        except FetchError as exc:
+        except (FetchError, IngestionError) as exc:
             log.warning("Skipped feed entry %r of %s: %s", link, feed.url, exc)
             return None
-        if not submitted.created:
-            return None
-        article = submitted.article
-        article.published_at = published
-        article.save(update_fields=["published_at", "updated_at"])
-        return article
+        if submitted.created:
+            submitted.article.published_at = published
+            submitted.article.save(update_fields=["published_at", "updated_at"])
+        # A known entry whose page failed before is tried again.
+        return submitted.article if submitted.needs_processing else None
     if not body:
         return None
     try:
@@ -544,12 +600,24 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
     return submitted.article
 
 
+# Polling writes only what it owns: a feed paused or edited meanwhile keeps that change.
+FEED_POLL_FIELDS = [
+    "last_polled_at",
+    "last_error",
+    "failure_count",
+    "next_poll_at",
+    "etag",
+    "last_modified",
+    "title",
+]
+
+
 def _feed_ok(feed: Feed, now: datetime) -> None:
     feed.last_polled_at = now
     feed.last_error = ""
     feed.failure_count = 0
     feed.next_poll_at = now + timedelta(minutes=feed.poll_interval)
-    feed.save()
+    feed.save(update_fields=FEED_POLL_FIELDS)
 
 
 def _feed_failed(feed: Feed, now: datetime, reason: str) -> None:
@@ -559,7 +627,7 @@ def _feed_failed(feed: Feed, now: datetime, reason: str) -> None:
     feed.last_polled_at = now
     feed.last_error = reason
     feed.next_poll_at = now + timedelta(minutes=delay)
-    feed.save()
+    feed.save(update_fields=FEED_POLL_FIELDS)
 
 
 # --- bulk ---------------------------------------------------------------------------------
@@ -574,6 +642,14 @@ class BulkLine:
 
 
 def submit_bulk_line(number: int, line: str) -> BulkLine:
+    try:
+        return _submit_bulk_line(number, line)
+    except Exception as exc:  # one bad line never stops the rest
+        log.exception("Bulk line %s could not be stored", number)
+        return BulkLine(number, status="failed", reason=f"could not be stored ({exc})")
+
+
+def _submit_bulk_line(number: int, line: str) -> BulkLine:
     """Submit one JSONL line ({"url"} or {"text"/"html", "title"?, "url"?, "published_at"?})."""
     try:
         item = json.loads(line)
@@ -600,7 +676,7 @@ def submit_bulk_line(number: int, line: str) -> BulkLine:
             return BulkLine(number, status="failed", reason='needs "url", "text" or "html"')
     except (IngestionError, FetchError) as exc:
         return BulkLine(number, status="failed", reason=str(exc))
-    if not submitted.created:
+    if not submitted.needs_processing:
         return BulkLine(number, submitted.article, status="duplicate")
     return BulkLine(number, submitted.article, status="ingested")
 
@@ -625,7 +701,12 @@ def ingest_jsonl(
             continue
         result = submit_bulk_line(number, line)
         if result.status == "ingested" and result.article is not None:
-            processed = process(result.article)
+            try:
+                processed = process(result.article)
+            except Exception as exc:  # recorded on the article by process_article
+                log.exception("Bulk line %s failed while processing", number)
+                result.status, result.reason = "failed", str(exc)
+                processed = None
             if processed is not None:
                 result.article = processed
                 if processed.status == Article.Status.FAILED:

@@ -23,7 +23,8 @@ class Answer:
     headers: dict[str, str | None] = field(default_factory=dict)
 
 
-Route = Callable[[BaseHTTPRequestHandler], Answer]
+# A route returns an Answer, or None once it has written the response itself.
+Route = Callable[[BaseHTTPRequestHandler], Answer | None]
 
 
 class LocalServer:
@@ -44,6 +45,8 @@ class LocalServer:
             def do_GET(self):  # noqa: N802 — the name http.server calls
                 server.requests.append((self.path, dict(self.headers)))
                 answer = server.answer(self)
+                if answer is None:  # the route wrote its own response
+                    return
                 self.send_response(answer.status)
                 # A header set to None is left out (no Content-Length: read until close).
                 headers = {"Content-Length": str(len(answer.body)), **answer.headers}

@@ -142,3 +142,46 @@ def test_it_falls_back_when_the_charset_is_unknown_or_wrong():
     assert decode_body("café".encode("latin-1")) == "café"
     assert decode_body("café".encode(), "no-such-charset") == "café"
     assert decode_body("naïve".encode(), "ascii") == "naïve"
+
+
+def test_it_bounds_the_whole_download_not_only_each_read(allow_private, settings, server):
+    settings.FACTCHECK_FETCH_TIMEOUT = 0.5
+
+    def trickle(handler):  # a few bytes at a time, each read well within the timeout
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", "200")
+        handler.end_headers()
+        for _ in range(40):
+            handler.wfile.write(b"xxxxx")
+            handler.wfile.flush()
+            time.sleep(0.1)
+        return None
+
+    server.routes["/trickle"] = trickle
+    started = time.monotonic()
+    with pytest.raises(FetchTransientError, match="took longer than 1.5 s"):
+        fetch(server.url("trickle"))
+    assert time.monotonic() - started < 3
+
+
+def test_a_byte_order_mark_wins_over_the_header():
+    assert decode_body(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "windows-1252") == "<p>café</p>"
+
+
+def test_it_reports_a_body_that_stalls_as_transient(allow_private, settings, server):
+    settings.FACTCHECK_FETCH_TIMEOUT = 0.3
+
+    def stall(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        handler.wfile.write(b"<html>")
+        handler.wfile.flush()
+        time.sleep(1.5)
+        return None
+
+    server.routes["/stall"] = stall
+    with pytest.raises(FetchTransientError, match="timed out"):
+        fetch(server.url("stall"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,133 @@ def test_it_ingests_a_bulk_file_and_reports_every_line(allow_private, server):
     assert "url" in reasons[7] and "text" in reasons[7]
     assert [line.number for line in seen] == [1, 2, 3, 4, 5, 6, 7]
     assert IngestionJob.objects.get(pk=job.pk).done == 4
+
+
+# --- bad input found in review --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)//",
+        "data:text/html,x",
+        "news.example.org/a",
+        "https://x.org/" + "a" * 2000,
+    ],
+)
+def test_it_refuses_a_given_url_that_is_not_a_web_address(url):
+    with pytest.raises(ingestion.IngestionError):
+        ingestion.submit_text("The mayor said so.", url=url)
+    with pytest.raises(ingestion.IngestionError):
+        ingestion.submit_html("<p>The mayor said so.</p>", url=url)
+    assert not Article.objects.exists()
+
+
+def test_a_bad_bulk_line_never_stops_the_rest(allow_private, server):
+    lines = [
+        json.dumps({"text": "The mayor said the dam is safe.", "url": "javascript:alert(1)"}),
+        json.dumps({"text": "Officials said the road is shut.", "published_at": "2024-02-30"}),
+        json.dumps({"text": "A spokesman said\u0000 the port is open."}),
+        json.dumps({"url": "https://x.org/" + "a" * 2100}),
+        json.dumps({"text": "The minister said exports rose."}),
+    ]
+    job = ingestion.ingest_jsonl(lines)
+    assert (job.done, job.failed) == (3, 2)
+    assert job.finished_at is not None
+    assert Article.objects.get(text__contains="road is shut").published_at is None
+    assert "\x00" not in Article.objects.get(text__contains="port is open").text
+
+
+def test_a_failed_url_in_a_later_bulk_file_is_tried_again(allow_private, server):
+    server.routes["/late.html"] = Answer(404, b"not yet")
+    line = json.dumps({"url": server.url("late.html")})
+    assert ingestion.ingest_jsonl([line]).failed == 1
+    server.routes["/late.html"] = server.fixture("/feed/story-1.html")
+
+    job = ingestion.ingest_jsonl([line])
+
+    assert (job.done, job.duplicates) == (1, 0)
+    assert Article.objects.get().status == Article.Status.PROCESSED
+
+
+def test_a_failed_feed_entry_is_tried_again_on_the_next_poll(allow_private, server):
+    server.routes["/feed/story-1.html"] = Answer(404, b"gone for now")
+    feed = Feed.objects.create(url=server.url("atom.xml"))
+    for article in ingestion.poll_feed(feed).submitted:
+        ingestion.process_article(article.pk)
+    story = Article.objects.get(source_url__endswith="story-1.html")
+    assert story.status == Article.Status.PROCESSED  # from the entry's own text
+    Article.objects.filter(pk=story.pk).update(
+        status=Article.Status.FAILED, text="", content_hash=None, entry_text=""
+    )
+    server.routes["/feed/story-1.html"] = server.fixture("/feed/story-1.html")
+
+    again = ingestion.poll_feed(feed)
+
+    assert [a.pk for a in again.submitted] == [story.pk]
+    assert ingestion.process_article(story.pk).status == Article.Status.PROCESSED
+
+
+def test_a_broken_feed_entry_is_skipped_and_reported(allow_private, server):
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base)
+    rss = rss.replace("<item>", "<item><title>Bad&#0;title</title>", 1)
+    server.routes["/nul.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    feed = Feed.objects.create(url=server.url("nul.xml"))
+
+    poll = ingestion.poll_feed(feed)
+
+    assert len(poll.submitted) == 3
+    assert all("\x00" not in a.title for a in poll.submitted)
+
+
+def test_articles_sharing_a_canonical_home_page_are_not_duplicates(allow_private, server):
+    page = (
+        '<html><head><link rel="canonical" href="https://news.example.org/"></head><body>'
+        "<article><h1>{title}</h1><p>{body}</p></article></body></html>"
+    )
+    server.routes["/storm.html"] = Answer(
+        200,
+        page.format(
+            title="Storm",
+            body="Forecasters said the storm would reach the coast on Friday "
+            "evening, with winds of up to 120 km/h expected along the northern shore.",
+        ).encode(),
+        {"Content-Type": "text/html"},
+    )
+    server.routes["/vote.html"] = Answer(
+        200,
+        page.format(
+            title="Vote",
+            body="The election board said the count would finish by Sunday, "
+            "after a recount was ordered in two districts of the eastern province.",
+        ).encode(),
+        {"Content-Type": "text/html"},
+    )
+
+    storm = ingest_url(server.url("storm.html"))
+    vote = ingest_url(server.url("vote.html"))
+
+    assert storm.status == vote.status == Article.Status.PROCESSED
+    assert storm.url == "https://news.example.org/" and vote.url is None
+    assert vote.claims.exists()
+
+
+def test_pasting_the_html_of_a_page_that_could_not_be_fetched_processes_it(allow_private, server):
+    server.routes["/paywalled.html"] = Answer(403, b"subscribe")
+    failed = ingest_url(server.url("paywalled.html"))
+    assert failed.status == Article.Status.FAILED
+
+    submitted = ingestion.submit_html(
+        (FIXTURES / "feed" / "story-2.html").read_text(), url=server.url("paywalled.html")
+    )
+
+    assert submitted.article.pk == failed.pk and submitted.needs_processing
+    assert ingestion.process_article(failed.pk).status == Article.Status.PROCESSED
+
+
+def test_a_poll_keeps_a_pause_made_while_it_ran(allow_private, server):
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    Feed.objects.filter(pk=feed.pk).update(active=False, poll_interval=60)
+    ingestion.poll_feed(feed)  # holds the stale copy: active, 15 minutes
+    feed.refresh_from_db()
+    assert (feed.active, feed.poll_interval) == (False, 60)
