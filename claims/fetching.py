@@ -129,18 +129,14 @@ def fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
                     )
                 # The timeout bounds each read; this bounds the whole download, so a server
                 # trickling a byte a second cannot hold a worker for hours.
-                deadline = (
-                    time.monotonic() + TOTAL_TIMEOUT_FACTOR * settings.FACTCHECK_FETCH_TIMEOUT
-                )
+                total = TOTAL_TIMEOUT_FACTOR * settings.FACTCHECK_FETCH_TIMEOUT
+                deadline = time.monotonic() + total
                 chunks, size = [], 0
                 # read1 returns what has arrived (at most 64 KiB), so the deadline is checked
                 # between the server's writes, not after a 64 KiB read it may never finish.
                 while chunk := response.raw.read1(64 * 1024, decode_content=True):
                     if time.monotonic() > deadline:
-                        raise FetchTransientError(
-                            f"{url} took longer than "
-                            f"{TOTAL_TIMEOUT_FACTOR * settings.FACTCHECK_FETCH_TIMEOUT:g} s to send."
-                        )
+                        raise FetchTransientError(f"{url} took longer than {total:g} s to send.")
                     size += len(chunk)
                     if size > max_bytes:
                         raise FetchTooLarge(
