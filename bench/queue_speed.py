@@ -32,6 +32,7 @@ from harness import ROOT, django_setup
 
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "factcheck_bench_queue"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 CATEGORIES = ["attributed", "hedged", "unverifiable", "anonymous-source", "disputed"]
 
 
@@ -196,6 +197,7 @@ def start_gunicorn(workers: int) -> tuple[subprocess.Popen, str]:
         **os.environ,
         "DATABASE_URL": database_url(),
         "DEBUG": "0",
+        "REDIS_URL": REDIS_URL,
         "SECRET_KEY": "bench-only-secret-key-not-for-production",
         "ALLOWED_HOSTS": "127.0.0.1",
         "FACTCHECK_WRITE_THROTTLE": "1000000/minute",
@@ -263,7 +265,8 @@ def main() -> None:
     args = parser.parse_args()
 
     recreate_database()
-    django_setup(database_url(), DATABASE_CONN_MAX_AGE="600")
+    # With a broker configured, as in production (without one, take-next also expires leases).
+    django_setup(database_url(), DATABASE_CONN_MAX_AGE="600", REDIS_URL=REDIS_URL)
     seconds = fill(args.claims, args.articles)
     print(
         f"filled {args.claims:,} claims in {args.articles:,} articles with COPY in {seconds:.1f} s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 
 from claims.models import Claim, Verdict
@@ -27,13 +28,40 @@ def public_url(claim: Claim) -> str:
     )
 
 
+def published_claims() -> QuerySet[Claim]:
+    """Claims the public sees: with a published verdict and not dismissed since.
+
+    A claim reopened for a correction stays public with its last published verdict until
+    the correction is published.
+    """
+    published = Verdict.objects.filter(claim=OuterRef("pk"), published_at__isnull=False)
+    return (
+        Claim.objects.filter(Exists(published))
+        .exclude(status=Claim.Status.DISMISSED)
+        .select_related("article")
+        .prefetch_related(
+            "evidence",
+            Prefetch(
+                "verdicts",
+                Verdict.objects.filter(published_at__isnull=False)
+                .select_related("rating")
+                .order_by("-published_at"),
+                to_attr="published_verdicts",
+            ),
+        )
+    )
+
+
 def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
-    """Return the ClaimReview of a published claim (its current, published verdict)."""
-    verdict = claim.verdict
-    if verdict is None or verdict.published_at is None:
+    """Return the ClaimReview of a claim's last published verdict.
+
+    `history` is the claim's verdicts (any order); without it, the current verdict.
+    """
+    published = [v for v in (history or [claim.verdict]) if v and v.published_at is not None]
+    if not published:
         raise ValueError(f"Claim {claim.pk} has no published verdict.")
+    verdict = max(published, key=lambda v: v.published_at)
     rating = verdict.rating
-    published = [v for v in (history or [verdict]) if v.published_at is not None]
     first_published = min(v.published_at for v in published)
     article = claim.article
     item = {

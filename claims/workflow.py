@@ -222,6 +222,9 @@ def claim_take_next(*, reviewer) -> Claim | None:
     and a lost race moves on to the next candidate.
     """
     _require(reviewer, REVIEWER, "take claims from the queue")
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No broker, so no beat to expire leases: do it here, where it matters.
+        expire_leases()
     if connection.vendor == "postgresql":
         now = timezone.now()
         params = {
@@ -499,7 +502,10 @@ def claim_dismiss(*, claim: Claim, actor, reason: str, version: int | None = Non
         raise InvalidTransition(
             f"A {claim.get_status_display().lower()} claim cannot be dismissed."
         )
-    if claim.status == Claim.Status.IN_REVIEW:
+    if claim.verdicts.filter(published_at__isnull=False).exists():
+        # Dismissing a claim under correction would withdraw a published fact check.
+        _require(actor, EDITOR, "dismiss a claim that has a published verdict")
+    elif claim.status == Claim.Status.IN_REVIEW:
         _check_holder(claim, actor, "dismiss it")
     else:
         _require(actor, REVIEWER, "dismiss claims")

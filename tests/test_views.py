@@ -680,3 +680,15 @@ def test_poll_now_queues_a_poll_after_the_commit(client, erin, django_capture_on
         response = client_for(client, erin).post(reverse("feed-poll", args=[feed.pk]))
     assert response.status_code == 302
     assert len(callbacks) == 1
+
+
+def test_odd_ids_in_forms_and_links_are_not_server_errors(client, alice, erin):
+    claim = taken_by(alice)
+    client_for(client, erin)
+    assert client.get(reverse("article-progress") + "?ids=1,²").status_code == 200
+    response = client.post(reverse("claim-action", args=[claim.pk, "assign"]), {"assignee": "abc"})
+    assert response.status_code == 404
+    response = client.post(
+        reverse("claim-action", args=[claim.pk, "dismiss"]), {"reason": "x", "version": "²"}
+    )
+    assert response.status_code in (200, 302)

@@ -271,3 +271,41 @@ def test_the_admin_role_manages_the_lexicon_in_the_admin_site(client):
     assert client.get("/admin/claims/cuepattern/").status_code == 200  # view only
     assert client.get("/admin/claims/cuepattern/add/").status_code == 403
     assert client.get("/admin/claims/feed/add/").status_code == 200
+
+
+def test_a_claim_under_correction_stays_public_with_its_published_verdict(alice, erin, ed):
+    from claims.claimreview import claim_review, published_claims
+
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    claim = workflow.claim_reopen(claim=claim, actor=erin, reason="New records.")
+    workflow.verdict_set(
+        claim=claim, rating=rating("true"), summary="Draft.", version=claim.version, actor=erin
+    )
+
+    public = published_claims().get(pk=claim.pk)
+    review = claim_review(public, public.published_verdicts)
+    assert review["reviewRating"]["alternateName"] == "False"
+    assert review["reviewBody"] == "Records show no such thing."
+
+
+def test_only_an_editor_dismisses_a_claim_that_was_published(alice, erin):
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    claim = workflow.claim_reopen(claim=claim, actor=erin, reason="Check again.")
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
+    workflow.expire_leases()
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NEW
+
+    with pytest.raises(workflow.NotAllowed, match="published verdict"):
+        workflow.claim_dismiss(claim=claim, actor=alice, reason="Not check-worthy.")
+    assert workflow.claim_dismiss(claim=claim, actor=erin, reason="Retracted.").status == (
+        Claim.Status.DISMISSED
+    )
+
+
+def test_take_next_returns_expired_leases_when_no_beat_runs(alice, bob, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
+    assert workflow.claim_take_next(reviewer=bob).pk == claim.pk

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
+from claims.api.serializers import MAX_ID, as_id
 from claims.models import Article, Claim
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number in range (1e30 would overflow the query)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -13,8 +24,8 @@ class ClaimFilter(django_filters.FilterSet):
     # a DISTINCT would keep PostgreSQL off the queue indexes.
     status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, distinct=False)
     category = django_filters.MultipleChoiceFilter(choices=Claim.Category.choices, distinct=False)
-    article = django_filters.NumberFilter(field_name="article_id")
-    feed = django_filters.NumberFilter(field_name="article__feed_id")
+    article = IdFilter(field_name="article_id")
+    feed = IdFilter(field_name="article__feed_id")
     assignee = django_filters.CharFilter(
         method="filter_assignee", help_text="Username, id or `me`."
     )
@@ -48,8 +59,8 @@ class ClaimFilter(django_filters.FilterSet):
             return queryset.filter(assignee=self.request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value.isdigit():
-            return queryset.filter(assignee_id=int(value))
+        if as_id(value):
+            return queryset.filter(assignee_id=as_id(value))
         return queryset.filter(assignee__username=value)
 
     def filter_q(self, queryset, name, value):
@@ -62,7 +73,7 @@ class ClaimFilter(django_filters.FilterSet):
 class ArticleFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Article.Status.choices, distinct=False)
     origin = django_filters.MultipleChoiceFilter(choices=Article.Origin.choices, distinct=False)
-    feed = django_filters.NumberFilter(field_name="feed_id")
+    feed = IdFilter(field_name="feed_id")
     published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")

@@ -11,6 +11,15 @@ from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, 
 User = get_user_model()
 
 CONTEXT_CHARS = 400
+MAX_ID = 2**63 - 1
+
+
+def as_id(value: object) -> int | None:
+    """Return `value` as a database id if it is one (ASCII digits, in range), else None."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -222,7 +231,7 @@ class VerdictInputSerializer(serializers.Serializer):
     claim_reviewed = serializers.CharField(required=False, allow_blank=True, max_length=75)
 
     def validate_rating(self, value: str) -> Rating:
-        lookup = {"pk": int(value)} if str(value).isdigit() else {"slug": value}
+        lookup = {"pk": as_id(value)} if as_id(value) else {"slug": value}
         rating = Rating.objects.filter(**lookup).first()
         if rating is None:
             slugs = ", ".join(Rating.objects.values_list("slug", flat=True))
@@ -242,7 +251,7 @@ class AssignSerializer(serializers.Serializer):
     assignee = serializers.CharField(help_text="Username or id of a reviewer.")
 
     def validate_assignee(self, value: str):
-        lookup = {"pk": int(value)} if str(value).isdigit() else {"username": value}
+        lookup = {"pk": as_id(value)} if as_id(value) else {"username": value}
         user = User.objects.filter(is_active=True, **lookup).first()
         if user is None:
             raise serializers.ValidationError(f"No active user {value!r}.")
@@ -255,7 +264,9 @@ class BumpSerializer(serializers.Serializer):
 
 class BulkSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["dismiss", "assign", "release"])
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
+    )
     reason = serializers.CharField(required=False, max_length=5000)
     assignee = serializers.CharField(required=False)
 

@@ -12,7 +12,6 @@ from django.contrib.auth import authenticate
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -20,6 +19,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.filters import OrderingFilter
+from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -28,7 +28,8 @@ from rest_framework.views import APIView
 from claims import ingestion, tasks, workflow
 from claims.api import serializers as s
 from claims.api.filters import ArticleFilter, ClaimFilter
-from claims.claimreview import claim_review
+from claims.claimreview import claim_review, published_claims
+from claims.fetching import FetchError
 from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, ReviewEvent, Verdict
 
 
@@ -132,8 +133,12 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
                 )
             else:
                 submitted = ingestion.submit_url(data["url"], origin=Article.Origin.API)
+        except FetchError as exc:  # the URL resolved differently a moment later
+            return Response({"url": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         except ingestion.IngestionError as exc:
-            field = "text" if "text" in data else "html"
+            field = next((name for name in ("text", "html") if data.get(name)), "url")
+            if "URL" in str(exc):
+                field = "url"
             return Response({field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         article = submitted.article
         if submitted.needs_processing:
@@ -331,14 +336,8 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
     def claimreview(self, request, pk=None):
         """schema.org ClaimReview JSON-LD of a published claim (public)."""
-        claim = get_object_or_404(
-            Claim.objects.select_related("article", "verdict__rating").prefetch_related(
-                "evidence", "verdicts"
-            ),
-            pk=pk,
-            status=Claim.Status.PUBLISHED,
-        )
-        return Response(claim_review(claim, list(claim.verdicts.all())))
+        claim = get_object_or_404(published_claims(), pk=pk)
+        return Response(claim_review(claim, claim.published_verdicts))
 
 
 CSV_COLUMNS = [
@@ -424,16 +423,11 @@ class ClaimReviewListView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request):
-        queryset = (
-            Claim.objects.filter(status=Claim.Status.PUBLISHED)
-            .select_related("article", "verdict__rating")
-            .prefetch_related("evidence", Prefetch("verdicts", Verdict.objects.all()))
-            .order_by("-verdict__published_at", "-id")
-        )
+        queryset = published_claims().order_by("-updated_at", "-id")
         paginator = PagePagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(
-            [claim_review(claim, list(claim.verdicts.all())) for claim in page]
+            [claim_review(claim, claim.published_verdicts) for claim in page]
         )
 
 

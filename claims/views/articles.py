@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from claims import ingestion, tasks
+from claims.api.serializers import as_id
 from claims.fetching import FetchError, decode_body
 from claims.forms import ArticleAddForm
 from claims.models import Article
@@ -150,7 +151,8 @@ def _submit_jsonl(content: str, *, name: str) -> list[int]:
 
 
 def _progress_articles(request) -> list[Article]:
-    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:200]
+    ids = [as_id(i.strip()) for i in request.GET.get("ids", "").split(",")]
+    ids = [i for i in ids if i][:200]
     return list(
         Article.objects.filter(pk__in=ids).annotate(claim_count=Count("claims")).order_by("id")
     )

@@ -8,28 +8,18 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
-from claims.claimreview import claim_review
-from claims.models import Claim, Rating
+from claims.claimreview import claim_review, published_claims
+from claims.models import Rating
 
 
 def home(request):
-    published = (
-        Claim.objects.filter(status=Claim.Status.PUBLISHED)
-        .select_related("verdict__rating", "article")
-        .order_by("-verdict__published_at")[:20]
-    )
+    published = published_claims().order_by("-updated_at", "-id")[:20]
     return render(request, "claims/home.html", {"published": published})
 
 
 def review_public(request, pk: int):
-    claim = get_object_or_404(
-        Claim.objects.select_related(
-            "article", "verdict__rating", "verdict__reviewer"
-        ).prefetch_related("evidence", "verdicts"),
-        pk=pk,
-        status=Claim.Status.PUBLISHED,
-    )
-    review = claim_review(claim, list(claim.verdicts.all()))
+    claim = get_object_or_404(published_claims(), pk=pk)
+    review = claim_review(claim, claim.published_verdicts)
     # JSON inside <script>: escape the characters that could close the tag.
     json_ld = (
         json.dumps(review, ensure_ascii=False)
@@ -40,7 +30,12 @@ def review_public(request, pk: int):
     return render(
         request,
         "claims/review_public.html",
-        {"claim": claim, "verdict": claim.verdict, "review": review, "json_ld": mark_safe(json_ld)},  # noqa: S308 — escaped above
+        {
+            "claim": claim,
+            "verdict": claim.published_verdicts[0],
+            "review": review,
+            "json_ld": mark_safe(json_ld),  # escaped above
+        },
     )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from claims import workflow
+from claims.api.serializers import as_id
 from claims.forms import EvidenceForm, VerdictForm
 from claims.models import Claim, CuePattern, Evidence, ReviewEvent, Verdict
 from claims.templatetags.desk import context_window, highlight
@@ -203,7 +204,7 @@ def claim_evidence_remove(request, pk: int, evidence_id: int):
 
 def _version(request) -> int | None:
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return as_id(value)
 
 
 @_desk()
@@ -233,7 +234,9 @@ def claim_action(request, pk: int, action: str):
         elif action == "release":
             workflow.claim_release(claim=claim, actor=user)
         elif action == "assign":
-            assignee = get_object_or_404(get_user_model(), pk=request.POST.get("assignee") or 0)
+            assignee = get_object_or_404(
+                get_user_model(), pk=as_id(request.POST.get("assignee")) or 0
+            )
             workflow.claim_assign(claim=claim, assignee=assignee, actor=user)
         else:
             raise PermissionDenied("Unknown action.")

@@ -133,3 +133,12 @@ def test_it_shows_an_article_with_its_claims(api, django_assert_max_num_queries)
         response = api.get(f"/api/v1/articles/{claim.article_id}/")
     assert response.data["text"] == claim.article.text
     assert len(response.data["claims"]) == 2
+
+
+def test_it_rejects_a_script_url_given_with_text(api):
+    response = api.post(
+        "/api/v1/articles/",
+        {"text": "The mayor said so.", "url": "javascript:alert(1)"},
+        format="json",
+    )
+    assert response.status_code == 400 and "url" in response.data

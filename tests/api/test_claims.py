@@ -274,3 +274,35 @@ def test_it_serves_the_openapi_schema_and_docs(api):
 def test_the_api_docs_load_their_assets_locally(api):
     page = api.get("/api/docs/").content.decode()
     assert "cdn.jsdelivr.net" not in page and "/static/drf_spectacular_sidecar/" in page
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/claims/?assignee=²", None),
+        ("get", "/api/v1/claims/export.csv?assignee=²", None),
+        ("get", "/api/v1/claims/?article=1e30", None),
+        ("get", "/api/v1/claims/?article=99999999999999999999", None),
+        ("get", "/api/v1/articles/?feed=1e30", None),
+        ("get", "/api/v1/claims/abc/claimreview/", None),
+        ("post", "/api/v1/claims/bulk/", {"action": "release", "ids": [99999999999999999999]}),
+        ("post", "/api/v1/claims/bulk/", {"action": "assign", "ids": [1], "assignee": "²"}),
+    ],
+)
+def test_it_answers_odd_input_without_a_server_error(api, method, path, body):
+    ClaimFactory()
+    response = getattr(api, method)(path, body, format="json")
+    assert response.status_code in (200, 400, 404), response.status_code
+
+
+def test_it_rejects_an_odd_rating_or_assignee_with_a_field_message(api, editor_api):
+    claim = ClaimFactory()
+    taken = take(api)
+    verdict = api.post(
+        f"/api/v1/claims/{taken['id']}/verdict/",
+        {"rating": "²", "summary": "x", "version": 1},
+        format="json",
+    )
+    assert verdict.status_code == 400 and "rating" in verdict.data
+    assign = editor_api.post(f"/api/v1/claims/{claim.pk}/assign/", {"assignee": "²"}, format="json")
+    assert assign.status_code == 400 and "assignee" in assign.data
