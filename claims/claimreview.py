@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
@@ -9,6 +11,14 @@ from django.urls import reverse
 from claims.models import Claim, Verdict
 
 CLAIM_REVIEWED_MAX = 75
+PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
+ORGANISATION = re.compile(
+    r"\b(?:ministry|department|agency|police|army|military|government|council|office|"
+    r"company|corporation|group|party|court|committee|commission|news|university|hospital|"
+    r"authority|board|union|coalition|campaign|brigade|forces|service|bank|association|"
+    r"institute|newspaper|network|administration|embassy|club)\b",
+    re.IGNORECASE,
+)
 
 
 def short_wording(claim: Claim) -> str:
@@ -20,6 +30,17 @@ def short_wording(claim: Claim) -> str:
         return text
     cut = text[: CLAIM_REVIEWED_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:—-")
     return f"{cut}…"
+
+
+def _author(claim: Claim) -> dict | None:
+    """Who made the claim, when a name is known: not anonymous sources, not pronouns."""
+    speaker = claim.speaker.strip()
+    if not speaker or claim.category == Claim.Category.ANONYMOUS_SOURCE:
+        return None
+    if speaker.lower() in PRONOUNS:
+        return None
+    kind = "Organization" if ORGANISATION.search(speaker) else "Person"
+    return {"@type": kind, "name": speaker}
 
 
 def public_url(claim: Claim) -> str:
@@ -73,11 +94,9 @@ def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
             if url
         ],
     }
-    if claim.speaker and claim.category != Claim.Category.ANONYMOUS_SOURCE:
-        item["author"] = {
-            "@type": "Person" if " " in claim.speaker else "Organization",
-            "name": claim.speaker,
-        }
+    author = _author(claim)
+    if author:
+        item["author"] = author
     review_rating = {
         "@type": "Rating",
         "alternateName": rating.alternate_name,

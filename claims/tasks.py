@@ -90,6 +90,23 @@ def redetect_articles(article_ids: list[int]) -> int:
 
 
 @shared_task
+def requeue_stale_articles() -> int:
+    """Queue again articles left pending for long: their message was lost (a broker
+    restart, a crash between saving and sending) or their retries were dropped."""
+    cutoff = timezone.now() - timedelta(minutes=settings.FACTCHECK_STALE_PENDING_MINUTES)
+    stale = list(
+        Article.objects.filter(status=Article.Status.PENDING, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:1000]
+    )
+    # Touch them first, so the next sweep does not queue them again while they wait.
+    Article.objects.filter(pk__in=stale).update(updated_at=timezone.now())
+    for article_id in stale:
+        process_article.delay(article_id)
+    return len(stale)
+
+
+@shared_task
 def purge_raw_html() -> int:
     """Drop fetched HTML older than FACTCHECK_RAW_HTML_RETENTION_DAYS."""
     cutoff = timezone.now() - timedelta(days=settings.FACTCHECK_RAW_HTML_RETENTION_DAYS)

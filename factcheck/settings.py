@@ -65,6 +65,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
+# Behind HTTPS in production: secure cookies, HSTS, and trust the proxy's scheme header.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -208,6 +216,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-leases": {"task": "claims.tasks.expire_leases", "schedule": 60.0},
     "purge-raw-html": {"task": "claims.tasks.purge_raw_html", "schedule": 3600.0},
+    "requeue-stale-articles": {"task": "claims.tasks.requeue_stale_articles", "schedule": 300.0},
 }
 
 # --- Fetching -----------------------------------------------------------------------------
@@ -216,6 +225,8 @@ FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 FACTCHECK_FETCH_ALLOW_LOOPBACK = env_bool("FACTCHECK_FETCH_ALLOW_LOOPBACK", False)
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15.0)
+# An article still pending after this long is queued again (its message was lost).
+FACTCHECK_STALE_PENDING_MINUTES = env_int("FACTCHECK_STALE_PENDING_MINUTES", 30)
 # Days to keep the fetched HTML of an article (0: do not keep it at all).
 FACTCHECK_RAW_HTML_RETENTION_DAYS = env_int("FACTCHECK_RAW_HTML_RETENTION_DAYS", 30)
 FACTCHECK_FETCH_USER_AGENT = env_str(
@@ -252,6 +263,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Ingest articles, review flagged claims, publish ClaimReview.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "ArticleStatusEnum": "claims.models.Article.Status",
+    },
     # Swagger UI's files come from the sidecar package, served locally: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -133,3 +133,18 @@ def test_a_broken_row_falls_back_to_the_default_lexicon():
 
     CuePattern.objects.create(text="whatever", category="bogus", weight=0.5, kind="phrase")
     assert current_lexicon() is detection.DEFAULT_LEXICON
+
+
+def test_it_queues_again_an_article_left_pending(allow_private, server, settings):
+    article = ingestion.submit_url(server.url("article.html")).article  # never sent
+    Article.objects.filter(pk=article.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=settings.FACTCHECK_STALE_PENDING_MINUTES + 1)
+    )
+    fresh = ingestion.submit_url(server.url("feed/story-1.html")).article
+
+    assert tasks.requeue_stale_articles.delay().get() == 1
+
+    article.refresh_from_db()
+    fresh.refresh_from_db()
+    assert article.status == Article.Status.PROCESSED
+    assert fresh.status == Article.Status.PENDING

@@ -1,0 +1,75 @@
+"""ClaimReview JSON-LD: the fields search engines and aggregators require."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims import workflow
+from claims.claimreview import claim_review, short_wording
+from tests.factories import ClaimFactory, UserFactory, reviewed_claim
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED = {
+    "@context",
+    "@type",
+    "url",
+    "claimReviewed",
+    "reviewRating",
+    "itemReviewed",
+    "author",
+    "datePublished",
+}
+
+
+def published(**claim_fields):
+    claim = reviewed_claim(UserFactory(username="rev", role="reviewer"))
+    if claim_fields:
+        type(claim).objects.filter(pk=claim.pk).update(**claim_fields)
+        claim.refresh_from_db()
+    return workflow.claim_publish(claim=claim, actor=UserFactory(username="ed", role="editor"))
+
+
+def test_it_has_every_required_field():
+    review = claim_review(published())
+    assert set(review) >= REQUIRED
+    assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
+    rating = review["reviewRating"]
+    assert {"ratingValue", "bestRating", "worstRating", "alternateName"} <= set(rating)
+    assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+    assert review["itemReviewed"]["@type"] == "Claim"
+    assert review["itemReviewed"]["appearance"][0]["url"].startswith("https://")
+    assert review["citation"] and review["url"].endswith(
+        f"/reviews/{review['url'].split('/')[-2]}/"
+    )
+
+
+def test_it_keeps_claim_reviewed_under_75_characters():
+    claim = ClaimFactory(text="The minister said that " + "the harbour tunnel was finished " * 5)
+    wording = short_wording(claim)
+    assert len(wording) < 75 and wording.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("speaker", "category", "author"),
+    [
+        ("Mayor Ellen Dorsey", "attributed", {"@type": "Person", "name": "Mayor Ellen Dorsey"}),
+        (
+            "the Interior Ministry",
+            "attributed",
+            {"@type": "Organization", "name": "the Interior Ministry"},
+        ),
+        ("he", "attributed", None),
+        ("a person familiar with the matter", "anonymous-source", None),
+    ],
+)
+def test_it_names_the_author_of_the_claim_when_known(speaker, category, author):
+    review = claim_review(published(speaker=speaker, category=category))
+    assert review["itemReviewed"].get("author") == author
+
+
+def test_a_label_off_the_numeric_scale_is_given_by_name():
+    claim = reviewed_claim(UserFactory(username="rev", role="reviewer"), "unverifiable")
+    claim = workflow.claim_publish(claim=claim, actor=UserFactory(username="ed", role="editor"))
+    rating = claim_review(claim)["reviewRating"]
+    assert rating["alternateName"] == "Unverifiable" and "ratingValue" not in rating
