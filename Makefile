@@ -45,8 +45,11 @@ e2e: install-dev
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -m e2e tests/e2e -q -p no:xdist
 
 integration: install-dev
-	env -u REDIS_URL DATABASE_URL=$(PG_TEST_URL) \
-		$(BIN)/pytest -m "not e2e and not integration" -q -p no:xdist
+	@if [ -z "$$CI" ] && ! $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_TEST_URL)'.replace('/factcheck', '/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
+		echo "PostgreSQL is not reachable: the PostgreSQL run is skipped (with CI=true it fails)"; \
+	else \
+		env -u REDIS_URL DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not e2e and not integration" -q -p no:xdist; \
+	fi
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) \
 		$(BIN)/pytest -m integration -q -p no:xdist
 
