@@ -71,24 +71,24 @@ def find_chrome(text: str) -> list[Span]:
     """Return the spans of chrome lines in ``text``, in order, newlines excluded."""
     spans: list[Span] = []
     listing: _LinkList | None = None
-    start = 0
+    end = -1
     for line in text.split("\n"):
-        span = Span(start, start + len(line))
-        start = span.end + 1
+        start = end + 1
+        end = start + len(line)
         if listing is not None:
             verdict = listing.feed(line)
             if verdict == "item":
-                spans.append(span)
+                spans.append(Span(start, end))
             if verdict != "end":
                 continue
             listing = None
-        if len(line) > _CHROME_LINE_MAX or not line.strip():
+        if len(line) > _CHROME_LINE_MAX or not line or line.isspace():
             continue
         if len(line) <= _HEADING_MAX and _LIST_HEADING.match(line):
-            spans.append(span)
+            spans.append(Span(start, end))
             listing = _LinkList()
         elif _CHROME_LINE.match(line) or ("ontribut" in line.lower() and _CREDIT_LINE.match(line)):
-            spans.append(span)
+            spans.append(Span(start, end))
     return spans
 
 

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import replace
 
 from .chrome import find_chrome
@@ -70,14 +70,19 @@ def score(weights: list[float]) -> float:
 
 def _hits(text: str, lexicon: Lexicon) -> list[Hit]:
     """Return the lexicon hits outside page chrome, false friends dropped."""
-    chrome = find_chrome(text)
-    chrome_starts = [span.start for span in chrome]
+    # Hits and chrome spans both come in text order: walk them side by side.
+    # Sentinels before and after every hit; chrome[index] is the last span starting at or
+    # before the hit.
+    beyond = len(text) + 1
+    chrome = [(-1, -1), *((span.start, span.end) for span in find_chrome(text)), (beyond, beyond)]
+    index = 0
     hits = []
     for hit in lexicon.finditer(text):
         if hit.entry.kind == "false_friend":
             continue
-        index = bisect_right(chrome_starts, hit.start) - 1
-        if index >= 0 and hit.start < chrome[index].end:
+        while chrome[index + 1][0] <= hit.start:
+            index += 1
+        if chrome[index][0] <= hit.start < chrome[index][1]:
             continue
         hits.append(hit)
     return hits
@@ -105,14 +110,16 @@ def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag 
         cues.append(_cue(text, hit, entry.weight))
     speaker = _main_speaker(text, speakers)
     if speaker is not None:  # "sources said", "a source close to…": an anonymous speaker
-        cues += [
+        anonymous = [
             _cue(text, hit, hit.entry.weight)
             for hit in hits
             if hit.entry.kind == "source_noun"
             and speaker.start <= hit.start
             and hit.end <= speaker.end
         ]
-        cues.sort(key=lambda cue: cue.start)
+        if anonymous:  # the other cues are already in text order
+            cues += anonymous
+            cues.sort(key=lambda cue: cue.start)
     positive = [cue for cue in cues if cue.weight > 0]
     value = score([cue.weight for cue in cues])
     if not positive or value <= 0:
@@ -139,8 +146,8 @@ def _main_speaker(text: str, speakers: list[tuple[Speaker, int]]) -> Speaker | N
     The first one ("X said Y claimed…"), unless one is set off at the end: after a quote
     ('"…," the minister said') first, else after a comma ("…, sources said.").
     """
-    if not speakers:
-        return None
+    if len(speakers) < 2:  # the usual case, and no choice to make
+        return speakers[0][0] if speakers else None
     set_off = [(text[max(0, clause - 8) : clause].rstrip()[-1:], s) for s, clause in speakers]
     for marks in (_QUOTE_MARKS, ","):
         trailing = [speaker for mark, speaker in set_off if mark and mark in marks]

@@ -138,13 +138,26 @@ class Lexicon:
         else:  # a few characters change length when lower-cased ("İ")
             lowered = text
             matches = self._folding.finditer(text)
+        # This loop runs once per match, so it is kept flat: cached look-ups first (_lookup
+        # only for strings not seen yet), and hits made with tuple.__new__ (no Hit.__new__).
+        new = tuple.__new__
+        cached = self._entries.get
         lookup = self._lookup
-        hits = [
-            Hit(entry, m.start(), m.end())
-            for m in matches
-            if (entry := lookup(m.group())) is not None
-            and not _inside_word(lowered, m.start(), m.end())
-        ]
+        last = len(lowered) - 1
+        hits = []
+        for m in matches:
+            entry = cached(matched := m.group(), _UNKNOWN)
+            if entry is _UNKNOWN:
+                entry = lookup(matched)
+            if entry is None:
+                continue
+            start, end = m.span()
+            # Drop a hit that is part of a longer word ("désaid", "self-declared", "claimed-").
+            before = lowered[start - 1] if start else " "
+            after = lowered[end] if end <= last else " "
+            if before.isalnum() or after.isalnum() or before == "-" or after == "-":
+                continue
+            hits.append(new(Hit, (entry, start, end)))
         if self._cased is not None:
             named = [
                 Hit(self._named[m.lastgroup], m.start(), m.end())
@@ -191,13 +204,6 @@ class Lexicon:
             if self.is_reporting_verb(first.group()):
                 return first.start(), first.end()
         return None
-
-
-def _inside_word(text: str, start: int, end: int) -> bool:
-    """Tell a hit that is part of a longer word ("désaid", "self-declared", "claimed-")."""
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    return before.isalnum() or after.isalnum() or before == "-" or after == "-"
 
 
 def _leftmost_longest(hit: Hit) -> tuple[int, int]:

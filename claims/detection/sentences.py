@@ -47,12 +47,12 @@ class SentenceIndex:
     def paragraphs_back(self, position: int, count: int) -> int:
         """Return where the ``count``-th non-blank line before ``position`` starts."""
         text = self.text
-        line_start = self.line_at(position)[0]
+        line_start = text.rfind("\n", 0, position) + 1
         found = 0
         while line_start > 0 and found < count:
-            start, end = self.line_at(line_start - 1)
-            line_start = start
-            if text[start:end].strip():
+            end = line_start - 1  # the newline that ends the line before
+            line_start = text.rfind("\n", 0, end) + 1
+            if line_start < end and not text[line_start:end].isspace():
                 found += 1
         return line_start
 
@@ -69,17 +69,17 @@ def split_sentences(text: str, start: int, end: int) -> tuple[list[int], list[in
     Whitespace around each sentence is left out.
     """
     chunk = text[start:end]
-    pieces = list(segment(_LANGUAGE, chunk)) if chunk.strip() else []
+    pieces = list(segment(_LANGUAGE, chunk)) if chunk and not chunk.isspace() else []
     if sum(map(len, pieces)) != len(chunk):  # never trust offsets we cannot reproduce
         pieces = [chunk]
     starts: list[int] = []
     ends: list[int] = []
     position = start
     for piece in pieces:
-        stripped = piece.strip()
-        if stripped:
-            leading = len(piece) - len(piece.lstrip())
-            starts.append(position + leading)
-            ends.append(position + leading + len(stripped))
+        body = piece.lstrip()
+        if body:
+            first = position + len(piece) - len(body)
+            starts.append(first)
+            ends.append(first + len(body.rstrip()))
         position += len(piece)
     return starts, ends

@@ -120,6 +120,8 @@ def find_speaker(text: str, sentence: Span, verb: Span) -> Speaker | None:
 class _Attribution:
     """One reporting verb in its sentence, with the tokens around it cut on demand."""
 
+    __slots__ = ("text", "sentence", "verb", "written", "word", "_after")  # one per verb
+
     def __init__(self, text: str, sentence: Span, verb: Span) -> None:
         self.text = text
         self.sentence = sentence
@@ -151,7 +153,7 @@ class _Attribution:
     def speaker(self) -> Span | None:
         word = self.word
         if _inside_quote(
-            self.text[max(self.sentence.start, self.verb.start - _REACH) : self.verb.start]
+            self.text, max(self.sentence.start, self.verb.start - _REACH), self.verb.start
         ):
             return None
         if word.startswith("according"):
@@ -265,20 +267,26 @@ class _Attribution:
         return _sentence_subject(self.before(None))
 
 
-def _inside_quote(before: str) -> bool:
-    """Tell whether a quotation is still open at the end of ``before``.
+def _inside_quote(text: str, start: int, end: int) -> bool:
+    """Tell whether a quotation is still open at the end of ``text[start:end]``.
 
     Decided by the last quote mark: “ opens and ” closes; a straight " (or '') opens when a
     word follows it. Counting would not do: a quote may open in an earlier sentence.
+    Searched in place, without copying the (up to ``_REACH``) characters.
     """
-    last = max(before.rfind("“"), before.rfind("”"), before.rfind('"'), before.rfind("''"))
+    last = max(
+        text.rfind("“", start, end),
+        text.rfind("”", start, end),
+        text.rfind('"', start, end),
+        text.rfind("''", start, end),
+    )
     if last < 0:
         return False
-    mark = before[last]
+    mark = text[last]
     if mark in "“”":
         return mark == "“"
-    width = 2 if before.startswith("''", last) else 1
-    following = before[last + width : last + width + 1]
+    width = 2 if text.startswith("''", last, end) else 1
+    following = text[last + width : min(last + width + 1, end)]
     return bool(following) and not following.isspace()
 
 
@@ -310,9 +318,10 @@ def _skip_parenthesis(tokens: list[_Token], index: int) -> int:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    make = _Token._make  # faster than _Token(...); there are many tokens
+    # tuple.__new__ skips the Python-level _Token.__new__/_make; there are many tokens.
+    make = tuple.__new__
     return [
-        make((word, word.lower(), m.start(), m.end(), word[0].isalnum() or word[0] == "_"))
+        make(_Token, (word, word.lower(), *m.span(), word[0].isalnum() or word[0] == "_"))
         for m in _TOKEN.finditer(text, start, end)
         if (word := m.group())
     ]
