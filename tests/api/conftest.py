@@ -5,6 +5,20 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
+# What every claim in an API response carries (DESIGN.md's contract).
+CLAIM_KEYS = {
+    "id",
+    "text",
+    "status",
+    "score",
+    "category",
+    "cues",
+    "speaker",
+    "article",
+    "assignee",
+    "version",
+}
+
 
 def client_for(user=None) -> APIClient:
     client = APIClient()

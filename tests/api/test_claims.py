@@ -7,23 +7,10 @@ import pytest
 
 from claims import workflow
 from claims.models import Claim
-from tests.api.conftest import client_for
+from tests.api.conftest import CLAIM_KEYS, client_for
 from tests.factories import ClaimFactory, UserFactory, rating
 
 pytestmark = pytest.mark.django_db
-
-CLAIM_KEYS = {
-    "id",
-    "text",
-    "status",
-    "score",
-    "category",
-    "cues",
-    "speaker",
-    "article",
-    "assignee",
-    "version",
-}
 
 
 def take(api):
