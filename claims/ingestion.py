@@ -725,20 +725,3 @@ def ingest_jsonl(
     IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
     job.refresh_from_db()
     return job
-
-
-__all__ = [
-    "Extracted",
-    "IngestionError",
-    "Submitted",
-    "clean_text",
-    "content_hash",
-    "extract_html",
-    "ingest_jsonl",
-    "poll_feed",
-    "process_article",
-    "store_claims",
-    "submit_html",
-    "submit_text",
-    "submit_url",
-]
