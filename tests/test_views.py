@@ -692,3 +692,13 @@ def test_odd_ids_in_forms_and_links_are_not_server_errors(client, alice, erin):
         reverse("claim-action", args=[claim.pk, "dismiss"]), {"reason": "x", "version": "²"}
     )
     assert response.status_code in (200, 302)
+
+
+def test_the_queue_and_the_articles_page_through_their_lists(client, alice):
+    ClaimFactory.create_batch(51)
+    client_for(client, alice)
+    for name in ("queue", "articles"):
+        first = client.get(reverse(name)).content.decode()
+        assert "Page 1 of 2" in first and 'rel="next"' in first
+        second = client.get(reverse(name), {"page": 2}).content.decode()
+        assert "Page 2 of 2" in second and 'rel="prev"' in second
