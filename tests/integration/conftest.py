@@ -33,13 +33,17 @@ def pytest_collection_modifyitems(items):
 
 
 def _missing_services() -> str:
+    return _missing_postgres() or _missing_redis()
+
+
+def _missing_postgres() -> str:
+    """Why PostgreSQL cannot be used, or "" when it can."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
         return "DATABASE_URL does not point at PostgreSQL (run `make integration`)"
     import psycopg
-    import redis
 
     try:
         psycopg.connect(
@@ -52,8 +56,17 @@ def _missing_services() -> str:
         ).close()
     except psycopg.OperationalError as exc:
         return f"PostgreSQL is not reachable: {exc}"
+    return ""
+
+
+def _missing_redis() -> str:
+    """Why Redis cannot be used, or "" when it can."""
+    from django.conf import settings
+
     if not settings.REDIS_URL:
         return "REDIS_URL is not set (run `make integration`)"
+    import redis
+
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_timeout=3).ping()
     except redis.RedisError as exc:
@@ -65,41 +78,22 @@ def _missing_services() -> str:
 def postgres(request):
     from django.conf import settings
 
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        unavailable("DATABASE_URL does not point at PostgreSQL (run `make integration`)")
-    import psycopg
-
-    try:
-        psycopg.connect(
-            host=database["HOST"],
-            port=database["PORT"] or 5432,
-            user=database["USER"],
-            password=database["PASSWORD"] or None,
-            dbname="postgres",
-            connect_timeout=3,
-        ).close()
-    except psycopg.OperationalError as exc:
-        unavailable(f"PostgreSQL is not reachable: {exc}")
+    if missing := _missing_postgres():
+        unavailable(missing)
     request.getfixturevalue("django_db_setup")
-    return database
+    return settings.DATABASES["default"]
 
 
 @pytest.fixture(scope="session")
 def redis_url():
     from django.conf import settings
 
-    if not settings.REDIS_URL:
-        unavailable("REDIS_URL is not set (run `make integration`)")
+    if missing := _missing_redis():
+        unavailable(missing)
     import redis
 
-    try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=3)
-        client.ping()
-    except redis.RedisError as exc:
-        unavailable(f"Redis is not reachable at {settings.REDIS_URL}: {exc}")
     # Leftover messages from an earlier run would be picked up by our worker.
-    client.flushdb()
+    redis.Redis.from_url(settings.REDIS_URL, socket_timeout=3).flushdb()
     return settings.REDIS_URL
 
 
