@@ -106,6 +106,49 @@ class ClaimSerializer(serializers.ModelSerializer):
         return claim.verdict.rating.slug if claim.verdict_id else None
 
 
+# The claims list builds ClaimSerializer's output by hand from `.values()` rows: the same
+# JSON for a fraction of the CPU (no model instances, no per-field serializer calls).
+# tests/api/test_claim_rows.py checks the two agree for claims in every state.
+CLAIM_ROW_FIELDS = (
+    "id",
+    "text",
+    "status",
+    "score",
+    "category",
+    "cues",
+    "speaker",
+    "article_id",
+    "assignee__username",
+    "version",
+    "priority",
+    "verdict__rating__slug",
+    "lease_expires_at",
+    "created_at",
+)
+# DRF's own field, so that times come out exactly as the serializer writes them.
+_datetime = serializers.DateTimeField()
+
+
+def claim_from_row(row: dict) -> dict:
+    """Return what ClaimSerializer gives for the claim in `row` (a CLAIM_ROW_FIELDS row)."""
+    return {
+        "id": row["id"],
+        "text": row["text"],
+        "status": row["status"],
+        "score": row["score"],
+        "category": row["category"],
+        "cues": row["cues"],
+        "speaker": row["speaker"],
+        "article": row["article_id"],
+        "assignee": row["assignee__username"],
+        "version": row["version"],
+        "priority": row["priority"],
+        "rating": row["verdict__rating__slug"],
+        "lease_expires_at": _datetime.to_representation(row["lease_expires_at"]),
+        "created_at": _datetime.to_representation(row["created_at"]),
+    }
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     """One claim with its article context, links, evidence, verdict and history."""
 
