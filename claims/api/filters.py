@@ -19,7 +19,22 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
-class ClaimFilter(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    """A FilterSet whose form class is built once, not on every request.
+
+    django-filter builds a new form class, with a new form field per filter, for every
+    request: a third of the claim list's filtering CPU. Our forms do not depend on the
+    request (no request-based querysets), so one class per FilterSet serves them all.
+    """
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:  # a race only builds the same class twice
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class ClaimFilter(FilterSet):
     # distinct=False: these filter the claim's own columns (no joins to repeat rows), and
     # a DISTINCT would keep PostgreSQL off the queue indexes.
     status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, distinct=False)
@@ -70,7 +85,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(query)
 
 
-class ArticleFilter(django_filters.FilterSet):
+class ArticleFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Article.Status.choices, distinct=False)
     origin = django_filters.MultipleChoiceFilter(choices=Article.Origin.choices, distinct=False)
     feed = IdFilter(field_name="feed_id")

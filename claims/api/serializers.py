@@ -125,28 +125,33 @@ CLAIM_ROW_FIELDS = (
     "lease_expires_at",
     "created_at",
 )
-# DRF's own field, so that times come out exactly as the serializer writes them.
-_datetime = serializers.DateTimeField()
 
 
-def claim_from_row(row: dict) -> dict:
-    """Return what ClaimSerializer gives for the claim in `row` (a CLAIM_ROW_FIELDS row)."""
-    return {
-        "id": row["id"],
-        "text": row["text"],
-        "status": row["status"],
-        "score": row["score"],
-        "category": row["category"],
-        "cues": row["cues"],
-        "speaker": row["speaker"],
-        "article": row["article_id"],
-        "assignee": row["assignee__username"],
-        "version": row["version"],
-        "priority": row["priority"],
-        "rating": row["verdict__rating__slug"],
-        "lease_expires_at": _datetime.to_representation(row["lease_expires_at"]),
-        "created_at": _datetime.to_representation(row["created_at"]),
-    }
+def claims_from_rows(rows) -> list[dict]:
+    """Return what ClaimSerializer(many=True) gives for `rows` (CLAIM_ROW_FIELDS rows)."""
+    # DRF's own field, so that times come out exactly as the serializer writes them; told
+    # the current time zone once, as looking it up for every time was most of the cost.
+    when = serializers.DateTimeField()
+    when.timezone = when.default_timezone()
+    return [
+        {
+            "id": row["id"],
+            "text": row["text"],
+            "status": row["status"],
+            "score": row["score"],
+            "category": row["category"],
+            "cues": row["cues"],
+            "speaker": row["speaker"],
+            "article": row["article_id"],
+            "assignee": row["assignee__username"],
+            "version": row["version"],
+            "priority": row["priority"],
+            "rating": row["verdict__rating__slug"],
+            "lease_expires_at": when.to_representation(row["lease_expires_at"]),
+            "created_at": when.to_representation(row["created_at"]),
+        }
+        for row in rows
+    ]
 
 
 class ClaimDetailSerializer(ClaimSerializer):

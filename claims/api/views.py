@@ -179,12 +179,12 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
         return s.ClaimDetailSerializer if self.detail else s.ClaimSerializer
 
     def list(self, request, *args, **kwargs):
-        # ClaimSerializer's output built from rows (see claim_from_row): the list is the
+        # ClaimSerializer's output built from rows (see claims_from_rows): the list is the
         # busiest read, and model instances plus per-field serializers were most of its CPU.
         # No docstring: it would become the operation's description in the OpenAPI schema.
         claims = self.filter_queryset(Claim.objects.all()).values(*s.CLAIM_ROW_FIELDS)
         page = self.paginate_queryset(claims)
-        return self.get_paginated_response([s.claim_from_row(row) for row in page])
+        return self.get_paginated_response(s.claims_from_rows(page))
 
     def detail_response(self, claim: Claim, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=claim.pk)
