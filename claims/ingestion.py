@@ -137,20 +137,24 @@ def store_claims(article: Article) -> int:
     the article's claims is returned.
     """
     flags = detection.detect(article.text, current_lexicon())
-    with transaction.atomic():
+    # Inside the caller's transaction when there is one (no savepoint to pay for).
+    with transaction.atomic(savepoint=False):
         stored = set(article.claims.values_list("start", "end"))
         new = [_claim(article, flag) for flag in flags if (flag.start, flag.end) not in stored]
         workflow.prioritise_new_claims(article, new)
         Claim.objects.bulk_create(new, ignore_conflicts=True)
-        by_span = {(c.start, c.end): c for c in article.claims.all()}
+        spans = stored | {(claim.start, claim.end) for claim in new}
+        if not any(flag.covers for flag in flags):
+            return len(spans)
+        by_span = {(c.start, c.end): c.pk for c in article.claims.only("pk", "start", "end")}
         links = []
         for flag in flags:
             disclaimer = by_span.get((flag.start, flag.end))
             for span in flag.covers:
                 covered = by_span.get((span.start, span.end))
-                if disclaimer and covered and covered.pk != disclaimer.pk:
+                if disclaimer and covered and covered != disclaimer:
                     links.append(
-                        Claim.covers.through(from_claim_id=disclaimer.pk, to_claim_id=covered.pk)
+                        Claim.covers.through(from_claim_id=disclaimer, to_claim_id=covered)
                     )
         Claim.covers.through.objects.bulk_create(links, ignore_conflicts=True)
     return len(by_span)
@@ -354,15 +358,17 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
     try:
         page = None if article.text else _fetch_and_extract(article)
         with transaction.atomic():
-            if page is not None:
-                duplicate = _store_extracted(article, *page)
-                if duplicate is not None:
-                    return _mark_duplicate(article, duplicate)
-            store_claims(article)
             article.status = Article.Status.PROCESSED
             article.error = ""
             article.processed_at = timezone.now()
-            article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+            if page is not None:
+                # Saved with the page's text and metadata in one UPDATE.
+                duplicate = _store_extracted(article, *page)
+                if duplicate is not None:
+                    return _mark_duplicate(article, duplicate)
+            else:
+                article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+            store_claims(article)
             _count_in_job(article, "done")
     except FetchError as exc:
         if exc.transient and not final_attempt:
@@ -417,12 +423,15 @@ def _store_extracted(
     text keeps only the URL it was fetched from.
     """
     digest = content_hash(extracted.text)
-    others = Article.objects.exclude(pk=article.pk).only("pk")
-    duplicate = others.filter(content_hash=digest).first()
+    canonical = extracted.url or final_url or None
+    others = Article.objects.exclude(pk=article.pk).only("pk", "content_hash")
+    # One look-up for both: the same text (a duplicate) and the same URL (taken).
+    same = Q(content_hash=digest) | Q(url=canonical) if canonical else Q(content_hash=digest)
+    matches = list(others.filter(same)[:2])
+    duplicate = next((other for other in matches if other.content_hash == digest), None)
     if duplicate is not None:
         return duplicate
-    canonical = extracted.url or final_url or None
-    if canonical and others.filter(url=canonical).exists():
+    if matches:
         canonical = None
     article.url = canonical
     article.text = extracted.text

@@ -128,7 +128,10 @@ WSGI_APPLICATION = "factcheck.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Connections are kept for a minute (web threads and worker processes alike) and
+        # checked before reuse, rather than opened for every request or task.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -184,6 +187,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection before and after every task unless
+# this is set (a new PostgreSQL backend per article); with it, the connection lives for
+# this many tasks and between tasks Django's own rule applies (CONN_MAX_AGE and health
+# checks, through close_old_connections in factcheck/celery.py), as between web requests.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("FACTCHECK_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("FACTCHECK_TASK_TIME_LIMIT", 180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

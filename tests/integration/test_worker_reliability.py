@@ -116,6 +116,7 @@ def test_it_ingests_200_articles_without_losing_or_repeating_one(workers, server
             200, body.encode(), {"Content-Type": "text/html; charset=utf-8"}
         )
     ids = [ingestion.submit_url(server.url(f"bulk/{n}.html")).article.pk for n in range(200)]
+    sessions_before = database_sessions()
     for article_id in ids:
         tasks.process_article.delay(article_id)
 
@@ -128,6 +129,19 @@ def test_it_ingests_200_articles_without_losing_or_repeating_one(workers, server
     assert Article.objects.exclude(attempts=1).count() == 0
     assert all(server.hits(f"/bulk/{n}.html") == 1 for n in range(200))
     assert Claim.objects.values("article").distinct().count() == 200
+    # The worker keeps its connections between tasks (Celery alone would open one per task).
+    assert database_sessions() - sessions_before < 20
+
+
+def database_sessions() -> int:
+    """Sessions opened on the test database so far (PostgreSQL's statistics)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
 
 
 def test_beat_and_worker_poll_a_feed_conditionally(workers, beat, server, allow_private):
