@@ -215,7 +215,7 @@ def start_gunicorn(workers: int) -> tuple[subprocess.Popen, str]:
             "--workers",
             str(workers),
             "--threads",
-            "4",
+            "2",
             "--worker-class",
             "gthread",
             "--log-level",
@@ -261,7 +261,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--threads", type=int, default=20)
     parser.add_argument("--takes", type=int, default=2_000)
-    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument("--gunicorn-workers", type=int, default=2)
     args = parser.parse_args()
 
     recreate_database()
