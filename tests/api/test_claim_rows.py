@@ -67,13 +67,20 @@ def test_it_covers_every_field_of_the_serializer():
     )
 
 
-def test_the_list_pages_through_what_the_serializer_gives(api, claims_in_every_state):
-    expected = ClaimSerializer(claims_in_every_state.order_by("-priority", "id"), many=True).data
-    pages, path = [], "/api/v1/claims/?page_size=3"
+@pytest.mark.parametrize("ordering", ["", "-score", "created_at", "-id"])
+def test_the_list_pages_through_what_the_serializer_gives(api, claims_in_every_state, ordering):
+    pages, path = [], f"/api/v1/claims/?page_size=3&ordering={ordering}"
     while path:
         response = api.get(path)
         assert response.status_code == 200
         assert list(response.data) == ["next", "previous", "results"]
         pages += response.data["results"]
         path = response.data["next"]
+    by_id = {claim.pk: claim for claim in claims_in_every_state}
+    assert sorted(claim["id"] for claim in pages) == sorted(by_id)  # each claim once
+    expected = ClaimSerializer([by_id[claim["id"]] for claim in pages], many=True).data
     assert as_json(pages) == as_json(expected)
+    if not ordering:
+        assert [claim["id"] for claim in pages] == [
+            claim.pk for claim in claims_in_every_state.order_by("-priority", "id")
+        ]
