@@ -78,6 +78,26 @@ def test_it_lists_claims_in_constant_queries(api, django_assert_max_num_queries)
     assert len(response.data["results"]) == 40
 
 
+def test_it_takes_a_claim_with_its_history_in_constant_queries(api, django_assert_max_num_queries):
+    # A claim released after research comes back to the queue with its evidence and events.
+    claim = ClaimFactory()
+    earlier = UserFactory(role="reviewer")
+    workflow.claim_take_next(reviewer=earlier)
+    for n in range(5):
+        workflow.evidence_add(
+            claim=Claim.objects.get(pk=claim.pk),
+            actor=earlier,
+            url=f"https://records.example.org/{n}",
+            stance="refutes",
+            title=f"Record {n}",
+        )
+    workflow.claim_release(claim=Claim.objects.get(pk=claim.pk), actor=earlier)
+    with django_assert_max_num_queries(14):  # 28 when evidence and events came one by one
+        taken = take(api)
+    assert taken["id"] == claim.pk
+    assert len(taken["evidence"]) == 5 and len(taken["history"]) == 8
+
+
 def test_it_shows_a_claim_with_its_context_and_history(api, django_assert_max_num_queries):
     claim = ClaimFactory()
     other = ClaimFactory(fingerprint=claim.fingerprint)
