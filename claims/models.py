@@ -168,7 +168,11 @@ class Claim(models.Model):
 
     Category = CuePattern.Category
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    # Indexed by claim_article_span_unique (article first), and assignee by
+    # claim_assignee_status: a second index on either would only slow every write.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="claims", db_index=False
+    )
     text = models.TextField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
@@ -183,7 +187,7 @@ class Claim(models.Model):
         "self", symmetrical=False, blank=True, related_name="covered_by"
     )
     # The same claim seen in several articles shares a fingerprint.
-    fingerprint = models.CharField(max_length=64, db_index=True)
+    fingerprint = models.CharField(max_length=64)
     claim_reviewed = models.CharField(
         max_length=75, blank=True, help_text="Short wording of the claim for ClaimReview."
     )
@@ -194,6 +198,7 @@ class Claim(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_claims",
+        db_index=False,
     )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     priority = models.FloatField(default=0.0)
@@ -225,7 +230,14 @@ class Claim(models.Model):
             # The list's default order, whatever the status.
             models.Index(fields=["-priority", "id"], name="claim_priority"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
-            models.Index(fields=["lease_expires_at"], name="claim_lease_expiry"),
+            # Only claims under a lease (new claims have none and skip this index).
+            models.Index(
+                fields=["lease_expires_at"],
+                name="claim_lease_expiry",
+                condition=Q(lease_expires_at__isnull=False),
+            ),
+            # One plain B-tree (db_index=True on a CharField adds a second, LIKE one).
+            models.Index(fields=["fingerprint"], name="claim_fingerprint"),
         ]
 
     def __str__(self) -> str:
