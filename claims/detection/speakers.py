@@ -93,7 +93,8 @@ SPEAKER_NOUNS = re.compile(
 )
 
 _NEXT_WORD = re.compile(r"\s*(\w+)")
-_TOKEN = re.compile(r"\w[\w’'.&-]*|''|[^\w\s]")
+_TOKEN = r"\w[\w’'.&-]*|''|[^\w\s]"
+_SPACED_TOKEN = re.compile(rf"(\s*)({_TOKEN})")  # every non-space character is in a token
 _MAX_WORDS = 10
 _WINDOW = 120  # characters either side of the verb that usually hold its speaker
 _NARROW = 50  # … and before it, the first place to look
@@ -120,7 +121,7 @@ def find_speaker(text: str, sentence: Span, verb: Span) -> Speaker | None:
 class _Attribution:
     """One reporting verb in its sentence, with the tokens around it cut on demand."""
 
-    __slots__ = ("text", "sentence", "verb", "written", "word", "_after")  # one per verb
+    __slots__ = ("text", "sentence", "verb", "written", "word", "_after", "_before")
 
     def __init__(self, text: str, sentence: Span, verb: Span) -> None:
         self.text = text
@@ -129,6 +130,7 @@ class _Attribution:
         self.written = text[verb.start : verb.end]
         self.word = self.written.lower()
         self._after: list[_Token] | None = None
+        self._before: tuple[int, list[_Token]] = (verb.start, [])  # the widest window yet
 
     def before(self, width: int | None = _WINDOW) -> list[_Token]:
         """Tokens before the verb: the last ``width`` characters (None: ``_REACH``)."""
@@ -136,7 +138,15 @@ class _Attribution:
         width = _REACH if width is None else width
         if self.verb.start - start > width:
             start = max(start, self.text.find(" ", self.verb.start - width, self.verb.start))
-        return _tokens(self.text, start, self.verb.start)
+        # Each window starts at a space (or the sentence start), where no token is cut: a
+        # wider window only tokenises its new part in front, a narrower one is a suffix.
+        known, tokens = self._before
+        if start < known:
+            tokens = _tokens(self.text, start, known) + tokens
+            self._before = start, tokens
+        elif start > known:
+            tokens = [token for token in tokens if token.start >= start]
+        return tokens
 
     def after(self) -> list[_Token]:
         """Tokens after the verb, up to ``_WINDOW`` characters."""
@@ -318,13 +328,20 @@ def _skip_parenthesis(tokens: list[_Token], index: int) -> int:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    # tuple.__new__ skips the Python-level _Token.__new__/_make; there are many tokens.
+    # Between two tokens there is only whitespace, so findall of (space, token) pairs gives
+    # every offset by adding up lengths, without a Match object per token; tuple.__new__
+    # skips the Python-level _Token.__new__. There are many tokens.
     make = tuple.__new__
-    return [
-        make(_Token, (word, word.lower(), *m.span(), word[0].isalnum() or word[0] == "_"))
-        for m in _TOKEN.finditer(text, start, end)
-        if (word := m.group())
-    ]
+    tokens = []
+    position = start
+    for space, word in _SPACED_TOKEN.findall(text, start, end):
+        position += len(space)
+        first = position
+        position += len(word)
+        tokens.append(
+            make(_Token, (word, word.lower(), first, position, word[0].isalnum() or word[0] == "_"))
+        )
+    return tokens
 
 
 def _span(tokens: list[_Token]) -> Span | None:
