@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import replace
 
 from .chrome import find_chrome
@@ -43,14 +44,9 @@ def detect(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[Flag]:
     if not text.strip():
         return []
     sentences = SentenceIndex(text)
-    by_sentence: dict[Bounds, list[Hit]] = {}
-    for hit in _hits(text, lexicon):
-        sentence = sentences.sentence_at(hit.start)
-        if sentence is not None and hit.end <= sentence[1]:
-            by_sentence.setdefault(sentence, []).append(hit)
     flags = [
         flag
-        for sentence, hits in by_sentence.items()
+        for sentence, hits in _by_sentence(_hits(text, lexicon), sentences)
         if (flag := _flag(text, Span(*sentence), hits[:MAX_CUES], lexicon)) is not None
     ]
     return _link_covers(text, flags, sentences)
@@ -86,6 +82,28 @@ def _hits(text: str, lexicon: Lexicon) -> list[Hit]:
             continue
         hits.append(hit)
     return hits
+
+
+def _by_sentence(hits: list[Hit], sentences: SentenceIndex) -> Iterator[tuple[Bounds, list[Hit]]]:
+    """Yield each sentence that has hits, with its hits, in text order.
+
+    Hits that straddle a sentence end are dropped. The hits come in text order, so those of
+    one sentence are next to each other: each group is handed on as soon as it is complete
+    (fewer objects alive at once means fewer garbage collections).
+    """
+    current: Bounds = (-1, -1)
+    group: list[Hit] = []
+    for hit in hits:
+        sentence = sentences.sentence_at(hit.start)
+        if sentence is None or hit.end > sentence[1]:
+            continue
+        if sentence != current:
+            if group:
+                yield current, group
+            current, group = sentence, []
+        group.append(hit)
+    if group:
+        yield current, group
 
 
 def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag | None:

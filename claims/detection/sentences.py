@@ -24,8 +24,10 @@ class SentenceIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._lines: dict[int, tuple[list[int], list[int]]] = {}
-        self._current: Bounds = (-1, -1)  # the last line looked at; hits come in order
+        # Only the last line looked at is kept: hits come in text order, so each line is
+        # split once and never needed again (and a text's worth of lists is not kept).
+        self._line: Bounds = (-1, -1)
+        self._sentences: tuple[list[int], list[int]] = ([], [])
 
     def line_at(self, position: int) -> Bounds:
         """Return the bounds of the line containing ``position`` (newline excluded)."""
@@ -35,10 +37,11 @@ class SentenceIndex:
 
     def sentence_at(self, position: int) -> Bounds | None:
         """Return the sentence containing ``position``, or None if it falls between two."""
-        line = self._current
+        line = self._line
         if not line[0] <= position < line[1]:
-            line = self._current = self.line_at(position)
-        starts, ends = self._split_line(line)
+            line = self._line = self.line_at(position)
+            self._sentences = split_sentences(self.text, *line)
+        starts, ends = self._sentences
         index = bisect_right(starts, position) - 1
         if index >= 0 and position < ends[index]:
             return starts[index], ends[index]
@@ -55,12 +58,6 @@ class SentenceIndex:
             if line_start < end and not text[line_start:end].isspace():
                 found += 1
         return line_start
-
-    def _split_line(self, line: Bounds) -> tuple[list[int], list[int]]:
-        cached = self._lines.get(line[0])
-        if cached is None:
-            cached = self._lines[line[0]] = split_sentences(self.text, *line)
-        return cached
 
 
 def split_sentences(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
