@@ -356,20 +356,18 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
     Article.objects.filter(pk=article.pk).update(attempts=F("attempts") + 1)
     article.attempts += 1
     try:
+        return _process(article, final_attempt=final_attempt)
+    except FetchError:
+        raise  # transient: left pending for the caller's retry
+    except Exception as exc:
+        # A bug must not leave the article pending for ever: record it, then let it surface.
+        _mark_failed(article, f"Unexpected error while processing: {exc!r}")
+        raise
+
+
+def _process(article: Article, *, final_attempt: bool) -> Article:
+    try:
         page = None if article.text else _fetch_and_extract(article)
-        with transaction.atomic():
-            article.status = Article.Status.PROCESSED
-            article.error = ""
-            article.processed_at = timezone.now()
-            if page is not None:
-                # Saved with the page's text and metadata in one UPDATE.
-                duplicate = _store_extracted(article, *page)
-                if duplicate is not None:
-                    return _mark_duplicate(article, duplicate)
-            else:
-                article.save(update_fields=["status", "error", "processed_at", "updated_at"])
-            store_claims(article)
-            _count_in_job(article, "done")
     except FetchError as exc:
         if exc.transient and not final_attempt:
             Article.objects.filter(pk=article.pk).update(error=str(exc))
@@ -379,11 +377,24 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
         return _mark_failed(article, str(exc))
     except IngestionError as exc:
         return _mark_failed(article, str(exc))
-    except Exception as exc:
-        # A bug must not leave the article pending for ever: record it, then let it surface.
-        _mark_failed(article, f"Unexpected error while processing: {exc!r}")
-        raise
+    with transaction.atomic():
+        if page is not None:
+            # Stored with its status in one UPDATE; both roll back if detection fails.
+            duplicate = _store_extracted(article, *page)
+            if duplicate is not None:
+                return _mark_duplicate(article, duplicate)
+        else:
+            _set_processed(article)
+            article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+        store_claims(article)
+        _count_in_job(article, "done")
     return article
+
+
+def _set_processed(article: Article, error: str = "") -> None:
+    article.status = Article.Status.PROCESSED
+    article.error = error
+    article.processed_at = timezone.now()
 
 
 def _count_in_job(article: Article, counter: str) -> None:
@@ -416,7 +427,8 @@ def _fetch_and_extract(article: Article) -> tuple[Extracted, str, str]:
 def _store_extracted(
     article: Article, extracted: Extracted, html: str, final_url: str
 ) -> Article | None:
-    """Fill the article from its page; return an existing article with the same text.
+    """Fill the article from its page and save it as processed, or return (saving
+    nothing) an existing article with the same text.
 
     A page is a duplicate only by its text: many sites name their home page as every
     article's canonical URL, so an article whose canonical URL is taken by a different
@@ -443,6 +455,7 @@ def _store_extracted(
     article.language = extracted.language
     if not article.raw_html and article.origin != Article.Origin.HTML:
         article.raw_html = html if _keep_raw_html() else ""
+    _set_processed(article)
     try:
         with transaction.atomic():
             article.save()
@@ -477,13 +490,13 @@ def _process_entry_text(article: Article, *, reason: str) -> Article:
         return _mark_duplicate(article, duplicate)
     article.text = text
     article.content_hash = digest
-    article.save()
-    store_claims(article)
-    article.status = Article.Status.PROCESSED
-    article.error = f"The page could not be fetched ({reason}); the feed entry's text was used."
-    article.processed_at = timezone.now()
-    article.save(update_fields=["status", "error", "processed_at", "updated_at"])
-    _count_in_job(article, "done")
+    _set_processed(
+        article, f"The page could not be fetched ({reason}); the feed entry's text was used."
+    )
+    with transaction.atomic():
+        article.save()
+        store_claims(article)
+        _count_in_job(article, "done")
     return article
 
 
@@ -498,6 +511,7 @@ def _mark_failed(article: Article, reason: str) -> Article:
     log.warning("Article %s failed: %s", article.pk, reason)
     article.status = Article.Status.FAILED
     article.error = reason
+    article.processed_at = None  # set in memory by a transaction that rolled back
     article.save(update_fields=["status", "error", "updated_at"])
     _count_in_job(article, "failed")
     return article
@@ -506,6 +520,7 @@ def _mark_failed(article: Article, reason: str) -> Article:
 def _mark_duplicate(article: Article, original: Article) -> Article:
     article.status = Article.Status.DUPLICATE
     article.duplicate_of = original
+    article.processed_at = None
     article.error = f"Same article as #{original.pk}."
     article.save(update_fields=["status", "duplicate_of", "error", "updated_at"])
     _count_in_job(article, "duplicates")

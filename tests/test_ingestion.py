@@ -216,6 +216,55 @@ def test_it_uses_the_entry_text_when_the_page_cannot_be_fetched(allow_private, s
     assert "feed entry" in article.error
 
 
+def test_a_detection_error_fails_the_article_and_stores_nothing(
+    allow_private, server, monkeypatch
+):
+    monkeypatch.setattr(ingestion.detection, "detect", broken_detector)
+    article = ingestion.submit_url(server.url("article.html")).article
+
+    with pytest.raises(RuntimeError):
+        ingestion.process_article(article.pk)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert "detector bug" in article.error
+    assert article.processed_at is None and article.text == "" and article.content_hash is None
+    assert not article.claims.exists()
+
+
+def test_a_detection_error_on_the_entry_text_fails_the_article(
+    allow_private, server, monkeypatch
+):
+    server.routes["/feed/story-3.html"] = Answer(404, b"gone")
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    story = next(
+        a for a in ingestion.poll_feed(feed).submitted if a.source_url.endswith("story-3.html")
+    )
+    monkeypatch.setattr(ingestion.detection, "detect", broken_detector)
+
+    with pytest.raises(RuntimeError):
+        ingestion.process_article(story.pk)
+
+    story.refresh_from_db()
+    assert story.status == Article.Status.FAILED  # was left pending with its text
+    assert "detector bug" in story.error
+    assert story.text == "" and not story.claims.exists()
+
+
+def test_a_duplicate_is_not_reported_as_processed(allow_private, server):
+    server.routes["/copy.html"] = server.fixture("/article.html")
+    ingest_url(server.url("article.html"))
+
+    copy = ingest_url(server.url("copy.html"))
+
+    assert copy.status == Article.Status.DUPLICATE
+    assert copy.processed_at is None
+
+
+def broken_detector(*args, **kwargs):
+    raise RuntimeError("detector bug")
+
+
 def test_it_records_a_broken_feed_and_backs_off(allow_private, server):
     feed = Feed.objects.create(url=server.url("malformed_feed.xml"), poll_interval=10)
     poll = ingestion.poll_feed(feed)
