@@ -216,9 +216,7 @@ def test_it_uses_the_entry_text_when_the_page_cannot_be_fetched(allow_private, s
     assert "feed entry" in article.error
 
 
-def test_a_detection_error_fails_the_article_and_stores_nothing(
-    allow_private, server, monkeypatch
-):
+def test_a_detection_error_fails_the_article_and_stores_nothing(allow_private, server, monkeypatch):
     monkeypatch.setattr(ingestion.detection, "detect", broken_detector)
     article = ingestion.submit_url(server.url("article.html")).article
 
@@ -232,9 +230,7 @@ def test_a_detection_error_fails_the_article_and_stores_nothing(
     assert not article.claims.exists()
 
 
-def test_a_detection_error_on_the_entry_text_fails_the_article(
-    allow_private, server, monkeypatch
-):
+def test_a_detection_error_on_the_entry_text_fails_the_article(allow_private, server, monkeypatch):
     server.routes["/feed/story-3.html"] = Answer(404, b"gone")
     feed = Feed.objects.create(url=server.url("feed.xml"))
     story = next(
