@@ -105,6 +105,33 @@ def test_it_retries_503_and_fails_404_at_once(workers, server, allow_private):
     assert server.hits("/missing.html") == 1
 
 
+def test_a_worker_reconnects_after_losing_its_database_connection(workers, server, allow_private):
+    workers(concurrency=1)
+    first = ingestion.submit_url(server.url("article.html")).article
+    tasks.process_article.delay(first.pk)
+    wait_for(lambda: Article.objects.filter(pk=first.pk, status="processed").exists())
+
+    # As after a PostgreSQL restart or failover: the worker's kept connection is gone.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] >= 1
+
+    server.routes["/second.html"] = server.fixture("/feed/story-1.html")
+    second = ingestion.submit_url(server.url("second.html")).article
+    tasks.process_article.delay(second.pk)
+    second = wait_for(
+        lambda: Article.objects.filter(pk=second.pk).exclude(status="pending").first(),
+        what="the next article after the connection was lost",
+    )
+    assert second.status == "processed", second.error
+    assert second.attempts == 1
+
+
 def test_it_ingests_200_articles_without_losing_or_repeating_one(workers, server, allow_private):
     workers(concurrency=2)
     template = (FIXTURES / "feed" / "story-1.html").read_text()
