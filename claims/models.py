@@ -301,7 +301,10 @@ class Evidence(models.Model):
 class ReviewEvent(models.Model):
     """Append-only audit log: rows are written once and never changed or deleted."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    # Indexed by event_claim_created (claim first); every take-next writes an event.
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
