@@ -66,6 +66,14 @@ class ClaimCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     ordering = ("-priority", "id")
 
+    def get_ordering(self, request, queryset, view):
+        # A total order: the cursor counts its way through items that share the first
+        # field's value (?ordering=-score), which only works if they come in a fixed order.
+        ordering = tuple(super().get_ordering(request, queryset, view))
+        if not {"id", "-id", "pk", "-pk"} & set(ordering):
+            ordering += ("id",)
+        return ordering
+
 
 class PagePagination(PageNumberPagination):
     page_size = 50
