@@ -6,6 +6,7 @@ message delivered twice (acks_late after a worker died) does the work once.
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import timedelta
 
@@ -13,12 +14,15 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from claims import ingestion, workflow
 from claims.fetching import FetchTransientError
 from claims.models import Article, Feed, IngestionJob
 
+log = logging.getLogger(__name__)
 MAX_RETRIES = 4
+QUEUE_DOWN = "The task queue could not be reached; this is tried again automatically."
 
 
 def backoff(retries: int) -> float:
@@ -38,7 +42,19 @@ def process_article(self, article_id: int) -> str | None:
 
 def process_after_commit(article_id: int) -> None:
     """Queue the processing of an article once the current transaction commits."""
-    transaction.on_commit(lambda: process_article.delay(article_id))
+    transaction.on_commit(lambda: queue_article(article_id))
+
+
+def queue_article(article_id: int) -> None:
+    """Queue an article's processing; with the broker down it stays pending, with a note,
+    and requeue_stale_articles queues it again later (nothing is lost, no error page)."""
+    try:
+        process_article.delay(article_id)
+    except BrokerUnreachable as exc:
+        log.warning("Article %s stays pending: the broker is unreachable (%s)", article_id, exc)
+        Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
+            error=QUEUE_DOWN
+        )
 
 
 @shared_task
@@ -60,7 +76,17 @@ def poll_feed(feed_id: int) -> int:
 
 def poll_after_commit(feed_id: int) -> None:
     """Queue a poll of a feed once the current transaction commits."""
-    transaction.on_commit(lambda: poll_feed.delay(feed_id))
+    transaction.on_commit(lambda: queue_poll(feed_id))
+
+
+def queue_poll(feed_id: int) -> None:
+    """Queue a feed's poll; with the broker down the feed shows why, and beat polls it
+    when it is due once the broker is back."""
+    try:
+        poll_feed.delay(feed_id)
+    except BrokerUnreachable as exc:
+        log.warning("Feed %s not polled now: the broker is unreachable (%s)", feed_id, exc)
+        Feed.objects.filter(pk=feed_id).update(last_error=QUEUE_DOWN)
 
 
 @shared_task

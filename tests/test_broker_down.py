@@ -1,0 +1,77 @@
+"""With the broker unreachable, submissions are kept (pending, with a note) and answered
+normally: no error page, nothing lost. Celery runs as in production here (not eagerly),
+against a Redis address nobody listens on."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from claims import tasks
+from claims.models import Article, Feed
+from tests.api.conftest import client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return UserFactory(username="eddie", role="editor")
+
+
+@pytest.fixture
+def broker_down():
+    from factcheck.celery import app
+
+    names = ("task_always_eager", "broker_url", "broker_connection_max_retries")
+    saved = {name: app.conf[name] for name in names}
+    app.conf.update(
+        task_always_eager=False,
+        broker_url="redis://127.0.0.1:1/0",  # port 1: connection refused at once
+        broker_connection_max_retries=1,
+    )
+    yield
+    app.conf.update(saved)
+    app._pool = None  # the producer pool was built for the unreachable address
+
+
+def test_an_article_submitted_while_the_broker_is_down_is_kept_pending(
+    broker_down, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(editor).post(
+            "/api/v1/articles/", {"url": "https://news.example.org/2026/11/dam"}, format="json"
+        )
+
+    assert response.status_code == 202, response.content[:300]
+    article = Article.objects.get(pk=response.data["id"])
+    assert article.status == Article.Status.PENDING
+    assert article.error == tasks.QUEUE_DOWN
+
+
+def test_the_dashboard_keeps_an_article_added_while_the_broker_is_down(
+    broker_down, client, alice, django_capture_on_commit_callbacks
+):
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("article-add"),
+            {"source": "text", "title": "Dam", "text": "The minister said the dam was safe."},
+        )
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.status == Article.Status.PENDING and article.error == tasks.QUEUE_DOWN
+
+
+def test_a_poll_asked_for_while_the_broker_is_down_shows_why_on_the_feed(
+    broker_down, editor, django_capture_on_commit_callbacks
+):
+    feed = Feed.objects.create(url="https://news.example.org/feed.xml")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(editor).post(f"/api/v1/feeds/{feed.pk}/poll/")
+
+    assert response.status_code == 202
+    feed.refresh_from_db()
+    assert feed.last_error == tasks.QUEUE_DOWN
