@@ -16,7 +16,7 @@ app.autodiscover_tasks()
 
 @task_prerun.connect
 @task_postrun.connect
-def close_old_connections(task=None, **kwargs) -> None:
+def keep_or_close_connections(task=None, **kwargs) -> None:
     """Treat each task as Django treats a request: drop a connection that is too old or
     broken (CONN_MAX_AGE, CONN_HEALTH_CHECKS), keep a healthy one for the next task."""
     if task is not None and getattr(task.request, "is_eager", False):
