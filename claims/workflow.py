@@ -425,11 +425,34 @@ def evidence_remove(*, evidence: Evidence, actor) -> Claim:
     if claim.status not in (Claim.Status.IN_REVIEW, Claim.Status.REVIEWED):
         raise InvalidTransition("Evidence can be removed from a claim in review only.")
     _check_holder(claim, actor, "remove evidence")
+    if claim.status == Claim.Status.REVIEWED and _lacks_sources(claim, without=evidence):
+        raise WorkflowError(
+            "The submitted verdict needs at least one source: add another before removing this one."
+        )
     _log(claim, actor, "evidence_remove", evidence=evidence.pk, url=evidence.url)
     evidence.delete()
     claim.lease_expires_at = _lease_end() if claim.assignee_id else None
     _save(claim, "lease_expires_at", bump=False)
     return claim
+
+
+def _reason(reason: str | None, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(missing)
+    if "\x00" in reason:  # PostgreSQL text cannot hold it; never typed on purpose
+        raise WorkflowError("The reason contains a NUL character.")
+    return reason
+
+
+def _lacks_sources(claim: Claim, without: Evidence | None = None) -> bool:
+    """Whether the claim's verdict needs an evidence source and has none (left)."""
+    if claim.verdict is None or not claim.verdict.rating.requires_evidence:
+        return False
+    sources = claim.evidence.all()
+    if without is not None:
+        sources = sources.exclude(pk=without.pk)
+    return not sources.exists()
 
 
 @transaction.atomic
@@ -447,7 +470,7 @@ def claim_submit(*, claim: Claim, actor, version: int | None = None) -> Claim:
         raise WorkflowError(
             f"“{verdict.rating.label}” is not a final rating; choose a final one to submit."
         )
-    if verdict.rating.requires_evidence and not claim.evidence.exists():
+    if _lacks_sources(claim):
         raise WorkflowError(
             "Add at least one evidence source before submitting, so readers can replicate "
             "the check."
@@ -469,6 +492,8 @@ def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
     if claim.status != Claim.Status.REVIEWED:
         raise InvalidTransition("Only a submitted (reviewed) claim can be published.")
     verdict = claim.verdict
+    if _lacks_sources(claim):
+        raise WorkflowError("This verdict has no evidence source left; it cannot be published.")
     own = verdict.reviewer_id == actor.pk
     if own and not (role_of(actor) == ADMIN or settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN):
         raise NotAllowed("Another editor must approve your own verdict (four-eyes rule).")
@@ -495,9 +520,7 @@ def claim_dismiss(*, claim: Claim, actor, reason: str, version: int | None = Non
     """Take a claim out of the queue as not check-worthy, saying why."""
     claim = _lock(claim)
     _check_version(claim, version)
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError("Say why the claim is dismissed.")
+    reason = _reason(reason, "Say why the claim is dismissed.")
     if claim.status not in (Claim.Status.NEW, Claim.Status.IN_REVIEW):
         raise InvalidTransition(
             f"A {claim.get_status_display().lower()} claim cannot be dismissed."
@@ -525,9 +548,7 @@ def claim_reopen(*, claim: Claim, actor, reason: str, version: int | None = None
     _require(actor, EDITOR, "reopen published claims")
     claim = _lock(claim)
     _check_version(claim, version)
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError("Say why the claim is reopened (the correction note).")
+    reason = _reason(reason, "Say why the claim is reopened (the correction note).")
     if claim.status != Claim.Status.PUBLISHED:
         raise InvalidTransition("Only a published claim can be reopened.")
     claim.status = Claim.Status.IN_REVIEW

@@ -99,6 +99,32 @@ def test_it_needs_evidence_to_submit(alice):
     assert workflow.claim_submit(claim=claim, actor=alice).status == Claim.Status.REVIEWED
 
 
+def test_a_submitted_verdict_keeps_its_last_source(alice, erin):
+    claim = reviewed_claim(alice)
+    (only,) = claim.evidence.all()
+
+    with pytest.raises(workflow.WorkflowError, match="at least one source"):
+        workflow.evidence_remove(evidence=only, actor=alice)
+
+    extra = workflow.evidence_add(
+        claim=claim, actor=alice, url="https://records.example.org/2", stance="refutes"
+    )
+    workflow.evidence_remove(evidence=only, actor=alice)  # another one is left
+    with pytest.raises(workflow.WorkflowError, match="at least one source"):
+        workflow.evidence_remove(evidence=extra, actor=alice)
+    claim = workflow.claim_publish(claim=claim, actor=erin)
+    assert claim.status == Claim.Status.PUBLISHED and claim.evidence.count() == 1
+
+
+def test_it_does_not_publish_a_verdict_whose_sources_are_gone(alice, erin):
+    claim = reviewed_claim(alice)
+    claim.evidence.all().delete()  # e.g. through the admin
+
+    with pytest.raises(workflow.WorkflowError, match="no evidence source"):
+        workflow.claim_publish(claim=claim, actor=erin)
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.REVIEWED
+
+
 def test_it_submits_not_a_claim_without_evidence(alice):
     ClaimFactory()
     claim = workflow.claim_take_next(reviewer=alice)
@@ -309,3 +335,10 @@ def test_take_next_returns_expired_leases_when_no_beat_runs(alice, bob, settings
     claim = workflow.claim_take_next(reviewer=alice)
     Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
     assert workflow.claim_take_next(reviewer=bob).pk == claim.pk
+
+
+def test_a_reason_with_a_nul_character_is_refused(alice):
+    claim = ClaimFactory()
+    with pytest.raises(workflow.WorkflowError, match="NUL"):
+        workflow.claim_dismiss(claim=claim, actor=alice, reason="x\x00y")
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.NEW
