@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from claims.api.serializers import MAX_ID, as_id
 from claims.models import Claim, Evidence, Feed, Rating
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -79,12 +80,26 @@ class FeedForm(forms.ModelForm):
         labels = {"url": "Feed URL", "poll_interval": "Poll every (minutes)"}
 
 
+class ClaimsField(forms.ModelMultipleChoiceField):
+    """Claims by id; an id no database could hold is refused before any query."""
+
+    def clean(self, value):
+        for item in value or []:
+            if as_id(item) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super().clean(value)
+
+
 class BulkForm(forms.Form):
     ACTIONS = [("dismiss", "Dismiss"), ("release", "Release"), ("assign", "Assign to…")]
     action = forms.ChoiceField(choices=ACTIONS)
-    ids = forms.ModelMultipleChoiceField(queryset=Claim.objects.all())
+    ids = ClaimsField(queryset=Claim.objects.all())
     reason = forms.CharField(max_length=2000, required=False)
-    assignee = forms.IntegerField(required=False)
+    assignee = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
     def clean(self):
         data = super().clean()

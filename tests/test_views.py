@@ -242,6 +242,25 @@ def test_bulk_release_returns_claims_to_the_queue(client, alice):
     assert (claim.status, claim.assignee) == (Claim.Status.NEW, None)
 
 
+def test_bulk_with_ids_no_database_could_hold_is_refused(client, erin):
+    claim = ClaimFactory()
+    data = {"action": "dismiss", "ids": [claim.pk, "99999999999999999999999"], "reason": "x"}
+    response = client_for(client, erin).post(reverse("queue-bulk"), data, follow=True)
+    assert response.status_code == 200
+    assert b"is not a valid value" in response.content
+    data = {"action": "assign", "ids": [claim.pk], "assignee": "99999999999999999999999"}
+    response = client.post(reverse("queue-bulk"), data, follow=True)
+    assert response.status_code == 200
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.NEW
+
+
+def test_the_articles_search_ignores_nul_characters(client, alice):
+    ArticleFactory(title="Dam safety")
+    response = client_for(client, alice).get(reverse("articles"), {"q": "Dam\x00"})
+    assert response.status_code == 200
+    assert b"Dam safety" in response.content
+
+
 # --- claim review ---------------------------------------------------------------------------
 
 

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from claims.api.serializers import MAX_ID, as_id
 from claims.models import Article, Claim
+
+
+class MomentField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment that the database can hold once turned into UTC."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            try:
+                moment.astimezone(UTC)
+            except OverflowError:
+                raise ValidationError("This date is out of range.", code="invalid") from None
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """created_after=… and the like: 9999-12-31T23:59:59-05:00 is a clear 400, not a 500."""
+
+    field_class = MomentField
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -49,8 +71,8 @@ class ClaimFilter(FilterSet):
         field_name="verdict", lookup_expr="isnull", exclude=True
     )
     rating = django_filters.CharFilter(field_name="verdict__rating__slug")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
+    created_before = MomentFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="filter_q", help_text="Search the text and speaker.")
 
     class Meta:
@@ -89,10 +111,10 @@ class ArticleFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Article.Status.choices, distinct=False)
     origin = django_filters.MultipleChoiceFilter(choices=Article.Origin.choices, distinct=False)
     feed = IdFilter(field_name="feed_id")
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    published_after = MomentFilter(field_name="published_at", lookup_expr="gte")
+    published_before = MomentFilter(field_name="published_at", lookup_expr="lt")
+    created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
+    created_before = MomentFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="filter_q")
 
     class Meta:

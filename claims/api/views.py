@@ -9,6 +9,7 @@ from datetime import timedelta
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
@@ -18,6 +19,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination, PageNumberPagination
@@ -73,6 +75,14 @@ class ClaimCursorPagination(CursorPagination):
         if not {"id", "-id", "pk", "-pk"} & set(ordering):
             ordering += ("id",)
         return ordering
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A cursor carries the first ordering field's value; one edited by hand, or made
+        # under another ordering, holds a value that field cannot take.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, DjangoValidationError):
+            raise NotFound(self.invalid_cursor_message) from None
 
 
 class PagePagination(PageNumberPagination):

@@ -29,7 +29,7 @@ def articles(request):
     status = request.GET.get("status", "")
     if status in Article.Status.values:
         qs = qs.filter(status=status)
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(url__icontains=q) | Q(source_url__icontains=q))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

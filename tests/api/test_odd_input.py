@@ -1,0 +1,60 @@
+"""Odd input found by probing every endpoint: each is a clear 4xx, never a 500."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.factories import ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+OUT_OF_RANGE = ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"]
+
+
+@pytest.mark.parametrize("moment", OUT_OF_RANGE)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/claims/?created_after=",
+        "/api/v1/claims/?created_before=",
+        "/api/v1/claims/export.csv?created_after=",
+        "/api/v1/articles/?published_after=",
+        "/api/v1/articles/?created_before=",
+    ],
+)
+def test_a_date_filter_out_of_range_is_a_400(api, path, moment):
+    ClaimFactory()
+    response = api.get(path + moment.replace("+", "%2B"))
+    assert response.status_code == 400
+    assert "out of range" in response.content.decode()
+
+
+def test_a_tampered_cursor_is_a_404(api):
+    ClaimFactory()
+    for position in ["o=1&p=abc", "o=1&p=", "p=0.5&o=0"]:
+        cursor = base64.b64encode(position.encode()).decode()
+        response = api.get(f"/api/v1/claims/?ordering=id&cursor={cursor}")
+        assert response.status_code == 404, position
+        assert response.json()["detail"] == "Invalid cursor"
+
+
+def test_a_cursor_from_another_ordering_is_a_404(api):
+    for priority in (0.75, 0.5, 0.25):
+        ClaimFactory(priority=priority)
+    following = api.get("/api/v1/claims/?page_size=1").json()["next"]  # holds priority 0.75
+
+    response = api.get(following + "&ordering=id")
+
+    assert response.status_code == 404
+
+
+def test_json_nested_too_deeply_is_a_400(api):
+    claim = ClaimFactory()
+    body = "[" * 100_000 + "]" * 100_000
+
+    response = api.post(f"/api/v1/claims/{claim.pk}/assign/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
