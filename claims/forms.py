@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from claims.api.serializers import MAX_ID, as_id
-from claims.models import Claim, Evidence, Feed, Rating
+from claims.models import WEB_URL, Claim, Evidence, Feed, Rating
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -26,11 +26,18 @@ class VerdictForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    url = forms.URLField(label="URL", max_length=2000, assume_scheme="https")
+    url = forms.URLField(
+        label="URL",
+        max_length=2000,
+        assume_scheme="https",
+        validators=[WEB_URL],
+    )
     title = forms.CharField(max_length=500, required=False)
     publisher = forms.CharField(max_length=300, required=False)
     stance = forms.ChoiceField(choices=Evidence.Stance.choices)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )
 
 
 class ArticleAddForm(forms.Form):

@@ -6,18 +6,26 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from claims import detection
 
+# A link a reader can open: http(s) only (URLValidator also allows ftp).
+WEB_URL = URLValidator(schemes=["http", "https"])
+
 
 class Feed(models.Model):
     url = models.URLField(max_length=2000, unique=True)
     title = models.CharField(max_length=500, blank=True)
     active = models.BooleanField(default=True)
-    poll_interval = models.PositiveIntegerField(default=15, help_text="Minutes between polls.")
+    poll_interval = models.PositiveIntegerField(
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text="Minutes between polls (1 to 1440).",
+    )
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
@@ -280,11 +288,12 @@ class Evidence(models.Model):
         CONTEXT = "context"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
-    url = models.URLField(max_length=2000)
+    # A source readers can open (published as a ClaimReview citation): http(s) only.
+    url = models.URLField(max_length=2000, validators=[WEB_URL])
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=300, blank=True)
     stance = models.CharField(max_length=10, choices=Stance.choices)
-    note = models.TextField(blank=True)
+    note = models.TextField(max_length=5000, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

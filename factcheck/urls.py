@@ -8,3 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("claims.urls")),
 ]
+
+handler404 = "claims.views.public.page_not_found"

@@ -721,3 +721,13 @@ def test_the_queue_and_the_articles_page_through_their_lists(client, alice):
         assert "Page 1 of 2" in first and 'rel="next"' in first
         second = client.get(reverse(name), {"page": 2}).content.decode()
         assert "Page 2 of 2" in second and 'rel="prev"' in second
+
+
+def test_a_feed_interval_outside_1_to_1440_minutes_is_refused(client, erin):
+    client_for(client, erin)
+    for minutes in (0, 1441):
+        response = client.post(
+            reverse("feeds"), {"url": "https://news.example.org/rss", "poll_interval": minutes}
+        )
+        assert response.status_code == 200  # the form again, with its error
+        assert not Feed.objects.exists()

@@ -6,7 +6,17 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from claims.fetching import FetchError, check_url
-from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, ReviewEvent, Verdict
+from claims.models import (
+    WEB_URL,
+    Article,
+    Claim,
+    Evidence,
+    Feed,
+    IngestionJob,
+    Rating,
+    ReviewEvent,
+    Verdict,
+)
 
 User = get_user_model()
 
@@ -47,6 +57,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
         model = Evidence
         fields = ["id", "url", "title", "publisher", "stance", "note", "added_by", "created_at"]
         read_only_fields = ["id", "added_by", "created_at"]
+        # DRF drops the model's URL validators for its own, which also allows ftp.
+        extra_kwargs = {"url": {"validators": [WEB_URL]}}
 
 
 class VerdictSerializer(serializers.ModelSerializer):

@@ -425,10 +425,18 @@ class FeedViewSet(Base, viewsets.ModelViewSet):
     permission_classes = [IsEditorForWrites]
     pagination_class = PagePagination
 
-    @extend_schema(request=None, responses={202: s.FeedSerializer})
+    @extend_schema(
+        request=None,
+        responses={202: s.FeedSerializer, 409: OpenApiResponse(description="Feed paused")},
+    )
     @action(detail=True, methods=["post"])
     def poll(self, request, pk=None):
         feed = self.get_object()
+        if not feed.active:
+            return Response(
+                {"detail": f"{feed} is paused; resume it first.", "code": "invalid_state"},
+                status=status.HTTP_409_CONFLICT,
+            )
         tasks.poll_after_commit(feed.pk)
         return Response(s.FeedSerializer(feed).data, status=status.HTTP_202_ACCEPTED)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.views import LoginView, LogoutView
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
+from django.views import defaults
 
 from claims.claimreview import claim_review, published_claims
 from claims.models import Rating
@@ -51,3 +53,10 @@ class DeskLoginView(LoginView):
 
 class DeskLogoutView(LogoutView):
     next_page = "login"
+
+
+def page_not_found(request, exception):
+    """404: JSON under /api/ (clients there parse JSON), the desk's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, FeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,27 @@ def test_json_nested_too_deeply_is_a_400(api):
 
     assert response.status_code == 400
     assert "nested too deeply" in response.json()["detail"]
+
+
+def test_an_unknown_api_path_is_a_json_404(api):
+    response = api.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_evidence_must_be_a_web_link_with_a_bounded_note(api):
+    ClaimFactory()
+    claim = api.post("/api/v1/claims/next/").json()
+    url = f"/api/v1/claims/{claim['id']}/evidence/"
+    ftp = api.post(url, {"url": "ftp://files.example.org/a", "stance": "context"}, format="json")
+    assert ftp.status_code == 400 and "url" in ftp.json()
+    long = {"url": "https://a.example.org", "stance": "context", "note": "x" * 5001}
+    response = api.post(url, long, format="json")
+    assert response.status_code == 400 and "note" in response.json()
+
+
+def test_a_paused_feed_is_not_polled(editor_api):
+    feed = FeedFactory(active=False)
+    response = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/")
+    assert response.status_code == 409
+    assert "paused" in response.json()["detail"]
