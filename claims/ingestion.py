@@ -173,7 +173,7 @@ def redetect(article: Article) -> tuple[int, int]:
         .annotate(history=Count("events"))
         .filter(history=0)
     )
-    stale = [c.pk for c in untouched if (c.start, c.end) not in flags]
+    stale = [c for c in untouched if (c.start, c.end) not in flags]
     fresh = []
     for claim in untouched:
         flag = flags.get((claim.start, claim.end))
@@ -184,7 +184,8 @@ def redetect(article: Article) -> tuple[int, int]:
             claim.speaker_end = new.speaker_end
             fresh.append(claim)
     with transaction.atomic():
-        Claim.objects.filter(pk__in=stale).delete()
+        workflow.unprioritise_removed_claims(article, stale)
+        Claim.objects.filter(pk__in=[c.pk for c in stale]).delete()
         Claim.objects.bulk_update(
             fresh, ["score", "category", "cues", "speaker", "speaker_start", "speaker_end"]
         )

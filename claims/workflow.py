@@ -128,6 +128,38 @@ def prioritise_new_claims(article: Article, claims: list[Claim]) -> None:
             bump=claim.priority_bump,
             now=now,
         )
+    _shift_twins(article, seen_in, raise_=True)
+
+
+def unprioritise_removed_claims(article: Article, claims: list[Claim]) -> None:
+    """Undo what prioritise_new_claims gave the twins of claims about to be deleted (when
+    detection no longer flags them), so that flagging them again later raises the twins
+    once, not twice. Call before deleting."""
+    fingerprints = {claim.fingerprint for claim in claims}
+    removed = {claim.pk for claim in claims}
+    # A fingerprint the article keeps through another claim still counts for it.
+    kept = set(
+        article.claims.filter(fingerprint__in=fingerprints)
+        .exclude(pk__in=removed)
+        .values_list("fingerprint", flat=True)
+    )
+    gone = fingerprints - kept
+    if not gone:
+        return
+    elsewhere = dict(
+        Claim.objects.filter(fingerprint__in=gone)
+        .exclude(article=article)
+        .values("fingerprint")
+        .annotate(n=Count("article", distinct=True))
+        .values_list("fingerprint", "n")
+    )
+    seen_in = {fingerprint: elsewhere.get(fingerprint, 0) + 1 for fingerprint in gone}
+    _shift_twins(article, seen_in, raise_=False)
+
+
+def _shift_twins(article: Article, seen_in: dict[str, int], *, raise_: bool) -> None:
+    """Raise (or lower back) the priority of other articles' claims with these
+    fingerprints by the spread term's step at the article count in `seen_in`."""
     by_count: dict[int, list[str]] = {}
     for fingerprint, count in seen_in.items():
         if 2 <= count <= 5:
@@ -136,7 +168,7 @@ def prioritise_new_claims(article: Article, claims: list[Claim]) -> None:
         delta = SPREAD_WEIGHT * (_spread(count) - _spread(count - 1))
         Claim.objects.filter(fingerprint__in=group, status=Claim.Status.NEW).exclude(
             article=article
-        ).update(priority=F("priority") + delta)
+        ).update(priority=F("priority") + (delta if raise_ else -delta))
 
 
 # --- helpers ------------------------------------------------------------------------------

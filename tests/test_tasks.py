@@ -94,6 +94,26 @@ def test_it_detects_again_after_the_lexicon_changes():
     assert list(article.claims.values_list("category", flat=True)) == ["attributed"]
 
 
+def test_detecting_again_raises_a_twin_once_however_often_a_claim_comes_and_goes():
+    text = "The video was purportedly filmed in May."
+    first = ingestion.process_article(ingestion.submit_text(text, title="One").article.pk)
+    twin = first.claims.get()
+    alone = Claim.objects.get(pk=twin.pk).priority
+    second = ingestion.process_article(
+        ingestion.submit_text(text + " It rained.", title="Two").article.pk
+    )
+    raised = Claim.objects.get(pk=twin.pk).priority
+    assert raised > alone  # the same claim in a second article
+
+    for _ in range(2):  # the cue goes out of the lexicon and comes back, twice
+        CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+        assert ingestion.redetect(second) == (0, 1)
+        CuePattern.objects.filter(text__iexact="purportedly").update(enabled=True)
+        assert ingestion.redetect(second) == (1, 0)
+
+    assert Claim.objects.get(pk=twin.pk).priority == pytest.approx(raised)
+
+
 def test_it_keeps_claims_under_review_when_detecting_again(django_user_model):
     article = ingestion.process_article(
         ingestion.submit_text("The video was purportedly filmed in May.").article.pk
