@@ -139,11 +139,12 @@ def store_claims(article: Article) -> int:
     flags = detection.detect(article.text, current_lexicon())
     # Inside the caller's transaction when there is one (no savepoint to pay for).
     with transaction.atomic(savepoint=False):
-        stored = set(article.claims.values_list("start", "end"))
+        rows = article.claims.order_by().values_list("start", "end", "fingerprint")
+        stored = {(start, end): fingerprint for start, end, fingerprint in rows}
         new = [_claim(article, flag) for flag in flags if (flag.start, flag.end) not in stored]
-        workflow.prioritise_new_claims(article, new)
+        workflow.prioritise_new_claims(article, new, held=frozenset(stored.values()))
         Claim.objects.bulk_create(new, ignore_conflicts=True)
-        spans = stored | {(claim.start, claim.end) for claim in new}
+        spans = set(stored) | {(claim.start, claim.end) for claim in new}
         if not any(flag.covers for flag in flags):
             return len(spans)
         by_span = {(c.start, c.end): c.pk for c in article.claims.only("pk", "start", "end")}

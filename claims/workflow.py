@@ -100,12 +100,15 @@ def _spread(seen_in: int) -> float:
     return min(1.0, max(0, seen_in - 1) / 4)
 
 
-def prioritise_new_claims(article: Article, claims: list[Claim]) -> None:
+def prioritise_new_claims(
+    article: Article, claims: list[Claim], *, held: frozenset[str] = frozenset()
+) -> None:
     """Set the priority of an article's claims (before they are stored) and raise twins'.
 
     A twin (same fingerprint, another article) only gains while the spread term is not
     yet saturated (up to 5 articles), so this is a handful of UPDATEs whatever the size
-    of the twin set.
+    of the twin set. Fingerprints the article already `held` through stored claims were
+    counted when those were stored: their twins are not raised again.
     """
     if not claims:
         return
@@ -128,7 +131,7 @@ def prioritise_new_claims(article: Article, claims: list[Claim]) -> None:
             bump=claim.priority_bump,
             now=now,
         )
-    _shift_twins(article, seen_in, raise_=True)
+    _shift_twins(article, {f: n for f, n in seen_in.items() if f not in held}, raise_=True)
 
 
 def unprioritise_removed_claims(article: Article, claims: list[Claim]) -> None:

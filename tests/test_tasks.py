@@ -114,6 +114,28 @@ def test_detecting_again_raises_a_twin_once_however_often_a_claim_comes_and_goes
     assert Claim.objects.get(pk=twin.pk).priority == pytest.approx(raised)
 
 
+def test_a_sentence_twice_in_one_article_raises_its_twins_once():
+    sentence = "The video was purportedly filmed in May."
+    first = ingestion.process_article(ingestion.submit_text(sentence, title="One").article.pk)
+    twin = first.claims.get()
+    second = ingestion.process_article(
+        ingestion.submit_text(f"{sentence} It rained. {sentence}", title="Two").article.pk
+    )
+    raised = Claim.objects.get(pk=twin.pk).priority
+    # One copy is under review (kept); the other comes and goes with the lexicon.
+    kept = second.claims.order_by("start").first()
+    Claim.objects.filter(pk=kept.pk).update(status=Claim.Status.IN_REVIEW)
+
+    for _ in range(2):
+        CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+        ingestion.redetect(second)
+        CuePattern.objects.filter(text__iexact="purportedly").update(enabled=True)
+        ingestion.redetect(second)
+
+    assert second.claims.count() == 2
+    assert Claim.objects.get(pk=twin.pk).priority == pytest.approx(raised)
+
+
 def test_it_keeps_claims_under_review_when_detecting_again(django_user_model):
     article = ingestion.process_article(
         ingestion.submit_text("The video was purportedly filmed in May.").article.pk
@@ -168,3 +190,19 @@ def test_it_queues_again_an_article_left_pending(allow_private, server, settings
     fresh.refresh_from_db()
     assert article.status == Article.Status.PROCESSED
     assert fresh.status == Article.Status.PENDING
+
+
+def test_migration_0012_brings_old_feed_intervals_into_range():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    clamp = import_module("claims.migrations.0012_clamp_poll_interval").clamp
+    never = Feed.objects.create(url="https://a.example.org/feed.xml")
+    rare = Feed.objects.create(url="https://b.example.org/feed.xml")
+    Feed.objects.filter(pk=never.pk).update(poll_interval=0)
+    Feed.objects.filter(pk=rare.pk).update(poll_interval=5000)
+
+    clamp(apps, None)
+
+    assert dict(Feed.objects.values_list("pk", "poll_interval")) == {never.pk: 1, rare.pk: 1440}
