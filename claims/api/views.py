@@ -76,13 +76,18 @@ class ClaimCursorPagination(CursorPagination):
             ordering += ("id",)
         return ordering
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def decode_cursor(self, request):
         # A cursor carries the first ordering field's value; one edited by hand, or made
-        # under another ordering, holds a value that field cannot take.
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except (ValueError, TypeError, DjangoValidationError):
-            raise NotFound(self.invalid_cursor_message) from None
+        # under another ordering, can hold a value that field cannot take.
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            name = self.ordering[0].lstrip("-")
+            field = Claim._meta.pk if name == "pk" else Claim._meta.get_field(name)
+            try:
+                field.to_python(cursor.position)
+            except DjangoValidationError:
+                raise NotFound(self.invalid_cursor_message) from None
+        return cursor
 
 
 class PagePagination(PageNumberPagination):
