@@ -57,6 +57,6 @@ class DeskLogoutView(LogoutView):
 
 def page_not_found(request, exception):
     """404: JSON under /api/ (clients there parse JSON), the desk's page elsewhere."""
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
