@@ -206,3 +206,19 @@ def test_migration_0012_brings_old_feed_intervals_into_range():
     clamp(apps, None)
 
     assert dict(Feed.objects.values_list("pk", "poll_interval")) == {never.pk: 1, rare.pk: 1440}
+
+
+def test_migration_0013_adds_the_new_reporting_verbs_to_a_seeded_lexicon():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("claims.migrations.0013_more_reporting_verbs")
+    CuePattern.objects.filter(text__in=migration.ADDED).delete()
+    before = CuePattern.objects.count()
+
+    migration.add(apps, None)
+    migration.add(apps, None)  # a second run adds nothing
+
+    assert CuePattern.objects.count() == before + len(migration.ADDED)
+    assert CuePattern.objects.get(text="warn").category == "attributed"

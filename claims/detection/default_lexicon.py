@@ -123,6 +123,9 @@ REPORTING_VERBS: dict[str, float] = {
     **dict.fromkeys(["criticized", "criticised", "complained", "spoke of", "spoke about"], 0.45),
     **dict.fromkeys(["speaks of", "speaks about", "tweeting", "posting"], 0.45),
     **dict.fromkeys(["said in a statement", "quoted ... as saying"], 0.6),
+    # Base forms after a plural subject ("E.U. leaders warn that …"); tuned on PolNeAR dev.
+    **dict.fromkeys(["warn", "vow", "explain", "ask", "accuse", "insist"], 0.45),
+    **dict.fromkeys(["comment", "commented", "call", "describe"], 0.45),
 }
 
 

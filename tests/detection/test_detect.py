@@ -89,6 +89,9 @@ def test_it_flags_an_attribution_with_its_speaker():
         ("Officials who declined to be named said the plane was grounded.", "Officials"),
         ("Ann Lee -- co-editor of a book on the debates -- said he liked surprises.",
          "Ann Lee"),
+        ("Harbor City officials warn that the depot will close in May.",
+         "Harbor City officials"),
+        ("Opposition lawmakers call the plan a giveaway to developers.", "Opposition lawmakers"),
     ],
 )  # fmt: skip
 def test_it_finds_the_speaker(sentence, speaker):
