@@ -69,7 +69,10 @@ def check_url(url: str) -> None:
     The address check here gives an early, clear answer; fetch() checks again on connect
     and on every redirect, so a DNS answer that changes in between gains nothing.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 address)
+        raise FetchRefused(f"The URL {url!r} is not a valid URL.") from None
     if parts.scheme not in ("http", "https"):
         raise FetchRefused(f"Only http and https URLs can be fetched, not {url!r}.")
     try:
@@ -217,7 +220,7 @@ def decode_body(content: bytes, header_charset: str | None = None) -> str:
     for charset in candidates:
         try:
             return content.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # unknown name, or a codec that is not text
             continue
     try:
         return content.decode("utf-8")

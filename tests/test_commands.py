@@ -108,3 +108,17 @@ def test_seed_demo_is_idempotent():
 def test_redetect_needs_a_target():
     with pytest.raises(CommandError):
         run("redetect")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--article", "99999999999999999999999999"),
+        ("--article", "abc"),
+        ("--all", "--batch-size", "99999999999999999999"),
+        ("--all", "--batch-size", "0"),
+    ],
+)
+def test_redetect_refuses_numbers_out_of_range(args):
+    with pytest.raises(CommandError):
+        run("redetect", *args)

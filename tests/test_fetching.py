@@ -185,3 +185,14 @@ def test_it_reports_a_body_that_stalls_as_transient(allow_private, settings, ser
     server.routes["/stall"] = stall
     with pytest.raises(FetchTransientError, match="timed out"):
         fetch(server.url("stall"))
+
+
+@pytest.mark.parametrize("charset", [b"undefined", b"punycode", b"rot13"])
+def test_a_charset_that_is_not_a_text_encoding_falls_back(charset):
+    page = b'<html><head><meta charset="' + charset + b'"></head><body>Caf\xc3\xa9</body></html>'
+    assert "Café" in decode_body(page)
+
+
+def test_an_unclosed_ipv6_address_is_refused():
+    with pytest.raises(FetchRefused, match="not a valid URL"):
+        check_url("http://[::1")

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims import ingestion, tasks
+from claims.api.serializers import as_id
 from claims.models import Article
+
+
+def article_id(value: str) -> int:
+    number = as_id(value)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an article id.")
+    return number
+
+
+def batch_size(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 10_000):
+        raise argparse.ArgumentTypeError("the batch size is a number from 1 to 10000.")
+    return int(value)
 
 
 class Command(BaseCommand):
     help = "Detect claims again: redetect --article ID [ID…] | --all [--batch-size N] [--queue]"
 
     def add_arguments(self, parser):
-        parser.add_argument("--article", type=int, nargs="+", default=[])
+        parser.add_argument("--article", type=article_id, nargs="+", default=[])
         parser.add_argument("--all", action="store_true", help="Every processed article.")
-        parser.add_argument("--batch-size", type=int, default=200)
+        parser.add_argument("--batch-size", type=batch_size, default=200)
         parser.add_argument(
             "--queue", action="store_true", help="Send batches to the worker instead."
         )
@@ -29,7 +44,7 @@ class Command(BaseCommand):
         if options["article"]:
             articles = articles.filter(pk__in=options["article"])
         ids = list(articles.values_list("pk", flat=True))
-        size = max(1, options["batch_size"])
+        size = options["batch_size"]
         batches = [ids[i : i + size] for i in range(0, len(ids), size)]
         if options["queue"]:
             for batch in batches:
