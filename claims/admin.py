@@ -61,8 +61,22 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["status", "category"]
     search_fields = ["text", "speaker"]
     list_select_related = ["assignee"]
-    raw_id_fields = ["article", "assignee", "verdict", "covers"]
-    readonly_fields = ["version", "fingerprint", "created_at", "updated_at"]
+    raw_id_fields = ["assignee", "verdict", "covers"]
+    # What detection found, as offsets into the article's text: not for hand edits.
+    readonly_fields = [
+        "article",
+        "text",
+        "start",
+        "end",
+        "cues",
+        "speaker",
+        "speaker_start",
+        "speaker_end",
+        "fingerprint",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [EvidenceInline]
 
 
@@ -71,6 +85,11 @@ class VerdictAdmin(admin.ModelAdmin):
     list_display = ["claim", "rating", "reviewer", "approver", "published_at"]
     raw_id_fields = ["claim"]
     list_select_related = ["rating", "reviewer", "approver", "claim"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A verdict is part of its claim's record (and may be the published one); deleting
+        # it would strand a submitted claim with nothing to publish.
+        return False
 
 
 @admin.register(ReviewEvent)

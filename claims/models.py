@@ -141,7 +141,8 @@ class CuePattern(models.Model):
         try:
             detection.Lexicon.from_entries([entry])
         except (ValueError, re.error) as exc:
-            raise ValidationError({"text": f"This pattern cannot be used: {exc}"}) from None
+            # Not tied to the text field: the admin's list view edits rows without it.
+            raise ValidationError(f"This pattern cannot be used: {exc}") from None
 
 
 class Rating(models.Model):

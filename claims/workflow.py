@@ -527,6 +527,8 @@ def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
     if claim.status != Claim.Status.REVIEWED:
         raise InvalidTransition("Only a submitted (reviewed) claim can be published.")
     verdict = claim.verdict
+    if verdict is None:
+        raise InvalidTransition("There is no verdict to publish; the claim needs one first.")
     if _lacks_sources(claim):
         raise WorkflowError("This verdict has no evidence source left; it cannot be published.")
     own = verdict.reviewer_id == actor.pk

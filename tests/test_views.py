@@ -731,3 +731,52 @@ def test_a_feed_interval_outside_1_to_1440_minutes_is_refused(client, erin):
         )
         assert response.status_code == 200  # the form again, with its error
         assert not Feed.objects.exists()
+
+
+def test_the_articles_list_leaves_out_the_text_and_html(client, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ClaimFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(client, alice).get(reverse("articles")).status_code == 200
+    listing = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert listing and all('"raw_html"' not in sql and '"text"' not in sql for sql in listing)
+
+
+@pytest.mark.parametrize(
+    "cues", [5, {"text": "x"}, [{"start": "abc", "end": 3}], [{"start": None, "end": None}]]
+)
+def test_a_claim_with_malformed_cues_still_shows(client, alice, cues):
+    claim = taken_by(alice)
+    Claim.objects.filter(pk=claim.pk).update(cues=cues)
+    client_for(client, alice)
+    assert client.get(reverse("claim-review", args=[claim.pk])).status_code == 200
+    assert client.get(reverse("article-detail", args=[claim.article_id])).status_code == 200
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+def test_the_lexicon_list_in_the_admin_refuses_a_row_without_text(client):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-weight": "0.5",
+        "_save": "Save",
+    }
+    response = client_for(client, root).post("/admin/claims/cuepattern/", data)
+    assert response.status_code == 200  # the list again, with the row's error
+
+
+def test_verdicts_cannot_be_deleted_in_the_admin(client, alice):
+    verdict = reviewed_claim(alice).verdict
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    response = client_for(client, root).post(
+        f"/admin/claims/verdict/{verdict.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Claim.objects.get(verdict=verdict).status == Claim.Status.REVIEWED

@@ -342,3 +342,11 @@ def test_a_reason_with_a_nul_character_is_refused(alice):
     with pytest.raises(workflow.WorkflowError, match="NUL"):
         workflow.claim_dismiss(claim=claim, actor=alice, reason="x\x00y")
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.NEW
+
+
+def test_a_submitted_claim_whose_verdict_is_gone_is_not_published(alice, erin):
+    claim = reviewed_claim(alice)
+    Claim.objects.filter(pk=claim.pk).update(verdict=None)
+
+    with pytest.raises(workflow.InvalidTransition, match="no verdict"):
+        workflow.claim_publish(claim=Claim.objects.get(pk=claim.pk), actor=erin)

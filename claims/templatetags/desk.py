@@ -89,12 +89,13 @@ def _inner(text: str, base: int, start: int, end: int, spans: Sequence[_Span]) -
 
 
 def claim_spans(claim, notes: dict[str, str] | None = None) -> list[_Span]:
+    # Cues are the detector's JSON; a malformed one (edited by hand) is left out rather
+    # than taking the review and article pages down with it.
+    cues = claim.cues if isinstance(claim.cues, list) else []
     spans = [
-        _Span(
-            int(c["start"]), int(c["end"]), "cue", str(c.get("category", "")), cue_title(c, notes)
-        )
-        for c in (claim.cues or [])
-        if isinstance(c, dict) and "start" in c and "end" in c
+        _Span(c["start"], c["end"], "cue", str(c.get("category", "")), cue_title(c, notes))
+        for c in cues
+        if isinstance(c, dict) and type(c.get("start")) is int and type(c.get("end")) is int
     ]
     if claim.speaker_start is not None and claim.speaker_end is not None:
         spans.append(

@@ -20,6 +20,8 @@ from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _desk
 def articles(request):
     qs = (
         Article.objects.select_related("feed")
+        # Not the page's text and HTML: the claim counts group every selected column.
+        .defer("text", "raw_html", "entry_text")
         .order_by("-created_at", "-id")
         .annotate(
             claim_count=Count("claims"),

@@ -61,7 +61,9 @@ def _review_context(request, claim: Claim, **extra) -> dict:
             "speaker_end",
         )
     ]
-    cue_words = {str(c.get("text", "")).lower() for c in claim.cues if isinstance(c, dict)}
+    # The detector's JSON; anything malformed (a hand edit) is left out, not a 500.
+    cues = [c for c in claim.cues if isinstance(c, dict)] if isinstance(claim.cues, list) else []
+    cue_words = {str(c.get("text", "")).lower() for c in cues}
     notes = dict(
         CuePattern.objects.filter(text__in=cue_words).exclude(note="").values_list("text", "note")
     )
@@ -82,6 +84,7 @@ def _review_context(request, claim: Claim, **extra) -> dict:
     can_edit = in_review and (holds or is_editor)
     return {
         "claim": claim,
+        "cues": cues,
         "article": claim.article,
         "context_html": highlight(
             text[lo:hi], neighbours, base=lo, current_id=claim.pk, notes=notes
