@@ -185,6 +185,17 @@ def redetect(article: Article) -> tuple[int, int]:
             claim.speaker_end = new.speaker_end
             fresh.append(claim)
     with transaction.atomic():
+        # Checked again here: a reviewer may have taken one since they were read.
+        stale = list(
+            Claim.objects.select_for_update(of=("self",))
+            .filter(
+                pk__in=[c.pk for c in stale],
+                status=Claim.Status.NEW,
+                assignee__isnull=True,
+                events__isnull=True,
+            )
+            .order_by()
+        )
         workflow.unprioritise_removed_claims(article, stale)
         Claim.objects.filter(pk__in=[c.pk for c in stale]).delete()
         Claim.objects.bulk_update(
@@ -707,6 +718,9 @@ def _submit_bulk_line(number: int, line: str) -> BulkLine:
     return BulkLine(number, submitted.article, status="ingested")
 
 
+MAX_JOB_ERRORS = 100
+
+
 def ingest_jsonl(
     lines: Iterable[str],
     *,
@@ -722,6 +736,15 @@ def ingest_jsonl(
     """
     process = process or (lambda article: process_article(article.pk))
     job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=source, total=total)
+    try:
+        _ingest_lines(job, lines, on_line=on_line, process=process)
+    finally:  # an interrupted run still shows as finished, with what it got through
+        IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _ingest_lines(job: IngestionJob, lines, *, on_line, process) -> None:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -743,11 +766,10 @@ def ingest_jsonl(
         IngestionJob.objects.filter(pk=job.pk).update(
             **{counter[result.status]: F(counter[result.status]) + 1}
         )
-        if result.status == "failed":
+        if result.status == "failed" and len(job.errors) < MAX_JOB_ERRORS:
+            # The first reasons are kept (the failed counter has them all): rewriting an
+            # ever longer list on every bad line made a file of bad lines quadratic.
             job.errors.append({"line": number, "reason": result.reason})
             IngestionJob.objects.filter(pk=job.pk).update(errors=job.errors)
         if on_line:
             on_line(result)
-    IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
-    job.refresh_from_db()
-    return job

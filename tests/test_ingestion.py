@@ -424,3 +424,25 @@ def test_a_poll_keeps_a_pause_made_while_it_ran(allow_private, server):
     ingestion.poll_feed(feed)  # holds the stale copy: active, 15 minutes
     feed.refresh_from_db()
     assert (feed.active, feed.poll_interval) == (False, 60)
+
+
+def test_a_file_of_bad_lines_keeps_the_first_reasons_and_counts_them_all(
+    django_assert_max_num_queries,
+):
+    lines = ["not json"] * 300
+    with django_assert_max_num_queries(3 * 300):  # a few statements a line, no more
+        job = ingestion.ingest_jsonl(lines)
+    assert job.failed == 300 and job.finished_at is not None
+    assert len(job.errors) == ingestion.MAX_JOB_ERRORS
+    assert job.errors[0]["line"] == 1
+
+
+def test_an_interrupted_bulk_run_is_marked_finished():
+    def lines():
+        yield "not json"
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingestion.ingest_jsonl(lines())
+    job = IngestionJob.objects.get()
+    assert job.failed == 1 and job.finished_at is not None

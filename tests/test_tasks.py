@@ -222,3 +222,23 @@ def test_migration_0013_adds_the_new_reporting_verbs_to_a_seeded_lexicon():
 
     assert CuePattern.objects.count() == before + len(migration.ADDED)
     assert CuePattern.objects.get(text="warn").category == "attributed"
+
+
+def test_detecting_again_keeps_a_claim_taken_while_it_ran(monkeypatch, django_user_model):
+    article = ingestion.process_article(
+        ingestion.submit_text(
+            "The video was purportedly filmed in May. The mayor said the dam is safe."
+        ).article.pk
+    )
+    hedged = article.claims.get(category="hedged")
+    CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+    reviewer = django_user_model.objects.create(username="rita")
+    build = ingestion._claim
+
+    def taken_meanwhile(*args, **kwargs):  # runs after redetect read the untouched claims
+        Claim.objects.filter(pk=hedged.pk).update(status=Claim.Status.IN_REVIEW, assignee=reviewer)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(ingestion, "_claim", taken_meanwhile)
+    assert ingestion.redetect(article) == (2, 0)
+    assert Claim.objects.filter(pk=hedged.pk, assignee=reviewer).exists()

@@ -780,3 +780,15 @@ def test_verdicts_cannot_be_deleted_in_the_admin(client, alice):
     )
     assert response.status_code == 403
     assert Claim.objects.get(verdict=verdict).status == Claim.Status.REVIEWED
+
+
+@pytest.mark.parametrize("version", ["abc", "0", "-1", "\u0663", "10000000000000000000000000"])
+def test_an_action_with_a_version_that_is_not_one_changes_nothing(client, alice, version):
+    claim = taken_by(alice)
+    response = client_for(client, alice).post(
+        reverse("claim-action", args=[claim.pk, "dismiss"]),
+        {"reason": "Opinion.", "version": version},
+        follow=True,
+    )
+    assert b"out of date" in response.content
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.IN_REVIEW

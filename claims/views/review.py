@@ -216,6 +216,10 @@ def claim_action(request, pk: int, action: str):
     """Submit, publish, dismiss, reopen, release or assign a claim."""
     claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
     user, version = request.user, _version(request)
+    if version is None and request.POST.get("version"):
+        # Sent but not a version: never skip the stale-edit check because of it.
+        messages.error(request, "This page is out of date or was altered; reload it and retry.")
+        return redirect("claim-review", pk=pk)
     reason = request.POST.get("reason", "")
     done = {
         "submit": "Submitted for an editor's approval.",
