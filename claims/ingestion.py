@@ -283,6 +283,11 @@ def submit_text(
 ) -> Submitted:
     """Record pasted plain text as an article, or return the article with the same text."""
     url = checked_url(url)
+    if len(text or "") > MAX_TEXT_CHARS:
+        raise IngestionError(
+            f"The text is too long for one article ({len(text):,} characters; at most "
+            f"{MAX_TEXT_CHARS:,})."
+        )
     cleaned = clean_text(text or "")
     if not cleaned:
         raise IngestionError("The text is empty once page chrome is removed.")
@@ -316,6 +321,11 @@ def submit_html(html: str, *, url: str = "", origin: str = Article.Origin.HTML) 
     html = _no_nul(html or "")
     if not html.strip():
         raise IngestionError("The HTML is empty.")
+    if len(html) > settings.FACTCHECK_FETCH_MAX_BYTES:
+        raise IngestionError(
+            f"The HTML is too long for one page ({len(html):,} characters; at most "
+            f"{settings.FACTCHECK_FETCH_MAX_BYTES:,}, as for a fetched page)."
+        )
     if url:
         existing = (
             Article.objects.filter(url=url).first()
@@ -333,6 +343,9 @@ def submit_html(html: str, *, url: str = "", origin: str = Article.Origin.HTML) 
 
 
 MAX_URL_LENGTH = 2000
+# A long feature is ~100,000 characters; a text far beyond is not one article (an upload
+# of 20 MB made 210,000 claims and a review page of 143 MB).
+MAX_TEXT_CHARS = 1_000_000
 
 
 def checked_url(url: str) -> str:

@@ -232,6 +232,8 @@ FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 # Narrower than ALLOW_PRIVATE: loopback only, every other private address still refused.
 FACTCHECK_FETCH_ALLOW_LOOPBACK = env_bool("FACTCHECK_FETCH_ALLOW_LOOPBACK", False)
 FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+# A pasted page may be as large as a fetched one, and JSON escaping can double it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * FACTCHECK_FETCH_MAX_BYTES
 FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15.0)
 # An article still pending after this long is queued again (its message was lost).
 FACTCHECK_STALE_PENDING_MINUTES = env_int("FACTCHECK_STALE_PENDING_MINUTES", 30)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("claims.urls")),
 ]
 
+handler400 = "claims.views.public.bad_request"
 handler404 = "claims.views.public.page_not_found"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from claims import ingestion
 from claims.fetching import FetchError, check_url
 from claims.models import (
     WEB_URL,
@@ -263,8 +265,12 @@ class ArticleCreateSerializer(serializers.Serializer):
     """Exactly one of url, text or html."""
 
     url = serializers.URLField(required=False, max_length=2000)
-    text = serializers.CharField(required=False, trim_whitespace=False, max_length=2_000_000)
-    html = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000)
+    text = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=ingestion.MAX_TEXT_CHARS
+    )
+    html = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=settings.FACTCHECK_FETCH_MAX_BYTES
+    )
     title = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
 

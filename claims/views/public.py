@@ -55,6 +55,14 @@ class DeskLogoutView(LogoutView):
     next_page = "login"
 
 
+def bad_request(request, exception):
+    """400 raised by Django itself (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE): JSON
+    under /api/, the default page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": f"Bad request: {exception}"}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request, exception):
     """404: JSON under /api/ (clients there parse JSON), the desk's page elsewhere."""
     if request.path_info.startswith("/api/"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -82,3 +83,30 @@ def test_a_paused_feed_is_not_polled(editor_api):
     response = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/")
     assert response.status_code == 409
     assert "paused" in response.json()["detail"]
+
+
+def test_a_text_too_long_for_one_article_is_a_400(api):
+    text = "The mayor said the bridge would reopen. " * 30_000  # 1.2 million characters
+    response = api.post("/api/v1/articles/", {"text": text}, format="json")
+    assert response.status_code == 400
+    assert "no more than 1000000 characters" in response.json()["text"][0]
+    html = "<p>" + "x" * (5 * 1024 * 1024) + "</p>"
+    response = api.post("/api/v1/articles/", {"html": html}, format="json")
+    assert response.status_code == 400
+    assert "html" in response.json()
+
+
+def test_a_body_too_large_for_the_server_is_a_json_400(api):
+    body = '{"text": "' + "x" * (16 * 1024 * 1024) + '"}'
+    response = api.post("/api/v1/articles/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "Bad request" in response.json()["detail"]
+
+
+def test_a_text_too_long_for_one_article_is_refused_on_every_path(tmp_path):
+    from claims import ingestion
+
+    with pytest.raises(ingestion.IngestionError, match="too long"):
+        ingestion.submit_text("x" * (ingestion.MAX_TEXT_CHARS + 1))
+    line = json.dumps({"text": "x" * (ingestion.MAX_TEXT_CHARS + 1)})
+    assert ingestion.ingest_jsonl([line]).failed == 1
