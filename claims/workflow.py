@@ -112,15 +112,7 @@ def prioritise_new_claims(
     """
     if not claims:
         return
-    fingerprints = {claim.fingerprint for claim in claims}
-    elsewhere = dict(
-        Claim.objects.filter(fingerprint__in=fingerprints)
-        .exclude(article=article)
-        .values("fingerprint")
-        .annotate(n=Count("article", distinct=True))
-        .values_list("fingerprint", "n")
-    )
-    seen_in = {fingerprint: elsewhere.get(fingerprint, 0) + 1 for fingerprint in fingerprints}
+    seen_in = _seen_in(article, {claim.fingerprint for claim in claims})
     now = timezone.now()
     published = article.published_at or article.created_at or now
     for claim in claims:
@@ -147,17 +139,20 @@ def unprioritise_removed_claims(article: Article, claims: list[Claim]) -> None:
         .values_list("fingerprint", flat=True)
     )
     gone = fingerprints - kept
-    if not gone:
-        return
+    if gone:
+        _shift_twins(article, _seen_in(article, gone), raise_=False)
+
+
+def _seen_in(article: Article, fingerprints: set[str]) -> dict[str, int]:
+    """How many articles carry each fingerprint, counting `article` as one of them."""
     elsewhere = dict(
-        Claim.objects.filter(fingerprint__in=gone)
+        Claim.objects.filter(fingerprint__in=fingerprints)
         .exclude(article=article)
         .values("fingerprint")
         .annotate(n=Count("article", distinct=True))
         .values_list("fingerprint", "n")
     )
-    seen_in = {fingerprint: elsewhere.get(fingerprint, 0) + 1 for fingerprint in gone}
-    _shift_twins(article, seen_in, raise_=False)
+    return {fingerprint: elsewhere.get(fingerprint, 0) + 1 for fingerprint in fingerprints}
 
 
 def _shift_twins(article: Article, seen_in: dict[str, int], *, raise_: bool) -> None:
