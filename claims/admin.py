@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from claims.forms import FeedForm
 from claims.models import (
     Article,
     Claim,
@@ -17,8 +18,14 @@ from claims.models import (
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class FeedAdminForm(FeedForm):
+    class Meta(FeedForm.Meta):
+        fields = "__all__"
+
+
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
+    form = FeedAdminForm  # the dashboard's URL check: a feed the fetcher would refuse is not saved
     formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "url", "active", "poll_interval", "last_polled_at", "last_error"]
     list_filter = ["active"]

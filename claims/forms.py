@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from claims.api.serializers import MAX_ID, as_id
+from claims.fetching import FetchError, check_url
 from claims.models import WEB_URL, Claim, Evidence, Feed, Rating
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -79,12 +80,22 @@ class ArticleAddForm(forms.Form):
 
 
 class FeedForm(forms.ModelForm):
+    """A feed, from the dashboard or the admin: only a URL the fetcher would poll."""
+
     url = forms.URLField(label="Feed URL", max_length=2000, assume_scheme="https")
 
     class Meta:
         model = Feed
         fields = ["url", "title", "poll_interval"]
         labels = {"url": "Feed URL", "poll_interval": "Poll every (minutes)"}
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            check_url(url)
+        except FetchError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url
 
 
 class ClaimsField(forms.ModelMultipleChoiceField):

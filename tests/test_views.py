@@ -792,3 +792,12 @@ def test_an_action_with_a_version_that_is_not_one_changes_nothing(client, alice,
     )
     assert b"out of date" in response.content
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.IN_REVIEW
+
+
+def test_the_admin_refuses_a_feed_the_fetcher_would_refuse(client):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    data = {"url": "http://127.0.0.1/feed.xml", "title": "", "poll_interval": 15}
+    response = client_for(client, root).post("/admin/claims/feed/add/", data)
+    assert response.status_code == 200  # the form again, with the URL's error
+    assert b"private" in response.content.lower() or b"refuse" in response.content.lower()
+    assert not Feed.objects.exists()
