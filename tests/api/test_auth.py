@@ -64,3 +64,59 @@ def test_it_throttles_writes(monkeypatch):
     codes = [client.post("/api/v1/claims/next/").status_code for _ in range(3)]
     assert codes == [204, 204, 429]
     assert client.get("/api/v1/claims/").status_code == 200
+
+
+def token_client(user) -> APIClient:
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.mark.parametrize(
+    "roles, status",
+    [
+        ((), 403),
+        (("reviewer",), 403),
+        (("editor",), 400),
+        (("reviewer", "editor"), 400),
+        (("admin", "reviewer"), 400),
+        (("other",), 403),
+    ],
+)
+def test_a_token_brings_its_users_highest_role(roles, status):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory()
+    user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in roles))
+    # Only an editor may write feeds: an empty one is then refused for its fields.
+    assert token_client(user).post("/api/v1/feeds/", {}, format="json").status_code == status
+
+
+def test_a_superuser_token_is_an_admin_without_a_group():
+    user = UserFactory(is_superuser=True)
+    assert token_client(user).post("/api/v1/feeds/", {}, format="json").status_code == 400
+
+
+def test_a_token_request_reads_the_role_with_the_token():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = token_client(UserFactory(role="reviewer"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/ratings/").status_code == 200
+    reads = [q["sql"] for q in queries if "auth_user_groups" in q["sql"]]
+    assert len(reads) == 1 and "authtoken_token" in reads[0]
+
+
+def test_a_bad_or_inactive_token_is_refused():
+    user = UserFactory(role="editor")
+    client = token_client(user)
+    user.is_active = False
+    user.save()
+    response = client.get("/api/v1/claims/")
+    assert response.status_code == 401 and "inactive" in response.json()["detail"]
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    response = client.get("/api/v1/claims/")
+    assert response.status_code == 401 and response.json()["detail"] == "Invalid token."
