@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -801,3 +802,26 @@ def test_the_admin_refuses_a_feed_the_fetcher_would_refuse(client):
     assert response.status_code == 200  # the form again, with the URL's error
     assert b"private" in response.content.lower() or b"refuse" in response.content.lower()
     assert not Feed.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "model", ["claims/feed", "claims/claim", "auth/user", "axes/accessattempt"]
+)
+@pytest.mark.parametrize("selected", ["abc", "1.5", "\x00", "99999999999999999999999"])
+def test_an_admin_action_on_a_selection_that_is_no_id_changes_nothing(client, model, selected):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    feed = FeedFactory()
+    data = {"action": "delete_selected", "_selected_action": [str(feed.pk), selected]}
+    response = client_for(client, root).post(f"/admin/{model}/", {**data, "index": "0"})
+    assert response.status_code == 302 and response["Location"] == f"/admin/{model}/"
+    assert b"selection was not valid" in client.get(response["Location"]).content
+    assert Feed.objects.filter(pk=feed.pk).exists() and User.objects.filter(pk=root.pk).exists()
+
+
+def test_an_admin_action_on_a_valid_selection_still_works(client):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    feeds = [FeedFactory(), FeedFactory()]
+    data = {"action": "delete_selected", "_selected_action": [str(feeds[0].pk)], "post": "yes"}
+    response = client_for(client, root).post("/admin/claims/feed/", data)
+    assert response.status_code == 302
+    assert list(Feed.objects.all()) == [feeds[1]]
