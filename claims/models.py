@@ -138,6 +138,12 @@ class CuePattern(models.Model):
     def clean(self) -> None:
         # The lexicon compiles every row at run time: refuse a row it cannot compile.
         entry = detection.LexiconEntry(self.text, self.category, self.weight, self.kind)
+        if re.search(r"[{}]", self.text.replace(detection.NAME, "")):
+            # Anything else in braces would only match itself, braces included.
+            raise ValidationError(
+                f"This pattern cannot be used: {detection.NAME} is the only placeholder; "
+                "other braces would be looked for as written."
+            )
         try:
             detection.Lexicon.from_entries([entry])
         except (ValueError, re.error) as exc:

@@ -242,3 +242,13 @@ def test_detecting_again_keeps_a_claim_taken_while_it_ran(monkeypatch, django_us
     monkeypatch.setattr(ingestion, "_claim", taken_meanwhile)
     assert ingestion.redetect(article) == (2, 0)
     assert Claim.objects.filter(pk=hedged.pk, assignee=reviewer).exists()
+
+
+@pytest.mark.parametrize("text", ["{Speaker} said", "{name} insisted", "claimed }", "{Name"])
+def test_a_pattern_with_braces_other_than_name_is_refused(text):
+    from django.core.exceptions import ValidationError
+
+    row = CuePattern(text=text, category="attributed", weight=0.5, kind="phrase")
+    with pytest.raises(ValidationError, match="only placeholder"):
+        row.full_clean()
+    CuePattern(text="{Name} muttered", category="attributed", weight=0.5).full_clean()

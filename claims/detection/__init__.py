@@ -12,7 +12,7 @@ from .chrome import find_chrome, strip_chrome
 from .default_lexicon import DEFAULT_ENTRIES
 from .engine import DEFAULT_LEXICON, detect, score
 from .fingerprint import fingerprint
-from .lexicon import CATEGORIES, KINDS, Lexicon, LexiconEntry
+from .lexicon import CATEGORIES, KINDS, NAME, Lexicon, LexiconEntry
 from .model import Cue, Flag, Span, Speaker
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Flag",
     "Lexicon",
     "LexiconEntry",
+    "NAME",
     "Span",
     "Speaker",
     "detect",
