@@ -96,6 +96,22 @@ def clean_text(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+# Control characters other than tabs, line and page breaks: a few happen in pasted text,
+# many (one byte in nine of random data) only in a file that is not text.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _refuse_binary(text: str) -> None:
+    """Refuse binary data (a PDF or a word-processor file sent as text): its bytes would
+    decode into gibberish in which the detector still finds words like "said"."""
+    found = len(_NOT_TEXT.findall(text))
+    if found > max(8, len(text) // 100):
+        raise IngestionError(
+            f"This does not look like plain text ({found:,} control characters): it may be "
+            "a PDF or a word-processor file. Send the article's text instead."
+        )
+
+
 def _no_nul(text: str) -> str:
     # PostgreSQL text cannot hold NUL characters; they never carry meaning in an article.
     return text.replace("\x00", "")
@@ -288,6 +304,7 @@ def submit_text(
             f"The text is too long for one article ({len(text):,} characters; at most "
             f"{MAX_TEXT_CHARS:,})."
         )
+    _refuse_binary(text or "")
     cleaned = clean_text(text or "")
     if not cleaned:
         raise IngestionError("The text is empty once page chrome is removed.")

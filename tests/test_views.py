@@ -621,6 +621,21 @@ def test_a_txt_upload_uses_the_first_line_as_title(client, alice):
     assert Article.objects.get().title == "Headline here"
 
 
+def test_a_pdf_uploaded_as_text_is_refused_with_a_reason(client, alice):
+    # A PDF's compressed streams decode into gibberish full of words the detector knows.
+    import random
+    import zlib
+
+    stream = zlib.compress(random.Random(7).randbytes(20_000))
+    pdf = b"%PDF-1.7\n1 0 obj << /Length 5 >>\nstream\n" + stream + b"\nthe mayor said\n%%EOF"
+    upload = SimpleUploadedFile("story.txt", pdf)
+    response = client_for(client, alice).post(
+        reverse("article-add"), {"source": "file", "file": upload}
+    )
+    assert "does not look like plain text" in response.content.decode()
+    assert not Article.objects.exists()
+
+
 # --- feeds ----------------------------------------------------------------------------------
 
 

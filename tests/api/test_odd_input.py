@@ -103,6 +103,27 @@ def test_a_body_too_large_for_the_server_is_a_json_400(api):
     assert "Bad request" in response.json()["detail"]
 
 
+def test_binary_data_sent_as_text_is_a_400(api):
+    text = "".join(chr(1 + n % 31) for n in range(5_000)) + " The mayor said so."
+    response = api.post("/api/v1/articles/", {"text": text}, format="json")
+    assert response.status_code == 400
+    assert "does not look like plain text" in response.json()["text"][0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor said the bridge would reopen.\fPage two: officials said so.\tEnd.",
+        "Quote \x1b[1mbold\x1b[0m as pasted from a terminal. The mayor said so. " * 3,
+        "Caf\ufffd owners said the rent doubled. " * 20,
+    ],
+)
+def test_text_with_a_few_odd_characters_is_still_text(text):
+    from claims import ingestion
+
+    assert ingestion.submit_text(text).created
+
+
 def test_a_text_too_long_for_one_article_is_refused_on_every_path(tmp_path):
     from claims import ingestion
 
