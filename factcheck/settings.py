@@ -31,24 +31,48 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int = 0) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+    return _at_least(name, number, minimum)
 
 
-def env_float(name: str, default: float) -> float:
+def env_float(name: str, default: float, minimum: float = 0) -> float:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
+    return _at_least(name, number, minimum)
+
+
+def _at_least(name: str, number, minimum):
+    if not number >= minimum:  # also refuses NaN
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate as DRF reads it: a count, a slash, and second/minute/hour/day."""
+    value = os.environ.get(name) or default
+    count, _, period = value.partition("/")
+    if not (count.isascii() and count.isdigit() and period[:1] in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(f"{name} must look like 600/minute, got {value!r}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value.upper() not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value.upper()
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -177,6 +201,10 @@ STORAGES = {
 # --- Celery -------------------------------------------------------------------------------
 # No REDIS_URL: tasks run in-process (eagerly), so `make run` needs no broker.
 REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}"
+    )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -193,8 +221,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # this many tasks and between tasks Django's own rule applies (CONN_MAX_AGE and health
 # checks, through close_old_connections in factcheck/celery.py), as between web requests.
 CELERY_DB_REUSE_MAX = 1000
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("FACTCHECK_TASK_SOFT_TIME_LIMIT", 120)
-CELERY_TASK_TIME_LIMIT = env_int("FACTCHECK_TASK_TIME_LIMIT", 180)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("FACTCHECK_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("FACTCHECK_TASK_TIME_LIMIT", 180, minimum=1)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "FACTCHECK_TASK_SOFT_TIME_LIMIT must be below FACTCHECK_TASK_TIME_LIMIT, or a task is "
+        "killed before it can record why it stopped."
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longest countdown before a retry; longer waits belong in the database (beat picks them up).
 FACTCHECK_RETRY_MAX_DELAY = env_int("FACTCHECK_RETRY_MAX_DELAY", 300)
@@ -217,7 +250,7 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= max(
     )
 # A static schedule: beat only ticks; each feed's own interval and back-off live in the
 # database (Feed.next_poll_at), so no schedule table needs to be kept in sync.
-FACTCHECK_BEAT_TICK_SECONDS = env_float("FACTCHECK_BEAT_TICK_SECONDS", 60.0)
+FACTCHECK_BEAT_TICK_SECONDS = env_float("FACTCHECK_BEAT_TICK_SECONDS", 60.0, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {
         "task": "claims.tasks.poll_due_feeds",
@@ -232,10 +265,10 @@ CELERY_BEAT_SCHEDULE = {
 FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 # Narrower than ALLOW_PRIVATE: loopback only, every other private address still refused.
 FACTCHECK_FETCH_ALLOW_LOOPBACK = env_bool("FACTCHECK_FETCH_ALLOW_LOOPBACK", False)
-FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # A pasted page may be as large as a fetched one, and JSON escaping can double it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * FACTCHECK_FETCH_MAX_BYTES
-FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15.0)
+FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15.0, minimum=0.1)
 # An article still pending after this long is queued again (its message was lost).
 FACTCHECK_STALE_PENDING_MINUTES = env_int("FACTCHECK_STALE_PENDING_MINUTES", 30)
 # Days to keep the fetched HTML of an article (0: do not keep it at all).
@@ -243,11 +276,9 @@ FACTCHECK_RAW_HTML_RETENTION_DAYS = env_int("FACTCHECK_RAW_HTML_RETENTION_DAYS",
 FACTCHECK_FETCH_USER_AGENT = env_str(
     "FACTCHECK_FETCH_USER_AGENT", "FactcheckDesk/1.0 (+https://factcheck.example.org)"
 )
-if FACTCHECK_FETCH_MAX_BYTES <= 0 or FACTCHECK_FETCH_TIMEOUT <= 0:
-    raise ImproperlyConfigured("FACTCHECK_FETCH_MAX_BYTES and FACTCHECK_FETCH_TIMEOUT must be > 0")
 
 # --- Review workflow ----------------------------------------------------------------------
-FACTCHECK_LEASE_MINUTES = env_int("FACTCHECK_LEASE_MINUTES", 30)
+FACTCHECK_LEASE_MINUTES = env_int("FACTCHECK_LEASE_MINUTES", 30, minimum=1)
 FACTCHECK_EDITOR_MAY_PUBLISH_OWN = env_bool("FACTCHECK_EDITOR_MAY_PUBLISH_OWN", False)
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Factcheck desk")
 FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org")
@@ -264,8 +295,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {
-        "writes": env_str("FACTCHECK_WRITE_THROTTLE", "600/minute"),
-        "login": env_str("FACTCHECK_LOGIN_THROTTLE", "30/minute"),
+        "writes": env_rate("FACTCHECK_WRITE_THROTTLE", "600/minute"),
+        "login": env_rate("FACTCHECK_LOGIN_THROTTLE", "30/minute"),
     },
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
 }
@@ -285,16 +316,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Login lockout (django-axes) ----------------------------------------------------------
-AXES_FAILURE_LIMIT = env_int("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("FACTCHECK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_float("FACTCHECK_LOGIN_COOLOFF_HOURS", 0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "claims.api.errors.lockout_response"
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)},
     "loggers": {"axes": {"level": "WARNING"}},
 }

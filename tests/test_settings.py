@@ -1,0 +1,64 @@
+"""The settings module refuses bad environment values at start, naming the variable."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+SETTINGS = Path(__file__).resolve().parent.parent / "factcheck" / "settings.py"
+
+
+def load_settings(monkeypatch, **environ):
+    for name in ("REDIS_URL", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    # A fresh copy of the module: the running Django keeps its own settings.
+    spec = importlib.util.spec_from_file_location("settings_under_test", SETTINGS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("FACTCHECK_WRITE_THROTTLE", "bogus", "must look like 600/minute"),
+        ("FACTCHECK_WRITE_THROTTLE", "10/fortnight", "must look like 600/minute"),
+        ("FACTCHECK_LOGIN_THROTTLE", "/minute", "must look like 600/minute"),
+        ("LOG_LEVEL", "bogus", "must be one of DEBUG, INFO"),
+        ("FACTCHECK_LEASE_MINUTES", "-5", "must be at least 1"),
+        ("FACTCHECK_LEASE_MINUTES", "0", "must be at least 1"),
+        ("FACTCHECK_LOGIN_COOLOFF_HOURS", "-1", "must be at least 0"),
+        ("FACTCHECK_LOGIN_COOLOFF_HOURS", "nan", "must be at least 0"),
+        ("FACTCHECK_RAW_HTML_RETENTION_DAYS", "-1", "must be at least 0"),
+        ("FACTCHECK_LOGIN_FAILURE_LIMIT", "0", "must be at least 1"),
+        ("FACTCHECK_BEAT_TICK_SECONDS", "0", "must be at least 1"),
+        ("FACTCHECK_FETCH_TIMEOUT", "0", "must be at least 0.1"),
+        ("FACTCHECK_TASK_SOFT_TIME_LIMIT", "500", "must be below FACTCHECK_TASK_TIME_LIMIT"),
+        ("REDIS_URL", "notaurl", "must start with redis://"),
+    ],
+)
+def test_a_bad_value_stops_the_app_naming_the_variable(monkeypatch, name, value, message):
+    with pytest.raises(ImproperlyConfigured, match=message) as refused:
+        load_settings(monkeypatch, **{name: value})
+    assert name in str(refused.value)
+
+
+def test_good_values_are_taken(monkeypatch):
+    loaded = load_settings(
+        monkeypatch,
+        FACTCHECK_WRITE_THROTTLE="20/hour",
+        LOG_LEVEL="warning",
+        FACTCHECK_LEASE_MINUTES="45",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        FACTCHECK_RAW_HTML_RETENTION_DAYS="0",
+    )
+    assert loaded.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["writes"] == "20/hour"
+    assert loaded.LOGGING["root"]["level"] == "WARNING"
+    assert loaded.FACTCHECK_LEASE_MINUTES == 45
+    assert loaded.CELERY_BROKER_URL == "redis://127.0.0.1:6379/3"
+    assert loaded.FACTCHECK_RAW_HTML_RETENTION_DAYS == 0
