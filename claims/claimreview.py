@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 
-from claims.models import Claim, Verdict
+from claims.models import CLAIM_ARTICLE_BODY, Claim, Verdict
 
 CLAIM_REVIEWED_MAX = 75
 PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
@@ -60,6 +60,7 @@ def published_claims() -> QuerySet[Claim]:
         Claim.objects.filter(Exists(published))
         .exclude(status=Claim.Status.DISMISSED)
         .select_related("article")
+        .defer(*CLAIM_ARTICLE_BODY)
         .prefetch_related(
             "evidence",
             Prefetch(

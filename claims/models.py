@@ -50,6 +50,9 @@ class Article(models.Model):
         BULK = "bulk"
         API = "api"
 
+    #: The large columns (the whole page); lists of articles or claims never show them.
+    BODY_FIELDS = ("text", "raw_html", "entry_text")
+
     class Status(models.TextChoices):
         PENDING = "pending"
         PROCESSED = "processed"
@@ -95,6 +98,10 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url or f"Article {self.pk}"
+
+
+#: The same columns seen from a claim, for ``select_related("article")`` lists.
+CLAIM_ARTICLE_BODY = tuple(f"article__{name}" for name in Article.BODY_FIELDS)
 
 
 class CuePattern(models.Model):

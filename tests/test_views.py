@@ -127,6 +127,24 @@ def test_the_navigation_depends_on_the_role(client, alice):
 # --- dashboard ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("page", ["dashboard", "queue", "claim-review", "claimreviews"])
+def test_pages_with_claims_do_not_load_the_articles_html(client, alice, page):
+    # A queue page of one long article once read its whole text for each of its rows.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    claim = taken_by(alice)
+    ClaimFactory(article=claim.article, fingerprint=claim.fingerprint, start=40, end=60)
+    published = reviewed_claim(alice)
+    workflow.claim_publish(claim=published, actor=UserFactory(username="ed", role="editor"))
+    args = [claim.pk] if page == "claim-review" else []
+    client_for(client, alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(page, args=args))
+    assert response.status_code == 200
+    assert not [q["sql"] for q in queries if '"claims_article"."raw_html"' in q["sql"]]
+
+
 def test_the_dashboard_shows_counts_my_claims_charts_and_activity(
     client, alice, django_assert_max_num_queries
 ):

@@ -114,7 +114,7 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             "-created_at", "-id"
         )
         if self.action == "list":
-            return articles.defer("text", "raw_html", "entry_text")
+            return articles.defer(*Article.BODY_FIELDS)
         return articles.prefetch_related(
             Prefetch(
                 "claims",

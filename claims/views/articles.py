@@ -21,7 +21,7 @@ def articles(request):
     qs = (
         Article.objects.select_related("feed")
         # Not the page's text and HTML: the claim counts group every selected column.
-        .defer("text", "raw_html", "entry_text")
+        .defer(*Article.BODY_FIELDS)
         .order_by("-created_at", "-id")
         .annotate(
             claim_count=Count("claims"),

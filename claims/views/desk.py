@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from claims import workflow
 from claims.api.filters import ClaimFilter
 from claims.forms import BulkForm
-from claims.models import Claim, Feed, IngestionJob, ReviewEvent, Verdict
+from claims.models import CLAIM_ARTICLE_BODY, Claim, Feed, IngestionJob, ReviewEvent, Verdict
 from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _back, _desk, _fail
 from claims.workflow import EDITOR, REVIEWER
 
@@ -61,6 +61,7 @@ def dashboard(request):
             assignee=request.user, status__in=[Claim.Status.IN_REVIEW, Claim.Status.REVIEWED]
         )
         .select_related("article", "verdict__rating")
+        .defer(*CLAIM_ARTICLE_BODY)
         .order_by("lease_expires_at")[:20]
     )
 
@@ -159,7 +160,9 @@ def _queue_params(request) -> QueryDict:
 @_desk()
 def queue(request):
     params = _queue_params(request)
-    base = Claim.objects.select_related("article__feed", "assignee", "verdict__rating")
+    base = Claim.objects.select_related("article__feed", "assignee", "verdict__rating").defer(
+        *CLAIM_ARTICLE_BODY
+    )
     claim_filter = ClaimFilter(params, queryset=base, request=request)
     sort = request.GET.get("sort", "priority")
     claims = claim_filter.qs.order_by(*SORTS.get(sort, SORTS["priority"]))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from claims import workflow
 from claims.api.serializers import as_id
 from claims.forms import EvidenceForm, VerdictForm
-from claims.models import Claim, CuePattern, Evidence, ReviewEvent, Verdict
+from claims.models import CLAIM_ARTICLE_BODY, Claim, CuePattern, Evidence, ReviewEvent, Verdict
 from claims.templatetags.desk import context_window, highlight
 from claims.views.access import _back, _desk, _fail
 from claims.workflow import EDITOR, REVIEWER
@@ -23,7 +23,10 @@ def _claim_for_review(pk: int) -> Claim:
     return get_object_or_404(
         Claim.objects.select_related(
             "article__feed", "assignee", "verdict__rating", "verdict__reviewer"
-        ).prefetch_related(
+        )
+        # The sentences around the claim come from the article's text; not its HTML.
+        .defer("article__raw_html", "article__entry_text")
+        .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")),
             Prefetch("covers", queryset=Claim.objects.select_related("verdict__rating")),
             Prefetch("covered_by", queryset=Claim.objects.select_related("verdict__rating")),
@@ -70,7 +73,8 @@ def _review_context(request, claim: Claim, **extra) -> dict:
     twins = (
         Claim.objects.filter(fingerprint=claim.fingerprint)
         .exclude(pk=claim.pk)
-        .select_related("article", "verdict__rating")[:20]
+        .select_related("article", "verdict__rating")
+        .defer(*CLAIM_ARTICLE_BODY)[:20]
     )
     verdict = claim.verdict
     verdict_form = extra.pop("verdict_form", None) or VerdictForm(
