@@ -526,6 +526,18 @@ def claim_submit(*, claim: Claim, actor, version: int | None = None) -> Claim:
     return claim
 
 
+FOUR_EYES = "Another editor must approve your own verdict (four-eyes rule)."
+
+
+def may_approve(actor, verdict: Verdict) -> bool:
+    """Four eyes: an editor approves others' verdicts; their own only if they are an admin
+    or FACTCHECK_EDITOR_MAY_PUBLISH_OWN allows it."""
+    if not has_role(actor, EDITOR):
+        return False
+    own = verdict.reviewer_id == actor.pk
+    return not own or role_of(actor) == ADMIN or settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN
+
+
 @transaction.atomic
 def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
     """Approve and publish a submitted verdict (four eyes: not one's own, unless allowed)."""
@@ -539,9 +551,8 @@ def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
         raise InvalidTransition("There is no verdict to publish; the claim needs one first.")
     if _lacks_sources(claim):
         raise WorkflowError("This verdict has no evidence source left; it cannot be published.")
-    own = verdict.reviewer_id == actor.pk
-    if own and not (role_of(actor) == ADMIN or settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN):
-        raise NotAllowed("Another editor must approve your own verdict (four-eyes rule).")
+    if not may_approve(actor, verdict):
+        raise NotAllowed(FOUR_EYES)
     now = timezone.now()
     verdict.approver = actor
     verdict.published_at = now

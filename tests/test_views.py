@@ -438,6 +438,21 @@ def test_a_reviewer_cannot_publish(client, alice):
     assert claim.status == Claim.Status.REVIEWED
 
 
+def test_a_reviewer_sees_that_a_submitted_claim_waits_for_an_editor(client, alice):
+    claim = reviewed_claim(alice)
+    page = client_for(client, alice).get(reverse("claim-review", args=[claim.pk])).content
+    assert b"waiting for an editor" in page and b"lease ends" not in page
+
+
+def test_an_editor_is_not_offered_to_publish_their_own_verdict(client, erin, settings):
+    claim = reviewed_claim(erin)
+    page = client_for(client, erin).get(reverse("claim-review", args=[claim.pk])).content
+    assert b"Approve and publish" not in page and b"four-eyes rule" in page
+    settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN = True
+    page = client.get(reverse("claim-review", args=[claim.pk])).content
+    assert b"Approve and publish" in page and b"four-eyes rule" not in page
+
+
 def test_an_editor_publishes_and_the_public_page_carries_claimreview(client, alice, erin):
     claim = reviewed_claim(alice)
     client_for(client, erin)

@@ -107,7 +107,10 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         and (holds or is_editor)
         and verdict is not None
         and verdict.published_at is None,
-        "can_publish": claim.status == Claim.Status.REVIEWED and is_editor,
+        "can_publish": claim.status == Claim.Status.REVIEWED
+        and verdict is not None
+        and workflow.may_approve(user, verdict),
+        "waiting_note": _waiting_note(user, claim, is_editor),
         "can_dismiss": claim.status == Claim.Status.NEW
         or (claim.status == Claim.Status.IN_REVIEW and (holds or is_editor)),
         "can_reopen": claim.status == Claim.Status.PUBLISHED and is_editor,
@@ -122,6 +125,17 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         "nav": "queue",
         **extra,
     }
+
+
+def _waiting_note(user, claim: Claim, is_editor: bool) -> str:
+    """Why a submitted claim shows no publish button to this user."""
+    if claim.status != Claim.Status.REVIEWED or claim.verdict is None:
+        return ""
+    if workflow.may_approve(user, claim.verdict):
+        return ""
+    if is_editor:
+        return workflow.FOUR_EYES
+    return "Submitted: waiting for an editor's approval."
 
 
 @_desk()
