@@ -494,10 +494,11 @@ def test_dismiss_needs_a_reason_and_reopen_is_for_editors(client, alice, erin):
     assert "reopened the claim" in page and "new records" in page
 
 
-def test_get_is_not_allowed_on_actions(client, alice):
+def test_get_does_not_act(client, alice):
     claim = ClaimFactory()
     response = client_for(client, alice).get(reverse("claim-action", args=[claim.pk, "dismiss"]))
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.NEW
 
 
 def test_forms_are_csrf_protected(alice):
@@ -721,6 +722,66 @@ def test_repeated_failed_logins_lock_the_account_out(client, alice):
     assert b"Too many failed logins" in response.content
 
 
+def test_a_verdict_saved_after_the_claim_was_released_is_shown_back(client, alice, erin):
+    claim = taken_by(alice)
+    version = claim.version
+    workflow.claim_release(claim=claim, actor=erin)
+    response = client_for(client, alice).post(
+        reverse("claim-verdict", args=[claim.pk]),
+        {"rating": rating("false").pk, "summary": "Alice's long research.", "version": version},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone else saved" not in body and "it is now new" in body
+    assert "Alice&#x27;s long research." in body and 'id="verdict-form"' not in body
+    assert not Claim.objects.get(pk=claim.pk).verdicts.exists()
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_evidence_added_after_the_claim_was_released_is_shown_back(client, alice, erin, htmx):
+    claim = taken_by(alice)
+    workflow.claim_release(claim=claim, actor=erin)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client_for(client, alice).post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://records.example.org/ledger", "stance": "refutes", "note": "Page 4."},
+        **headers,
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "in review only" in body and 'id="evidence-form"' not in body
+    assert "https://records.example.org/ledger" in body and "Page 4." in body
+    assert not Evidence.objects.exists()
+
+
+def test_a_dismiss_reason_survives_a_stale_page(client, alice, erin):
+    claim = taken_by(alice)
+    version = claim.version
+    workflow.claim_bump(claim=claim, actor=erin, amount=0.1)
+    response = client_for(client, alice).post(
+        reverse("claim-action", args=[claim.pk, "dismiss"]),
+        {"reason": "An opinion, not a claim of fact.", "version": version},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert 'value="An opinion, not a claim of fact."' in body  # still in the box
+    assert "changed since you loaded it" in body
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.IN_REVIEW
+
+
+def test_a_correction_note_survives_when_the_claim_was_reopened_meanwhile(client, alice, erin, ed):
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    version = claim.version
+    workflow.claim_reopen(claim=claim, actor=ed, reason="Ed's note.")
+    response = client_for(client, erin).post(
+        reverse("claim-action", args=[claim.pk, "reopen"]),
+        {"reason": "The date was wrong.", "version": version},
+    )
+    body = response.content.decode()
+    assert response.status_code == 409 and "Not saved." in body
+    assert "The date was wrong." in body
+
+
 def test_evidence_changes_return_the_panel_to_htmx(client, alice):
     claim = taken_by(alice)
     client_for(client, alice)
@@ -873,3 +934,23 @@ def test_an_admin_action_on_a_valid_selection_still_works(client):
     response = client_for(client, root).post("/admin/claims/feed/", data)
     assert response.status_code == 302
     assert list(Feed.objects.all()) == [feeds[1]]
+
+
+@pytest.mark.parametrize(
+    "url_name, args, target",
+    [
+        ("claim-verdict", "pk", "claim-review"),
+        ("claim-action", "pk+publish", "claim-review"),
+        ("claim-evidence-add", "pk", "claim-review"),
+        ("take-next", "", "queue"),
+        ("queue-bulk", "", "queue"),
+        ("feed-poll", "feed", "feeds"),
+    ],
+)
+def test_opening_a_form_address_leads_to_its_page(client, erin, url_name, args, target):
+    # A failed form leaves its address in the bar: reloading it is a GET, not a blank 405.
+    claim, feed = ClaimFactory(), FeedFactory()
+    pk = {"pk": [claim.pk], "pk+publish": [claim.pk, "publish"], "feed": [feed.pk]}
+    response = client_for(client, erin).get(reverse(url_name, args=pk.get(args, [])))
+    expected = reverse(target, args=[claim.pk] if target == "claim-review" else [])
+    assert response.status_code == 302 and response["Location"] == expected

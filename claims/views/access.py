@@ -37,6 +37,22 @@ def _desk(role: str = REVIEWER):
     return decorator
 
 
+def _post_only(page: str, *, with_pk: bool = False):
+    """Accept POST only. Any other method (reloading the address that a failed form left in
+    the address bar, a bookmark) goes to the page the form is on, not to a blank 405."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "POST":
+                return redirect(page, *([kwargs["pk"]] if with_pk else []))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def _back(request, fallback: str) -> HttpResponseRedirect:
     """Redirect to the page the form came from (when it is ours), else to `fallback`."""
     target = request.POST.get("next") or ""

@@ -15,13 +15,12 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from claims import workflow
 from claims.api.filters import ClaimFilter
 from claims.forms import BulkForm
 from claims.models import CLAIM_ARTICLE_BODY, Claim, Feed, IngestionJob, ReviewEvent, Verdict
-from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _back, _desk, _fail
+from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _back, _desk, _fail, _post_only
 from claims.workflow import EDITOR, REVIEWER
 
 # --- dashboard ------------------------------------------------------------------------------
@@ -199,7 +198,7 @@ def queue(request):
 
 
 @_desk()
-@require_POST
+@_post_only("queue")
 def take_next(request):
     try:
         claim = workflow.claim_take_next(reviewer=request.user)
@@ -213,7 +212,7 @@ def take_next(request):
 
 
 @_desk()
-@require_POST
+@_post_only("queue")
 def queue_bulk(request):
     form = BulkForm(request.POST)
     if not form.is_valid():

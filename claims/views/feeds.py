@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from claims import tasks, workflow
 from claims.forms import FeedForm
 from claims.models import Article, Feed
-from claims.views.access import _desk
+from claims.views.access import _desk, _post_only
 from claims.workflow import EDITOR
 
 
@@ -43,7 +42,7 @@ def feeds(request):
 
 
 @_desk(EDITOR)
-@require_POST
+@_post_only("feeds")
 def feed_toggle(request, pk: int):
     feed = get_object_or_404(Feed, pk=pk)
     feed.active = not feed.active
@@ -53,7 +52,7 @@ def feed_toggle(request, pk: int):
 
 
 @_desk(EDITOR)
-@require_POST
+@_post_only("feeds")
 def feed_poll(request, pk: int):
     feed = get_object_or_404(Feed, pk=pk)
     if not feed.active:

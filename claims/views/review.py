@@ -8,14 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from claims import workflow
 from claims.api.serializers import as_id
 from claims.forms import EvidenceForm, VerdictForm
 from claims.models import CLAIM_ARTICLE_BODY, Claim, CuePattern, Evidence, ReviewEvent, Verdict
 from claims.templatetags.desk import context_window, highlight
-from claims.views.access import _back, _desk, _fail
+from claims.views.access import _back, _desk, _fail, _post_only
 from claims.workflow import EDITOR, REVIEWER
 
 
@@ -145,7 +144,7 @@ def claim_review_page(request, pk: int):
 
 
 @_desk()
-@require_POST
+@_post_only("claim-review", with_pk=True)
 def claim_verdict(request, pk: int):
     claim = get_object_or_404(Claim, pk=pk)
     form = VerdictForm(request.POST)
@@ -161,12 +160,14 @@ def claim_verdict(request, pk: int):
                 claim_reviewed=data["claim_reviewed"],
             )
         except workflow.Conflict:
-            # Someone saved first: show their verdict next to this one, overwrite nothing.
+            # The claim changed: show what it is now next to this text, overwrite nothing.
             fresh = _claim_for_review(pk)
-            unsaved = VerdictForm(
+            kept = VerdictForm(
                 initial={**data, "rating": data["rating"].pk, "version": fresh.version}
             )
-            context = _review_context(request, fresh, verdict_form=unsaved, conflict=True)
+            context = _review_context(
+                request, fresh, verdict_form=kept, conflict=True, unsaved=_typed(form)
+            )
             return render(request, "desk/claim.html", context, status=409)
         except workflow.WorkflowError as exc:
             _fail(request, exc)
@@ -179,16 +180,18 @@ def claim_verdict(request, pk: int):
     )
 
 
-def _evidence_panel(request, pk: int, *, form=None, message=None, status=200):
+def _evidence_panel(request, pk: int, *, form=None, message=None, unsaved=(), status=200):
     """The evidence panel alone, for htmx, or the whole page otherwise."""
     fresh = _claim_for_review(pk)
-    context = _review_context(request, fresh, evidence_form=form, evidence_message=message)
+    context = _review_context(
+        request, fresh, evidence_form=form, evidence_message=message, evidence_unsaved=unsaved
+    )
     template = "desk/_evidence.html" if request.headers.get("HX-Request") else "desk/claim.html"
     return render(request, template, context, status=status)
 
 
 @_desk()
-@require_POST
+@_post_only("claim-review", with_pk=True)
 def claim_evidence_add(request, pk: int):
     claim = get_object_or_404(Claim, pk=pk)
     form = EvidenceForm(request.POST)
@@ -197,10 +200,15 @@ def claim_evidence_add(request, pk: int):
     try:
         workflow.evidence_add(claim=claim, actor=request.user, **form.cleaned_data)
     except workflow.WorkflowError as exc:
-        if request.headers.get("HX-Request"):
-            return _evidence_panel(request, pk, form=form, message=("error", str(exc)))
-        _fail(request, exc)
-        return redirect(reverse("claim-review", args=[pk]) + "#evidence")
+        # The form may be gone (the claim was released): what was typed is shown back.
+        return _evidence_panel(
+            request,
+            pk,
+            form=form,
+            message=("error", str(exc)),
+            unsaved=_typed(form),
+            status=400,
+        )
     if request.headers.get("HX-Request"):
         return _evidence_panel(request, pk, message=("success", "Evidence added."))
     messages.success(request, "Evidence added.")
@@ -208,7 +216,7 @@ def claim_evidence_add(request, pk: int):
 
 
 @_desk()
-@require_POST
+@_post_only("claim-review", with_pk=True)
 def claim_evidence_remove(request, pk: int, evidence_id: int):
     evidence = get_object_or_404(Evidence, pk=evidence_id, claim_id=pk)
     try:
@@ -223,13 +231,26 @@ def claim_evidence_remove(request, pk: int, evidence_id: int):
     return redirect(reverse("claim-review", args=[pk]) + "#evidence")
 
 
+def _typed(form) -> list[tuple[str, str]]:
+    """What the user typed into a form that could not be applied, to show it back to them
+    when the form itself is no longer offered (the claim moved on meanwhile)."""
+    return [
+        (form[name].label, str(value))
+        for name, value in form.cleaned_data.items()
+        if name != "version" and value not in ("", None)
+    ]
+
+
 def _version(request) -> int | None:
     value = request.POST.get("version", "")
     return as_id(value)
 
 
+REASON_LABELS = {"dismiss": "Dismiss reason", "reopen": "Correction note"}
+
+
 @_desk()
-@require_POST
+@_post_only("claim-review", with_pk=True)
 def claim_action(request, pk: int, action: str):
     """Submit, publish, dismiss, reopen, release or assign a claim."""
     claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
@@ -265,11 +286,17 @@ def claim_action(request, pk: int, action: str):
             workflow.claim_assign(claim=claim, assignee=assignee, actor=user)
         else:
             raise PermissionDenied("Unknown action.")
-    except workflow.NotAllowed as exc:
-        _fail(request, exc)
-        return redirect("claim-review", pk=pk)
     except workflow.WorkflowError as exc:
         _fail(request, exc)
+        if reason.strip() and action in REASON_LABELS:
+            # Not redirected: the page comes back with the note typed, not an empty box.
+            kept = {"action": action, "reason": reason}
+            unsaved = [(REASON_LABELS[action], reason)]
+            context = _review_context(request, _claim_for_review(pk), kept=kept, unsaved=unsaved)
+            status = 409 if isinstance(exc, workflow.Conflict) else 400
+            return render(request, "desk/claim.html", context, status=status)
+        if isinstance(exc, workflow.NotAllowed):
+            return redirect("claim-review", pk=pk)
     else:
         messages.success(request, done[action])
         if action in ("dismiss", "release") and request.POST.get("next"):

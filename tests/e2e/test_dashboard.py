@@ -196,7 +196,7 @@ def test_two_reviewers_get_different_claims_and_a_stale_save_conflicts(
     second.get_by_role("button", name="Save verdict").click()
     conflict = second.locator("#conflict")
     expect(conflict).to_be_visible()
-    expect(conflict).to_contain_text("Someone else saved a verdict first")
+    expect(conflict).to_contain_text("A newer verdict of yours was saved")
     expect(conflict).to_contain_text("First tab: the records contradict the claim.")
     expect(second.get_by_label("Summary")).to_have_value("Second tab: stale text.")
     claim = Claim.objects.select_related("verdict__rating").get(
