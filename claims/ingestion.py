@@ -440,11 +440,18 @@ def _set_processed(article: Article, error: str = "") -> None:
     article.processed_at = timezone.now()
 
 
-def _count_in_job(article: Article, counter: str) -> None:
-    """Count a finished article towards the feed run that brought it in."""
+def _count_in_job(article: Article, counter: str, reason: str = "") -> None:
+    """Count a finished article towards the feed run that brought it in (with the reason,
+    for the first MAX_JOB_ERRORS failures)."""
     if article.job_id is None:
         return
     IngestionJob.objects.filter(pk=article.job_id).update(**{counter: F(counter) + 1})
+    if reason:
+        with transaction.atomic():  # workers finish a run's articles side by side
+            job = IngestionJob.objects.select_for_update().get(pk=article.job_id)
+            if len(job.errors) < MAX_JOB_ERRORS:
+                job.errors.append({"article": article.pk, "reason": reason})
+                job.save(update_fields=["errors"])
     IngestionJob.objects.filter(
         pk=article.job_id,
         finished_at__isnull=True,
@@ -556,7 +563,7 @@ def _mark_failed(article: Article, reason: str) -> Article:
     article.error = reason
     article.processed_at = None  # set in memory by a transaction that rolled back
     article.save(update_fields=["status", "error", "updated_at"])
-    _count_in_job(article, "failed")
+    _count_in_job(article, "failed", reason)
     return article
 
 

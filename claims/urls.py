@@ -37,6 +37,7 @@ urlpatterns = [
         name="article-progress-status",
     ),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("feeds/", views.feeds, name="feeds"),
     path("feeds/<int:pk>/toggle/", views.feed_toggle, name="feed-toggle"),
     path("feeds/<int:pk>/poll/", views.feed_poll, name="feed-poll"),

@@ -68,6 +68,24 @@ def test_it_counts_a_feed_run_as_a_job(allow_private, server):
     assert job.finished_at is not None
 
 
+def test_a_feed_job_keeps_the_reason_of_each_failed_article(allow_private, server):
+    items = "".join(
+        f"<item><title>Gone {n}</title><link>{server.url(f'/gone-{n}.html')}</link></item>"
+        for n in range(2)
+    )
+    rss = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>{items}</channel></rss>'
+    )
+    server.routes["/wire.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    feed = Feed.objects.create(url=server.url("/wire.xml"))
+    assert tasks.poll_feed.delay(feed.pk).get() == 2
+    job = IngestionJob.objects.get(kind="feed")
+    assert (job.total, job.done, job.failed) == (2, 0, 2)
+    failed = Article.objects.filter(job=job).order_by("pk")
+    assert job.errors == [{"article": a.pk, "reason": a.error} for a in failed]
+    assert "404" in job.errors[0]["reason"]
+
+
 def test_it_polls_only_active_feeds_that_are_due(allow_private, server):
     due = Feed.objects.create(url=server.url("feed.xml"))
     Feed.objects.create(url=server.url("atom.xml"), active=False)

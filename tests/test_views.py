@@ -175,7 +175,10 @@ def test_the_dashboard_shows_ingestion_jobs_with_their_progress(client, alice):
     body = client_for(client, alice).get(reverse("dashboard")).content.decode()
     assert "monday.jsonl" in body
     assert '<progress max="10" value="8">' in body
-    assert "line 4: not valid JSON" in body
+    job = IngestionJob.objects.get()
+    assert f'<a class="badge bad" href="{reverse("job-detail", args=[job.pk])}">1</a>' in body
+    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert "<tr><td>4</td><td>not valid JSON</td></tr>" in page
 
 
 # --- queue ----------------------------------------------------------------------------------
@@ -633,6 +636,24 @@ def test_a_jsonl_upload_ingests_each_line(client, alice, django_capture_on_commi
     assert response.status_code == 302
     assert set(Article.objects.values_list("title", flat=True)) == {"One", "Two"}
     assert set(Article.objects.values_list("status", flat=True)) == {"processed"}
+    # The progress page lists the articles and, from the job, why line 3 was refused.
+    body = client.get(response["Location"]).content.decode()
+    assert "One" in body and "Two" in body
+    assert "<strong>1 failed</strong>" in body and "not valid JSON" in body
+
+
+def test_a_jsonl_upload_of_bad_lines_only_lists_every_reason(client, alice):
+    content = b"not json\n[1, 2]\n" + json.dumps({"text": ""}).encode()
+    upload = SimpleUploadedFile("bad.jsonl", content, content_type="application/x-ndjson")
+    response = client_for(client, alice).post(
+        reverse("article-add"), {"source": "file", "file": upload}, follow=True
+    )
+    body = response.content.decode()
+    assert "<strong>3 failed</strong>" in body
+    assert [int(n) for n in re.findall(r"<tr><td>(\d+)</td>", body)] == [1, 2, 3]
+    job = IngestionJob.objects.get()
+    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert page.count("<tr><td>") == 3 and "bad.jsonl" in page
 
 
 def test_a_jsonl_upload_is_utf8_whatever_charset_its_html_names(client, alice):

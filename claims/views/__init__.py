@@ -12,6 +12,7 @@ from claims.views.articles import (
     article_progress,
     article_progress_partial,
     articles,
+    job_detail,
 )
 from claims.views.desk import dashboard, queue, queue_bulk, take_next
 from claims.views.feeds import feed_poll, feed_toggle, feeds
@@ -48,6 +49,7 @@ __all__ = [
     "feed_toggle",
     "feeds",
     "home",
+    "job_detail",
     "queue",
     "queue_bulk",
     "ratings_public",

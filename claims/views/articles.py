@@ -11,7 +11,7 @@ from claims import ingestion, tasks
 from claims.api.serializers import as_id
 from claims.fetching import FetchError, decode_body
 from claims.forms import ArticleAddForm
-from claims.models import Article
+from claims.models import Article, IngestionJob
 from claims.templatetags.desk import highlight
 from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _desk
 
@@ -67,8 +67,9 @@ def article_detail(request, pk: int):
     )
 
 
-def _progress_url(ids: list[int]) -> str:
-    return reverse("article-progress") + "?ids=" + ",".join(str(i) for i in ids)
+def _progress_url(ids: list[int], job: IngestionJob | None = None) -> str:
+    url = reverse("article-progress") + "?ids=" + ",".join(str(i) for i in ids)
+    return url + f"&job={job.pk}" if job else url
 
 
 @_desk()
@@ -77,18 +78,19 @@ def article_add(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ids = _submit(data)
+            ids, job = _submit(data)
         except (ingestion.IngestionError, FetchError) as exc:
             form.add_error(data["source"] if data["source"] != "file" else "file", str(exc))
         else:
-            if ids:
-                return redirect(_progress_url(ids))
+            if ids or (job and job.failed):
+                return redirect(_progress_url(ids, job))
             form.add_error(None, "Nothing in the file could be ingested.")
     return render(request, "desk/article_add.html", {"form": form, "nav": "add"})
 
 
-def _submit(data: dict) -> list[int]:
-    """Record the submitted article(s), queue their processing, return their ids."""
+def _submit(data: dict) -> tuple[list[int], IngestionJob | None]:
+    """Record the submitted article(s), queue their processing, return their ids (and the
+    job of a bulk file)."""
     source = data["source"]
     if source == "url":
         submitted = [ingestion.submit_url(data["url"], origin=Article.Origin.URL)]
@@ -103,10 +105,10 @@ def _submit(data: dict) -> list[int]:
     for item in submitted:
         if item.needs_processing:
             tasks.process_after_commit(item.article.pk)
-    return [item.article.pk for item in submitted]
+    return [item.article.pk for item in submitted], None
 
 
-def _submit_file(upload, *, title: str) -> list[int]:
+def _submit_file(upload, *, title: str) -> tuple[list[int], IngestionJob | None]:
     name = upload.name.lower()
     # An HTML page may name its charset; text and JSONL are UTF-8 (cp1252 as a fallback),
     # whatever charset the HTML inside a JSONL line mentions.
@@ -123,10 +125,10 @@ def _submit_file(upload, *, title: str) -> list[int]:
         return _submit_jsonl(content, name=upload.name)
     if submitted.needs_processing:
         tasks.process_after_commit(submitted.article.pk)
-    return [submitted.article.pk]
+    return [submitted.article.pk], None
 
 
-def _submit_jsonl(content: str, *, name: str) -> list[int]:
+def _submit_jsonl(content: str, *, name: str) -> tuple[list[int], IngestionJob]:
     ids: list[int] = []
 
     def queue_it(article: Article) -> None:
@@ -146,10 +148,7 @@ def _submit_jsonl(content: str, *, name: str) -> list[int]:
         on_line=seen,
         process=queue_it,
     )
-    if job.errors and not ids:
-        first = job.errors[0]
-        raise ingestion.IngestionError(f"Line {first.get('line')}: {first.get('reason')}")
-    return ids
+    return ids, job
 
 
 def _progress_articles(request) -> list[Article]:
@@ -163,16 +162,24 @@ def _progress_articles(request) -> list[Article]:
 @_desk()
 def article_progress(request):
     found = _progress_articles(request)
+    job_id = as_id(request.GET.get("job", ""))
     return render(
         request,
         "desk/article_progress.html",
         {
+            "job": IngestionJob.objects.filter(pk=job_id).first() if job_id else None,
             "articles": found,
             "pending": any(a.status == Article.Status.PENDING for a in found),
             "ids": request.GET.get("ids", ""),
             "nav": "add",
         },
     )
+
+
+@_desk()
+def job_detail(request, pk: int):
+    job = get_object_or_404(IngestionJob, pk=pk)
+    return render(request, "desk/job.html", {"job": job, "nav": "dashboard"})
 
 
 @_desk()
