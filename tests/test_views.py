@@ -975,3 +975,22 @@ def test_opening_a_form_address_leads_to_its_page(client, erin, url_name, args, 
     response = client_for(client, erin).get(reverse(url_name, args=pk.get(args, [])))
     expected = reverse(target, args=[claim.pk] if target == "claim-review" else [])
     assert response.status_code == 302 and response["Location"] == expected
+
+
+def test_an_article_with_many_claims_lists_a_page_of_them_and_marks_them_all(
+    client, alice, monkeypatch
+):
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("claims.views.articles"), "SIDE_LIST", 5)
+    sentences = [f"Official {n} said the count was wrong." for n in range(12)]
+    article = ArticleFactory(text=" ".join(sentences))
+    offset = 0
+    for sentence in sentences:
+        ClaimFactory(article=article, text=sentence, start=offset, end=offset + len(sentence))
+        offset += len(sentence) + 1
+    page = client_for(client, alice).get(reverse("article-detail", args=[article.pk]))
+    body = page.content.decode()
+    assert body.count('<li><a href="/claims/') == 5
+    assert body.count('class="claim claim-new') == 12
+    assert f'?article={article.pk}&amp;all=1">all 12 in the queue</a>' in body

@@ -51,6 +51,9 @@ def articles(request):
     )
 
 
+SIDE_LIST = 200
+
+
 @_desk()
 def article_detail(request, pk: int):
     article = get_object_or_404(Article.objects.select_related("feed", "duplicate_of"), pk=pk)
@@ -60,7 +63,9 @@ def article_detail(request, pk: int):
         "desk/article.html",
         {
             "article": article,
-            "claims": claims,
+            # The text marks every claim; the side list stops at a page's worth.
+            "claims": claims[:SIDE_LIST],
+            "claim_total": len(claims),
             "text_html": highlight(article.text, claims),
             "nav": "articles",
         },
