@@ -304,3 +304,22 @@ def test_queue_keyboard_shortcuts(seeded, live_server, new_page):
     assert Claim.objects.get(pk=dismissed_id).status == "dismissed"
     page.keyboard.press("n")
     page.wait_for_url(re.compile(r"/claims/\d+/$"))
+
+
+def test_the_desk_fits_a_phone(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="eve", role="editor")
+    article = ingest(STORY, "Harbor City ballots with a headline long enough to need wrapping")
+    page = new_page()
+    login(page, base, "eve")
+    page.set_viewport_size({"width": 390, "height": 844})
+    claim = article.claims.first()
+    for path in ("/dashboard/", "/queue/", "/articles/", "/feeds/", f"/claims/{claim.pk}/"):
+        page.goto(base + path)
+        # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert page.locator("header.top").bounding_box()["height"] < 130, path
+    page.goto(f"{base}/queue/")
+    table, filters = page.locator("#queue-table"), page.locator("form.filters")
+    assert table.bounding_box()["y"] < filters.bounding_box()["y"]  # the claims come first
+    assert table.bounding_box()["width"] > 300
