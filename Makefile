@@ -24,7 +24,7 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 
 run: demo
-	@echo "Serving on http://127.0.0.1:8000 (log in at /admin/ with the users above)"
+	@echo "Serving on http://127.0.0.1:8000 (log in at /login/ with the users above)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install-dev

@@ -586,6 +586,7 @@ class FeedPoll:
     not_modified: bool = False
     submitted: list[Article] = field(default_factory=list)
     error: str = ""
+    job: IngestionJob | None = None
 
 
 def poll_feed(feed: Feed) -> FeedPoll:
@@ -629,6 +630,14 @@ def poll_feed(feed: Feed) -> FeedPoll:
     if skipped:
         poll.error = f"{len(skipped)} entries skipped; first: {skipped[0]}"
         Feed.objects.filter(pk=feed.pk).update(last_error=poll.error)
+    if poll.submitted:
+        # The run is a job: its articles count towards it as they are processed.
+        poll.job = IngestionJob.objects.create(
+            kind=IngestionJob.Kind.FEED, source=feed.url, total=len(poll.submitted)
+        )
+        Article.objects.filter(pk__in=[a.pk for a in poll.submitted]).update(job=poll.job)
+        for article in poll.submitted:
+            article.job = poll.job
     return poll
 
 

@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from claims import ingestion, workflow
 from claims.fetching import FetchTransientError
-from claims.models import Article, Feed, IngestionJob
+from claims.models import Article, Feed
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 4
@@ -64,11 +64,6 @@ def poll_feed(feed_id: int) -> int:
     if feed is None or not feed.active:
         return 0
     poll = ingestion.poll_feed(feed)
-    if poll.submitted:
-        job = IngestionJob.objects.create(
-            kind=IngestionJob.Kind.FEED, source=feed.url, total=len(poll.submitted)
-        )
-        Article.objects.filter(pk__in=[a.pk for a in poll.submitted]).update(job=job)
     for article in poll.submitted:
         process_article.delay(article.pk)
     return len(poll.submitted)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Feed, IngestionJob
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -58,6 +58,7 @@ def test_ingest_a_url_twice_gives_one_article(allow_private, server):
     second = run("ingest", server.url("article.html"))
     assert first.startswith("article ") and "claims (processed)" in first
     assert first.split(":")[0] == second.split(":")[0]
+    assert "(already ingested: same URL or text)" in second
     assert Article.objects.count() == 1
 
 
@@ -82,6 +83,20 @@ def test_ingest_a_text_file_with_a_title(tmp_path):
 def test_ingest_a_feed(allow_private, server):
     out = run("ingest", "--feed", server.url("feed.xml"))
     assert out.count("claims (processed)") == 3
+    job = IngestionJob.objects.get(kind="feed")
+    assert (job.total, job.done) == (3, 3)
+    feed = Feed.objects.get()
+    assert f"feed {feed.pk}: added, paused" in out and not feed.active  # polled once only
+    assert f"feed {feed.pk}: 3 new entries (job {job.pk})" in out
+    again = run("ingest", "--feed", server.url("feed.xml"))
+    assert again == f"feed {feed.pk}: 0 new entries\n"  # nothing new; nothing said twice
+
+
+def test_ingest_a_feed_the_desk_polls_keeps_it_active(allow_private, server):
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    run("ingest", "--feed", feed.url)
+    feed.refresh_from_db()
+    assert feed.active
 
 
 def test_ingest_a_broken_feed_says_why(allow_private, server):
@@ -92,9 +107,11 @@ def test_ingest_a_broken_feed_says_why(allow_private, server):
 def test_ingest_a_jsonl_file_with_a_summary(allow_private, server, tmp_path):
     path = tmp_path / "bulk.jsonl"
     path.write_text((FIXTURES / "bulk.jsonl").read_text().replace("{base}", server.base))
-    out = run("ingest", "--jsonl", str(path))
-    assert "4 ingested, 1 duplicates, 2 failed" in out
-    assert "line 6: failed — not valid JSON" in out
+    out = StringIO()
+    with pytest.raises(CommandError, match="4 ingested, 1 duplicates, 2 failed"):
+        call_command("ingest", "--jsonl", str(path), stdout=out, stderr=StringIO())
+    assert "line 6: failed — not valid JSON" in out.getvalue()
+    assert "line 5: article 1: " in out.getvalue() and "already ingested" in out.getvalue()
 
 
 def test_seed_demo_is_idempotent():
@@ -108,6 +125,48 @@ def test_seed_demo_is_idempotent():
 def test_redetect_needs_a_target():
     with pytest.raises(CommandError):
         run("redetect")
+
+
+def test_redetect_names_the_articles_it_cannot_find():
+    from claims import ingestion
+
+    known = ingestion.process_article(ingestion.submit_text("The mayor said so.").article.pk)
+    with pytest.raises(CommandError, match="No processed article with id 99999"):
+        run("redetect", "--article", str(known.pk), "99999")
+
+
+def test_redetect_queue_without_a_broker_says_it_runs_here():
+    from claims import ingestion
+
+    ingestion.process_article(ingestion.submit_text("The mayor said so.").article.pk)
+    err = StringIO()
+    out = StringIO()
+    call_command("redetect", "--all", "--queue", stdout=out, stderr=err)
+    assert "No broker" in err.getvalue()
+    assert out.getvalue().startswith("1 articles: 1 claims")
+
+
+def test_detect_says_when_nothing_is_flagged():
+    assert run("detect", "--text", "The port is open.") == "No sentence flagged.\n"
+    assert run("detect", "--text", "The port is open.", "--json") == ""
+
+
+def test_detect_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "many.txt"
+    path.write_text("\n".join(f"The minister said the port closed on day {n}." for n in range(500)))
+    detect = subprocess.Popen(
+        [sys.executable, "manage.py", "detect", "--file", str(path), "--json", "--default-lexicon"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    detect.stdout.readline()
+    detect.stdout.close()  # what `| head -1` does
+    assert "Traceback" not in detect.stderr.read().decode()
+    assert detect.wait(timeout=60) == 0
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,8 +32,17 @@ class Command(BaseCommand):
         text = self.read_input(options)
         lexicon = detection.DEFAULT_LEXICON if options["default_lexicon"] else _lexicon()
         flags = detection.detect(text, lexicon)
+        try:
+            self.print_flags(flags, as_json=options["json"])
+        except BrokenPipeError:  # `detect … | head`: the reader has all it wanted
+            # Python's recipe: point stdout at /dev/null so the flush at exit stays quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    def print_flags(self, flags: list[detection.Flag], *, as_json: bool) -> None:
+        if not flags and not as_json:
+            self.stdout.write("No sentence flagged.")
         for flag in flags:
-            if options["json"]:
+            if as_json:
                 self.stdout.write(json.dumps(flag.as_dict(), ensure_ascii=False))
             else:
                 cues = ", ".join(f"{c.text!r} ({c.category})" for c in flag.cues)

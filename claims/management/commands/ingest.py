@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,17 +18,25 @@ from claims.models import Article, Feed
 class Command(BaseCommand):
     help = (
         "Ingest articles: ingest URL… | --file F [--title T] | --feed URL | --jsonl F. "
-        "Prints each article id and how many claims it got."
+        "Prints each article id and how many claims it got; exits with 1 if any failed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("urls", nargs="*", help="Article URLs to fetch.")
         parser.add_argument("--file", help="A local HTML or plain-text file.")
         parser.add_argument("--title", default="", help="Title for --file plain text.")
-        parser.add_argument("--feed", help="An RSS or Atom feed URL to poll once.")
+        parser.add_argument(
+            "--feed",
+            help="An RSS or Atom feed URL to poll now. A feed new to the desk is added "
+            "paused: resume it on the Feeds page to have it polled on its schedule.",
+        )
         parser.add_argument("--jsonl", help="A JSONL file, one article per line.")
 
     def handle(self, *args, **options):
+        with _quiet_logs():
+            self.ingest(options)
+
+    def ingest(self, options) -> None:
         chosen = [
             bool(options["urls"]),
             bool(options["file"]),
@@ -38,30 +48,30 @@ class Command(BaseCommand):
         if options["jsonl"]:
             return self.ingest_jsonl(options["jsonl"])
         if options["feed"]:
-            articles = self.poll_feed(options["feed"])
+            submitted = self.poll_feed(options["feed"])
         elif options["file"]:
-            articles = [self.submit_file(options["file"], options["title"])]
+            submitted = [self.submit_file(options["file"], options["title"])]
         else:
-            articles = [self.submit_url(url) for url in options["urls"]]
+            submitted = [self.submit_url(url) for url in options["urls"]]
         failed = 0
-        for article in articles:
-            if article is None:
+        for item in submitted:
+            if item is None:
                 failed += 1
                 continue
-            article = ingestion.process_article(article.pk)
+            article = ingestion.process_article(item.article.pk)
             failed += article.status == Article.Status.FAILED
-            self.report(article)
+            self.report(article, known=not item.created)
         if failed:
-            raise CommandError(f"{failed} of {len(articles)} could not be ingested.")
+            raise CommandError(f"{failed} of {len(submitted)} could not be ingested.")
 
-    def submit_url(self, url: str) -> Article | None:
+    def submit_url(self, url: str) -> ingestion.Submitted | None:
         try:
-            return ingestion.submit_url(url).article
+            return ingestion.submit_url(url)
         except FetchError as exc:
             self.stderr.write(f"{url}: refused — {exc}")
             return None
 
-    def submit_file(self, path: str, title: str) -> Article:
+    def submit_file(self, path: str, title: str) -> ingestion.Submitted:
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
@@ -69,23 +79,34 @@ class Command(BaseCommand):
         content = decode_body(raw)
         try:
             if content.lstrip()[:1] == "<":
-                return ingestion.submit_html(content, origin=Article.Origin.HTML).article
-            return ingestion.submit_text(content, title=title).article
+                return ingestion.submit_html(content, origin=Article.Origin.HTML)
+            return ingestion.submit_text(content, title=title)
         except ingestion.IngestionError as exc:
             raise CommandError(f"{path}: {exc}") from None
 
-    def poll_feed(self, url: str) -> list[Article]:
+    def poll_feed(self, url: str) -> list[ingestion.Submitted]:
         try:
             check_url(url)
         except FetchError as exc:
             raise CommandError(str(exc)) from None
-        feed, _ = Feed.objects.get_or_create(url=url)
+        # Polled now, not on a schedule: a feed the desk did not know stays paused.
+        feed, created = Feed.objects.get_or_create(url=url, defaults={"active": False})
+        if created:
+            self.stdout.write(
+                f"feed {feed.pk}: added, paused (resume it on the Feeds page to poll it "
+                f"every {feed.poll_interval} minutes)"
+            )
         poll = ingestion.poll_feed(feed)
-        if poll.error:
+        if poll.error and not poll.submitted:
             raise CommandError(f"Feed {url}: {poll.error}")
+        if poll.error:
+            self.stderr.write(f"feed {feed.pk}: {poll.error}")
         if poll.not_modified:
             self.stdout.write(f"feed {feed.pk}: not modified since the last poll")
-        return poll.submitted
+        else:
+            job = f" (job {poll.job.pk})" if poll.job else ""
+            self.stdout.write(f"feed {feed.pk}: {len(poll.submitted)} new entries{job}")
+        return [ingestion.Submitted(article, created=True) for article in poll.submitted]
 
     def ingest_jsonl(self, path: str) -> None:
         try:
@@ -105,22 +126,42 @@ class Command(BaseCommand):
         for result in results:
             if result.status == "failed":
                 self.stdout.write(f"line {result.number}: failed — {result.reason}")
+            elif result.status == "duplicate":
+                self.report(result.article, prefix=f"line {result.number}: ", known=True)
             else:
                 self.report(result.article, prefix=f"line {result.number}: ")
-        self.stdout.write(
+        summary = (
             f"{job.done} ingested, {job.duplicates} duplicates, {job.failed} failed (job {job.pk})"
         )
+        if job.failed:
+            raise CommandError(summary)
+        self.stdout.write(summary)
 
-    def report(self, article: Article, prefix: str = "") -> None:
+    def report(self, article: Article, prefix: str = "", known: bool = False) -> None:
         if article.status == Article.Status.FAILED:
             self.stdout.write(f"{prefix}article {article.pk}: failed — {article.error}")
-        elif article.status == Article.Status.DUPLICATE:
-            original = article.duplicate_of
+        elif article.status == Article.Status.DUPLICATE or known:
+            original = article.duplicate_of or article
             self.stdout.write(
-                f"{prefix}article {original.pk if original else article.pk}: "
-                f"{(original or article).claims.count()} claims (duplicate)"
+                f"{prefix}article {original.pk}: {original.claims.count()} claims "
+                f"(already ingested: same {'text' if article.duplicate_of else 'URL or text'})"
             )
         else:
             self.stdout.write(
                 f"{prefix}article {article.pk}: {article.claims.count()} claims ({article.status})"
             )
+
+
+@contextmanager
+def _quiet_logs():
+    """Each failure is printed once, as a line of the command's output: the warnings that a
+    worker logs for the same events (and the fetch guard's own) are held back meanwhile."""
+    loggers = [logging.getLogger(name) for name in ("claims", "requests_hardened")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -44,9 +45,17 @@ class Command(BaseCommand):
         if options["article"]:
             articles = articles.filter(pk__in=options["article"])
         ids = list(articles.values_list("pk", flat=True))
+        missing = sorted(set(options["article"]) - set(ids))
+        if missing:
+            raise CommandError(
+                f"No processed article with id {', '.join(map(str, missing))}: only processed "
+                "articles have claims to detect again."
+            )
         size = options["batch_size"]
         batches = [ids[i : i + size] for i in range(0, len(ids), size)]
-        if options["queue"]:
+        if options["queue"] and settings.CELERY_TASK_ALWAYS_EAGER:
+            self.stderr.write("No broker (REDIS_URL is unset): detecting here instead.")
+        elif options["queue"]:
             for batch in batches:
                 tasks.redetect_articles.delay(batch)
             self.stdout.write(f"queued {len(ids)} articles in {len(batches)} batches")
