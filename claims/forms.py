@@ -26,16 +26,20 @@ class VerdictForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class WebURLField(forms.URLField):
+    """A URL a reader can open: http(s) only, and one message for any bad one (URLField
+    with WEB_URL added gave "Enter a valid URL." twice for "javascript:…")."""
+
+    default_validators = [WEB_URL]
+    default_error_messages = {"invalid": "Enter a web address (http:// or https://)."}
+
+
 class EvidenceForm(forms.Form):
-    url = forms.URLField(
-        label="URL",
-        max_length=2000,
-        assume_scheme="https",
-        validators=[WEB_URL],
-    )
+    url = WebURLField(label="URL", max_length=2000, assume_scheme="https")
     title = forms.CharField(max_length=500, required=False)
     publisher = forms.CharField(max_length=300, required=False)
-    stance = forms.ChoiceField(choices=Evidence.Stance.choices)
+    # No default: which way a source points is the reviewer's call, never a preset.
+    stance = forms.ChoiceField(choices=[("", "Choose…"), *Evidence.Stance.choices])
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
     )
@@ -82,7 +86,12 @@ class ArticleAddForm(forms.Form):
 class FeedForm(forms.ModelForm):
     """A feed, from the dashboard or the admin: only a URL the fetcher would poll."""
 
-    url = forms.URLField(label="Feed URL", max_length=2000, assume_scheme="https")
+    url = forms.URLField(
+        label="Feed URL",
+        max_length=2000,
+        assume_scheme="https",
+        error_messages={"unique": "This feed is already on the desk."},
+    )
 
     class Meta:
         model = Feed
@@ -115,7 +124,10 @@ class ClaimsField(forms.ModelMultipleChoiceField):
 class BulkForm(forms.Form):
     ACTIONS = [("dismiss", "Dismiss"), ("release", "Release"), ("assign", "Assign to…")]
     action = forms.ChoiceField(choices=ACTIONS)
-    ids = ClaimsField(queryset=Claim.objects.all())
+    ids = ClaimsField(
+        queryset=Claim.objects.all(),
+        error_messages={"required": "Select at least one claim first."},
+    )
     reason = forms.CharField(max_length=2000, required=False)
     assignee = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 

@@ -446,6 +446,8 @@ def evidence_add(
     _check_holder(claim, actor, "add evidence")
     if stance not in Evidence.Stance.values:
         raise WorkflowError(f"Stance must be one of {', '.join(Evidence.Stance.values)}.")
+    if claim.evidence.filter(url=url).exists():
+        raise WorkflowError("This source is already in the claim's evidence.")
     evidence = Evidence.objects.create(
         claim=claim,
         url=url,

@@ -360,7 +360,7 @@ def test_invalid_evidence_shows_the_form_errors(client, alice):
         reverse("claim-evidence-add", args=[claim.pk]), {"url": "not a url", "stance": "refutes"}
     )
     assert response.status_code == 400
-    assert b"Enter a valid URL." in response.content
+    assert response.content.count(b"Enter a web address (http:// or https://).") == 1
     assert not Evidence.objects.exists()
 
 
@@ -699,7 +699,7 @@ def test_feeds_page_lists_feeds_with_errors_and_article_counts(client, alice):
     ArticleFactory.create_batch(2, feed=feed)
     body = client_for(client, alice).get(reverse("feeds")).content.decode()
     assert "City wire" in body and "HTTP 503" in body
-    assert f'?feed={feed.pk}&amp;all=1">2</a>' in body
+    assert f'/articles/?feed={feed.pk}">2</a>' in body
     assert "Add a feed" not in body  # reviewers only read
 
 
@@ -994,3 +994,94 @@ def test_an_article_with_many_claims_lists_a_page_of_them_and_marks_them_all(
     assert body.count('<li><a href="/claims/') == 5
     assert body.count('class="claim claim-new') == 12
     assert f'?article={article.pk}&amp;all=1">all 12 in the queue</a>' in body
+
+
+def test_the_same_source_twice_is_refused_as_evidence(client, alice):
+    claim = taken_by(alice)
+    client_for(client, alice)
+    url = reverse("claim-evidence-add", args=[claim.pk])
+    data = {"url": "https://records.example.org/a", "stance": "refutes"}
+    client.post(url, data)
+    response = client.post(url, {**data, "stance": "context"}, follow=True)
+    assert b"already in the claim&#x27;s evidence" in response.content
+    assert Evidence.objects.count() == 1
+
+
+def test_the_stance_of_a_source_is_never_preset(client, alice):
+    claim = taken_by(alice)
+    page = client_for(client, alice).get(reverse("claim-review", args=[claim.pk])).content
+    assert b'<option value="" selected>Choose' in page
+    response = client.post(
+        reverse("claim-evidence-add", args=[claim.pk]), {"url": "https://records.example.org/a"}
+    )
+    assert response.status_code == 400 and not Evidence.objects.exists()
+
+
+def test_queue_filter_errors_use_the_sidebars_words(client, alice):
+    body = (
+        client_for(client, alice)
+        .get(reverse("queue"), {"min_score": "abc", "article": "abc"})
+        .content.decode()
+    )
+    assert "<li>Minimum score: Enter a number.</li>" in body
+    assert "<li>Article: Enter a whole number.</li>" in body
+    assert "One article only" not in body  # no chip for an article that is no article
+
+
+def test_the_article_chip_drops_only_the_article(client, alice):
+    claim = ClaimFactory(article=ArticleFactory(title="Dam story"))
+    body = (
+        client_for(client, alice)
+        .get(reverse("queue"), {"article": claim.article_id, "q": "dam", "sort": "score"})
+        .content.decode()
+    )
+    assert "One article only: <a" in body and "Dam story" in body
+    assert '<a href="?q=dam&amp;sort=score" aria-label="Show all articles">' in body
+
+
+def test_bulk_apply_with_nothing_selected_says_so(client, erin):
+    response = client_for(client, erin).post(
+        reverse("queue-bulk"), {"action": "release"}, follow=True
+    )
+    assert b"Select at least one claim first." in response.content
+
+
+def test_adding_a_feed_twice_says_it_is_on_the_desk(client, erin):
+    FeedFactory(url="https://news.example.org/rss")
+    response = client_for(client, erin).post(
+        reverse("feeds"), {"url": "https://news.example.org/rss", "poll_interval": 15}
+    )
+    assert b"This feed is already on the desk." in response.content
+
+
+def test_a_feeds_article_count_leads_to_its_articles(client, alice):
+    feed, other = FeedFactory(title="Wire"), FeedFactory()
+    ArticleFactory(feed=feed, title="From the wire")
+    ArticleFactory(feed=other, title="From elsewhere")
+    body = client_for(client, alice).get(reverse("articles"), {"feed": feed.pk}).content.decode()
+    assert "From the wire" in body and "From elsewhere" not in body
+    assert "From the feed Wire" in body
+
+
+def test_a_reviewer_is_not_invited_to_add_feeds(client, alice, erin):
+    assert b"An editor adds them." in client_for(client, alice).get(reverse("feeds")).content
+    assert b"An editor adds them." in client.get(reverse("dashboard")).content
+    assert b"Add one" in client_for(client, erin).get(reverse("dashboard")).content
+
+
+def test_adding_a_known_article_says_so(client, alice):
+    client_for(client, alice)
+    data = {"source": "text", "text": "The mayor said the dam is safe.", "title": "Dam"}
+    client.post(reverse("article-add"), data)
+    response = client.post(reverse("article-add"), {**data, "title": "Dam again"}, follow=True)
+    assert b"already on the desk" in response.content
+    assert Article.objects.count() == 1
+
+
+def test_the_lockout_page_says_how_long_it_lasts(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    UserFactory(username="rita", role="reviewer")
+    for _ in range(3):
+        response = client.post(reverse("login"), {"username": "rita", "password": "bad"})
+    assert response.status_code == 429
+    assert b"try again in 15 minutes" in response.content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from kombu.exceptions import OperationalError as BrokerUnreachable
 from rest_framework import status
@@ -44,7 +45,11 @@ def lockout_response(request, original_response, credentials):
     from django.http import JsonResponse
     from django.shortcuts import render
 
-    message = "Too many failed logins for this account; try again later."
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    message = (
+        "Too many failed logins for this account; try again in "
+        f"{minutes} minute{'s' if minutes != 1 else ''}."
+    )
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(request, "claims/locked_out.html", {"message": message}, status=429)

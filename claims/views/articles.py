@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from claims import ingestion, tasks
 from claims.api.serializers import as_id
 from claims.fetching import FetchError, decode_body
 from claims.forms import ArticleAddForm
-from claims.models import Article, IngestionJob
+from claims.models import Article, Feed, IngestionJob
 from claims.templatetags.desk import highlight
 from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _desk
 
@@ -31,6 +32,10 @@ def articles(request):
     status = request.GET.get("status", "")
     if status in Article.Status.values:
         qs = qs.filter(status=status)
+    feed_id = as_id(request.GET.get("feed", ""))
+    feed = Feed.objects.filter(pk=feed_id).first() if feed_id else None
+    if feed is not None:
+        qs = qs.filter(feed=feed)
     q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(url__icontains=q) | Q(source_url__icontains=q))
@@ -43,6 +48,7 @@ def articles(request):
         {
             "page": page,
             "status": status,
+            "feed": feed,
             "q": q,
             "statuses": Article.Status.choices,
             "query": without_page.urlencode(),
@@ -83,19 +89,25 @@ def article_add(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ids, job = _submit(data)
+            ids, job, known = _submit(data)
         except (ingestion.IngestionError, FetchError) as exc:
             form.add_error(data["source"] if data["source"] != "file" else "file", str(exc))
         else:
+            for article in known:
+                messages.info(
+                    request,
+                    f"This article was already on the desk (#{article.pk}, added "
+                    f"{article.created_at:%d %b %Y}): nothing new was stored.",
+                )
             if ids or (job and job.failed):
                 return redirect(_progress_url(ids, job))
             form.add_error(None, "Nothing in the file could be ingested.")
     return render(request, "desk/article_add.html", {"form": form, "nav": "add"})
 
 
-def _submit(data: dict) -> tuple[list[int], IngestionJob | None]:
-    """Record the submitted article(s), queue their processing, return their ids (and the
-    job of a bulk file)."""
+def _submit(data: dict) -> tuple[list[int], IngestionJob | None, list[Article]]:
+    """Record the submitted article(s) and queue their processing; return their ids, the
+    job of a bulk file, and the articles that were already on the desk."""
     source = data["source"]
     if source == "url":
         submitted = [ingestion.submit_url(data["url"], origin=Article.Origin.URL)]
@@ -110,10 +122,11 @@ def _submit(data: dict) -> tuple[list[int], IngestionJob | None]:
     for item in submitted:
         if item.needs_processing:
             tasks.process_after_commit(item.article.pk)
-    return [item.article.pk for item in submitted], None
+    known = [item.article for item in submitted if not item.created]
+    return [item.article.pk for item in submitted], None, known
 
 
-def _submit_file(upload, *, title: str) -> tuple[list[int], IngestionJob | None]:
+def _submit_file(upload, *, title: str) -> tuple[list[int], IngestionJob | None, list[Article]]:
     name = upload.name.lower()
     # An HTML page may name its charset; text and JSONL are UTF-8 (cp1252 as a fallback),
     # whatever charset the HTML inside a JSONL line mentions.
@@ -130,10 +143,10 @@ def _submit_file(upload, *, title: str) -> tuple[list[int], IngestionJob | None]
         return _submit_jsonl(content, name=upload.name)
     if submitted.needs_processing:
         tasks.process_after_commit(submitted.article.pk)
-    return [submitted.article.pk], None
+    return [submitted.article.pk], None, [] if submitted.created else [submitted.article]
 
 
-def _submit_jsonl(content: str, *, name: str) -> tuple[list[int], IngestionJob]:
+def _submit_jsonl(content: str, *, name: str) -> tuple[list[int], IngestionJob, list[Article]]:
     ids: list[int] = []
 
     def queue_it(article: Article) -> None:
@@ -153,7 +166,7 @@ def _submit_jsonl(content: str, *, name: str) -> tuple[list[int], IngestionJob]:
         on_line=seen,
         process=queue_it,
     )
-    return ids, job
+    return ids, job, []  # the job counts the duplicates
 
 
 def _progress_articles(request) -> list[Article]:

@@ -18,8 +18,17 @@ from django.utils import timezone
 
 from claims import workflow
 from claims.api.filters import ClaimFilter
+from claims.api.serializers import as_id
 from claims.forms import BulkForm
-from claims.models import CLAIM_ARTICLE_BODY, Claim, Feed, IngestionJob, ReviewEvent, Verdict
+from claims.models import (
+    CLAIM_ARTICLE_BODY,
+    Article,
+    Claim,
+    Feed,
+    IngestionJob,
+    ReviewEvent,
+    Verdict,
+)
 from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _back, _desk, _fail, _post_only
 from claims.workflow import EDITOR, REVIEWER
 
@@ -156,6 +165,22 @@ def _queue_params(request) -> QueryDict:
     return params
 
 
+# The sidebar's own words for the filters, for their error messages.
+FILTER_LABELS = {
+    "q": "Search",
+    "status": "Status",
+    "category": "Category",
+    "article": "Article",
+    "feed": "Feed",
+    "assignee": "Assignee",
+    "min_score": "Minimum score",
+    "has_verdict": "Has a verdict",
+    "rating": "Rating",
+    "created_after": "Flagged from",
+    "created_before": "Flagged until",
+}
+
+
 @_desk()
 def queue(request):
     params = _queue_params(request)
@@ -168,6 +193,9 @@ def queue(request):
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     without_page = request.GET.copy()
     without_page.pop("page", None)
+    without_article = without_page.copy()
+    without_article.pop("article", None)
+    article_id = as_id(params.get("article", ""))
     reviewers = (
         get_user_model()
         .objects.filter(
@@ -186,6 +214,15 @@ def queue(request):
             "sort": sort,
             "sorts": SORTS.keys(),
             "query": without_page.urlencode(),
+            "query_without_article": without_article.urlencode(),
+            "only_article": Article.objects.filter(pk=article_id).only("pk", "title").first()
+            if article_id
+            else None,
+            "filter_errors": [
+                (FILTER_LABELS.get(name, name), error)
+                for name, errors in claim_filter.errors.items()
+                for error in errors
+            ],
             "statuses": Claim.Status.choices,
             "categories": Claim.Category.choices,
             "feeds": Feed.objects.all(),

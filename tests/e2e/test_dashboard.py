@@ -114,7 +114,9 @@ def test_a_reviewer_checks_a_claim_and_an_editor_publishes_it(seeded, live_serve
     form.get_by_label("URL").fill("ftp://elections.example.org/audit.pdf")  # not a web link
     form.get_by_label("Stance").select_option("refutes")
     form.get_by_role("button", name="Add evidence").click()
-    expect(page.locator("#evidence-form .errorlist")).to_contain_text("Enter a valid URL")
+    expect(page.locator("#evidence-form .errorlist")).to_have_text(
+        "Enter a web address (http:// or https://)."
+    )
     form = page.locator("#evidence-form")
     form.get_by_label("URL").fill("https://elections.example.org/harbor-city/audit")
     form.get_by_label("Title").fill("County audit of the Tollgate depot")
