@@ -91,6 +91,8 @@ def check_url(url: str) -> None:
         )
     except InvalidIPAddress as exc:
         raise FetchRefused(_refusal(url, exc)) from None
+    except UnicodeError:  # a host name IDNA cannot encode (a label over 63 characters…)
+        raise FetchRefused(f"The URL {url!r} has a host name that cannot exist.") from None
     except requests.exceptions.RequestException:
         # Unresolvable now: fetch() reports it (and it may resolve by then).
         return

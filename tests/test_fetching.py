@@ -196,3 +196,10 @@ def test_a_charset_that_is_not_a_text_encoding_falls_back(charset):
 def test_an_unclosed_ipv6_address_is_refused():
     with pytest.raises(FetchRefused, match="not a valid URL"):
         check_url("http://[::1")
+
+
+@pytest.mark.parametrize("host", ["é" * 60 + ".com", "a" * 64 + ".org"])
+def test_a_host_name_that_cannot_exist_is_refused(settings, host):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    with pytest.raises(FetchRefused, match="cannot exist"):
+        check_url(f"http://{host}/story")

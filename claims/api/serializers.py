@@ -29,7 +29,8 @@ MAX_ID = 2**63 - 1
 def as_id(value: object) -> int | None:
     """Return `value` as a database id if it is one (ASCII digits, in range), else None."""
     text = str(value)
-    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+    # The length first: int() of a very long digit string is refused (and slow to do).
+    if len(text) <= 19 and text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
         return int(text)
     return None
 

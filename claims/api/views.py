@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import statistics
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
@@ -84,8 +84,11 @@ class ClaimCursorPagination(CursorPagination):
             name = self.ordering[0].lstrip("-")
             field = Claim._meta.pk if name == "pk" else Claim._meta.get_field(name)
             try:
-                field.to_python(cursor.position)
-            except DjangoValidationError:
+                value = field.to_python(cursor.position)
+                if isinstance(value, datetime):  # also storable in UTC (not 9999-12-31-05:00)
+                    aware = timezone.make_aware(value) if timezone.is_naive(value) else value
+                    aware.astimezone(UTC)
+            except (DjangoValidationError, OverflowError):
                 raise NotFound(self.invalid_cursor_message) from None
         return cursor
 

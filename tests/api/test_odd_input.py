@@ -41,6 +41,36 @@ def test_a_tampered_cursor_is_a_404(api):
         assert response.json()["detail"] == "Invalid cursor"
 
 
+@pytest.mark.parametrize(
+    "position", ["p=9999-12-31T23:59:59-05:00", "r=1&p=0001-01-01T00:00:00%2B05:00"]
+)
+def test_a_cursor_with_a_moment_out_of_range_is_a_404(api, position):
+    ClaimFactory()
+    cursor = base64.b64encode(position.encode()).decode()
+    response = api.get(f"/api/v1/claims/?ordering=created_at&cursor={cursor}")
+    assert response.status_code == 404 and response.json()["detail"] == "Invalid cursor"
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/claims/?assignee={n}", None),
+        ("/api/v1/claims/export.csv?assignee={n}", None),
+        ("/api/v1/claims/bulk/", {"action": "assign", "ids": [1], "assignee": "{n}"}),
+        ("/api/v1/claims/1/assign/", {"assignee": "{n}"}),
+    ],
+)
+def test_a_number_of_thousands_of_digits_is_no_500(editor_api, path, body):
+    ClaimFactory()
+    n = "9" * 5000
+    if body is None:
+        response = editor_api.get(path.format(n=n))
+    else:
+        payload = {k: (n if v == "{n}" else v) for k, v in body.items()}
+        response = editor_api.post(path, payload, format="json")
+    assert response.status_code in (200, 400, 404), response.status_code
+
+
 def test_a_cursor_from_another_ordering_is_a_404(api):
     for priority in (0.75, 0.5, 0.25):
         ClaimFactory(priority=priority)
