@@ -9,12 +9,28 @@ from django.db import connection
 from django.http import HttpResponseRedirect
 
 
+class NulFreeHeadersMiddleware:
+    """Drop NUL characters from request headers: PostgreSQL text cannot hold them, and
+    django-axes stores the User-Agent of every failed login (a NUL there was a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, value in request.META.items():
+            if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                request.META[key] = value.replace("\x00", "")
+        return self.get_response(request)
+
+
 class AdminSelectionMiddleware:
-    """Refuse an admin list action on selected rows whose ids cannot be ids of the model.
+    """Refuse an admin list action on selected rows whose ids cannot be ids of the model,
+    and a list filter holding a NUL character.
 
     Django's admin filters with whatever the form posted as the selection, so a stale or
     tampered form ("abc", a number beyond the column's range) was a 500 from the database
-    layer. Every admin list (ours, auth's, axes') goes through here.
+    layer, as was a NUL in a filter on PostgreSQL. Every admin list (ours, auth's, axes')
+    goes through here.
     """
 
     def __init__(self, get_response):
@@ -25,7 +41,12 @@ class AdminSelectionMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         model_admin = getattr(view_func, "model_admin", None)
-        if model_admin is None or request.method != "POST":
+        if model_admin is None:
+            return None
+        if any("\x00" in value for _, values in request.GET.lists() for value in values):
+            messages.error(request, "That filter was not valid.")
+            return HttpResponseRedirect(request.path)
+        if request.method != "POST":
             return None
         pk = model_admin.model._meta.pk
         if all(_is_key(pk, value) for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):

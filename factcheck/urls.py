@@ -11,3 +11,4 @@ urlpatterns = [
 
 handler400 = "claims.views.public.bad_request"
 handler404 = "claims.views.public.page_not_found"
+handler500 = "claims.views.public.server_error"

@@ -934,9 +934,10 @@ def test_the_admin_refuses_a_feed_the_fetcher_would_refuse(client):
     assert not Feed.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "model", ["claims/feed", "claims/claim", "auth/user", "axes/accessattempt"]
-)
+ADMIN_LISTS = ["claims/feed", "claims/claim", "auth/user", "axes/accessattempt"]
+
+
+@pytest.mark.parametrize("model", ADMIN_LISTS)
 @pytest.mark.parametrize("selected", ["abc", "1.5", "\x00", "99999999999999999999999"])
 def test_an_admin_action_on_a_selection_that_is_no_id_changes_nothing(client, model, selected):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
@@ -1085,3 +1086,10 @@ def test_the_lockout_page_says_how_long_it_lasts(client, settings):
         response = client.post(reverse("login"), {"username": "rita", "password": "bad"})
     assert response.status_code == 429
     assert b"try again in 15 minutes" in response.content
+
+
+@pytest.mark.parametrize("model", ADMIN_LISTS)
+def test_an_admin_list_filter_with_a_nul_is_refused(client, model):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    response = client_for(client, root).get(f"/admin/{model}/", {"q": "a\x00b"})
+    assert response.status_code == 302 and response["Location"] == f"/admin/{model}/"

@@ -63,6 +63,17 @@ def bad_request(request, exception):
     return defaults.bad_request(request, exception)
 
 
+def server_error(request):
+    """500: JSON under /api/, a plain page elsewhere (templates/500.html needs no context,
+    as the request may have failed anywhere)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Server error: it has been logged; the request may not have completed."},
+            status=500,
+        )
+    return defaults.server_error(request)
+
+
 def page_not_found(request, exception):
     """404: JSON under /api/ (clients there parse JSON), the desk's page elsewhere."""
     if request.path_info.startswith("/api/"):

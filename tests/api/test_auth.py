@@ -120,3 +120,36 @@ def test_a_bad_or_inactive_token_is_refused():
     client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     response = client.get("/api/v1/claims/")
     assert response.status_code == 401 and response.json()["detail"] == "Invalid token."
+
+
+def test_a_failed_login_with_odd_input_is_no_500():
+    client = APIClient()
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "u" * 300, "password": "x"}, format="json"
+    )
+    assert response.status_code == 400 and "username" in response.json()
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "rita", "password": "x"},
+        format="json",
+        HTTP_USER_AGENT="curl/8\x00evil",
+    )
+    assert response.status_code == 400
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().user_agent == "curl/8evil"
+
+
+def test_a_server_error_under_the_api_is_json(monkeypatch, settings):
+    from claims.api import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.RatingViewSet, "list", broken)
+    settings.DEBUG = False
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(UserFactory(role="reviewer"))
+    response = client.get("/api/v1/ratings/")
+    assert response.status_code == 500
+    assert response.json()["detail"].startswith("Server error")
