@@ -162,9 +162,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A busy timeout and immediate transactions keep concurrent writers (worker + web)
-    # from failing with "database is locked".
+    # from failing with "database is locked"; write-ahead logging lets a long read (a CSV
+    # export, a deep page) run without holding up the commits of others (a login).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -62,3 +62,17 @@ def test_good_values_are_taken(monkeypatch):
     assert loaded.FACTCHECK_LEASE_MINUTES == 45
     assert loaded.CELERY_BROKER_URL == "redis://127.0.0.1:6379/3"
     assert loaded.FACTCHECK_RAW_HTML_RETENTION_DAYS == 0
+
+
+def test_a_sqlite_database_file_uses_write_ahead_logging(monkeypatch, tmp_path, django_db_blocker):
+    from django.db.utils import ConnectionHandler
+
+    path = tmp_path / "desk.sqlite3"
+    loaded = load_settings(monkeypatch, DATABASE_URL=f"sqlite:///{path}")
+    database = ConnectionHandler({"default": loaded.DATABASES["default"]})["default"]
+    try:
+        with django_db_blocker.unblock(), database.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+    finally:
+        database.close()
