@@ -275,9 +275,7 @@ def submit_url(
     )
     if existing is not None:
         if existing.status == Article.Status.FAILED:
-            # Asking again for a failed page is a retry.
-            existing.status = Article.Status.PENDING
-            existing.save(update_fields=["status", "updated_at"])
+            retry(existing)  # asking again for a failed page is a retry
         return Submitted(existing, created=False)
     article = Article.objects.create(
         source_url=url,
@@ -287,6 +285,20 @@ def submit_url(
         entry_text=_no_nul(entry_text),
     )
     return Submitted(article, created=True)
+
+
+def retry(article: Article) -> Article:
+    """Put a failed article back in line to be processed again (its page was down, say).
+
+    It leaves the job of the run that brought it in: that run's record says it failed.
+    """
+    updated = Article.objects.filter(pk=article.pk, status=Article.Status.FAILED).update(
+        status=Article.Status.PENDING, error="", job=None, updated_at=timezone.now()
+    )
+    if not updated:
+        raise IngestionError("Only a failed article can be tried again.")
+    article.status, article.error, article.job = Article.Status.PENDING, "", None
+    return article
 
 
 def submit_text(

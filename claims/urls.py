@@ -37,6 +37,7 @@ urlpatterns = [
         name="article-progress-status",
     ),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("articles/<int:pk>/retry/", views.article_retry, name="article-retry"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("feeds/", views.feeds, name="feeds"),
     path("feeds/<int:pk>/toggle/", views.feed_toggle, name="feed-toggle"),

@@ -1093,3 +1093,19 @@ def test_an_admin_list_filter_with_a_nul_is_refused(client, model):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     response = client_for(client, root).get(f"/admin/{model}/", {"q": "a\x00b"})
     assert response.status_code == 302 and response["Location"] == f"/admin/{model}/"
+
+
+def test_a_failed_article_has_a_button_to_try_again(
+    client, alice, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(status="failed", error="HTTP 503")
+    client_for(client, alice)
+    page = client.get(reverse("article-detail", args=[article.pk])).content.decode()
+    assert reverse("article-retry", args=[article.pk]) in page and "Try again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("article-retry", args=[article.pk]))
+    assert response.status_code == 302 and f"ids={article.pk}" in response["Location"]
+    article.refresh_from_db()
+    assert article.status == "processed" and article.claims.count() == 1
+    page = client.get(reverse("article-detail", args=[article.pk])).content.decode()
+    assert "Try again" not in page

@@ -178,6 +178,28 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             code = status.HTTP_201_CREATED
         return Response(s.ArticleDetailSerializer(article).data, status=code)
 
+    @extend_schema(
+        request=None,
+        responses={
+            202: s.ArticleDetailSerializer,
+            201: s.ArticleDetailSerializer,
+            409: OpenApiResponse(description="The article has not failed."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Process a failed article again: 202 when queued, 201 when done in-process."""
+        article = self.get_object()
+        try:
+            ingestion.retry(article)
+        except ingestion.IngestionError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        tasks.process_after_commit(article.pk)
+        article = self.get_queryset().get(pk=article.pk)
+        pending = article.status == Article.Status.PENDING
+        code = status.HTTP_202_ACCEPTED if pending else status.HTTP_201_CREATED
+        return Response(s.ArticleDetailSerializer(article).data, status=code)
+
 
 # --- claims -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from claims.views.articles import (
     article_detail,
     article_progress,
     article_progress_partial,
+    article_retry,
     articles,
     job_detail,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "article_detail",
     "article_progress",
     "article_progress_partial",
+    "article_retry",
     "articles",
     "claim_action",
     "claim_evidence_add",

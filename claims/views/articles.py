@@ -14,7 +14,7 @@ from claims.fetching import FetchError, decode_body
 from claims.forms import ArticleAddForm
 from claims.models import Article, Feed, IngestionJob
 from claims.templatetags.desk import highlight
-from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _desk
+from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _desk, _post_only
 
 
 @_desk()
@@ -198,6 +198,19 @@ def article_progress(request):
 def job_detail(request, pk: int):
     job = get_object_or_404(IngestionJob, pk=pk)
     return render(request, "desk/job.html", {"job": job, "nav": "dashboard"})
+
+
+@_desk()
+@_post_only("article-detail", with_pk=True)
+def article_retry(request, pk: int):
+    article = get_object_or_404(Article, pk=pk)
+    try:
+        ingestion.retry(article)
+    except ingestion.IngestionError as exc:
+        messages.error(request, str(exc))
+        return redirect("article-detail", pk=pk)
+    tasks.process_after_commit(article.pk)
+    return redirect(_progress_url([article.pk]))
 
 
 @_desk()

@@ -131,3 +131,19 @@ def test_it_rejects_a_script_url_given_with_text(api):
         format="json",
     )
     assert response.status_code == 400 and "url" in response.data
+
+
+@processing
+def test_a_failed_article_is_tried_again(api):
+    from claims.models import IngestionJob
+
+    job = IngestionJob.objects.create(kind="feed", total=1, failed=1)
+    article = ArticleFactory(status="failed", error="HTTP 503", job=job)
+    response = api.post(f"/api/v1/articles/{article.pk}/retry/")
+    assert response.status_code == 201  # processed in-process here; 202 with a worker
+    body = response.json()
+    assert body["status"] == "processed" and body["error"] == "" and len(body["claims"]) == 1
+    article.refresh_from_db()
+    assert article.job is None  # the run that failed keeps its record
+    again = api.post(f"/api/v1/articles/{article.pk}/retry/")
+    assert again.status_code == 409 and "Only a failed article" in again.json()["detail"]

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from claims import workflow
 from tests.api.conftest import client_for
-from tests.factories import ClaimFactory, FeedFactory, UserFactory, reviewed_claim
+from tests.factories import ArticleFactory, ClaimFactory, FeedFactory, UserFactory, reviewed_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,13 @@ def user_for(role):
 def world(db):
     published = reviewed_claim(UserFactory(username="author", role="reviewer"))
     workflow.claim_publish(claim=published, actor=UserFactory(username="boss", role="editor"))
-    return {"claim": ClaimFactory(), "published": published, "feed": FeedFactory()}
+    failed = ArticleFactory(status="failed", error="HTTP 503")
+    return {
+        "claim": ClaimFactory(),
+        "published": published,
+        "feed": FeedFactory(),
+        "failed": failed,
+    }
 
 
 # (method, path, body, minimum role allowed)
@@ -43,6 +49,7 @@ ENDPOINTS = [
     ("get", "/api/v1/stats/", None, REVIEWER),
     ("post", "/api/v1/articles/", {"text": "The mayor said so."}, REVIEWER),
     ("post", "/api/v1/claims/next/", {}, REVIEWER),
+    ("post", "/api/v1/articles/{failed}/retry/", {}, REVIEWER),
     ("post", "/api/v1/claims/{claim}/dismiss/", {"reason": "Opinion."}, REVIEWER),
     ("post", "/api/v1/claims/{claim}/assign/", {"assignee": "author"}, EDITOR),
     ("post", "/api/v1/claims/{claim}/bump/", {"amount": 1}, EDITOR),
