@@ -64,7 +64,12 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         include_comments=False,
         include_tables=False,
         fast=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
+        date_extraction_params={
+            "extensive_search": False,
+            "original_date": True,
+            # The time and offset too, where the page gives them (the default is the day).
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+        },
     )
     if document is None:
         raise IngestionError("No article text could be extracted from the page.")

@@ -27,7 +27,7 @@ def test_it_ingests_a_page_with_its_metadata_and_claims(allow_private, server):
     assert article.source_url == server.url("article.html")
     assert article.byline == "Priya Natarajan"
     assert article.site_name == "Northwind Wire"
-    assert article.published_at.date().isoformat() == "2026-11-18"
+    assert article.published_at.isoformat() == "2026-11-18T10:00:00+00:00"  # with its time
     assert article.language in ("", "en")
     assert "independently verify" in article.text
     assert "officials say" not in article.text  # the Related list is chrome
