@@ -35,8 +35,8 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Unit and API tests on SQLite; then the whole suite again on PostgreSQL with Redis and
-# real Celery workers, which the integration tests need.
+# Unit and API tests on SQLite. `integration` runs them again on PostgreSQL, then the
+# integration tests against PostgreSQL, Redis and real Celery worker and beat processes.
 unit: install-dev
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -m "not integration and not e2e" -n 2 -q
 

@@ -6,6 +6,8 @@ A bad value fails at start with ImproperlyConfigured rather than half-working la
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 from pathlib import Path
 
@@ -54,8 +56,8 @@ def env_float(name: str, default: float, minimum: float = 0) -> float:
 
 
 def _at_least(name: str, number, minimum):
-    if not number >= minimum:  # also refuses NaN
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    if not (math.isfinite(number) and number >= minimum):
+        raise ImproperlyConfigured(f"{name} must be a number from {minimum} up, got {number}")
     return number
 
 
@@ -63,16 +65,18 @@ def env_rate(name: str, default: str) -> str:
     """A throttle rate as DRF reads it: a count, a slash, and second/minute/hour/day."""
     value = os.environ.get(name) or default
     count, _, period = value.partition("/")
-    if not (count.isascii() and count.isdigit() and period[:1] in ("s", "m", "h", "d")):
+    valid_period = period[:1] in ("s", "m", "h", "d") and "/" not in period
+    if not (count.isascii() and count.isdigit() and valid_period):
         raise ImproperlyConfigured(f"{name} must look like 600/minute, got {value!r}")
     return value
 
 
-def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = os.environ.get(name) or default
-    if value.upper() not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
-    return value.upper()
+def env_log_level(name: str, default: str) -> str:
+    value = (os.environ.get(name) or default).upper()
+    if value not in logging.getLevelNamesMapping():
+        names = ", ".join(sorted(logging.getLevelNamesMapping()))
+        raise ImproperlyConfigured(f"{name} must be one of {names}, got {value!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -207,9 +211,10 @@ STORAGES = {
 # --- Celery -------------------------------------------------------------------------------
 # No REDIS_URL: tasks run in-process (eagerly), so `make run` needs no broker.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
+    # What both Celery's broker and redis-py (health, queue depth) understand.
     raise ImproperlyConfigured(
-        f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}"
+        f"REDIS_URL must start with redis:// or rediss://, got {REDIS_URL!r}"
     )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -328,11 +333,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "claims.api.errors.lockout_response"
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", LOG_LEVELS)},
+    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

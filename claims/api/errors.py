@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from kombu.exceptions import OperationalError as BrokerUnreachable
@@ -45,7 +47,7 @@ def lockout_response(request, original_response, credentials):
     from django.http import JsonResponse
     from django.shortcuts import render
 
-    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    minutes = max(1, math.ceil(settings.AXES_COOLOFF_TIME * 60))
     message = (
         "Too many failed logins for this account; try again in "
         f"{minutes} minute{'s' if minutes != 1 else ''}."
