@@ -9,9 +9,7 @@ with the size of the text.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from collections.abc import Iterator
 
 from sentencex import segment
 
@@ -19,7 +17,6 @@ _LANGUAGE = "en"
 #: The longest stretch of a line handed to sentencex at once: its time grows with the
 #: square of the open quotation marks in one call (a line of 1,000,000 “ took minutes).
 MAX_STRETCH = 2_000
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+")
 
 
 Bounds = tuple[int, int]  # (start, end); plain tuples, as there are many of them
@@ -69,16 +66,23 @@ class SentenceIndex:
 def split_sentences(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
     """Split ``text[start:end]`` (one line) into sentences: their starts and their ends.
 
-    Whitespace around each sentence is left out.
+    Whitespace around each sentence is left out. A line longer than MAX_STRETCH goes to
+    sentencex a stretch at a time: each stretch keeps the sentences sentencex ends inside
+    it, and the next one starts where its last sentence starts (so an abbreviation such as
+    "U.S." never becomes a cut); a stretch that is one sentence is cut at its last space.
     """
     starts: list[int] = []
     ends: list[int] = []
-    for stretch_start, stretch_end in _stretches(text, start, end):
-        chunk = text[stretch_start:stretch_end]
-        pieces = list(segment(_LANGUAGE, chunk)) if chunk and not chunk.isspace() else []
-        if sum(map(len, pieces)) != len(chunk):  # never trust offsets we cannot reproduce
-            pieces = [chunk]
-        position = stretch_start
+    position = start
+    while position < end:
+        stop = min(end, position + MAX_STRETCH)
+        chunk = text[position:stop]
+        pieces = _segment(chunk)
+        if stop < end:  # the line goes on: its last piece may not be a whole sentence
+            pieces.pop()
+            if not sum(map(len, pieces)):  # no sentence ends in the stretch
+                space = chunk.rfind(" ", 1)
+                pieces = [chunk[: space + 1]] if space > 0 else [chunk]
         for piece in pieces:
             body = piece.lstrip()
             if body:
@@ -89,17 +93,8 @@ def split_sentences(text: str, start: int, end: int) -> tuple[list[int], list[in
     return starts, ends
 
 
-def _stretches(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Cut a long line into stretches of at most MAX_STRETCH characters: after the last
-    sentence end in the second half of each, else after its last space, else anywhere."""
-    while end - start > MAX_STRETCH:
-        limit = start + MAX_STRETCH
-        cut = None
-        for found in _SENTENCE_END.finditer(text, start + MAX_STRETCH // 2, limit):
-            cut = found.end()
-        if cut is None:
-            space = text.rfind(" ", start + 1, limit)
-            cut = space + 1 if space > start else limit
-        yield start, cut
-        start = cut
-    yield start, end
+def _segment(chunk: str) -> list[str]:
+    pieces = list(segment(_LANGUAGE, chunk)) if chunk and not chunk.isspace() else [chunk]
+    if sum(map(len, pieces)) != len(chunk):  # never trust offsets we cannot reproduce
+        return [chunk]
+    return pieces

@@ -31,21 +31,25 @@ def test_a_line_of_a_million_quotation_marks_is_cut_into_stretches(segment_calls
     assert [flag.speaker.text for flag in flags] == ["the spokesman"]
 
 
-def test_a_long_paragraph_is_cut_after_sentence_ends():
-    text = " ".join(f"Sentence number {n} ends here." for n in range(300))
-    starts, ends = split_sentences(text, 0, len(text))
-    found = [text[a:b] for a, b in zip(starts, ends, strict=True)]
-    assert found == [f"Sentence number {n} ends here." for n in range(300)]
+def test_a_long_paragraph_is_cut_only_where_sentencex_ends_a_sentence(monkeypatch):
+    # A cut after the last full stop of a stretch once fell after "U.S." and made two
+    # claims of "…according to U.S. officials who spoke…".
+    claim = "Funds were cut, according to U.S. officials who spoke on condition of anonymity."
+    line = "The council met. " * 115 + claim + " The council met again." * 100
+    assert 1_000 < line.index("U.S. ") < MAX_STRETCH - 5
+    stretched = split_sentences(line, 0, len(line))
+    monkeypatch.setattr(sentences, "MAX_STRETCH", 10**9)
+    assert stretched == split_sentences(line, 0, len(line))
+    monkeypatch.undo()
+    [flag] = detect(line)
+    assert flag.text == claim and flag.speaker.text == "U.S. officials"
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.text(alphabet=st.sampled_from('ab. “"”!?'), min_size=0, max_size=9_000))
-def test_stretches_cover_the_line_in_order(line):
-    pieces = list(sentences._stretches(line, 0, len(line)))
-    assert pieces[0][0] == 0 and pieces[-1][1] == len(line)
-    assert all(a < b <= a + MAX_STRETCH for a, b in pieces) or line == ""
-    assert all(pieces[i][1] == pieces[i + 1][0] for i in range(len(pieces) - 1))
+def test_sentences_of_a_long_line_are_in_order_and_exact(line):
     starts, ends = split_sentences(line, 0, len(line))
-    assert all(
-        line[a:b].strip() == line[a:b] and line[a:b] for a, b in zip(starts, ends, strict=True)
-    )
+    pairs = list(zip(starts, ends, strict=True))
+    assert all(line[a:b] and line[a:b].strip() == line[a:b] for a, b in pairs)
+    bounds = [n for pair in pairs for n in pair]
+    assert bounds == sorted(bounds)
