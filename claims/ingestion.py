@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from time import mktime
@@ -280,7 +281,9 @@ def submit_url(
     )
     if existing is not None:
         if existing.status == Article.Status.FAILED:
-            retry(existing)  # asking again for a failed page is a retry
+            with suppress(IngestionError):  # someone else asked again a moment ago
+                retry(existing)  # asking again for a failed page is a retry
+            existing.refresh_from_db(fields=["status", "error", "job"])
         return Submitted(existing, created=False)
     article = Article.objects.create(
         source_url=url,
@@ -411,7 +414,9 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
     transaction; everything the article gains is written in one.
     """
     article = Article.objects.filter(pk=article_id).first()
-    if article is None or article.status in (Article.Status.PROCESSED, Article.Status.DUPLICATE):
+    # Only a pending article is processed: a message delivered twice finds it finished
+    # (or failed, with its reason; `retry` puts it back to pending first).
+    if article is None or article.status != Article.Status.PENDING:
         return article
     Article.objects.filter(pk=article.pk).update(attempts=F("attempts") + 1)
     article.attempts += 1
@@ -647,13 +652,15 @@ def poll_feed(feed: Feed) -> FeedPoll:
     if skipped:
         poll.error = f"{len(skipped)} entries skipped; first: {skipped[0]}"
         Feed.objects.filter(pk=feed.pk).update(last_error=poll.error)
-    if poll.submitted:
-        # The run is a job: its articles count towards it as they are processed.
+    # The run is a job: its new articles count towards it as they are processed (one still
+    # pending from an earlier run stays in that run's job).
+    fresh = [article for article in poll.submitted if article.job_id is None]
+    if fresh:
         poll.job = IngestionJob.objects.create(
-            kind=IngestionJob.Kind.FEED, source=feed.url, total=len(poll.submitted)
+            kind=IngestionJob.Kind.FEED, source=feed.url, total=len(fresh)
         )
-        Article.objects.filter(pk__in=[a.pk for a in poll.submitted]).update(job=poll.job)
-        for article in poll.submitted:
+        Article.objects.filter(pk__in=[a.pk for a in fresh]).update(job=poll.job)
+        for article in fresh:
             article.job = poll.job
     return poll
 

@@ -9,6 +9,7 @@ import pytest
 
 from claims import ingestion
 from claims.models import Article, Claim, Feed, IngestionJob
+from tests.factories import ArticleFactory
 from tests.http_server import Answer
 
 pytestmark = pytest.mark.django_db
@@ -446,3 +447,36 @@ def test_an_interrupted_bulk_run_is_marked_finished():
         ingestion.ingest_jsonl(lines())
     job = IngestionJob.objects.get()
     assert job.failed == 1 and job.finished_at is not None
+
+
+def test_a_failed_article_is_not_processed_again_by_a_second_delivery():
+    article = ArticleFactory(status=Article.Status.FAILED, error="HTTP 404", attempts=1)
+    assert ingestion.process_article(article.pk).status == Article.Status.FAILED
+    article.refresh_from_db()
+    assert article.attempts == 1 and article.error == "HTTP 404"
+
+
+def test_asking_again_for_a_failed_page_someone_just_retried_is_no_error(
+    allow_private, server, monkeypatch
+):
+    article = ArticleFactory(
+        status=Article.Status.FAILED, text="", source_url=server.url("article.html")
+    )
+    real_retry = ingestion.retry
+
+    def another_request_first(article):
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.PENDING)
+        return real_retry(article)
+
+    monkeypatch.setattr(ingestion, "retry", another_request_first)
+    submitted = ingestion.submit_url(server.url("article.html"))
+    assert submitted.article.pk == article.pk and submitted.needs_processing
+
+
+def test_a_second_poll_leaves_articles_of_the_first_run_in_its_job(allow_private, server):
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    first = ingestion.poll_feed(feed)
+    assert first.job.total == 3
+    second = ingestion.poll_feed(feed)  # the three are still pending
+    assert second.job is None
+    assert set(Article.objects.values_list("job", flat=True)) == {first.job.pk}

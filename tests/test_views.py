@@ -943,7 +943,8 @@ def test_an_admin_action_on_a_selection_that_is_no_id_changes_nothing(client, mo
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     feed = FeedFactory()
     data = {"action": "delete_selected", "_selected_action": [str(feed.pk), selected]}
-    response = client_for(client, root).post(f"/admin/{model}/", {**data, "index": "0"})
+    # "post": "yes" is the confirmation: without the check, the valid row would go.
+    response = client_for(client, root).post(f"/admin/{model}/", {**data, "post": "yes"})
     assert response.status_code == 302 and response["Location"] == f"/admin/{model}/"
     assert b"selection was not valid" in client.get(response["Location"]).content
     assert Feed.objects.filter(pk=feed.pk).exists() and User.objects.filter(pk=root.pk).exists()
@@ -1109,3 +1110,14 @@ def test_a_failed_article_has_a_button_to_try_again(
     assert article.status == "processed" and article.claims.count() == 1
     page = client.get(reverse("article-detail", args=[article.pk])).content.decode()
     assert "Try again" not in page
+
+
+def test_adding_a_failed_articles_url_again_says_it_is_tried_again(
+    client, alice, allow_private, server
+):
+    url = server.url("article.html")
+    ArticleFactory(status="failed", error="HTTP 503", text="", source_url=url, url=url)
+    response = client_for(client, alice).post(
+        reverse("article-add"), {"source": "url", "url": url}, follow=True
+    )
+    assert b"it had failed, and is being tried again" in response.content

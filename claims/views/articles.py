@@ -94,10 +94,14 @@ def article_add(request):
             form.add_error(data["source"] if data["source"] != "file" else "file", str(exc))
         else:
             for article in known:
+                if article.status == Article.Status.PENDING:  # it had failed: a retry
+                    note = "it had failed, and is being tried again"
+                else:
+                    note = "nothing new was stored"
                 messages.info(
                     request,
                     f"This article was already on the desk (#{article.pk}, added "
-                    f"{article.created_at:%d %b %Y}): nothing new was stored.",
+                    f"{article.created_at:%d %b %Y}): {note}.",
                 )
             if ids or (job and job.failed):
                 return redirect(_progress_url(ids, job))

@@ -153,3 +153,17 @@ def test_a_server_error_under_the_api_is_json(monkeypatch, settings):
     response = client.get("/api/v1/ratings/")
     assert response.status_code == 500
     assert response.json()["detail"].startswith("Server error")
+
+
+@pytest.mark.parametrize("roles, status", [(("editor",), 403), (("editor", "admin"), 200)])
+def test_a_token_tells_an_admin_from_an_editor(roles, status):
+    # Only an admin publishes their own verdict (four eyes for editors).
+    from django.contrib.auth.models import Group
+
+    from tests.factories import reviewed_claim
+
+    user = UserFactory()
+    user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in roles))
+    claim = reviewed_claim(user)
+    response = token_client(user).post(f"/api/v1/claims/{claim.pk}/publish/", {}, format="json")
+    assert response.status_code == status

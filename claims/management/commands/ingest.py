@@ -18,7 +18,8 @@ from claims.models import Article, Feed
 class Command(BaseCommand):
     help = (
         "Ingest articles: ingest URL… | --file F [--title T] | --feed URL | --jsonl F. "
-        "Prints each article id and how many claims it got; exits with 1 if any failed."
+        "Prints each article id and how many claims it got; exits with 1 if any article "
+        "or line failed (a feed entry skipped as unreadable is reported, not counted)."
     )
 
     def add_arguments(self, parser):
@@ -67,7 +68,7 @@ class Command(BaseCommand):
     def submit_url(self, url: str) -> ingestion.Submitted | None:
         try:
             return ingestion.submit_url(url)
-        except FetchError as exc:
+        except (FetchError, ingestion.IngestionError) as exc:
             self.stderr.write(f"{url}: refused — {exc}")
             return None
 
