@@ -270,3 +270,13 @@ def test_a_pattern_with_braces_other_than_name_is_refused(text):
     with pytest.raises(ValidationError, match="only placeholder"):
         row.full_clean()
     CuePattern(text="{Name} muttered", category="attributed", weight=0.5).full_clean()
+
+
+@pytest.mark.parametrize("text", ["claimed ... ... zzq", "claimed ... b ... zzq"])
+def test_a_pattern_with_more_than_one_gap_is_refused(text):
+    # Gaps multiply: "claimed ... ... ... zzq" took seconds per hundred words.
+    from django.core.exceptions import ValidationError
+
+    row = CuePattern(text=text, category="hedged", weight=0.5, kind="phrase")
+    with pytest.raises(ValidationError, match="at most one gap"):
+        row.full_clean()

@@ -4,7 +4,7 @@ An entry's ``text`` is a phrase in a tiny syntax:
 
 - words match case-insensitively, any run of whitespace matches a space, and a straight
   apostrophe also matches a curly one ("can't" finds "can’t");
-- ``...`` stands for a gap of one to six words ("quoted ... as saying");
+- ``...`` stands for a gap of one to six words ("quoted ... as saying"), once per entry;
 - ``{Name}`` stands for one capitalised word; an entry that uses it is matched with the
   case as written, because case is what tells the name "Said" from the verb "said".
 
@@ -86,6 +86,10 @@ class Lexicon:
                 raise ValueError(f"unknown kind {entry.kind!r} in {entry.text!r}")
             if entry.category not in CATEGORIES:
                 raise ValueError(f"unknown category {entry.category!r} in {entry.text!r}")
+            if entry.text.count(GAP) > 1:
+                # Each gap tries one to six words: two or more multiply into a search that
+                # can take minutes on a run of repeated words.
+                raise ValueError(f"at most one gap ({GAP}) per pattern, in {entry.text!r}")
         self._plain: dict[str, LexiconEntry] = {}
         self._gapped: list[tuple[re.Pattern[str], LexiconEntry]] = []
         self._named: dict[str, LexiconEntry] = {}
