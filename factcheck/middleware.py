@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponseRedirect
 
+MAX_ID = 2**63 - 1
+
 
 class NulFreeHeadersMiddleware:
     """Drop NUL characters from request headers: PostgreSQL text cannot hold them, and
@@ -24,13 +26,13 @@ class NulFreeHeadersMiddleware:
 
 
 class AdminSelectionMiddleware:
-    """Refuse an admin list action on selected rows whose ids cannot be ids of the model,
-    and a list filter holding a NUL character.
+    """Refuse admin requests that Django's admin would turn into a 500: a list action on
+    selected rows whose ids cannot be ids of the model, a NUL in a list filter, and a
+    number beyond any id column in a filter (``?id__in=…``) or a form (a many-to-many
+    field, a list-edit row).
 
-    Django's admin filters with whatever the form posted as the selection, so a stale or
-    tampered form ("abc", a number beyond the column's range) was a 500 from the database
-    layer, as was a NUL in a filter on PostgreSQL. Every admin list (ours, auth's, axes')
-    goes through here.
+    Django's admin hands these to the database as they come, which refuses them. Every
+    admin page (ours, auth's, axes') goes through here.
     """
 
     def __init__(self, get_response):
@@ -43,16 +45,30 @@ class AdminSelectionMiddleware:
         model_admin = getattr(view_func, "model_admin", None)
         if model_admin is None:
             return None
-        if any("\x00" in value for _, values in request.GET.lists() for value in values):
+        filters = [value for _, values in request.GET.lists() for value in values]
+        if any("\x00" in value or _holds_huge_number(value) for value in filters):
             messages.error(request, "That filter was not valid.")
             return HttpResponseRedirect(request.path)
         if request.method != "POST":
             return None
         pk = model_admin.model._meta.pk
-        if all(_is_key(pk, value) for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
-            return None
-        messages.error(request, "The selection was not valid. Select the rows again.")
-        return HttpResponseRedirect(request.get_full_path())
+        if not all(_is_key(pk, value) for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            messages.error(request, "The selection was not valid. Select the rows again.")
+            return HttpResponseRedirect(request.get_full_path())
+        if any(_holds_huge_number(v) for _, values in request.POST.lists() for v in values):
+            messages.error(request, "A number in the form is beyond any id. Nothing was saved.")
+            return HttpResponseRedirect(request.get_full_path())
+        return None
+
+
+def _holds_huge_number(value: str) -> bool:
+    """Whether ``value`` is a number, or a comma-separated list of them, beyond 64 bits."""
+    numbers = value.replace(" ", "").split(",")
+    # MAX_ID has 19 digits; a longer string is beyond it without converting (int() of
+    # thousands of digits is refused).
+    return all(n.isascii() and n.isdigit() for n in numbers) and any(
+        len(n) > 19 or (len(n) == 19 and int(n) > MAX_ID) for n in numbers
+    )
 
 
 def _is_key(pk, value: str) -> bool:

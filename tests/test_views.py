@@ -1121,3 +1121,17 @@ def test_adding_a_failed_articles_url_again_says_it_is_tried_again(
         reverse("article-add"), {"source": "url", "url": url}, follow=True
     )
     assert b"it had failed, and is being tried again" in response.content
+
+
+@pytest.mark.parametrize("huge", ["9223372036854775808", "9" * 5000, "1,9223372036854775808"])
+def test_admin_numbers_beyond_any_id_are_refused(client, alice, huge):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client_for(client, root)
+    response = client.get("/admin/claims/claim/", {"id__in": huge})
+    assert response.status_code == 302 and response["Location"] == "/admin/claims/claim/"
+    claim = ClaimFactory()
+    response = client.post(f"/admin/claims/claim/{claim.pk}/change/", {"covers": huge})
+    assert response.status_code == 302
+    response = client.post(f"/admin/auth/user/{alice.pk}/change/", {"groups": huge})
+    assert response.status_code == 302
+    assert list(alice.groups.values_list("name", flat=True)) == ["reviewer"]
