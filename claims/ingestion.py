@@ -11,6 +11,8 @@ import hashlib
 import json
 import logging
 import re
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -814,32 +816,58 @@ def ingest_jsonl(
     return job
 
 
+#: What each outcome of a line counts as on the job.
+LINE_COUNTERS = {"ingested": "done", "duplicate": "duplicates", "failed": "failed"}
+#: How often a bulk run writes its progress, in seconds (a row update per line made a
+#: file of 100,000 short lines take a minute).
+PROGRESS_EVERY = 1.0
+
+
 def _ingest_lines(job: IngestionJob, lines, *, on_line, process) -> None:
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        result = submit_bulk_line(number, line)
-        if result.status == "ingested" and result.article is not None:
-            try:
-                processed = process(result.article)
-            except Exception as exc:  # recorded on the article by process_article
-                log.exception("Bulk line %s failed while processing", number)
-                result.status, result.reason = "failed", str(exc)
-                processed = None
-            if processed is not None:
-                result.article = processed
-                if processed.status == Article.Status.FAILED:
-                    result.status, result.reason = "failed", processed.error
-                elif processed.status == Article.Status.DUPLICATE:
-                    result.status = "duplicate"
-        counter = {"ingested": "done", "duplicate": "duplicates", "failed": "failed"}
-        IngestionJob.objects.filter(pk=job.pk).update(
-            **{counter[result.status]: F(counter[result.status]) + 1}
-        )
-        if result.status == "failed" and len(job.errors) < MAX_JOB_ERRORS:
-            # The first reasons are kept (the failed counter has them all): rewriting an
-            # ever longer list on every bad line made a file of bad lines quadratic.
-            job.errors.append({"line": number, "reason": result.reason})
-            IngestionJob.objects.filter(pk=job.pk).update(errors=job.errors)
-        if on_line:
-            on_line(result)
+    unwritten: Counter[str] = Counter()
+    written_at = time.monotonic()
+    try:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            result = _ingest_line(number, line, process)
+            unwritten[LINE_COUNTERS[result.status]] += 1
+            if result.status == "failed" and len(job.errors) < MAX_JOB_ERRORS:
+                # The first reasons are kept (the failed counter has them all).
+                job.errors.append({"line": number, "reason": result.reason})
+                unwritten["errors"] = 1
+            if on_line:
+                on_line(result)
+            if time.monotonic() - written_at >= PROGRESS_EVERY:
+                _write_progress(job, unwritten)
+                written_at = time.monotonic()
+    finally:
+        _write_progress(job, unwritten)
+
+
+def _ingest_line(number: int, line: str, process) -> BulkLine:
+    result = submit_bulk_line(number, line)
+    if result.status == "ingested" and result.article is not None:
+        try:
+            processed = process(result.article)
+        except Exception as exc:  # recorded on the article by process_article
+            log.exception("Bulk line %s failed while processing", number)
+            result.status, result.reason = "failed", str(exc)
+            processed = None
+        if processed is not None:
+            result.article = processed
+            if processed.status == Article.Status.FAILED:
+                result.status, result.reason = "failed", processed.error
+            elif processed.status == Article.Status.DUPLICATE:
+                result.status = "duplicate"
+    return result
+
+
+def _write_progress(job: IngestionJob, unwritten: Counter) -> None:
+    """Add the counts gathered since the last write to the job (and its reasons)."""
+    changes = {name: F(name) + count for name, count in unwritten.items() if name != "errors"}
+    if unwritten["errors"]:
+        changes["errors"] = job.errors
+    if changes:
+        IngestionJob.objects.filter(pk=job.pk).update(**changes)
+    unwritten.clear()

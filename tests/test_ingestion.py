@@ -480,3 +480,16 @@ def test_a_second_poll_leaves_articles_of_the_first_run_in_its_job(allow_private
     second = ingestion.poll_feed(feed)  # the three are still pending
     assert second.job is None
     assert set(Article.objects.values_list("job", flat=True)) == {first.job.pk}
+
+
+def test_a_bulk_run_writes_its_progress_now_and_then_not_per_line():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lines = ["not json"] * 300 + [json.dumps({"text": "The mayor said the dam is safe."})]
+    with CaptureQueriesContext(connection) as queries:
+        job = ingestion.ingest_jsonl(lines, total=301)
+    writes = [q for q in queries if q["sql"].startswith('UPDATE "claims_ingestionjob"')]
+    assert len(writes) <= 5  # one per second at most, the last one, and the finish
+    assert (job.total, job.done, job.failed) == (301, 1, 300)
+    assert len(job.errors) == ingestion.MAX_JOB_ERRORS and job.errors[0]["line"] == 1

@@ -1135,3 +1135,13 @@ def test_admin_numbers_beyond_any_id_are_refused(client, alice, huge):
     response = client.post(f"/admin/auth/user/{alice.pk}/change/", {"groups": huge})
     assert response.status_code == 302
     assert list(alice.groups.values_list("name", flat=True)) == ["reviewer"]
+
+
+def test_a_bulk_file_repeating_one_article_follows_it_once(client, alice):
+    line = json.dumps({"text": "The mayor said the dam is safe."}).encode()
+    upload = SimpleUploadedFile("same.jsonl", b"\n".join([line] * 50))
+    response = client_for(client, alice).post(
+        reverse("article-add"), {"source": "file", "file": upload}
+    )
+    article = Article.objects.get()
+    assert f"?ids={article.pk}&job=" in response["Location"]

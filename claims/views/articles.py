@@ -58,6 +58,8 @@ def articles(request):
 
 
 SIDE_LIST = 200
+#: The most articles a progress page follows.
+PROGRESS_IDS = 200
 
 
 @_desk()
@@ -170,12 +172,13 @@ def _submit_jsonl(content: str, *, name: str) -> tuple[list[int], IngestionJob, 
         on_line=seen,
         process=queue_it,
     )
-    return ids, job, []  # the job counts the duplicates
+    # One id per article (a file may repeat one), as many as the progress page shows.
+    return list(dict.fromkeys(ids))[:PROGRESS_IDS], job, []  # the job counts duplicates
 
 
 def _progress_articles(request) -> list[Article]:
     ids = [as_id(i.strip()) for i in request.GET.get("ids", "").split(",")]
-    ids = [i for i in ids if i][:200]
+    ids = [i for i in ids if i][:PROGRESS_IDS]
     return list(
         Article.objects.filter(pk__in=ids).annotate(claim_count=Count("claims")).order_by("id")
     )
