@@ -146,8 +146,12 @@ def parse_published(value: object) -> datetime | None:
             return None
     else:
         return None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, UTC)
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, UTC)
+        moment.astimezone(UTC)  # stored in UTC: 0001-01-01T00:00+14:00 is no moment there
+    except OverflowError:
+        return None
     return moment
 
 

@@ -321,12 +321,15 @@ def test_a_bad_bulk_line_never_stops_the_rest(allow_private, server):
     lines = [
         json.dumps({"text": "The mayor said the dam is safe.", "url": "javascript:alert(1)"}),
         json.dumps({"text": "Officials said the road is shut.", "published_at": "2024-02-30"}),
+        json.dumps(
+            {"text": "Rebels said the pass is open.", "published_at": "0001-01-01T00:00+14:00"}
+        ),
         json.dumps({"text": "A spokesman said\u0000 the port is open."}),
         json.dumps({"url": "https://x.org/" + "a" * 2100}),
         json.dumps({"text": "The minister said exports rose."}),
     ]
     job = ingestion.ingest_jsonl(lines)
-    assert (job.done, job.failed) == (3, 2)
+    assert (job.done, job.failed) == (4, 2)
     assert job.finished_at is not None
     assert Article.objects.get(text__contains="road is shut").published_at is None
     assert "\x00" not in Article.objects.get(text__contains="port is open").text
