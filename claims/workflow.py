@@ -14,9 +14,9 @@ import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, OuterRef, Subquery, When
+from django.db.models import Count, F
 from django.utils import timezone
 
 from claims.models import Article, Claim, Evidence, Rating, ReviewEvent, Verdict
@@ -60,14 +60,6 @@ def role_of(user: AbstractBaseUser | None) -> str | None:
         cached = next((role for role in (ADMIN, EDITOR, REVIEWER) if role in names), None)
         remember_role(user, cached)
     return cached
-
-
-def role_subquery(user_field: str) -> Subquery:
-    """The highest role group of the user in ``user_field``, as a subquery to annotate
-    with, so that loading a user and their role is one query."""
-    groups = Group.objects.filter(user=OuterRef(user_field), name__in=(ADMIN, EDITOR, REVIEWER))
-    rank = Case(*(When(name=role, then=_RANK[role]) for role in (ADMIN, EDITOR)), default=1)
-    return Subquery(groups.annotate(rank=rank).order_by("-rank").values("name")[:1])
 
 
 def remember_role(user, role: str | None) -> None:
