@@ -16,6 +16,24 @@ _lock = threading.Lock()
 _cache: dict[str, object] = {"stamp": None, "lexicon": None}
 
 
+def _compile(entries: list[detection.LexiconEntry]) -> detection.Lexicon:
+    """Compile the rows; a row the detector refuses (saved around the admin's validation,
+    or under an older rule) is left out, loudly, and the others still count."""
+    try:
+        return detection.Lexicon.from_entries(entries)
+    except (ValueError, re.error):
+        pass
+    usable = []
+    for entry in entries:
+        try:
+            detection.Lexicon.from_entries([entry])
+        except (ValueError, re.error) as exc:
+            log.error("Cue pattern %r is left out of the lexicon: %s", entry.text, exc)
+        else:
+            usable.append(entry)
+    return detection.Lexicon.from_entries(usable)
+
+
 def current_lexicon() -> detection.Lexicon:
     """Return the lexicon built from enabled CuePattern rows (the code default if none)."""
     # Queryset updates skip auto_now, so the stamp also counts enabled rows and weights.
@@ -37,16 +55,6 @@ def current_lexicon() -> detection.Lexicon:
                 for row in rows
             ]
             # An empty table (never seeded) means the default; all rows disabled means none.
-            try:
-                _cache["lexicon"] = (
-                    detection.Lexicon.from_entries(entries)
-                    if stamp[0]
-                    else detection.DEFAULT_LEXICON
-                )
-            except (ValueError, re.error):
-                # A row saved around the admin's validation: keep detecting with the code's
-                # lexicon rather than failing every article, and say so loudly.
-                log.exception("The CuePattern lexicon does not compile; using the default.")
-                _cache["lexicon"] = detection.DEFAULT_LEXICON
+            _cache["lexicon"] = _compile(entries) if stamp[0] else detection.DEFAULT_LEXICON
             _cache["stamp"] = stamp
         return _cache["lexicon"]

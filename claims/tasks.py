@@ -64,9 +64,12 @@ def poll_feed(feed_id: int) -> int:
     if feed is None or not feed.active:
         return 0
     poll = ingestion.poll_feed(feed)
-    for article in poll.submitted:
+    # The run's own articles; one still pending from an earlier run has its message queued
+    # already (and requeue_stale_articles sends it again if that was lost).
+    fresh = [a for a in poll.submitted if poll.job is not None and a.job_id == poll.job.pk]
+    for article in fresh:
         process_article.delay(article.pk)
-    return len(poll.submitted)
+    return len(fresh)
 
 
 def poll_after_commit(feed_id: int) -> None:

@@ -45,30 +45,45 @@ class AdminSelectionMiddleware:
         model_admin = getattr(view_func, "model_admin", None)
         if model_admin is None:
             return None
-        filters = [value for _, values in request.GET.lists() for value in values]
-        if any("\x00" in value or _holds_huge_number(value) for value in filters):
-            messages.error(request, "That filter was not valid.")
-            return HttpResponseRedirect(request.path)
+        for key, values in request.GET.lists():
+            if any("\x00" in v or (_is_id_filter(key) and _beyond_any_id(v)) for v in values):
+                messages.error(request, "That filter was not valid.")
+                return HttpResponseRedirect(request.path)
         if request.method != "POST":
             return None
         pk = model_admin.model._meta.pk
         if not all(_is_key(pk, value) for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
             messages.error(request, "The selection was not valid. Select the rows again.")
             return HttpResponseRedirect(request.get_full_path())
-        if any(_holds_huge_number(v) for _, values in request.POST.lists() for v in values):
-            messages.error(request, "A number in the form is beyond any id. Nothing was saved.")
-            return HttpResponseRedirect(request.get_full_path())
+        relations = {
+            field.name for field in model_admin.model._meta.get_fields() if field.is_relation
+        }
+        for key, values in request.POST.lists():
+            is_id_field = key in relations or key.endswith("-id")  # "-id": a list-edit row
+            if is_id_field and any(_beyond_any_id(value) for value in values):
+                messages.error(request, "An id in the form is beyond any id. Nothing was saved.")
+                return HttpResponseRedirect(request.get_full_path())
         return None
 
 
-def _holds_huge_number(value: str) -> bool:
-    """Whether ``value`` is a number, or a comma-separated list of them, beyond 64 bits."""
-    numbers = value.replace(" ", "").split(",")
-    # MAX_ID has 19 digits; a longer string is beyond it without converting (int() of
-    # thousands of digits is refused).
-    return all(n.isascii() and n.isdigit() for n in numbers) and any(
-        len(n) > 19 or (len(n) == 19 and int(n) > MAX_ID) for n in numbers
-    )
+# Lookups of a list filter that compare ids or numbers ("?id__in=1,2", "?article__id__exact=").
+_ID_LOOKUPS = ("id", "__in", "__exact", "_id", "__gt", "__gte", "__lt", "__lte")
+
+
+def _is_id_filter(key: str) -> bool:
+    return key not in ("q", "o", "p", "e", "_to_field") and key.endswith(_ID_LOOKUPS)
+
+
+def _beyond_any_id(value: str) -> bool:
+    """Whether ``value`` holds (a comma-separated list of) numbers that ``int()`` reads, one
+    of them beyond a 64-bit id: signs, underscores and any script's digits included."""
+    for part in value.split(","):
+        digits = part.strip().lstrip("+-").replace("_", "")
+        # MAX_ID has 19 digits: a longer run is beyond it without converting (int() of
+        # thousands of digits is refused).
+        if digits.isdecimal() and (len(digits) > 19 or int(digits) > MAX_ID):
+            return True
+    return False
 
 
 def _is_key(pk, value: str) -> bool:

@@ -7,7 +7,6 @@ A bad value fails at start with ImproperlyConfigured rather than half-working la
 from __future__ import annotations
 
 import logging
-import math
 import os
 from pathlib import Path
 
@@ -33,7 +32,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}")
 
 
-def env_int(name: str, default: int, minimum: int = 0) -> int:
+def env_int(name: str, default: int, minimum: int = 0, maximum: int = 10**8) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
@@ -41,10 +40,10 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
         number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
-    return _at_least(name, number, minimum)
+    return _within(name, number, minimum, maximum)
 
 
-def env_float(name: str, default: float, minimum: float = 0) -> float:
+def env_float(name: str, default: float, minimum: float = 0, maximum: float = 10**6) -> float:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
@@ -52,12 +51,16 @@ def env_float(name: str, default: float, minimum: float = 0) -> float:
         number = float(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
-    return _at_least(name, number, minimum)
+    return _within(name, number, minimum, maximum)
 
 
-def _at_least(name: str, number, minimum):
-    if not (math.isfinite(number) and number >= minimum):
-        raise ImproperlyConfigured(f"{name} must be a number from {minimum} up, got {number}")
+def _within(name: str, number, minimum, maximum):
+    # The bounds keep every duration a timedelta can hold (and refuse NaN and infinity).
+    if not minimum <= number <= maximum:
+        shown = str(number) if len(str(number)) <= 30 else f"{str(number)[:30]}…"
+        raise ImproperlyConfigured(
+            f"{name} must be a number from {minimum} to {maximum:,}, got {shown}"
+        )
     return number
 
 
@@ -276,7 +279,9 @@ CELERY_BEAT_SCHEDULE = {
 FACTCHECK_FETCH_ALLOW_PRIVATE = env_bool("FACTCHECK_FETCH_ALLOW_PRIVATE", False)
 # Narrower than ALLOW_PRIVATE: loopback only, every other private address still refused.
 FACTCHECK_FETCH_ALLOW_LOOPBACK = env_bool("FACTCHECK_FETCH_ALLOW_LOOPBACK", False)
-FACTCHECK_FETCH_MAX_BYTES = env_int("FACTCHECK_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+FACTCHECK_FETCH_MAX_BYTES = env_int(
+    "FACTCHECK_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024, maximum=10**11
+)
 # A pasted page may be as large as a fetched one, and JSON escaping can double it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * FACTCHECK_FETCH_MAX_BYTES
 FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15.0, minimum=0.1)

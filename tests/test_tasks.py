@@ -187,12 +187,27 @@ def test_a_pattern_that_cannot_compile_is_refused_in_the_admin():
         row.full_clean()
 
 
-def test_a_broken_row_falls_back_to_the_default_lexicon():
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"text": "whatever", "category": "bogus", "kind": "phrase"},
+        {"text": "claimed ... ... zzq", "category": "hedged", "kind": "phrase"},  # older rule
+    ],
+)
+def test_a_broken_row_is_left_out_and_the_others_still_count(broken, caplog):
     from claims import detection
     from claims.lexicon import current_lexicon
 
-    CuePattern.objects.create(text="whatever", category="bogus", weight=0.5, kind="phrase")
-    assert current_lexicon() is detection.DEFAULT_LEXICON
+    CuePattern.objects.create(text="zebracrossing", category="hedged", weight=0.9)
+    CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+    CuePattern.objects.create(weight=0.5, **broken)
+    lexicon = current_lexicon()
+    assert lexicon is not detection.DEFAULT_LEXICON
+    assert [f.category for f in detection.detect("A zebracrossing appeared.", lexicon)] == [
+        "hedged"
+    ]
+    assert detection.detect("It was purportedly filmed in May.", lexicon) == []
+    assert f"Cue pattern {broken['text']!r} is left out" in caplog.text
 
 
 def test_it_queues_again_an_article_left_pending(allow_private, server, settings):
@@ -280,3 +295,12 @@ def test_a_pattern_with_more_than_one_gap_is_refused(text):
     row = CuePattern(text=text, category="hedged", weight=0.5, kind="phrase")
     with pytest.raises(ValidationError, match="at most one gap"):
         row.full_clean()
+
+
+def test_a_poll_queues_only_its_own_articles(allow_private, server, monkeypatch):
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    ingestion.poll_feed(feed)  # a run whose three articles are still waiting for a worker
+    queued = []
+    monkeypatch.setattr(tasks.process_article, "delay", lambda pk: queued.append(pk))
+    assert tasks.poll_feed.delay(feed.pk).get() == 0
+    assert queued == []

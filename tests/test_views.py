@@ -1123,7 +1123,18 @@ def test_adding_a_failed_articles_url_again_says_it_is_tried_again(
     assert b"it had failed, and is being tried again" in response.content
 
 
-@pytest.mark.parametrize("huge", ["9223372036854775808", "9" * 5000, "1,9223372036854775808"])
+@pytest.mark.parametrize(
+    "huge",
+    [
+        "9223372036854775808",
+        "9" * 5000,
+        "1,9223372036854775808",
+        "-99999999999999999999",
+        "+99999999999999999999",
+        "99_999_999_999_999_999_999",
+        "\uff11" * 20,  # full-width digits, which int() reads too
+    ],
+)
 def test_admin_numbers_beyond_any_id_are_refused(client, alice, huge):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     client_for(client, root)
@@ -1145,3 +1156,19 @@ def test_a_bulk_file_repeating_one_article_follows_it_once(client, alice):
     )
     article = Article.objects.get()
     assert f"?ids={article.pk}&job=" in response["Location"]
+
+
+def test_long_numbers_outside_id_fields_pass_the_admin_checks(client):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    article = ArticleFactory(title="Ledger 12345678901234567890")
+    client_for(client, root)
+    response = client.get("/admin/claims/article/", {"q": "12345678901234567890"})
+    assert response.status_code == 200 and b"Ledger" in response.content
+    response = client.post(
+        f"/admin/claims/article/{article.pk}/change/",
+        {"title": "98765432109876543210", "text": article.text},
+        follow=True,
+    )
+    # The form is handled by the admin (saved, or shown with its own errors), not refused.
+    assert b"beyond any id" not in response.content
+    assert b"98765432109876543210" in response.content

@@ -17,7 +17,7 @@ from claims import workflow
 User = get_user_model()
 _ROLES = (workflow.ADMIN, workflow.EDITOR, workflow.REVIEWER)
 _USER_BY_TOKEN = f"""
-SELECT u.*, t.created AS token_created, (
+SELECT u.*, (
     SELECT g.name
     FROM {User.groups.through._meta.db_table} AS ug
     JOIN {Group._meta.db_table} AS g ON g.id = ug.group_id
@@ -40,4 +40,4 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         workflow.remember_role(user, user.token_role)
-        return user, Token(key=key, user=user, created=user.token_created)
+        return user, Token(key=key, user=user)  # request.auth: the key is what counts

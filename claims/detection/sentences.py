@@ -17,6 +17,8 @@ _LANGUAGE = "en"
 #: The longest stretch of a line handed to sentencex at once: its time grows with the
 #: square of the open quotation marks in one call (a line of 1,000,000 “ took minutes).
 MAX_STRETCH = 2_000
+#: Sentences that end this close to a stretch's end are split again with the next one.
+CUT_MARGIN = 100
 
 
 Bounds = tuple[int, int]  # (start, end); plain tuples, as there are many of them
@@ -78,8 +80,11 @@ def split_sentences(text: str, start: int, end: int) -> tuple[list[int], list[in
         stop = min(end, position + MAX_STRETCH)
         chunk = text[position:stop]
         pieces = _segment(chunk)
-        if stop < end:  # the line goes on: its last piece may not be a whole sentence
-            pieces.pop()
+        if stop < end:  # the line goes on: its last piece may not be a whole sentence,
+            pieces.pop()  # and where sentencex put the end before it may depend on what
+            # follows (an opening quote): pieces ending close to the cut are redone too.
+            while len(pieces) > 1 and sum(map(len, pieces)) > len(chunk) - CUT_MARGIN:
+                pieces.pop()
             if not sum(map(len, pieces)):  # no sentence ends in the stretch
                 space = chunk.rfind(" ", 1)
                 pieces = [chunk[: space + 1]] if space > 0 else [chunk]

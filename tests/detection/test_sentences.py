@@ -31,6 +31,16 @@ def test_a_line_of_a_million_quotation_marks_is_cut_into_stretches(segment_calls
     assert [flag.speaker.text for flag in flags] == ["the spokesman"]
 
 
+def test_an_opening_quote_at_a_cut_stays_with_its_sentence(monkeypatch):
+    quote = "“It is false,” he told reporters."
+    line = "The council met. " * 116 + "Officials disagreed. " + quote + " The council met." * 100
+    assert MAX_STRETCH - 20 < line.index("“") < MAX_STRETCH
+    stretched = split_sentences(line, 0, len(line))
+    monkeypatch.setattr(sentences, "MAX_STRETCH", 10**9)
+    assert stretched == split_sentences(line, 0, len(line))
+    assert any(line[a:b] == quote for a, b in zip(*stretched, strict=True))
+
+
 def test_a_long_paragraph_is_cut_only_where_sentencex_ends_a_sentence(monkeypatch):
     # A cut after the last full stop of a stretch once fell after "U.S." and made two
     # claims of "…according to U.S. officials who spoke…".
@@ -47,9 +57,10 @@ def test_a_long_paragraph_is_cut_only_where_sentencex_ends_a_sentence(monkeypatc
 
 @settings(max_examples=50, deadline=None)
 @given(st.text(alphabet=st.sampled_from('ab. “"”!?'), min_size=0, max_size=9_000))
-def test_sentences_of_a_long_line_are_in_order_and_exact(line):
+def test_sentences_of_a_long_line_are_in_order_exact_and_cover_it(line):
     starts, ends = split_sentences(line, 0, len(line))
     pairs = list(zip(starts, ends, strict=True))
     assert all(line[a:b] and line[a:b].strip() == line[a:b] for a, b in pairs)
     bounds = [n for pair in pairs for n in pair]
     assert bounds == sorted(bounds)
+    assert "".join(line[a:b] for a, b in pairs).replace(" ", "") == line.replace(" ", "")
