@@ -231,7 +231,7 @@ def _check_holder(claim: Claim, actor, action: str) -> None:
 _TAKE_NEXT_SQL = """
 WITH next AS (
     SELECT id FROM claims_claim
-    WHERE status = 'new' AND assignee_id IS NULL
+    WHERE status = 'new' AND assignee_id IS NULL {only_article}
     ORDER BY priority DESC, id
     LIMIT 1
     FOR UPDATE SKIP LOCKED
@@ -249,8 +249,9 @@ SELECT * FROM taken
 """
 
 
-def claim_take_next(*, reviewer) -> Claim | None:
-    """Assign the highest-priority unassigned claim to `reviewer`, with a lease.
+def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
+    """Assign the highest-priority unassigned claim to `reviewer` (of one article, if
+    given), with a lease.
 
     Two reviewers asking at once never get the same claim: on PostgreSQL the row is
     taken with SELECT … FOR UPDATE SKIP LOCKED; elsewhere a conditional UPDATE claims it
@@ -267,11 +268,16 @@ def claim_take_next(*, reviewer) -> Claim | None:
             "lease": _lease_end(),
             "now": now,
             "payload": json.dumps({"status": [Claim.Status.NEW, Claim.Status.IN_REVIEW]}),
+            "article": article,
         }
-        return next(iter(Claim.objects.raw(_TAKE_NEXT_SQL, params)), None)
+        only_article = "AND article_id = %(article)s" if article is not None else ""
+        sql = _TAKE_NEXT_SQL.format(only_article=only_article)
+        return next(iter(Claim.objects.raw(sql, params)), None)
     queue = Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).order_by(
         "-priority", "id"
     )
+    if article is not None:
+        queue = queue.filter(article_id=article)
     for _attempt in range(5):
         with transaction.atomic():
             candidates = list(queue.values_list("pk", flat=True)[:20])

@@ -1172,3 +1172,17 @@ def test_long_numbers_outside_id_fields_pass_the_admin_checks(client):
     # The form is handled by the admin (saved, or shown with its own errors), not refused.
     assert b"beyond any id" not in response.content
     assert b"98765432109876543210" in response.content
+
+
+def test_take_next_from_a_queue_of_one_article_stays_in_it(client, alice):
+    ClaimFactory(priority=0.9)
+    wanted = ClaimFactory(priority=0.1)
+    client_for(client, alice)
+    page = client.get(reverse("queue"), {"article": wanted.article_id}).content.decode()
+    assert "Take next in this article" in page
+    assert f'<input type="hidden" name="article" value="{wanted.article_id}">' in page
+    response = client.post(reverse("take-next"), {"article": wanted.article_id})
+    assert response["Location"] == reverse("claim-review", args=[wanted.pk])
+    response = client.post(reverse("take-next"), {"article": wanted.article_id}, follow=True)
+    assert b"No unassigned claim of this article is waiting." in response.content
+    assert response.redirect_chain[-1][0] == f"/queue/?article={wanted.article_id}"

@@ -78,6 +78,18 @@ def test_it_keeps_the_version_when_evidence_is_added(alice):
     assert claim.version == version
 
 
+def test_it_takes_the_next_claim_of_one_article(alice, bob):
+    story = ClaimFactory(priority=0.2).article
+    ClaimFactory(priority=0.9)  # another article's claim, first in the whole queue
+    low = ClaimFactory(article=story, priority=0.1, start=100, end=140)
+    high = ClaimFactory(article=story, priority=0.3, start=200, end=240)
+
+    assert workflow.claim_take_next(reviewer=alice, article=story.pk).pk == high.pk
+    assert workflow.claim_take_next(reviewer=bob, article=story.pk).article_id == story.pk
+    assert workflow.claim_take_next(reviewer=bob, article=story.pk).pk == low.pk
+    assert workflow.claim_take_next(reviewer=bob, article=story.pk) is None
+
+
 def test_it_refuses_a_verdict_on_an_untaken_claim(alice):
     claim = ClaimFactory()
     with pytest.raises(workflow.InvalidTransition, match="Take the claim"):

@@ -325,6 +325,12 @@ class AssignSerializer(serializers.Serializer):
         return user
 
 
+class TakeNextSerializer(serializers.Serializer):
+    article = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only a claim of this article."
+    )
+
+
 class BumpSerializer(serializers.Serializer):
     amount = serializers.FloatField(min_value=-10, max_value=10)
 

@@ -252,13 +252,15 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
         return serializer.validated_data
 
     @extend_schema(
-        request=None,
+        request=s.TakeNextSerializer,
         responses={200: s.ClaimDetailSerializer, 204: OpenApiResponse(description="Queue empty")},
     )
     @action(detail=False, methods=["post"])
     def next(self, request):
-        """Take the highest-priority unassigned claim (atomically), with a lease."""
-        claim = workflow.claim_take_next(reviewer=request.user)
+        """Take the highest-priority unassigned claim (of one article, if given; atomically),
+        with a lease."""
+        data = self.input(s.TakeNextSerializer)
+        claim = workflow.claim_take_next(reviewer=request.user, article=data.get("article"))
         if claim is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return self.detail_response(claim)

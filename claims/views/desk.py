@@ -237,14 +237,20 @@ def queue(request):
 @_desk()
 @_post_only("queue")
 def take_next(request):
+    # From a queue narrowed to one article, the next claim of that article.
+    article = as_id(request.POST.get("article", ""))
+    back = reverse("queue") + (f"?article={article}" if article else "")
     try:
-        claim = workflow.claim_take_next(reviewer=request.user)
+        claim = workflow.claim_take_next(reviewer=request.user, article=article)
     except workflow.WorkflowError as exc:
         _fail(request, exc)
-        return redirect("queue")
+        return redirect(back)
     if claim is None:
-        messages.info(request, "The queue is empty: no unassigned claim is waiting.")
-        return redirect("queue")
+        if article:
+            messages.info(request, "No unassigned claim of this article is waiting.")
+        else:
+            messages.info(request, "The queue is empty: no unassigned claim is waiting.")
+        return redirect(back)
     return redirect("claim-review", pk=claim.pk)
 
 

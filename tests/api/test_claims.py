@@ -313,3 +313,14 @@ def test_it_rejects_an_odd_rating_or_assignee_with_a_field_message(api, editor_a
     assert verdict.status_code == 400 and "rating" in verdict.data
     assign = editor_api.post(f"/api/v1/claims/{claim.pk}/assign/", {"assignee": "²"}, format="json")
     assert assign.status_code == 400 and "assignee" in assign.data
+
+
+def test_next_takes_from_one_article_when_asked(api):
+    ClaimFactory(priority=0.9)
+    wanted = ClaimFactory(priority=0.1)
+    response = api.post("/api/v1/claims/next/", {"article": wanted.article_id}, format="json")
+    assert response.status_code == 200 and response.data["id"] == wanted.pk
+    response = api.post("/api/v1/claims/next/", {"article": wanted.article_id}, format="json")
+    assert response.status_code == 204
+    response = api.post("/api/v1/claims/next/", {"article": "abc"}, format="json")
+    assert response.status_code == 400 and "article" in response.data
