@@ -133,6 +133,8 @@ class BulkForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not data.get("ids"):
+            return data  # "select at least one claim" says what to do first
         if data.get("action") == "dismiss" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why the claims are dismissed.")
         if data.get("action") == "assign" and not data.get("assignee"):

@@ -814,8 +814,15 @@ def ingest_jsonl(
     job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=source, total=total)
     try:
         _ingest_lines(job, lines, on_line=on_line, process=process)
-    finally:  # an interrupted run still shows as finished, with what it got through
+    except BaseException:  # an interrupted run shows as finished, with what it got through
         IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
+        raise
+    # Finished once every line is counted; articles still queued finish it later.
+    IngestionJob.objects.filter(
+        pk=job.pk,
+        finished_at__isnull=True,
+        total__lte=F("done") + F("failed") + F("duplicates"),
+    ).update(finished_at=timezone.now())
     job.refresh_from_db()
     return job
 
@@ -829,49 +836,65 @@ PROGRESS_EVERY = 1.0
 
 def _ingest_lines(job: IngestionJob, lines, *, on_line, process) -> None:
     unwritten: Counter[str] = Counter()
+    reasons: list[dict] = []
+    reasons_kept = 0
     written_at = time.monotonic()
     try:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            result = _ingest_line(number, line, process)
-            unwritten[LINE_COUNTERS[result.status]] += 1
-            if result.status == "failed" and len(job.errors) < MAX_JOB_ERRORS:
-                # The first reasons are kept (the failed counter has them all).
-                job.errors.append({"line": number, "reason": result.reason})
-                unwritten["errors"] = 1
+            result, counted_by_article = _ingest_line(job, number, line, process)
+            if not counted_by_article:
+                unwritten[LINE_COUNTERS[result.status]] += 1
+                if result.status == "failed" and reasons_kept < MAX_JOB_ERRORS:
+                    reasons.append({"line": number, "reason": result.reason})
+                    reasons_kept += 1
             if on_line:
                 on_line(result)
             if time.monotonic() - written_at >= PROGRESS_EVERY:
-                _write_progress(job, unwritten)
+                _write_progress(job, unwritten, reasons)
                 written_at = time.monotonic()
     finally:
-        _write_progress(job, unwritten)
+        _write_progress(job, unwritten, reasons)
 
 
-def _ingest_line(number: int, line: str, process) -> BulkLine:
+def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[BulkLine, bool]:
+    """Submit one line and hand its article to `process`. Return the line's result and
+    whether its article counts itself on the job once it is processed (in this process or
+    by a worker later, see _count_in_job), rather than the line counting now."""
     result = submit_bulk_line(number, line)
-    if result.status == "ingested" and result.article is not None:
-        try:
-            processed = process(result.article)
-        except Exception as exc:  # recorded on the article by process_article
-            log.exception("Bulk line %s failed while processing", number)
-            result.status, result.reason = "failed", str(exc)
-            processed = None
-        if processed is not None:
-            result.article = processed
-            if processed.status == Article.Status.FAILED:
-                result.status, result.reason = "failed", processed.error
-            elif processed.status == Article.Status.DUPLICATE:
-                result.status = "duplicate"
-    return result
+    if result.status != "ingested" or result.article is None:
+        return result, False
+    article = result.article
+    # The job is set before processing starts, so that the article counts towards it.
+    if not Article.objects.filter(pk=article.pk, job__isnull=True).update(job=job):
+        result.status = "duplicate"  # waiting in another run already, which counts it
+        return result, False
+    article.job = job
+    try:
+        processed = process(article)
+    except Exception as exc:  # recorded (and counted) on the article by process_article
+        log.exception("Bulk line %s failed while processing", number)
+        result.status, result.reason = "failed", str(exc)
+        return result, True
+    if processed is not None:
+        result.article = processed
+        if processed.status == Article.Status.FAILED:
+            result.status, result.reason = "failed", processed.error
+        elif processed.status == Article.Status.DUPLICATE:
+            result.status = "duplicate"
+    return result, True
 
 
-def _write_progress(job: IngestionJob, unwritten: Counter) -> None:
-    """Add the counts gathered since the last write to the job (and its reasons)."""
-    changes = {name: F(name) + count for name, count in unwritten.items() if name != "errors"}
-    if unwritten["errors"]:
-        changes["errors"] = job.errors
-    if changes:
-        IngestionJob.objects.filter(pk=job.pk).update(**changes)
+def _write_progress(job: IngestionJob, unwritten: Counter, reasons: list[dict]) -> None:
+    """Add the counts and failure reasons gathered since the last write to the job."""
+    changes = {name: F(name) + count for name, count in unwritten.items()}
+    with transaction.atomic():
+        if reasons:  # articles processed meanwhile add their own reasons: lock, then add
+            locked = IngestionJob.objects.select_for_update().get(pk=job.pk)
+            room = max(0, MAX_JOB_ERRORS - len(locked.errors))
+            changes["errors"] = locked.errors + reasons[:room]
+        if changes:
+            IngestionJob.objects.filter(pk=job.pk).update(**changes)
     unwritten.clear()
+    reasons.clear()

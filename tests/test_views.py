@@ -753,7 +753,7 @@ def test_a_verdict_saved_after_the_claim_was_released_is_shown_back(client, alic
     )
     assert response.status_code == 409
     body = response.content.decode()
-    assert "Someone else saved" not in body and "it is now new" in body
+    assert "Someone else saved" not in body and "it is back in the queue" in body
     assert "Alice&#x27;s long research." in body and 'id="verdict-form"' not in body
     assert not Claim.objects.get(pk=claim.pk).verdicts.exists()
 
@@ -786,7 +786,7 @@ def test_a_dismiss_reason_survives_a_stale_page(client, alice, erin):
     assert response.status_code == 409
     body = response.content.decode()
     assert 'value="An opinion, not a claim of fact."' in body  # still in the box
-    assert "changed since you loaded it" in body
+    assert "changed since you loaded this page" in body and "your version" not in body
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.IN_REVIEW
 
 
@@ -1186,3 +1186,46 @@ def test_take_next_from_a_queue_of_one_article_stays_in_it(client, alice):
     response = client.post(reverse("take-next"), {"article": wanted.article_id}, follow=True)
     assert b"No unassigned claim of this article is waiting." in response.content
     assert response.redirect_chain[-1][0] == f"/queue/?article={wanted.article_id}"
+
+
+def test_a_bulk_url_that_fails_when_fetched_counts_as_failed(
+    client, alice, allow_private, server, django_capture_on_commit_callbacks
+):
+    lines = [
+        json.dumps({"url": server.url("missing.html")}),  # queued, then a 404
+        json.dumps({"text": "The minister said the plant would close."}),
+        "not json",
+    ]
+    upload = SimpleUploadedFile("mixed.jsonl", "\n".join(lines).encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(client, alice).post(reverse("article-add"), {"source": "file", "file": upload})
+    job = IngestionJob.objects.get()
+    assert (job.total, job.done, job.duplicates, job.failed) == (3, 1, 0, 2)
+    failed = Article.objects.get(status="failed")
+    assert {"line": 3, "reason": job.errors[0]["reason"]} in job.errors
+    assert {"article": failed.pk, "reason": failed.error} in job.errors
+    assert job.finished_at is not None
+
+
+def test_bulk_apply_with_nothing_selected_says_only_that(client, erin):
+    response = client_for(client, erin).post(
+        reverse("queue-bulk"), {"action": "dismiss"}, follow=True
+    )
+    assert b"Select at least one claim first." in response.content
+    assert b"Say why the claims are dismissed." not in response.content
+
+
+def test_unsaved_evidence_shows_the_stance_as_people_read_it(client, alice, erin):
+    claim = taken_by(alice)
+    workflow.claim_release(claim=claim, actor=erin)
+    response = client_for(client, alice).post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://records.example.org/ledger", "stance": "refutes"},
+    )
+    assert "<dt>Stance</dt><dd>Refutes</dd>" in response.content.decode()
+
+
+def test_queue_filter_errors_come_before_the_claims(client, alice):
+    ClaimFactory()
+    body = client_for(client, alice).get(reverse("queue"), {"min_score": "abc"}).content.decode()
+    assert body.index("These filters were not applied") < body.index('id="queue-table"')

@@ -168,6 +168,7 @@ def claim_verdict(request, pk: int):
             context = _review_context(
                 request, fresh, verdict_form=kept, conflict=True, unsaved=_typed(form)
             )
+            messages.error(request, "Your verdict was not saved: the claim changed. See below.")
             return render(request, "desk/claim.html", context, status=409)
         except workflow.WorkflowError as exc:
             _fail(request, exc)
@@ -234,11 +235,13 @@ def claim_evidence_remove(request, pk: int, evidence_id: int):
 def _typed(form) -> list[tuple[str, str]]:
     """What the user typed into a form that could not be applied, to show it back to them
     when the form itself is no longer offered (the claim moved on meanwhile)."""
-    return [
-        (form[name].label, str(value))
-        for name, value in form.cleaned_data.items()
-        if name != "version" and value not in ("", None)
-    ]
+    shown = []
+    for name, value in form.cleaned_data.items():
+        if name == "version" or value in ("", None):
+            continue
+        labels = dict(getattr(form.fields[name], "choices", ()))
+        shown.append((form[name].label, str(labels.get(value, value))))
+    return shown
 
 
 def _version(request) -> int | None:
@@ -287,7 +290,14 @@ def claim_action(request, pk: int, action: str):
         else:
             raise PermissionDenied("Unknown action.")
     except workflow.WorkflowError as exc:
-        _fail(request, exc)
+        if reason.strip() and action in REASON_LABELS and isinstance(exc, workflow.Conflict):
+            messages.error(
+                request,
+                "The claim changed since you loaded this page, so nothing was done. Your "
+                "text is kept below: check the claim, then send it again.",
+            )
+        else:
+            _fail(request, exc)
         if reason.strip() and action in REASON_LABELS:
             # Not redirected: the page comes back with the note typed, not an empty box.
             kept = {"action": action, "reason": reason}

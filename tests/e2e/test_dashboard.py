@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from claims import ingestion
 from claims.models import Article, Claim
 from tests.e2e.conftest import login, screenshot
-from tests.factories import UserFactory
+from tests.factories import EvidenceFactory, FeedFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -316,6 +316,8 @@ def test_the_desk_fits_a_phone(seeded, live_server, new_page):
     login(page, base, "eve")
     page.set_viewport_size({"width": 390, "height": 844})
     claim = article.claims.first()
+    FeedFactory(url="https://news.example.org/a-feed-with-a-rather-long-address/rss.xml")
+    EvidenceFactory(claim=claim, title="", url="https://records.example.org/" + "x" * 60)
     for path in ("/dashboard/", "/queue/", "/articles/", "/feeds/", f"/claims/{claim.pk}/"):
         page.goto(base + path)
         # Wide tables scroll inside their own box; the page itself never scrolls sideways.
