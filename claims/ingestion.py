@@ -767,7 +767,9 @@ def _submit_bulk_line(number: int, line: str) -> BulkLine:
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
-        return BulkLine(number, status="failed", reason=f"not valid JSON ({exc.msg})")
+        return BulkLine(
+            number, status="failed", reason=f"not valid JSON ({exc.msg}, column {exc.colno})"
+        )
     if not isinstance(item, dict):
         return BulkLine(number, status="failed", reason="each line must be a JSON object")
     try:

@@ -291,7 +291,7 @@ def test_it_ingests_a_bulk_file_and_reports_every_line(allow_private, server):
     assert (job.done, job.duplicates, job.failed) == (4, 1, 2)
     assert job.finished_at is not None
     reasons = {error["line"]: error["reason"] for error in job.errors}
-    assert "not valid JSON" in reasons[6]
+    assert reasons[6].startswith("not valid JSON (") and reasons[6].endswith(", column 2)")
     assert "url" in reasons[7] and "text" in reasons[7]
     assert [line.number for line in seen] == [1, 2, 3, 4, 5, 6, 7]
     assert IngestionJob.objects.get(pk=job.pk).done == 4

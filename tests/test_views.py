@@ -1229,3 +1229,13 @@ def test_queue_filter_errors_come_before_the_claims(client, alice):
     ClaimFactory()
     body = client_for(client, alice).get(reverse("queue"), {"min_score": "abc"}).content.decode()
     assert body.index("These filters were not applied") < body.index('id="queue-table"')
+
+
+def test_a_failed_article_without_a_title_is_named_by_its_address(client, alice):
+    article = ArticleFactory(
+        status="failed", title="", text="", source_url="https://news.example.org/lost-story"
+    )
+    page = client_for(client, alice).get(reverse("article-detail", args=[article.pk]))
+    assert '<h1 class="article-title">https://news.example.org/lost-story</h1>' in (
+        page.content.decode()
+    )
