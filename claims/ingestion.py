@@ -469,8 +469,8 @@ def _set_processed(article: Article, error: str = "") -> None:
 
 
 def _count_in_job(article: Article, counter: str, reason: str = "") -> None:
-    """Count a finished article towards the feed run that brought it in (with the reason,
-    for the first MAX_JOB_ERRORS failures)."""
+    """Count a finished article towards the run (a feed poll or a bulk file) that brought
+    it in, with the reason of a failure (for the first MAX_JOB_ERRORS)."""
     if article.job_id is None:
         return
     IngestionJob.objects.filter(pk=article.job_id).update(**{counter: F(counter) + 1})
