@@ -1239,3 +1239,17 @@ def test_a_failed_article_without_a_title_is_named_by_its_address(client, alice)
     assert '<h1 class="article-title">https://news.example.org/lost-story</h1>' in (
         page.content.decode()
     )
+
+
+def test_the_history_names_ratings_by_their_labels(client, alice):
+    claim = taken_by(alice)
+    workflow.verdict_set(
+        claim=claim,
+        rating=rating("mostly-false"),
+        summary="Records differ.",
+        version=None,
+        actor=alice,
+    )
+    page = client_for(client, alice).get(reverse("claim-review", args=[claim.pk])).content
+    label = rating("mostly-false").label.encode()
+    assert b'<div class="meta">' + label + b": Records differ.</div>" in page

@@ -270,6 +270,12 @@ def event_label(action: str) -> str:
     return EVENT_LABELS.get(action, action.replace("_", " "))
 
 
+@register.filter
+def label_in(value, labels: dict) -> str:
+    """The label ``labels`` gives ``value`` (a rating's slug), else the value itself."""
+    return labels.get(value, value) if isinstance(labels, dict) else value
+
+
 @register.simple_tag
 def user_role(user) -> str:
     from claims.workflow import role_of

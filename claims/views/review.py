@@ -12,7 +12,15 @@ from django.urls import reverse
 from claims import workflow
 from claims.api.serializers import as_id
 from claims.forms import EvidenceForm, VerdictForm
-from claims.models import CLAIM_ARTICLE_BODY, Claim, CuePattern, Evidence, ReviewEvent, Verdict
+from claims.models import (
+    CLAIM_ARTICLE_BODY,
+    Claim,
+    CuePattern,
+    Evidence,
+    Rating,
+    ReviewEvent,
+    Verdict,
+)
 from claims.templatetags.desk import context_window, highlight
 from claims.views.access import _back, _desk, _fail, _post_only
 from claims.workflow import EDITOR, REVIEWER
@@ -96,6 +104,8 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         "twins": twins,
         "verdict": verdict,
         "history": claim.verdicts.all(),
+        # The history's verdict events store rating slugs: shown by their labels.
+        "rating_labels": dict(Rating.objects.values_list("slug", "label")),
         "verdict_form": verdict_form,
         "evidence_form": extra.pop("evidence_form", None) or EvidenceForm(),
         "evidence_message": extra.pop("evidence_message", None),
