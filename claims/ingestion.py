@@ -376,9 +376,10 @@ def submit_html(html: str, *, url: str = "", origin: str = Article.Origin.HTML) 
         )
         if existing is not None and existing.status == Article.Status.FAILED:
             # The page could not be fetched (a paywall, a block): its pasted HTML will do.
-            existing.raw_html = html
-            existing.status = Article.Status.PENDING
-            existing.save(update_fields=["raw_html", "status", "updated_at"])
+            Article.objects.filter(pk=existing.pk).update(raw_html=html)
+            with suppress(IngestionError):  # someone else asked again a moment ago
+                retry(existing)  # it leaves the job of the run where it failed
+            existing.refresh_from_db(fields=["raw_html", "status", "error", "job"])
         if existing is not None:
             return Submitted(existing, created=False)
     article = Article.objects.create(source_url=url, raw_html=html, origin=origin)
@@ -590,8 +591,9 @@ def _mark_failed(article: Article, reason: str) -> Article:
     article.status = Article.Status.FAILED
     article.error = reason
     article.processed_at = None  # set in memory by a transaction that rolled back
-    article.save(update_fields=["status", "error", "updated_at"])
-    _count_in_job(article, "failed", reason)
+    with transaction.atomic():  # counted with its status, or a redelivery would miss it
+        article.save(update_fields=["status", "error", "updated_at"])
+        _count_in_job(article, "failed", reason)
     return article
 
 
@@ -660,13 +662,19 @@ def poll_feed(feed: Feed) -> FeedPoll:
         Feed.objects.filter(pk=feed.pk).update(last_error=poll.error)
     # The run is a job: its new articles count towards it as they are processed (one still
     # pending from an earlier run stays in that run's job).
-    fresh = [article for article in poll.submitted if article.job_id is None]
-    if fresh:
-        poll.job = IngestionJob.objects.create(
-            kind=IngestionJob.Kind.FEED, source=feed.url, total=len(fresh)
+    with transaction.atomic():  # two polls of one feed at once never share an article
+        fresh = list(
+            Article.objects.select_for_update()
+            .filter(pk__in=[a.pk for a in poll.submitted], job__isnull=True)
+            .values_list("pk", flat=True)
         )
-        Article.objects.filter(pk__in=[a.pk for a in fresh]).update(job=poll.job)
-        for article in fresh:
+        if fresh:
+            poll.job = IngestionJob.objects.create(
+                kind=IngestionJob.Kind.FEED, source=feed.url, total=len(fresh)
+            )
+            Article.objects.filter(pk__in=fresh).update(job=poll.job)
+    for article in poll.submitted:
+        if article.pk in fresh:
             article.job = poll.job
     return poll
 

@@ -183,3 +183,10 @@ def test_detect_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
 def test_redetect_refuses_numbers_out_of_range(args):
     with pytest.raises(CommandError):
         run("redetect", *args)
+
+
+def test_ingest_jsonl_splits_lines_on_newlines_only(tmp_path):
+    path = tmp_path / "sep.jsonl"
+    line = json.dumps({"text": "The mayor said\u2028the dam is safe."}, ensure_ascii=False)
+    path.write_text(line + "\n", encoding="utf-8")
+    assert "1 ingested, 0 duplicates, 0 failed" in run("ingest", "--jsonl", str(path))

@@ -496,3 +496,26 @@ def test_a_bulk_run_writes_its_progress_now_and_then_not_per_line():
     assert len(writes) <= 5  # one per second at most, the last one, and the finish
     assert (job.total, job.done, job.failed) == (301, 1, 300)
     assert len(job.errors) == ingestion.MAX_JOB_ERRORS and job.errors[0]["line"] == 1
+
+
+def test_pasting_the_html_of_a_failed_page_takes_it_out_of_its_old_job():
+    job = IngestionJob.objects.create(kind="bulk", total=1, failed=1, finished_at=None)
+    article = ArticleFactory(
+        status=Article.Status.FAILED,
+        text="",
+        url="https://news.example.org/paywalled",
+        source_url="https://news.example.org/paywalled",
+        job=job,
+    )
+    html = "<html><body><article><p>The minister said the plant would close.</p></article>"
+    submitted = ingestion.submit_html(html, url="https://news.example.org/paywalled")
+    assert submitted.article.pk == article.pk and submitted.needs_processing
+    assert ingestion.process_article(article.pk).status == Article.Status.PROCESSED
+    job.refresh_from_db()
+    assert (job.done, job.failed) == (0, 1)  # the failed run's record stays as it was
+
+
+def test_a_jsonl_line_with_a_line_separator_inside_a_string_is_one_line():
+    line = json.dumps({"text": "The mayor said\u2028the dam is safe."}, ensure_ascii=False)
+    job = ingestion.ingest_jsonl([line], total=1)
+    assert (job.done, job.failed) == (1, 0)

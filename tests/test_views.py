@@ -1253,3 +1253,11 @@ def test_the_history_names_ratings_by_their_labels(client, alice):
     page = client_for(client, alice).get(reverse("claim-review", args=[claim.pk])).content
     label = rating("mostly-false").label.encode()
     assert b'<div class="meta">' + label + b": Records differ.</div>" in page
+
+
+def test_a_jsonl_upload_splits_lines_on_newlines_only(client, alice):
+    line = json.dumps({"text": "The mayor said\u2028the dam is safe."}, ensure_ascii=False)
+    upload = SimpleUploadedFile("sep.jsonl", (line + "\r\n").encode())
+    client_for(client, alice).post(reverse("article-add"), {"source": "file", "file": upload})
+    job = IngestionJob.objects.get()
+    assert (job.total, job.failed) == (1, 0)

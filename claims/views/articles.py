@@ -164,7 +164,7 @@ def _submit_jsonl(content: str, *, name: str) -> tuple[list[int], IngestionJob, 
         if line.status == "duplicate" and line.article is not None:
             ids.append(line.article.pk)
 
-    lines = content.splitlines()
+    lines = content.split("\n")  # not splitlines(): U+2028 and friends live inside strings
     job = ingestion.ingest_jsonl(
         lines,
         source=name,

@@ -111,7 +111,8 @@ class Command(BaseCommand):
 
     def ingest_jsonl(self, path: str) -> None:
         try:
-            lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+            lines = text.split("\n")  # not splitlines(): U+2028 and friends live in strings
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
         total = sum(1 for line in lines if line.strip())
