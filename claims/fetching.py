@@ -12,7 +12,7 @@ import codecs
 import re
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3
@@ -61,6 +61,22 @@ class FetchResult:
 
     def text(self) -> str:
         return decode_body(self.content, self.charset)
+
+
+def normalised_url(url: str) -> str:
+    """The same address written one way: scheme and host in lower case, without the
+    default port (so one feed is not added twice as HTTPS://News.example.org:443/rss)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url  # check_url says what is wrong with it
+    netloc = parts.netloc
+    if "@" not in netloc:  # user names and passwords keep their case
+        netloc = netloc.lower()
+        default_port = {"http": ":80", "https": ":443"}.get(parts.scheme.lower(), "")
+        if default_port and netloc.endswith(default_port):
+            netloc = netloc.removesuffix(default_port)
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
 
 
 def check_url(url: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from claims.api.serializers import MAX_ID, as_id
-from claims.fetching import FetchError, check_url
+from claims.fetching import FetchError, check_url, normalised_url
 from claims.models import WEB_URL, Claim, Evidence, Feed, Rating
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -99,7 +99,7 @@ class FeedForm(forms.ModelForm):
         labels = {"url": "Feed URL", "poll_interval": "Poll every (minutes)"}
 
     def clean_url(self):
-        url = self.cleaned_data["url"]
+        url = normalised_url(self.cleaned_data["url"])
         try:
             check_url(url)
         except FetchError as exc:

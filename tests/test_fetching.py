@@ -203,3 +203,20 @@ def test_a_host_name_that_cannot_exist_is_refused(settings, host):
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
     with pytest.raises(FetchRefused, match="cannot exist"):
         check_url(f"http://{host}/story")
+
+
+@pytest.mark.parametrize(
+    "given, normal",
+    [
+        ("HTTPS://News.Example.ORG/rss", "https://news.example.org/rss"),
+        ("http://news.example.org:80/Feed.xml", "http://news.example.org/Feed.xml"),
+        ("https://news.example.org:443/a?Q=1", "https://news.example.org/a?Q=1"),
+        ("https://news.example.org:8443/rss", "https://news.example.org:8443/rss"),
+        ("https://User:Pass@news.example.org/rss", "https://User:Pass@news.example.org/rss"),
+        ("http://[::1", "http://[::1"),
+    ],
+)
+def test_an_address_is_written_one_way(given, normal):
+    from claims.fetching import normalised_url
+
+    assert normalised_url(given) == normal

@@ -1261,3 +1261,12 @@ def test_a_jsonl_upload_splits_lines_on_newlines_only(client, alice):
     client_for(client, alice).post(reverse("article-add"), {"source": "file", "file": upload})
     job = IngestionJob.objects.get()
     assert (job.total, job.failed) == (1, 0)
+
+
+def test_adding_a_feed_spelled_another_way_says_it_is_on_the_desk(client, erin):
+    FeedFactory(url="https://news.example.org/rss")
+    response = client_for(client, erin).post(
+        reverse("feeds"), {"url": "HTTPS://NEWS.example.org:443/rss", "poll_interval": 15}
+    )
+    assert b"This feed is already on the desk." in response.content
+    assert Feed.objects.count() == 1

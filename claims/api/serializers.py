@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from claims import ingestion
-from claims.fetching import FetchError, check_url
+from claims.fetching import FetchError, check_url, normalised_url
 from claims.models import (
     WEB_URL,
     Article,
@@ -353,7 +354,21 @@ class BulkSerializer(serializers.Serializer):
         return data
 
 
+class FeedURLField(serializers.URLField):
+    """A feed's address, written one way before the unique check sees it."""
+
+    def to_internal_value(self, data):
+        return normalised_url(super().to_internal_value(data))
+
+
 class FeedSerializer(serializers.ModelSerializer):
+    url = FeedURLField(
+        max_length=2000,
+        validators=[
+            UniqueValidator(Feed.objects.all(), message="This feed is already on the desk.")
+        ],
+    )
+
     class Meta:
         model = Feed
         fields = [

@@ -36,3 +36,20 @@ def test_other_lists_in_constant_queries(api, path, make, django_assert_max_num_
     make(25)
     with django_assert_max_num_queries(4):
         assert api.get(path).status_code == 200
+
+
+def test_a_feed_spelled_another_way_is_the_same_feed(editor_api):
+    from claims.models import Feed
+
+    first = editor_api.post(
+        "/api/v1/feeds/", {"url": "https://news.example.org/rss"}, format="json"
+    )
+    assert first.status_code == 201
+    again = editor_api.post(
+        "/api/v1/feeds/", {"url": "HTTPS://News.Example.org:443/rss"}, format="json"
+    )
+    assert again.status_code == 400
+    assert again.json()["url"] == ["This feed is already on the desk."]
+    feed = Feed.objects.get()
+    renamed = editor_api.patch(f"/api/v1/feeds/{feed.pk}/", {"title": "Wire"}, format="json")
+    assert renamed.status_code == 200  # its own address is no clash

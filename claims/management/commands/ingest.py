@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims import ingestion
-from claims.fetching import FetchError, check_url, decode_body
+from claims.fetching import FetchError, check_url, decode_body, normalised_url
 from claims.models import Article, Feed
 
 
@@ -86,6 +86,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}") from None
 
     def poll_feed(self, url: str) -> list[ingestion.Submitted]:
+        url = normalised_url(url)
         try:
             check_url(url)
         except FetchError as exc:
