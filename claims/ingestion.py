@@ -474,15 +474,27 @@ def _count_in_job(article: Article, counter: str, reason: str = "") -> None:
     it in, with the reason of a failure (for the first MAX_JOB_ERRORS)."""
     if article.job_id is None:
         return
-    IngestionJob.objects.filter(pk=article.job_id).update(**{counter: F(counter) + 1})
-    if reason:
-        with transaction.atomic():  # workers finish a run's articles side by side
-            job = IngestionJob.objects.select_for_update().get(pk=article.job_id)
-            if len(job.errors) < MAX_JOB_ERRORS:
-                job.errors.append({"article": article.pk, "reason": reason})
-                job.save(update_fields=["errors"])
+    reasons = [{"article": article.pk, "reason": reason}] if reason else []
+    _add_to_job(article.job_id, {counter: 1}, reasons)
+    _finish_if_counted(article.job_id)
+
+
+def _add_to_job(job_id: int, counts: dict[str, int], reasons: list[dict]) -> None:
+    """Add counts, and the reasons of failures (the first MAX_JOB_ERRORS), to a job."""
+    changes = {name: F(name) + count for name, count in counts.items()}
+    with transaction.atomic():
+        if reasons:  # workers finish a run's articles side by side: lock, then add
+            locked = IngestionJob.objects.select_for_update().get(pk=job_id)
+            room = max(0, MAX_JOB_ERRORS - len(locked.errors))
+            changes["errors"] = locked.errors + reasons[:room]
+        if changes:
+            IngestionJob.objects.filter(pk=job_id).update(**changes)
+
+
+def _finish_if_counted(job_id: int) -> None:
+    """Mark a job finished once every one of its items is counted."""
     IngestionJob.objects.filter(
-        pk=article.job_id,
+        pk=job_id,
         finished_at__isnull=True,
         total__lte=F("done") + F("failed") + F("duplicates"),
     ).update(finished_at=timezone.now())
@@ -827,12 +839,7 @@ def ingest_jsonl(
     except BaseException:  # an interrupted run shows as finished, with what it got through
         IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
         raise
-    # Finished once every line is counted; articles still queued finish it later.
-    IngestionJob.objects.filter(
-        pk=job.pk,
-        finished_at__isnull=True,
-        total__lte=F("done") + F("failed") + F("duplicates"),
-    ).update(finished_at=timezone.now())
+    _finish_if_counted(job.pk)  # or later, by the last of its articles still queued
     job.refresh_from_db()
     return job
 
@@ -898,13 +905,6 @@ def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[Bu
 
 def _write_progress(job: IngestionJob, unwritten: Counter, reasons: list[dict]) -> None:
     """Add the counts and failure reasons gathered since the last write to the job."""
-    changes = {name: F(name) + count for name, count in unwritten.items()}
-    with transaction.atomic():
-        if reasons:  # articles processed meanwhile add their own reasons: lock, then add
-            locked = IngestionJob.objects.select_for_update().get(pk=job.pk)
-            room = max(0, MAX_JOB_ERRORS - len(locked.errors))
-            changes["errors"] = locked.errors + reasons[:room]
-        if changes:
-            IngestionJob.objects.filter(pk=job.pk).update(**changes)
+    _add_to_job(job.pk, unwritten, reasons)
     unwritten.clear()
     reasons.clear()
