@@ -630,6 +630,11 @@ class FeedPoll:
     error: str = ""
     job: IngestionJob | None = None
 
+    @property
+    def own(self) -> list[Article]:
+        """The articles of this poll's job; not those still waiting in an earlier run's."""
+        return [a for a in self.submitted if self.job is not None and a.job_id == self.job.pk]
+
 
 def poll_feed(feed: Feed) -> FeedPoll:
     """Fetch a feed (conditionally) and submit an article for every entry not seen yet."""
@@ -675,7 +680,7 @@ def poll_feed(feed: Feed) -> FeedPoll:
     # The run is a job: its new articles count towards it as they are processed (one still
     # pending from an earlier run stays in that run's job).
     with transaction.atomic():  # two polls of one feed at once never share an article
-        fresh = list(
+        fresh = set(
             Article.objects.select_for_update()
             .filter(pk__in=[a.pk for a in poll.submitted], job__isnull=True)
             .values_list("pk", flat=True)

@@ -66,10 +66,9 @@ def poll_feed(feed_id: int) -> int:
     poll = ingestion.poll_feed(feed)
     # The run's own articles; one still pending from an earlier run has its message queued
     # already (and requeue_stale_articles sends it again if that was lost).
-    fresh = [a for a in poll.submitted if poll.job is not None and a.job_id == poll.job.pk]
-    for article in fresh:
+    for article in poll.own:
         process_article.delay(article.pk)
-    return len(fresh)
+    return len(poll.own)
 
 
 def poll_after_commit(feed_id: int) -> None:
