@@ -287,9 +287,7 @@ def submit_url(
     )
     if existing is not None:
         if existing.status == Article.Status.FAILED:
-            with suppress(IngestionError):  # someone else asked again a moment ago
-                retry(existing)  # asking again for a failed page is a retry
-            existing.refresh_from_db(fields=["status", "error", "job"])
+            _ask_again(existing)
         return Submitted(existing, created=False)
     article = Article.objects.create(
         source_url=url,
@@ -313,6 +311,14 @@ def retry(article: Article) -> Article:
         raise IngestionError("Only a failed article can be tried again.")
     article.status, article.error, article.job = Article.Status.PENDING, "", None
     return article
+
+
+def _ask_again(article: Article) -> None:
+    """A failed article submitted again is a retry (unless someone else's request retried
+    it a moment ago); the article is read back as it now is."""
+    with suppress(IngestionError):
+        retry(article)
+    article.refresh_from_db(fields=["raw_html", "status", "error", "job"])
 
 
 def submit_text(
@@ -377,9 +383,7 @@ def submit_html(html: str, *, url: str = "", origin: str = Article.Origin.HTML) 
         if existing is not None and existing.status == Article.Status.FAILED:
             # The page could not be fetched (a paywall, a block): its pasted HTML will do.
             Article.objects.filter(pk=existing.pk).update(raw_html=html)
-            with suppress(IngestionError):  # someone else asked again a moment ago
-                retry(existing)  # it leaves the job of the run where it failed
-            existing.refresh_from_db(fields=["raw_html", "status", "error", "job"])
+            _ask_again(existing)
         if existing is not None:
             return Submitted(existing, created=False)
     article = Article.objects.create(source_url=url, raw_html=html, origin=origin)
