@@ -32,7 +32,10 @@ def backoff(retries: int) -> float:
 
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def process_article(self, article_id: int) -> str | None:
-    final = self.request.retries >= self.max_retries
+    # In-process (no broker) a retry cannot wait: it would run at once, inside the web
+    # request, five fetches of a site that is down (75 s for one that times out). One
+    # attempt; the failed article says why and can be tried again.
+    final = self.request.is_eager or self.request.retries >= self.max_retries
     try:
         article = ingestion.process_article(article_id, final_attempt=final)
     except FetchTransientError as exc:

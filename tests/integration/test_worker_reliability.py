@@ -105,6 +105,21 @@ def test_it_retries_503_and_fails_404_at_once(workers, server, allow_private):
     assert server.hits("/missing.html") == 1
 
 
+def test_it_gives_up_after_the_last_retry(workers, server, allow_private):
+    workers(concurrency=1, FACTCHECK_RETRY_MAX_DELAY="1", FACTCHECK_VISIBILITY_TIMEOUT="200")
+    server.routes["/down.html"] = Answer(503, b"down")
+    article = ingestion.submit_url(server.url("down.html")).article
+    tasks.process_article.delay(article.pk)
+
+    article = wait_for(
+        lambda: Article.objects.filter(pk=article.pk, status="failed").first(),
+        what="the page that stays down to fail after its retries",
+    )
+    assert "HTTP 503" in article.error
+    assert article.attempts == tasks.MAX_RETRIES + 1
+    assert server.hits("/down.html") == tasks.MAX_RETRIES + 1
+
+
 def test_a_worker_reconnects_after_losing_its_database_connection(workers, server, allow_private):
     workers(concurrency=1)
     first = ingestion.submit_url(server.url("article.html")).article
