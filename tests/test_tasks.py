@@ -22,9 +22,7 @@ def test_it_backs_off_exponentially_with_jitter():
     assert len(set(delays)) > 50
 
 
-def test_in_process_a_transient_failure_is_tried_once_then_again_on_request(
-    allow_private, server
-):
+def test_in_process_a_transient_failure_is_tried_once_then_again_on_request(allow_private, server):
     # Without a broker a retry cannot wait: it would hold the web request through five
     # fetches. The worker's retries are tested in tests/integration.
     page = server.fixture("/feed/story-1.html")
