@@ -36,6 +36,15 @@ def as_id(value: object) -> int | None:
     return None
 
 
+def fetchable_url(value: str) -> str:
+    """The URL, or a field error saying why it would never be fetched."""
+    try:
+        check_url(value)
+    except FetchError as exc:
+        raise serializers.ValidationError(str(exc)) from None
+    return value
+
+
 class RatingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rating
@@ -277,11 +286,7 @@ class ArticleCreateSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(required=False, allow_null=True)
 
     def validate_url(self, value: str) -> str:
-        try:
-            check_url(value)
-        except FetchError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-        return value
+        return fetchable_url(value)
 
     def validate(self, data: dict) -> dict:
         bodies = [name for name in ("text", "html") if data.get(name, "").strip()]
@@ -393,11 +398,7 @@ class FeedSerializer(serializers.ModelSerializer):
         extra_kwargs = {"poll_interval": {"min_value": 1, "max_value": 24 * 60}}
 
     def validate_url(self, value: str) -> str:
-        try:
-            check_url(value)
-        except FetchError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-        return value
+        return fetchable_url(value)
 
 
 class IngestionJobSerializer(serializers.ModelSerializer):
