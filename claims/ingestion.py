@@ -446,7 +446,8 @@ def _process(article: Article, *, final_attempt: bool) -> Article:
         page = None if article.text else _fetch_and_extract(article)
     except FetchError as exc:
         if exc.transient and not final_attempt:
-            Article.objects.filter(pk=article.pk).update(error=str(exc))
+            pending = Article.objects.filter(pk=article.pk, status=Article.Status.PENDING)
+            pending.update(error=str(exc))
             raise
         if article.entry_text:
             return _process_entry_text(article, reason=str(exc))
@@ -454,6 +455,8 @@ def _process(article: Article, *, final_attempt: bool) -> Article:
     except IngestionError as exc:
         return _mark_failed(article, str(exc))
     with transaction.atomic():
+        if not _still_pending(article):
+            return _as_it_is_now(article)
         if page is not None:
             # Stored with its status in one UPDATE; both roll back if detection fails.
             duplicate = _store_extracted(article, *page)
@@ -465,6 +468,29 @@ def _process(article: Article, *, final_attempt: bool) -> Article:
         store_claims(article)
         _count_in_job(article, "done")
     return article
+
+
+def _still_pending(article: Article) -> bool:
+    """Lock the article's row for the caller's transaction and say whether it is still
+    pending. Two deliveries of its message (a redelivery, the stale sweep, a second submit)
+    can process it side by side: the first to get here finishes it, the other writes and
+    counts nothing. The job is read under the lock too: a bulk line or a feed poll may
+    have given the article one since it was read."""
+    locked = (
+        Article.objects.select_for_update()
+        .filter(pk=article.pk)
+        .values_list("status", "job_id")
+        .first()
+    )
+    if locked is None or locked[0] != Article.Status.PENDING:
+        return False
+    article.job_id = locked[1]
+    return True
+
+
+def _as_it_is_now(article: Article) -> Article:
+    """The article as another delivery of its message left it (or as it was, if deleted)."""
+    return Article.objects.filter(pk=article.pk).first() or article
 
 
 def _set_processed(article: Article, error: str = "") -> None:
@@ -589,6 +615,8 @@ def _process_entry_text(article: Article, *, reason: str) -> Article:
         article, f"The page could not be fetched ({reason}); the feed entry's text was used."
     )
     with transaction.atomic():
+        if not _still_pending(article):
+            return _as_it_is_now(article)
         article.save()
         store_claims(article)
         _count_in_job(article, "done")
@@ -603,23 +631,28 @@ def _strip_tags(html: str) -> str:
 
 
 def _mark_failed(article: Article, reason: str) -> Article:
-    log.warning("Article %s failed: %s", article.pk, reason)
-    article.status = Article.Status.FAILED
-    article.error = reason
-    article.processed_at = None  # set in memory by a transaction that rolled back
     with transaction.atomic():  # counted with its status, or a redelivery would miss it
+        if not _still_pending(article):
+            return _as_it_is_now(article)
+        log.warning("Article %s failed: %s", article.pk, reason)
+        article.status = Article.Status.FAILED
+        article.error = reason
+        article.processed_at = None  # set in memory by a transaction that rolled back
         article.save(update_fields=["status", "error", "updated_at"])
         _count_in_job(article, "failed", reason)
     return article
 
 
 def _mark_duplicate(article: Article, original: Article) -> Article:
-    article.status = Article.Status.DUPLICATE
-    article.duplicate_of = original
-    article.processed_at = None
-    article.error = f"Same article as #{original.pk}."
-    article.save(update_fields=["status", "duplicate_of", "error", "updated_at"])
-    _count_in_job(article, "duplicates")
+    with transaction.atomic():
+        if not _still_pending(article):
+            return _as_it_is_now(article)
+        article.status = Article.Status.DUPLICATE
+        article.duplicate_of = original
+        article.processed_at = None
+        article.error = f"Same article as #{original.pk}."
+        article.save(update_fields=["status", "duplicate_of", "error", "updated_at"])
+        _count_in_job(article, "duplicates")
     return article
 
 
@@ -686,7 +719,11 @@ def poll_feed(feed: Feed) -> FeedPoll:
     with transaction.atomic():  # two polls of one feed at once never share an article
         fresh = set(
             Article.objects.select_for_update()
-            .filter(pk__in=[a.pk for a in poll.submitted], job__isnull=True)
+            .filter(
+                pk__in=[a.pk for a in poll.submitted],
+                job__isnull=True,
+                status=Article.Status.PENDING,  # not one another delivery finished meanwhile
+            )
             .values_list("pk", flat=True)
         )
         if fresh:
@@ -893,8 +930,10 @@ def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[Bu
         return result, False
     article = result.article
     # The job is set before processing starts, so that the article counts towards it.
-    if not Article.objects.filter(pk=article.pk, job__isnull=True).update(job=job):
-        result.status = "duplicate"  # waiting in another run already, which counts it
+    taken = Article.objects.filter(pk=article.pk, job__isnull=True, status=Article.Status.PENDING)
+    if not taken.update(job=job):
+        # Waiting in another run already, which counts it, or processed meanwhile.
+        result.status = "duplicate"
         return result, False
     article.job = job
     try:

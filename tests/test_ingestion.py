@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claims import ingestion
+from claims import detection, ingestion
 from claims.models import Article, Claim, Feed, IngestionJob
 from tests.factories import ArticleFactory
 from tests.http_server import Answer
@@ -519,3 +519,72 @@ def test_a_jsonl_line_with_a_line_separator_inside_a_string_is_one_line():
     line = json.dumps({"text": "The mayor said\u2028the dam is safe."}, ensure_ascii=False)
     job = ingestion.ingest_jsonl([line], total=1)
     assert (job.done, job.failed) == (1, 0)
+
+
+PAGE = (
+    "<html><body><article><p>The harbour master said the old pier would close in May, "
+    "and the council said it had not been told.</p></article></body></html>"
+)
+
+
+def pasted_in_job(html: str = PAGE, *, job: IngestionJob | None = None) -> Article:
+    article = ingestion.submit_html(html).article
+    Article.objects.filter(pk=article.pk).update(job=job)
+    article.refresh_from_db()
+    return article
+
+
+def while_extracting(monkeypatch, meanwhile, *, then_fail: bool = False) -> None:
+    """Run `meanwhile` during the first extraction, as another worker delivered the same
+    message would; the extraction then goes on (or fails, as a fetch that broke)."""
+    real = ingestion._fetch_and_extract
+    calls = []
+
+    def extract(article):
+        calls.append(article.pk)
+        if len(calls) == 1:
+            meanwhile()
+            if then_fail:
+                raise ingestion.IngestionError("The connection broke.")
+        return real(article)
+
+    monkeypatch.setattr(ingestion, "_fetch_and_extract", extract)
+
+
+def test_an_article_finished_by_a_second_delivery_meanwhile_is_counted_once(monkeypatch):
+    job = IngestionJob.objects.create(kind="bulk", total=2)
+    article = pasted_in_job(job=job)
+    pasted_in_job(PAGE.replace("May", "June"), job=job)  # still waiting
+    while_extracting(monkeypatch, lambda: ingestion.process_article(article.pk))
+
+    assert ingestion.process_article(article.pk).status == Article.Status.PROCESSED
+
+    job.refresh_from_db()
+    assert (job.done, job.failed, job.finished_at) == (1, 0, None)
+    article.refresh_from_db()
+    assert article.claims.count() == len(detection.detect(article.text)) == 1
+
+
+def test_a_second_delivery_that_fails_leaves_an_article_processed_meanwhile_alone(monkeypatch):
+    job = IngestionJob.objects.create(kind="bulk", total=1)
+    article = pasted_in_job(job=job)
+    while_extracting(monkeypatch, lambda: ingestion.process_article(article.pk), then_fail=True)
+
+    assert ingestion.process_article(article.pk).status == Article.Status.PROCESSED
+
+    article.refresh_from_db()
+    assert (article.status, article.error) == (Article.Status.PROCESSED, "")
+    job.refresh_from_db()
+    assert (job.done, job.failed) == (1, 0) and job.errors == []
+
+
+def test_an_article_given_a_job_while_it_is_processed_counts_towards_it(monkeypatch):
+    article = pasted_in_job()
+    job = IngestionJob.objects.create(kind="bulk", total=1)
+    # As a bulk line naming the same page does while a worker already works on it.
+    while_extracting(monkeypatch, lambda: Article.objects.filter(pk=article.pk).update(job=job))
+
+    ingestion.process_article(article.pk)
+
+    job.refresh_from_db()
+    assert job.done == 1 and job.finished_at is not None

@@ -1,0 +1,46 @@
+"""One article processed by two deliveries at once, on PostgreSQL: it is finished once."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from claims import detection, ingestion
+from claims.models import Article, IngestionJob
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGE = (
+    "<html><body><article><p>Edition {n}. The harbour master said the old pier would close "
+    "in May.</p><p>Officials said the ferry would keep running.</p></article></body></html>"
+)
+
+
+def test_two_deliveries_at_once_finish_an_article_once(postgres):
+    rounds = 8
+    job = IngestionJob.objects.create(kind="bulk", total=rounds + 1)
+    ingestion.submit_html(PAGE.format(n="waiting"))  # keeps the job unfinished
+    articles = [ingestion.submit_html(PAGE.format(n=n)).article for n in range(rounds)]
+    Article.objects.update(job=job)
+    start = threading.Barrier(2)
+
+    def deliver(article_id):
+        try:
+            start.wait(timeout=30)
+            return ingestion.process_article(article_id).status
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        for article in articles:
+            statuses = list(pool.map(deliver, [article.pk, article.pk]))
+            assert statuses == ["processed", "processed"]
+
+    job.refresh_from_db()
+    assert (job.done, job.failed, job.duplicates) == (rounds, 0, 0)
+    assert job.finished_at is None
+    for article in Article.objects.filter(status="processed"):
+        assert article.claims.count() == len(detection.detect(article.text)) == 2
