@@ -472,8 +472,10 @@ def evidence_remove(*, evidence: Evidence, actor) -> Claim:
         raise WorkflowError(
             "The submitted verdict needs at least one source: add another before removing this one."
         )
+    # Checked under the claim's lock: someone may have removed it since it was read.
+    if not Evidence.objects.filter(pk=evidence.pk, claim=claim).delete()[0]:
+        raise InvalidTransition("This source was removed already.")
     _log(claim, actor, "evidence_remove", evidence=evidence.pk, url=evidence.url)
-    evidence.delete()
     claim.lease_expires_at = _lease_end() if claim.assignee_id else None
     _save(claim, "lease_expires_at", bump=False)
     return claim

@@ -362,3 +362,19 @@ def test_a_submitted_claim_whose_verdict_is_gone_is_not_published(alice, erin):
 
     with pytest.raises(workflow.InvalidTransition, match="no verdict"):
         workflow.claim_publish(claim=Claim.objects.get(pk=claim.pk), actor=erin)
+
+
+def test_a_source_removed_twice_at_once_is_removed_and_logged_once(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    source = workflow.evidence_add(
+        claim=claim, actor=alice, url="https://records.example.org/1", stance="refutes"
+    )
+    # Two requests read the source before either removed it.
+    first, second = (claim.evidence.get(pk=source.pk) for _ in range(2))
+
+    workflow.evidence_remove(evidence=first, actor=alice)
+    with pytest.raises(workflow.InvalidTransition, match="removed already"):
+        workflow.evidence_remove(evidence=second, actor=alice)
+
+    assert claim.events.filter(action="evidence_remove").count() == 1
