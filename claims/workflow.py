@@ -300,11 +300,12 @@ def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
 
 
 @transaction.atomic
-def claim_assign(*, claim: Claim, assignee, actor) -> Claim:
+def claim_assign(*, claim: Claim, assignee, actor, version: int | None = None) -> Claim:
     _require(actor, EDITOR, "assign claims")
     if not has_role(assignee, REVIEWER):
         raise WorkflowError(f"{assignee.get_username()} is not a reviewer.")
     claim = _lock(claim)
+    _check_version(claim, version)
     if claim.status not in (Claim.Status.NEW, Claim.Status.IN_REVIEW):
         raise InvalidTransition(f"A {claim.get_status_display().lower()} claim cannot be assigned.")
     before = claim.assignee_id
@@ -317,8 +318,9 @@ def claim_assign(*, claim: Claim, assignee, actor) -> Claim:
 
 
 @transaction.atomic
-def claim_release(*, claim: Claim, actor) -> Claim:
+def claim_release(*, claim: Claim, actor, version: int | None = None) -> Claim:
     claim = _lock(claim)
+    _check_version(claim, version)
     if claim.status != Claim.Status.IN_REVIEW:
         raise InvalidTransition("Only a claim in review can be released.")
     _check_holder(claim, actor, "release it")

@@ -264,6 +264,21 @@ def test_bulk_release_returns_claims_to_the_queue(client, alice):
     assert (claim.status, claim.assignee) == (Claim.Status.NEW, None)
 
 
+def test_bulk_leaves_a_claim_someone_took_since_the_queue_was_shown(client, alice, bob, erin):
+    claim = ClaimFactory()
+    page = client_for(client, erin).get(reverse("queue"))
+    assert f'name="version-{claim.pk}" value="{claim.version}"'.encode() in page.content
+    workflow.claim_take_next(reviewer=bob)  # Bob starts on it
+
+    data = {"action": "dismiss", "ids": [claim.pk], "reason": "opinion"}
+    data[f"version-{claim.pk}"] = claim.version
+    response = client.post(reverse("queue-bulk"), data, follow=True)
+
+    assert b"The claim changed since you loaded it" in response.content
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee) == (Claim.Status.IN_REVIEW, bob)
+
+
 def test_bulk_with_ids_no_database_could_hold_is_refused(client, erin):
     claim = ClaimFactory()
     data = {"action": "dismiss", "ids": [claim.pk, "99999999999999999999999"], "reason": "x"}

@@ -320,7 +320,7 @@ class ReasonSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=5000)
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(VersionSerializer):
     assignee = serializers.CharField(help_text="Username or id of a reviewer.")
 
     def validate_assignee(self, value: str):
@@ -348,6 +348,20 @@ class BulkSerializer(serializers.Serializer):
     )
     reason = serializers.CharField(required=False, max_length=5000)
     assignee = serializers.CharField(required=False)
+    versions = serializers.DictField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text=(
+            'The version each claim was seen at, by id ({"12": 3}): a claim changed since '
+            "is left as it is, with a conflict in its result."
+        ),
+    )
+
+    def validate_versions(self, value: dict) -> dict[int, int]:
+        versions = {as_id(key): version for key, version in value.items()}
+        if None in versions:
+            raise serializers.ValidationError("Keys are claim ids.")
+        return versions
 
     def validate(self, data: dict) -> dict:
         if data["action"] == "dismiss" and not data.get("reason", "").strip():

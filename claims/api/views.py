@@ -270,15 +270,21 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
     def assign(self, request, pk=None):
         data = self.input(s.AssignSerializer)
         claim = workflow.claim_assign(
-            claim=self.get_object(), assignee=data["assignee"], actor=request.user
+            claim=self.get_object(),
+            assignee=data["assignee"],
+            actor=request.user,
+            version=data.get("version"),
         )
         return self.detail_response(claim)
 
-    @extend_schema(request=None, responses=s.ClaimDetailSerializer)
+    @extend_schema(request=s.VersionSerializer, responses=s.ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
+        data = self.input(s.VersionSerializer)
         return self.detail_response(
-            workflow.claim_release(claim=self.get_object(), actor=request.user)
+            workflow.claim_release(
+                claim=self.get_object(), actor=request.user, version=data.get("version")
+            )
         )
 
     @extend_schema(request=s.BumpSerializer, responses=s.ClaimDetailSerializer)
@@ -371,23 +377,36 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
         """Dismiss, assign or release many claims; each gets its own result."""
         data = self.input(s.BulkSerializer)
         claims = Claim.objects.in_bulk(data["ids"])
+        versions = data.get("versions", {})
         results = []
         for claim_id in data["ids"]:
             claim = claims.get(claim_id)
             if claim is None:
                 results.append({"id": claim_id, "ok": False, "error": "No such claim."})
                 continue
+            user, version = request.user, versions.get(claim_id)
             try:
                 if data["action"] == "dismiss":
                     claim = workflow.claim_dismiss(
-                        claim=claim, actor=request.user, reason=data["reason"]
+                        claim=claim, actor=user, reason=data["reason"], version=version
                     )
                 elif data["action"] == "assign":
                     claim = workflow.claim_assign(
-                        claim=claim, assignee=data["assignee"], actor=request.user
+                        claim=claim, assignee=data["assignee"], actor=user, version=version
                     )
                 else:
-                    claim = workflow.claim_release(claim=claim, actor=request.user)
+                    claim = workflow.claim_release(claim=claim, actor=user, version=version)
+            except workflow.Conflict as exc:
+                results.append(
+                    {
+                        "id": claim_id,
+                        "ok": False,
+                        "error": str(exc),
+                        "conflict": True,
+                        "status": exc.claim.status,
+                        "version": exc.claim.version,
+                    }
+                )
             except workflow.WorkflowError as exc:
                 results.append({"id": claim_id, "ok": False, "error": str(exc)})
             else:

@@ -272,15 +272,16 @@ def queue_bulk(request):
             return _back(request, reverse("queue"))
     done, failed = 0, []
     for claim in form.cleaned_data["ids"]:
+        # The version the page showed: a claim someone took or changed since is left alone.
+        user, version = request.user, as_id(request.POST.get(f"version-{claim.pk}", ""))
         try:
             if action == "dismiss":
-                workflow.claim_dismiss(
-                    claim=claim, actor=request.user, reason=form.cleaned_data["reason"]
-                )
+                reason = form.cleaned_data["reason"]
+                workflow.claim_dismiss(claim=claim, actor=user, reason=reason, version=version)
             elif action == "release":
-                workflow.claim_release(claim=claim, actor=request.user)
+                workflow.claim_release(claim=claim, actor=user, version=version)
             else:
-                workflow.claim_assign(claim=claim, assignee=assignee, actor=request.user)
+                workflow.claim_assign(claim=claim, assignee=assignee, actor=user, version=version)
             done += 1
         except workflow.WorkflowError as exc:
             failed.append(f"#{claim.pk}: {exc}")

@@ -291,12 +291,12 @@ def claim_action(request, pk: int, action: str):
         elif action == "reopen":
             workflow.claim_reopen(claim=claim, actor=user, reason=reason, version=version)
         elif action == "release":
-            workflow.claim_release(claim=claim, actor=user)
+            workflow.claim_release(claim=claim, actor=user, version=version)
         elif action == "assign":
             assignee = get_object_or_404(
                 get_user_model(), pk=as_id(request.POST.get("assignee")) or 0
             )
-            workflow.claim_assign(claim=claim, assignee=assignee, actor=user)
+            workflow.claim_assign(claim=claim, assignee=assignee, actor=user, version=version)
         else:
             raise PermissionDenied("Unknown action.")
     except workflow.WorkflowError as exc:

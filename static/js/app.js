@@ -67,6 +67,7 @@
       } else if (key === "d" && current >= 0) {
         event.preventDefault();
         dismissForm.action = rows[current].dataset.dismiss;
+        document.getElementById("dismiss-version").value = rows[current].dataset.version;
         dismiss.showModal();
         document.getElementById("dismiss-reason").focus();
       } else if (key === "?") {

@@ -253,6 +253,54 @@ def test_it_runs_bulk_actions_with_per_item_results(editor_api, reviewer):
     assert response.status_code == 400 and "reason" in response.data
 
 
+def test_a_bulk_action_leaves_a_claim_changed_since_it_was_seen(editor_api, reviewer):
+    seen, other = ClaimFactory(), ClaimFactory()
+    versions = {str(seen.pk): seen.version, str(other.pk): other.version}
+    taken = workflow.claim_take_next(reviewer=reviewer)  # meanwhile, Rita takes one
+    assert taken.pk in (seen.pk, other.pk)
+
+    response = editor_api.post(
+        "/api/v1/claims/bulk/",
+        {
+            "action": "dismiss",
+            "ids": [seen.pk, other.pk],
+            "reason": "opinion",
+            "versions": versions,
+        },
+        format="json",
+    )
+
+    results = {r["id"]: r for r in response.data["results"]}
+    assert results[taken.pk]["ok"] is False and results[taken.pk]["conflict"] is True
+    assert results[taken.pk]["status"] == "in_review"
+    assert results[taken.pk]["version"] == taken.version
+    assert sum(r["ok"] for r in results.values()) == 1
+    taken.refresh_from_db()
+    assert (taken.status, taken.assignee) == ("in_review", reviewer)
+
+
+def test_a_stale_release_or_assign_is_a_conflict(editor_api, reviewer):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=reviewer)
+    for action, body in (("release", {}), ("assign", {"assignee": "rita"})):
+        response = editor_api.post(
+            f"/api/v1/claims/{claim.pk}/{action}/", {**body, "version": 1}, format="json"
+        )
+        assert response.status_code == 409, action
+    claim.refresh_from_db()
+    assert (claim.status, claim.version) == ("in_review", 2)
+
+
+def test_bulk_versions_are_keyed_by_claim_id(editor_api):
+    claim = ClaimFactory()
+    response = editor_api.post(
+        "/api/v1/claims/bulk/",
+        {"action": "release", "ids": [claim.pk], "versions": {"first": 1}},
+        format="json",
+    )
+    assert response.status_code == 400 and "versions" in response.data
+
+
 def test_it_exports_the_filtered_claims_as_csv(api):
     ClaimFactory(category="hedged", text='He said "yes", then left.')
     ClaimFactory(category="attributed")
