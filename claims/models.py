@@ -179,6 +179,19 @@ class Rating(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def ink(self) -> str:
+        """Black or white text, whichever contrasts more with the colour (WCAG's formula),
+        so a light colour an admin picks still gives a readable label."""
+        digits = self.colour.lstrip("#")
+        if len(digits) != 6 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+            return "#fff"
+        channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        on_white, on_black = 1.05 / (luminance + 0.05), (luminance + 0.05) / 0.05
+        return "#fff" if on_white >= on_black else "#111"
+
 
 class Claim(models.Model):
     class Status(models.TextChoices):

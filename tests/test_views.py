@@ -1285,3 +1285,38 @@ def test_adding_a_feed_spelled_another_way_says_it_is_on_the_desk(client, erin):
     )
     assert b"This feed is already on the desk." in response.content
     assert Feed.objects.count() == 1
+
+
+def test_every_label_and_aria_reference_names_an_element_on_the_page(client, erin):
+    # A screen reader reads help and errors through these; a dangling one reads nothing.
+    claim = taken_by(erin)
+    job = IngestionJob.objects.create(kind="bulk", total=1)
+    client_for(client, erin)
+    pages = [
+        reverse("claim-review", args=[claim.pk]),
+        reverse("feeds"),
+        reverse("article-add"),
+        reverse("queue"),
+        reverse("dashboard"),
+        reverse("job-detail", args=[job.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        ids = set(re.findall(r'\bid="([^"]+)"', body))
+        references = re.findall(
+            r'\b(?:for|aria-describedby|aria-labelledby|aria-controls)="([^"]+)"', body
+        )
+        missing = {ref for refs in references for ref in refs.split()} - ids
+        assert not missing, f"{url}: {sorted(missing)}"
+
+
+def test_a_rating_label_reads_on_any_colour_an_admin_picks(client):
+    from claims.models import Rating
+
+    Rating.objects.filter(slug="true").update(colour="#ffeb3b")  # a light yellow
+    body = client.get(reverse("ratings-public")).content.decode()
+    assert 'style="background: #ffeb3b; color: #111">True<' in body
+    assert 'style="background: #c62828; color: #fff">False<' in body
+    # Defaults whose white text fell under 4.5:1 now get dark text.
+    assert Rating.objects.get(slug="half-true").ink == "#111"
+    assert Rating(colour="not a colour").ink == "#fff"

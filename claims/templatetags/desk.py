@@ -241,6 +241,18 @@ def svg_bars(data, label: str, unit: str = "", tick_every: int = 1):
     return bar_chart(data, label=label, unit=unit, tick_every=tick_every)
 
 
+@register.simple_tag
+def rating_chip(rating, size: str = "") -> SafeString:
+    """A rating's label on its colour, the text in whichever of black or white reads."""
+    return format_html(
+        '<span class="rating{}" style="background: {}; color: {}">{}</span>',
+        f" {size}" if size else "",
+        rating.colour,
+        rating.ink,
+        rating.label,
+    )
+
+
 @register.filter
 def percent_of(value, total) -> int:
     try:

@@ -5,7 +5,24 @@
 
   function typing(event) {
     const el = event.target;
-    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+    if (!el) return false;
+    // A ticked checkbox or a pressed button has focus but takes no letters.
+    if (el.tagName === "INPUT") return !/^(checkbox|radio|button|submit|reset)$/.test(el.type);
+    return el.isContentEditable || /^(TEXTAREA|SELECT)$/.test(el.tagName);
+  }
+
+  // Single-key shortcuts can be turned off (WCAG 2.1.4: speech input types letters).
+  const SHORTCUTS_OFF = "factcheck-shortcuts-off";
+  function shortcutsOff() {
+    try { return window.localStorage.getItem(SHORTCUTS_OFF) === "1"; } catch (e) { return false; }
+  }
+  function shortcutSwitch() {
+    const box = document.getElementById("shortcuts-off");
+    if (!box) return;
+    box.checked = shortcutsOff();
+    box.addEventListener("change", function () {
+      try { window.localStorage.setItem(SHORTCUTS_OFF, box.checked ? "1" : "0"); } catch (e) { /* private mode */ }
+    });
   }
 
   function closeOnButtons(dialog) {
@@ -51,6 +68,7 @@
     document.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
       if (document.querySelector("dialog[open]")) return;
+      if (shortcutsOff() && event.key !== "?") return;
       const key = event.key;
       if (key === "n") {
         event.preventDefault();
@@ -94,6 +112,7 @@
     if (document.getElementById("queue-table")) return;
     document.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+      if (shortcutsOff()) return;
       if (event.key === "n") {
         const take = document.querySelector("form[action$='/queue/next/']");
         if (take) { event.preventDefault(); take.requestSubmit(); }
@@ -101,7 +120,24 @@
     });
   }
 
+  // The evidence panel is swapped in whole by htmx: focus would fall back to the top of
+  // the page. Move it to the first field in error, else to the message (so it is read).
+  function evidenceFocus() {
+    document.body.addEventListener("htmx:afterSettle", function () {
+      const panel = document.getElementById("evidence");
+      if (!panel || panel.dataset.focused) return;
+      panel.dataset.focused = "1";
+      const target = panel.querySelector("[aria-invalid=true]") ||
+        panel.querySelector("[role=status], [role=alert]") || document.getElementById("ev-title");
+      if (!target) return;
+      if (!/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(target.tagName)) target.setAttribute("tabindex", "-1");
+      target.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    shortcutSwitch();
+    evidenceFocus();
     queuePage();
     addArticlePage();
     globalShortcuts();

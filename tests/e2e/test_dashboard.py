@@ -117,6 +117,8 @@ def test_a_reviewer_checks_a_claim_and_an_editor_publishes_it(seeded, live_serve
     expect(page.locator("#evidence-form .errorlist")).to_have_text(
         "Enter a web address (http:// or https://)."
     )
+    # The panel is swapped in whole: focus goes to the field in error, not the page top.
+    expect(page.locator("#evidence-form").get_by_label("URL")).to_be_focused()
     form = page.locator("#evidence-form")
     form.get_by_label("URL").fill("https://elections.example.org/harbor-city/audit")
     form.get_by_label("Title").fill("County audit of the Tollgate depot")
@@ -124,6 +126,7 @@ def test_a_reviewer_checks_a_claim_and_an_editor_publishes_it(seeded, live_serve
     form.get_by_label("Stance").select_option("refutes")
     form.get_by_role("button", name="Add evidence").click()
     expect(page.locator(".evidence-list")).to_contain_text("County audit of the Tollgate depot")
+    expect(page.locator("#evidence [role=status]")).to_be_focused()
 
     verdict = page.locator("#verdict-form")
     verdict.get_by_label("Rating").select_option(label="False")
@@ -304,6 +307,19 @@ def test_queue_keyboard_shortcuts(seeded, live_server, new_page):
     page.locator("#dismiss-dialog").get_by_role("button", name="Dismiss").click()
     expect(page.get_by_text("Dismissed.")).to_be_visible()
     assert Claim.objects.get(pk=dismissed_id).status == "dismissed"
+
+    # Single-key shortcuts can be turned off (speech input types letters).
+    page.keyboard.press("?")
+    page.get_by_label(re.compile("Turn single-key shortcuts off")).check()
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
+    page.keyboard.press("d")
+    expect(page.locator("#dismiss-dialog")).not_to_be_visible()
+    assert page.url == f"{base}/queue/"
+    page.keyboard.press("?")
+    page.get_by_label(re.compile("Turn single-key shortcuts off")).uncheck()
+    page.keyboard.press("Escape")
+
     page.keyboard.press("n")
     page.wait_for_url(re.compile(r"/claims/\d+/$"))
 
