@@ -10,8 +10,12 @@ Two kinds of chrome are recognised, line by line:
   line; a list whose items are separated by blank lines ends at the first line that reads
   like a normal paragraph (it ends with a full stop or is long).
 
+The outlet's own notes ("Correction: …", "Editor's note: …", "Clarification: …") are no
+chrome: they stay in the stored text for the reviewer to read, but they are the outlet
+speaking, not a claim to check, so detection skips them too.
+
 Ingestion stores :func:`strip_chrome` of plain-text input; :func:`detect` skips the spans
-:func:`find_chrome` returns, keeping offsets into the original text.
+:func:`find_chrome` returns (notes included), keeping offsets into the original text.
 """
 
 from __future__ import annotations
@@ -64,11 +68,20 @@ _PARAGRAPH_END = re.compile(r"[.!?…][\"'”’)\]]*[ \t]*\r?$")
 _NUMBERED = re.compile(r"\d{1,2}[.)]\s")
 _LIST_ITEM_MAX = 200
 _CHROME_LINE_MAX = 300
+
+# The outlet's own notes, which may run to a paragraph: "Correction added Nov. 18: …".
+_NOTE_LINE = re.compile(
+    rf"{_BULLET}(?:corrections?(?:[ \t](?:added|appended|made)\b[^:\n]{{0,40}})?"
+    r"|editor['’]s[ \t]note|clarification):",
+    re.IGNORECASE,
+)
+_NOTE_LINE_MAX = 1000
 _HEADING_MAX = 80
 
 
-def find_chrome(text: str) -> list[Span]:
-    """Return the spans of chrome lines in ``text``, in order, newlines excluded."""
+def find_chrome(text: str, *, notes: bool = True) -> list[Span]:
+    """Return the spans of chrome lines in ``text``, in order, newlines excluded; with
+    ``notes``, the lines of the outlet's own notes too."""
     spans: list[Span] = []
     listing: _LinkList | None = None
     end = -1
@@ -82,6 +95,9 @@ def find_chrome(text: str) -> list[Span]:
             if verdict != "end":
                 continue
             listing = None
+        if notes and len(line) <= _NOTE_LINE_MAX and _NOTE_LINE.match(line):
+            spans.append(Span(start, end))
+            continue
         if len(line) > _CHROME_LINE_MAX or not line or line.isspace():
             continue
         if len(line) <= _HEADING_MAX and _LIST_HEADING.match(line):
@@ -96,7 +112,7 @@ def strip_chrome(text: str) -> str:
     """Return ``text`` without its chrome lines, keeping paragraph breaks."""
     pieces = []
     position = 0
-    for span in find_chrome(text):
+    for span in find_chrome(text, notes=False):
         pieces.append(text[position : span.start])
         position = span.end + 1 if text.startswith("\n", span.end) else span.end
     pieces.append(text[position:])

@@ -37,6 +37,13 @@ _POSSESSIVE = re.compile(r"(\w+)(?:['’]s|s['’])(?!\w)")
 _AGENT = re.compile(r"\b(?:by|from|of)\s+(?:the\s+)?(\w+)", re.IGNORECASE)
 _NOT_REFERENTS = frozenset(["it", "its", "that", "this", "their", "his", "her"])
 _NOT_NAMES = frozenset(["the", "a", "an", "he", "she", "they", "it", "we", "i", "two", "some"])
+_QUESTION_OPENINGS = frozenset(
+    re.findall(
+        r"\w+",
+        "what why how who whom whose when where which is are was were do does did will would "
+        "can could should shall has have had but and so or",
+    )
+)
 
 
 def detect(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> list[Flag]:
@@ -108,6 +115,8 @@ def _by_sentence(hits: list[Hit], sentences: SentenceIndex) -> Iterator[tuple[Bo
 
 def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag | None:
     """Score one sentence from its hits; return None if no cue fires."""
+    if _is_question(text[sentence.start : sentence.end]):
+        return None  # a question asserts nothing ("What did the prosecutors say?")
     cues: list[Cue] = []
     speakers: list[tuple[Speaker, int]] = []  # each with where its attribution starts
     for hit in hits:
@@ -152,6 +161,15 @@ def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag 
         speaker=speaker,
         covers=(),
     )
+
+
+def _is_question(sentence: str) -> bool:
+    """A sentence that asks, in the writer's words: it opens as a question and ends with a
+    question mark ("But has he called for…?"), not one that quotes a question."""
+    if not sentence.rstrip().endswith("?"):
+        return False
+    opening = _WORD.search(sentence)
+    return opening is not None and opening.group().lower() in _QUESTION_OPENINGS
 
 
 def _cue(text: str, hit: Hit, weight: float) -> Cue:

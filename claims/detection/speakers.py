@@ -74,7 +74,30 @@ PREPOSITIONS = _words("of for at from with in on to about near by close among in
 CONTRACTED_BE = _words("he's he’s she's she’s they're they’re we're we’re")
 NOT_NAMES = _words("the a an he she they it we i who this that")
 #: Verb forms that are also common nouns; they need a subject that looks like one.
-AMBIGUOUS = _words("claims claim reports notes calls called charges charged tweets posts")
+AMBIGUOUS = _words(
+    "claims claim reports notes calls called call charges charged tweets posts tells comment "
+    "comments revealed reveals responded posted"
+)
+#: What follows a verb used in another sense than saying: "added 20 points", "added a
+#: goal", "called 911", "asked for help", "asked Morrison about", "early results are
+#: promising." ("asked" with a name after it questions someone; it states nothing.)
+NOT_SAYING_NEXT = {
+    "added": _words(
+        "to more another his her their its two three four five six seven eight nine ten"
+    ),
+    "called": _words("911 off up back in police"),
+    "asked": _words("for to about if whether them him her me us you"),
+    "promising": None,  # the adjective at the end of a clause, see _not_saying
+    "charged": _words("with"),  # "officers charged with falsifying records"
+    "accused": _words("of"),  # "officers accused of lying"
+}
+for _verb, _base in (("added", "add"), ("called", "call"), ("asked", "ask")):
+    NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
+SCORING_NOUNS = _words("goal goals assist assists point points touchdown run runs save saves")
+#: "is promising." / "are promising but…": the adjective.
+PROMISING_ADJECTIVE = _words("at but and or enough though so for in")
+#: Who writes in the first or second person outside a quotation: the author, not a source.
+AUTHOR = _words("i we you me us i'll i’ll i've i’ve we've we’ve we'll we’ll i'd i’d we'd we’d")
 #: Verbs that are more often nouns ("a border dispute"); they need an object after them.
 NEEDS_OBJECT = _words("dispute disputes")
 OBJECT_STARTS = _words(
@@ -88,7 +111,11 @@ SPEAKER_NOUNS = re.compile(
     r"(?:official|officials|spokes\w*|minister|ministry|president|source|sources|group|"
     r"police|army|military|government|agency|company|campaign|aide|aides|analyst|analysts|"
     r"expert|experts|witness|witnesses|residents?|statement|report|leaders?|lawyers?|"
-    r"attorneys?|department|office|committee|authorities|secretary|governor|senator|mayor)$",
+    r"attorneys?|department|office|committee|authorities|secretary|governor|senator|mayor|"
+    r"critics|opponents|supporters|observers|researchers|scientists|economists|study|"
+    r"analysis|survey|poll|audit|investigation|review|data|records|documents|nominee|"
+    r"candidate|chair|chairman|chairwoman|director|executive|founder|members?|lawmakers|"
+    r"legislators|judge|prosecutors?|investigators|diplomats?|officers?|activists)$",
     re.IGNORECASE,
 )
 
@@ -177,6 +204,8 @@ class _Attribution:
         truncated = bool(before) and before[0].start > self.sentence.start
         if truncated and (span is None or span.start <= before[0].start):
             span = self._speaker_before(self.before())
+        if span is not None and self.text[span.start : span.end].lower() in AUTHOR:
+            return None  # "We've said this before", "I asked her": the author's own voice
         return span
 
     def _speaker_before(self, before: list[_Token]) -> Span | None:
@@ -184,6 +213,8 @@ class _Attribution:
         following = self.next_word()
         if following == "by":
             return None  # a participle: "sources cited by DigiTimes", "reported by the Post"
+        if word in NOT_SAYING_NEXT and self._not_saying(following):
+            return None
         if word in NEEDS_OBJECT and following not in OBJECT_STARTS:
             return None
         index = _skip_auxiliaries(before, len(before) - 1)
@@ -208,14 +239,16 @@ class _Attribution:
         last = before[index]
         if last.lower == "to" or last.lower in BE or last.lower in DETERMINERS:
             return None
+        if last.lower in PREPOSITIONS and (self.word in AMBIGUOUS or self.word in BASE_FORMS):
+            return None  # a noun: "a request for comment", "the content of calls"
         if last.text.endswith(("'s", "’s")) and last.lower not in ("it's", "it’s"):
             # "Trump's claim that…" names a claim and its owner; "his reports" names neither.
             owner = _noun_phrase_before(before, index) if self.word in ("claim", "claims") else None
             if owner is None or owner.end != last.end or owner.end - 2 <= owner.start:
                 return None
             return Span(owner.start, owner.end - 2)
-        if last.text in ("who", "which"):  # "Democrats, who have argued"
-            index -= 2 if index > 0 and before[index - 1].text == "," else 1
+        if last.text in ("who", "which"):  # "Democrats, who have argued", "the study -- which"
+            index = _skip_aside(before, index - 1)
             return _noun_phrase_before(before, index) if index >= 0 else None
         if last.lower in ("and", "but"):  # "X did this, and said…": the sentence's subject
             return None if self.word in BASE_FORMS else self._subject()
@@ -233,6 +266,28 @@ class _Attribution:
         if last.text in DASHES:  # "X -- a co-editor of the book -- said"
             return self._dashed_appositive()
         return None
+
+    def _not_saying(self, following: str) -> bool:
+        """Whether the words after the verb show another sense than saying."""
+        word = self.word
+        if word == "promising":
+            return not following or following in PROMISING_ADJECTIVE
+        after = self.after()
+        if word.startswith("ask"):
+            if len(after) > 1 and after[1].text == ":":
+                return False  # "asked her: “…”" quotes the question
+            # "asked for help"; "asked Morrison about…" (the one asked, not a speaker)
+            return following in NOT_SAYING_NEXT[word] or (
+                bool(after) and after[0].is_word and after[0].text[0].isupper()
+            )
+        if following in NOT_SAYING_NEXT[word] or following[:1].isdigit():
+            return True
+        if word.startswith("add"):  # "added $2", "added a goal"
+            if after and after[0].text in ("$", "£", "€"):
+                return True
+            words = [token.lower for token in after[:2] if token.is_word]
+            return len(words) == 2 and words[0] in ("a", "an") and words[1] in SCORING_NOUNS
+        return False
 
     def _in_title_case(self) -> bool:
         """Tell a title-case headline ("Obama Says Museum Will Open"): verbs are capitalised."""
@@ -298,6 +353,25 @@ def _inside_quote(text: str, start: int, end: int) -> bool:
     width = 2 if text.startswith("''", last, end) else 1
     following = text[last + width : min(last + width + 1, end)]
     return bool(following) and not following.isspace()
+
+
+def _skip_aside(tokens: list[_Token], index: int) -> int:
+    """Step back over the comma or the dashed aside before a relative pronoun: "the
+    study -- which", "the women -- about a dozen now -- who"."""
+    if index >= 0 and tokens[index].text == ",":
+        return index - 1
+    if index < 0 or tokens[index].text not in DASHES:
+        return index
+    while index >= 0 and tokens[index].text in DASHES:
+        index -= 1
+    opening = index
+    while opening >= 0 and tokens[opening].text not in DASHES:
+        opening -= 1
+    if opening < 0:
+        return index  # a single dash: the noun phrase is right before it
+    while opening >= 0 and tokens[opening].text in DASHES:
+        opening -= 1
+    return opening
 
 
 def _is_closing(token: _Token) -> bool:

@@ -76,3 +76,10 @@ def test_it_handles_windows_line_ends():
     text = "Advertisement\r\nOfficials said the road was closed.\r\n"
     assert chrome_lines(text) == ["Advertisement\r"]
     assert strip_chrome(text) == "Officials said the road was closed.\r\n".rstrip("\n")
+
+
+def test_the_outlets_notes_stay_in_the_stored_text_but_are_not_searched():
+    text = "The bridge reopened.\nCorrection: An earlier version gave the wrong date.\n"
+    assert strip_chrome(text) == text.strip("\n")  # the reviewer still reads it
+    (note,) = find_chrome(text)
+    assert text[note.start : note.end].startswith("Correction:")

@@ -161,6 +161,62 @@ def test_it_ignores_false_friends(sentence):
     assert detect(sentence) == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # verbs of saying in another sense: scores, phone calls, requests, findings
+        "The index added 12.5 points by noon.",
+        "Marta Lind added two goals in the second half.",
+        "Jonas Berg added a goal late on.",
+        "Shares added $2 in early trading.",
+        "A neighbour called 911 when she saw the smoke.",
+        "He was arrested over the June 3 call to the clinic.",
+        "The board hosts a conference call at noon.",
+        "The scan revealed a broken rib.",
+        "Early results are promising.",
+        "The mayor asked for patience.",
+        "The lawyer asked Judge Okafor about the delay.",
+        "A spokesman did not immediately respond to a request for comment.",
+        "Four guards charged with falsifying records appeared in court.",
+        "Guards accused of sleeping on duty were suspended.",
+        # the writer's own voice, and the writer's questions
+        "We've said this before: back up your files.",
+        "I asked her whether the bridge was safe.",
+        "What did the inspectors say?",
+        "But has the council said how it will pay?",
+    ],
+)
+def test_it_ignores_verbs_of_saying_that_attribute_nothing(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The candidate is promising lower taxes.", "The candidate"),
+        ("Critics call the plan a giveaway.", "Critics"),
+        ("The audit -- which notes that 40 bridges are unsafe -- went to the council.",
+         "The audit"),
+        ('A voter asked her: "Will the depot close?"', "A voter"),
+        ("The union added that the strike would go ahead.", "The union"),
+        ('"We will appeal," the club added.', "the club"),
+    ],
+)  # fmt: skip
+def test_the_same_verbs_still_attribute_when_they_report_speech(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+def test_the_outlets_own_corrections_are_not_claims():
+    text = (
+        "Officials said the road would reopen on Friday.\n\n"
+        "Correction: An earlier version of this story said the mayor claimed the road was "
+        "closed for a year; she said a month.\n"
+        "Editor's note: The minister said the figures were revised after publication.\n"
+    )
+    assert [f.text for f in detect(text)] == ["Officials said the road would reopen on Friday."]
+
+
 def test_it_lowers_the_score_for_a_counter_cue():
     plain = only("The ministry said the video showed the strike.")
     countered = only(
