@@ -9,6 +9,7 @@ with the size of the text.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from sentencex import segment
@@ -102,4 +103,31 @@ def _segment(chunk: str) -> list[str]:
     pieces = list(segment(_LANGUAGE, chunk)) if chunk and not chunk.isspace() else [chunk]
     if sum(map(len, pieces)) != len(chunk):  # never trust offsets we cannot reproduce
         return [chunk]
-    return pieces
+    return _mend_quotes(pieces) if len(pieces) > 1 else pieces
+
+
+_QUESTION_QUOTE = re.compile(r"[?!][\"”’']\s*$")
+_OPENING_QUOTE = re.compile(r"\s([\"“])\s*$")
+_ATTRIBUTION = re.compile(
+    r"(?:[a-z]|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\s+"
+    r"(?:said|says|asked|asks|added|adds|replied|wrote|told|responded|shouted|wondered)\b)"
+    r"[^.!?]{0,80}\.\s*$"
+)
+
+
+def _mend_quotes(pieces: list[str]) -> list[str]:
+    """Undo two cuts sentencex makes around quotations: after a quoted question ('"Why
+    wait?" Schiff asked.' is one sentence, not two) and before an opening quote mark left
+    at the end of the sentence before ('…," he said. "We are sad…').
+    The pieces still add up to the chunk."""
+    mended = [pieces[0]]
+    for piece in pieces[1:]:
+        previous = mended[-1]
+        opening = _OPENING_QUOTE.search(previous)
+        if opening:  # the quote mark opens the next sentence
+            mended[-1], piece = previous[: opening.start(1)], previous[opening.start(1) :] + piece
+        elif _QUESTION_QUOTE.search(previous) and _ATTRIBUTION.match(piece):
+            mended[-1] = previous + piece
+            continue
+        mended.append(piece)
+    return mended

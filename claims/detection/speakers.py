@@ -64,6 +64,13 @@ AFTER_STOPS = _words(
     "earlier later told to via about had has have would will could can may might must "
     "should did does do is was were are"
 )
+MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "jan. feb. mar. apr. jun. jul. aug. sept. sep. oct. nov. dec."
+)
+WHEN = MONTHS | _words("monday tuesday wednesday thursday friday saturday sunday")
+#: Words that open a time after a name ("said X on Tuesday", "said X last week").
+TIME_WORDS = WHEN | _words("on at last this yesterday today tonight earlier later")
 #: Openings of an adverbial that comes before the subject ("In a statement, …").
 PREAMBLES = _words(
     "in on at during after before by for from with within when while last earlier later "
@@ -104,6 +111,8 @@ OBJECT_STARTS = _words(
     "the a an that this these those his her their its any our claims reports allegations "
     "accusations figures account findings him them it"
 )
+#: Verbs whose object is the one spoken to ("told NBC News"), not the speaker.
+TAKES_LISTENER = _words("told tells tell telling")
 #: Base forms, which follow "to" or a modal rather than a subject after "and".
 BASE_FORMS = _words("say tell claim argue deny dispute ask add note warn call speak")
 DOCUMENTS = _words("statement report post letter release filing document tweet message video")
@@ -262,7 +271,14 @@ class _Attribution:
         if _is_closing(last) or (index and _is_closing(before[index - 1])):
             return self._inverted()  # '"…," said the minister'
         if last.text == ",":
-            return self._appositive() or self._inverted(strict=True)
+            if self.word in TAKES_LISTENER:  # "X, director at Google, told NBC News"
+                return self._appositive() or self._inverted(strict=True)
+            # "…, said Monica de Bolle, a senior fellow" before "X, the minister, said".
+            return (
+                self._inverted(strict=True, name=True)
+                or self._appositive()
+                or self._inverted(strict=True)
+            )
         if last.text in DASHES:  # "X -- a co-editor of the book -- said"
             return self._dashed_appositive()
         return None
@@ -297,10 +313,11 @@ class _Attribution:
         capitalised = sum(word[:1].isupper() for word in words)
         return len(words) >= 3 and capitalised >= 0.6 * len(words)
 
-    def _inverted(self, strict: bool = False) -> Span | None:
+    def _inverted(self, strict: bool = False, name: bool = False) -> Span | None:
         """Return the speaker after the verb ("said the minister").
 
-        ``strict``: only a name or a determined noun phrase that ends its clause.
+        ``strict``: only a name or a determined noun phrase that ends its clause; ``name``:
+        only a name (capitalised at both ends, not a day or a month).
         """
         after = self.after()
         speaker = _noun_phrase_after(after)
@@ -309,8 +326,18 @@ class _Attribution:
         first = next(token for token in after if token.is_word)
         if not (first.text[0].isupper() or first.lower in ("the", "a", "an", "one", "another")):
             return None
+        if self.text.endswith(("'s", "’s"), speaker.start, speaker.end):
+            return None  # "said the president’s “…”": the owner of what was said
+        if name:
+            words = self.text[speaker.start : speaker.end].split()
+            if not (words[0][0].isupper() and words[-1][0].isupper()):
+                return None
+            if words[0].lower() in AFTER_STOPS or words[0].lower() in MONTHS:
+                return None  # "said Tuesday.", "said in October"
         following = [token for token in after if token.start >= speaker.end]
-        return speaker if not following or not following[0].is_word else None
+        if not following or not following[0].is_word or following[0].lower in TIME_WORDS:
+            return speaker  # "…, said Lena Holt." / "…, said Lena Holt on Tuesday."
+        return None
 
     def _appositive(self) -> Span | None:
         before = self.before(None)
@@ -438,6 +465,9 @@ def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
     """
     if tokens[last].lower in NOUN_PHRASE_STOPS:
         return None
+    # "Defense Secretary Mark Esper on Wednesday accused": the time is no part of the name.
+    if last >= 2 and tokens[last].lower in WHEN and tokens[last - 1].lower in ("on", "in", "last"):
+        last -= 2
     if tokens[last].lower in PRONOUNS and tokens[last].lower not in ("who", "one"):
         return _span(tokens[last : last + 1])  # "In a post at the time she wrote" → "she"
     first = last
@@ -528,9 +558,24 @@ def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
     while inside and inside[0].lower in ("known", "identified", "named", "called", "as"):
         inside = inside[1:]
     head = _noun_phrase_before(tokens, opening - 1) if opening > 0 else None
-    if inside and inside[0].text[:1].isupper() and inside[0].lower not in NOT_NAMES:
+    # The capitalised appositive is the name unless a name stands before it: "the
+    # director, Dr. Y, said" → Dr. Y; "Chris Tang, Hong Kong's police chief, said" and
+    # "Sen. Ted Cruz, R-Texas, said" → the name before.
+    named = bool(inside) and inside[0].text[:1].isupper() and inside[0].lower not in NOT_NAMES
+    if named and (head is None or not _is_name(tokens, head)):
         return _span(inside)
     return head or _span(inside)
+
+
+def _is_name(tokens: list[_Token], span: Span) -> bool:
+    """A name: capitalised words at both ends, not opening with "The" or "He"."""
+    words = [token for token in tokens if span.start <= token.start < span.end and token.is_word]
+    return (
+        bool(words)
+        and words[0].text[0].isupper()
+        and words[-1].text[0].isupper()
+        and words[0].lower not in NOT_NAMES
+    )
 
 
 def _is_appositive(tokens: list[_Token]) -> bool:

@@ -207,6 +207,45 @@ def test_the_same_verbs_still_attribute_when_they_report_speech(sentence, speake
     assert flag.speaker is not None and flag.speaker.text == speaker
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # "…, said X" after a clause: the name after the verb, not words of the claim
+        ("When fares are high enough, riders will drive instead, said Ines Duarte, a "
+         "transport economist.", "Ines Duarte"),
+        ("If that holds up, the port will close by May, said Tomas Berg.", "Tomas Berg"),
+        ("“Our figures are sound,” Ana Ruiz, director at Veldt Labs, told NBC News.",
+         "Ana Ruiz"),
+        ("The budget was cut, said Lena Holt on Tuesday.", "Lena Holt"),
+        # a name before its appositive is the speaker
+        ("Chris Olden, Harbor City's new police chief, said the unit would grow.",
+         "Chris Olden"),
+        ("Sen. Dana Whitlock, R-Texas, said the bill was dead.", "Sen. Dana Whitlock"),
+        ("Priya Nair, Head of Research at Kestrel Bank, said rates would fall.", "Priya Nair"),
+        # the time is no part of the name
+        ("Defense Secretary Mark Olsen on Wednesday accused the navy of delays.",
+         "Defense Secretary Mark Olsen"),
+        ("Lindqvist in October announced a second plant.", "Lindqvist"),
+    ],
+)  # fmt: skip
+def test_it_finds_the_speaker_around_commas_and_times(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ('"Why did the depot close?" Moreno asked. The hearing went on.',
+         '"Why did the depot close?" Moreno asked.'),
+        ('“Is the bridge safe?” she asked. Nobody answered.', "“Is the bridge safe?” she asked."),
+        ('"The dam held," he said. "We were lucky."', '"The dam held," he said.'),
+    ],
+)  # fmt: skip
+def test_a_quotation_and_its_attribution_are_one_sentence(text, flagged):
+    assert only(text).text == flagged
+
+
 def test_the_outlets_own_corrections_are_not_claims():
     text = (
         "Officials said the road would reopen on Friday.\n\n"
