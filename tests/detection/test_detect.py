@@ -200,16 +200,6 @@ def test_it_ignores_verbs_of_saying_that_attribute_nothing(sentence):
         ('A voter asked her: "Will the depot close?"', "A voter"),
         ("The union added that the strike would go ahead.", "The union"),
         ('"We will appeal," the club added.', "the club"),
-    ],
-)  # fmt: skip
-def test_the_same_verbs_still_attribute_when_they_report_speech(sentence, speaker):
-    flag = only(sentence)
-    assert flag.speaker is not None and flag.speaker.text == speaker
-
-
-@pytest.mark.parametrize(
-    ("sentence", "speaker"),
-    [
         # "…, said X" after a clause: the name after the verb, not words of the claim
         ("When fares are high enough, riders will drive instead, said Ines Duarte, a "
          "transport economist.", "Ines Duarte"),
@@ -228,7 +218,7 @@ def test_the_same_verbs_still_attribute_when_they_report_speech(sentence, speake
         ("Lindqvist in October announced a second plant.", "Lindqvist"),
     ],
 )  # fmt: skip
-def test_it_finds_the_speaker_around_commas_and_times(sentence, speaker):
+def test_verbs_that_report_speech_name_the_speaker_around_commas_and_times(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
 
