@@ -322,6 +322,10 @@ def test_the_review_page_highlights_the_sentence_and_its_cues(client, alice):
     assert 'class="cue cue-attributed"' in mark.group(1)
     assert 'title="attributed: “said” — flagged because' in mark.group(1)
     assert '<span class="speaker"' in mark.group(1)
+    # The highlight's colours say status and category; a screen reader hears them.
+    assert mark.group(1).startswith(
+        '<span class="visually-hidden">Flagged claim (attributed, in review): </span>'
+    )
     assert "It rained." in body and "Traffic was light." in body
     assert 'name="version" value="' in body
     assert reverse("article-detail", args=[article.pk]) in body

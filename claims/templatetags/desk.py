@@ -126,7 +126,13 @@ def highlight(
         if start >= end or claim.start < pos:
             continue
         parts.append(escape(text[pos - base : start - base]))
-        inner = _inner(text, base, start, end, claim_spans(claim, notes))
+        # The colours say status and category; a screen reader hears them in words.
+        inner = format_html(
+            '<span class="visually-hidden">Flagged claim ({}, {}): </span>{}',
+            claim.category,
+            claim.get_status_display().lower(),
+            _inner(text, base, start, end, claim_spans(claim, notes)),
+        )
         classes = f"claim claim-{claim.status} claim-cat-{claim.category}"
         if claim.pk == current_id:
             classes += " current"
