@@ -135,7 +135,20 @@
     });
   }
 
+  // After a save the page is new: a status region already in it is not read out, and
+  // focus starts at the top. Move focus to what the page has to say: a conflict, a form
+  // error, else the messages.
+  function focusNews() {
+    const news = ["#conflict", "main .errors[role=alert]", "main [aria-invalid=true]", ".messages"]
+      .map(function (selector) { return document.querySelector(selector); })
+      .find(Boolean);
+    if (!news || document.activeElement !== document.body) return;
+    if (!/^(INPUT|SELECT|TEXTAREA)$/.test(news.tagName)) news.setAttribute("tabindex", "-1");
+    news.focus({ preventScroll: false });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusNews();
     shortcutSwitch();
     evidenceFocus();
     queuePage();

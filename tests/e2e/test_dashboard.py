@@ -195,12 +195,15 @@ def test_two_reviewers_get_different_claims_and_a_stale_save_conflicts(
     first.get_by_label("Summary").fill("First tab: the records contradict the claim.")
     first.get_by_role("button", name="Save verdict").click()
     expect(first.get_by_text("Verdict saved.")).to_be_visible()
+    expect(first.locator(".messages")).to_be_focused()  # read out after the new page
 
+    second.bring_to_front()  # Rita switches to the other tab
     second.get_by_label("Rating").select_option(label="True")
     second.get_by_label("Summary").fill("Second tab: stale text.")
     second.get_by_role("button", name="Save verdict").click()
     conflict = second.locator("#conflict")
     expect(conflict).to_be_visible()
+    expect(conflict).to_be_focused()
     expect(conflict).to_contain_text("A newer verdict of yours was saved")
     expect(conflict).to_contain_text("First tab: the records contradict the claim.")
     expect(second.get_by_label("Summary")).to_have_value("Second tab: stale text.")
