@@ -117,7 +117,9 @@ def prioritise_new_claims(
     """
     if not claims:
         return
-    seen_in = _seen_in(article, {claim.fingerprint for claim in claims})
+    fingerprints = {claim.fingerprint for claim in claims}
+    _lock_fingerprints(fingerprints)
+    seen_in = _seen_in(article, fingerprints)
     now = timezone.now()
     published = article.published_at or article.created_at or now
     for claim in claims:
@@ -146,6 +148,22 @@ def unprioritise_removed_claims(article: Article, claims: list[Claim]) -> None:
     gone = fingerprints - kept
     if gone:
         _shift_twins(article, _seen_in(article, gone), raise_=False)
+
+
+def _lock_fingerprints(fingerprints: set[str]) -> None:
+    """On PostgreSQL, hold a lock per fingerprint until the transaction ends.
+
+    Two copies of a wire story processed side by side would each count the other's
+    claims before either committed, and neither would get the spread term. With the lock,
+    the second waits for the first to commit, then sees its claims. Locks are taken in
+    one order, so two articles never wait for each other. (SQLite runs one writer at a
+    time already.)
+    """
+    if connection.vendor != "postgresql" or not fingerprints:
+        return
+    keys = sorted(int(fingerprint[:15], 16) for fingerprint in fingerprints if fingerprint)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key", [keys])
 
 
 def _seen_in(article: Article, fingerprints: set[str]) -> dict[str, int]:

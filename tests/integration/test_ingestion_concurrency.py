@@ -44,3 +44,43 @@ def test_two_deliveries_at_once_finish_an_article_once(postgres):
     assert job.finished_at is None
     for article in Article.objects.filter(status="processed"):
         assert article.claims.count() == len(detection.detect(article.text)) == 2
+
+
+def test_copies_of_one_story_processed_at_once_count_each_other(postgres):
+    # A wire story arriving twice at once: each copy's claim must count the other one.
+    from claims import workflow
+    from claims.models import Claim
+
+    rounds = 6
+    pairs = []
+    for n in range(rounds):
+        sentence = f"Officials said the ferry to Lanvik {n} would stop in June."
+        pairs.append(
+            [
+                ingestion.submit_text(f"{sentence}\n\nEdition {edition}.").article.pk
+                for edition in ("north", "south")
+            ]
+        )
+    start = threading.Barrier(2)
+
+    def deliver(article_id):
+        try:
+            start.wait(timeout=30)
+            return ingestion.process_article(article_id).status
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        for pair in pairs:
+            assert list(pool.map(deliver, pair)) == ["processed", "processed"]
+
+    for pair in pairs:
+        claims = list(Claim.objects.filter(article_id__in=pair))
+        assert len(claims) == 2 and claims[0].fingerprint == claims[1].fingerprint
+        for claim in claims:
+            alone = workflow.priority_for(
+                score=claim.score,
+                published_at=claim.article.published_at or claim.article.created_at,
+                seen_in=1,
+            )
+            assert claim.priority > alone + workflow.SPREAD_WEIGHT / 8, claim.article_id
