@@ -19,13 +19,9 @@ PAGE = (
 )
 
 
-def test_two_deliveries_at_once_finish_an_article_once(postgres):
-    rounds = 8
-    job = IngestionJob.objects.create(kind="bulk", total=rounds + 1)
-    ingestion.submit_html(PAGE.format(n="waiting"))  # keeps the job unfinished
-    articles = [ingestion.submit_html(PAGE.format(n=n)).article for n in range(rounds)]
-    Article.objects.update(job=job)
-    start = threading.Barrier(2)
+def process_at_once(*article_ids: int) -> list[str]:
+    """Process the articles in as many threads, started together; return their statuses."""
+    start = threading.Barrier(len(article_ids))
 
     def deliver(article_id):
         try:
@@ -34,10 +30,18 @@ def test_two_deliveries_at_once_finish_an_article_once(postgres):
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(2) as pool:
-        for article in articles:
-            statuses = list(pool.map(deliver, [article.pk, article.pk]))
-            assert statuses == ["processed", "processed"]
+    with ThreadPoolExecutor(len(article_ids)) as pool:
+        return list(pool.map(deliver, article_ids))
+
+
+def test_two_deliveries_at_once_finish_an_article_once(postgres):
+    rounds = 8
+    job = IngestionJob.objects.create(kind="bulk", total=rounds + 1)
+    ingestion.submit_html(PAGE.format(n="waiting"))  # keeps the job unfinished
+    articles = [ingestion.submit_html(PAGE.format(n=n)).article for n in range(rounds)]
+    Article.objects.update(job=job)
+    for article in articles:
+        assert process_at_once(article.pk, article.pk) == ["processed", "processed"]
 
     job.refresh_from_db()
     assert (job.done, job.failed, job.duplicates) == (rounds, 0, 0)
@@ -61,18 +65,8 @@ def test_copies_of_one_story_processed_at_once_count_each_other(postgres):
                 for edition in ("north", "south")
             ]
         )
-    start = threading.Barrier(2)
-
-    def deliver(article_id):
-        try:
-            start.wait(timeout=30)
-            return ingestion.process_article(article_id).status
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(2) as pool:
-        for pair in pairs:
-            assert list(pool.map(deliver, pair)) == ["processed", "processed"]
+    for pair in pairs:
+        assert process_at_once(*pair) == ["processed", "processed"]
 
     for pair in pairs:
         claims = list(Claim.objects.filter(article_id__in=pair))
