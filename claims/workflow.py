@@ -358,10 +358,11 @@ def claim_release(*, claim: Claim, actor, version: int | None = None) -> Claim:
 
 
 @transaction.atomic
-def claim_bump(*, claim: Claim, actor, amount: float) -> Claim:
+def claim_bump(*, claim: Claim, actor, amount: float, version: int | None = None) -> Claim:
     """Raise (or lower) a claim's place in the queue; editors only."""
     _require(actor, EDITOR, "change a claim's priority")
     claim = _lock(claim)
+    _check_version(claim, version)
     before = claim.priority
     claim.priority_bump += amount
     claim.priority += amount

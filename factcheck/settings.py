@@ -321,6 +321,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Ingest articles, review flagged claims, publish ClaimReview.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "claims.models.Claim.Status",
         "ArticleStatusEnum": "claims.models.Article.Status",

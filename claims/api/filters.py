@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from claims.api.serializers import MAX_ID, as_id
 from claims.models import Article, Claim
@@ -32,6 +34,7 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
     field_class = MomentField
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
     """A database id: a whole number in range (1e30 would overflow the query)."""
 
@@ -39,6 +42,29 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false`; anything else is an error (the stock field reads "yes" or "1" as
+    no filter at all, silently answering with the whole list)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if str(value).lower() in ("true", "false"):
+            return str(value).lower() == "true"
+        raise ValidationError("Give true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # The stock select widget turns what it does not know into "no filter" already.
+        super().__init__(*args, widget=forms.TextInput, **kwargs)
 
 
 class FilterSet(django_filters.FilterSet):
@@ -64,12 +90,10 @@ class ClaimFilter(FilterSet):
     article = IdFilter(field_name="article_id")
     feed = IdFilter(field_name="article__feed_id")
     assignee = django_filters.CharFilter(
-        method="filter_assignee", help_text="Username, id or `me`."
+        method="filter_assignee", help_text="Username, id, `me` or `none` (unassigned)."
     )
     min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
-    has_verdict = django_filters.BooleanFilter(
-        field_name="verdict", lookup_expr="isnull", exclude=True
-    )
+    has_verdict = StrictBooleanFilter(field_name="verdict", lookup_expr="isnull", exclude=True)
     rating = django_filters.CharFilter(field_name="verdict__rating__slug")
     created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
     created_before = MomentFilter(field_name="created_at", lookup_expr="lt")

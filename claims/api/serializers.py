@@ -64,7 +64,7 @@ class RatingSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Evidence
@@ -76,8 +76,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 class VerdictSerializer(serializers.ModelSerializer):
     rating = RatingSerializer(read_only=True)
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    approver = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approver = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Verdict
@@ -95,7 +95,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewEvent
@@ -105,7 +105,7 @@ class ReviewEventSerializer(serializers.ModelSerializer):
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim in a list: what every response carries."""
 
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     rating = serializers.SerializerMethodField()
 
     class Meta:
@@ -190,7 +190,7 @@ class ClaimDetailSerializer(ClaimSerializer):
     covered_by = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     same_claim_elsewhere = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(many=True, read_only=True)
-    verdict = VerdictSerializer(read_only=True)
+    verdict = VerdictSerializer(read_only=True, allow_null=True)
     history = ReviewEventSerializer(source="events", many=True, read_only=True)
 
     class Meta(ClaimSerializer.Meta):
@@ -337,7 +337,7 @@ class TakeNextSerializer(serializers.Serializer):
     )
 
 
-class BumpSerializer(serializers.Serializer):
+class BumpSerializer(VersionSerializer):
     amount = serializers.FloatField(min_value=-10, max_value=10)
 
 
@@ -369,8 +369,30 @@ class BulkSerializer(serializers.Serializer):
         if data["action"] == "assign":
             if not data.get("assignee"):
                 raise serializers.ValidationError({"assignee": "Assigning needs an assignee."})
-            data["assignee"] = AssignSerializer().validate_assignee(data["assignee"])
+            try:
+                data["assignee"] = AssignSerializer().validate_assignee(data["assignee"])
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"assignee": exc.detail}) from None
         return data
+
+
+class BulkResultSerializer(serializers.Serializer):
+    """One claim's outcome in a bulk action."""
+
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
+    version = serializers.IntegerField(required=False)
+    error = serializers.CharField(required=False, help_text="Why this claim was left as it is.")
+    conflict = serializers.BooleanField(
+        required=False,
+        help_text="The claim changed since the version given in `versions`; `status` and "
+        "`version` are its current ones.",
+    )
+
+
+class BulkResponseSerializer(serializers.Serializer):
+    results = BulkResultSerializer(many=True)
 
 
 class FeedURLField(serializers.URLField):

@@ -13,7 +13,7 @@ router.register("jobs", views.JobViewSet, basename="job")
 
 urlpatterns = [
     path("api/v1/auth/token/", views.TokenView.as_view(), name="api-token"),
-    path("api/v1/claims/export.csv", views.claims_export, name="claims-export"),
+    path("api/v1/claims/export.csv", views.ClaimExportView.as_view(), name="claims-export"),
     path("api/v1/claimreviews/", views.ClaimReviewListView.as_view(), name="claimreviews"),
     path("api/v1/stats/", views.StatsView.as_view(), name="stats"),
     path("api/v1/", include(router.urls)),

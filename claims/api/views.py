@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import statistics
 from datetime import UTC, datetime, timedelta
 
@@ -15,15 +16,18 @@ from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -291,9 +295,13 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def bump(self, request, pk=None):
         data = self.input(s.BumpSerializer)
-        return self.detail_response(
-            workflow.claim_bump(claim=self.get_object(), actor=request.user, amount=data["amount"])
+        claim = workflow.claim_bump(
+            claim=self.get_object(),
+            actor=request.user,
+            amount=data["amount"],
+            version=data.get("version"),
         )
+        return self.detail_response(claim)
 
     @extend_schema(request=s.VerdictInputSerializer, responses=s.ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -317,7 +325,11 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
         evidence = workflow.evidence_add(claim=self.get_object(), actor=request.user, **data)
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        parameters=[OpenApiParameter("evidence_id", int, OpenApiParameter.PATH)],
+    )
     @action(detail=True, methods=["delete"], url_path=r"evidence/(?P<evidence_id>\d+)")
     def evidence_remove(self, request, pk=None, evidence_id=None):
         claim = self.get_object()
@@ -371,7 +383,7 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
             )
         )
 
-    @extend_schema(request=s.BulkSerializer)
+    @extend_schema(request=s.BulkSerializer, responses=s.BulkResponseSerializer)
     @action(detail=False, methods=["post"])
     def bulk(self, request):
         """Dismiss, assign or release many claims; each gets its own result."""
@@ -445,13 +457,38 @@ class _Echo:
         return value
 
 
-@extend_schema(responses={200: bytes})
-@api_view(["GET"])
-@permission_classes([IsReviewer])
-def claims_export(request):
+class CSVRenderer(BaseRenderer):
+    """Lets a client ask for text/csv (the export streams its own body); an error is
+    still written as JSON."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data).encode()
+
+
+class ClaimExportView(APIView):
     """Every claim matching the list filters, as CSV, streamed row by row."""
+
+    permission_classes = [IsReviewer]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClaimFilter
     queryset = Claim.objects.all()
-    filtered = ClaimFilter(request.GET, queryset=queryset, request=request)
+
+    @extend_schema(
+        operation_id="claims_export_csv",
+        filters=True,
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request):
+        return _export_csv(request)
+
+
+def _export_csv(request):
+    filtered = ClaimFilter(request.GET, queryset=Claim.objects.all(), request=request)
     if not filtered.is_valid():
         return Response(filtered.errors, status=status.HTTP_400_BAD_REQUEST)
     rows = filtered.qs.order_by("-priority", "id").values_list(*CSV_COLUMNS)
@@ -489,6 +526,8 @@ class FeedViewSet(Base, viewsets.ModelViewSet):
                 status=status.HTTP_409_CONFLICT,
             )
         tasks.poll_after_commit(feed.pk)
+        # In-process (no broker) the poll has run by now: answer with what it did.
+        feed.refresh_from_db()
         return Response(s.FeedSerializer(feed).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -512,7 +551,18 @@ class ClaimReviewListView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int, description="A page number."),
+            OpenApiParameter("page_size", int, description="Reviews per page (at most 200)."),
+        ],
+        responses={
+            200: OpenApiResponse(
+                description='`{"count", "next", "previous", "results"}`, each result a '
+                "schema.org ClaimReview (JSON-LD)."
+            )
+        },
+    )
     def get(self, request):
         queryset = published_claims().order_by("-updated_at", "-id")
         paginator = PagePagination()

@@ -326,6 +326,65 @@ def test_it_serves_the_openapi_schema_and_docs(api):
     assert api.get("/api/docs/").status_code == 200
 
 
+def test_the_schema_says_what_the_api_answers(api):
+    schema = api.get("/api/schema/?format=json").json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+    # The bulk endpoint answers per-item results, not a claim.
+    bulk = paths["/api/v1/claims/bulk/"]["post"]["responses"]["200"]
+    assert bulk["content"]["application/json"]["schema"]["$ref"].endswith("/BulkResponse")
+    # Errors are documented where they happen.
+    verdict = paths["/api/v1/claims/{id}/verdict/"]["post"]["responses"]
+    assert {"400", "401", "403", "404", "409"} <= set(verdict)
+    assert verdict["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/Conflict")
+    assert "403" not in paths["/api/v1/ratings/"]["get"]["responses"]  # public
+    # Fields that come back null say so.
+    assert components["Claim"]["properties"]["assignee"]["nullable"] is True
+    assert components["ClaimDetail"]["properties"]["verdict"]["nullable"] is True
+    # The CSV export: its media type, its filters, an id without a dot.
+    export = paths["/api/v1/claims/export.csv"]["get"]
+    assert export["operationId"] == "claims_export_csv"
+    assert "text/csv" in export["responses"]["200"]["content"]
+    assert {"status", "category", "assignee", "q"} <= {p["name"] for p in export["parameters"]}
+    params = {p["name"]: p for p in paths["/api/v1/claims/"]["get"]["parameters"]}
+    assert params["article"]["schema"]["type"] == "integer"
+    evidence = paths["/api/v1/claims/{id}/evidence/{evidence_id}/"]["delete"]
+    assert {p["name"]: p["schema"]["type"] for p in evidence["parameters"]}["evidence_id"] == (
+        "integer"
+    )
+
+
+def test_a_client_may_ask_for_the_export_as_text_csv(api):
+    ClaimFactory()
+    response = api.get("/api/v1/claims/export.csv", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+def test_has_verdict_takes_true_or_false_only(api):
+    ClaimFactory()
+    assert api.get("/api/v1/claims/?has_verdict=false").json()["results"]
+    response = api.get("/api/v1/claims/?has_verdict=yes")
+    assert response.status_code == 400 and "has_verdict" in response.json()
+
+
+def test_a_stale_bump_is_a_conflict(editor_api):
+    claim = ClaimFactory()
+    url = f"/api/v1/claims/{claim.pk}/bump/"
+    first = editor_api.post(url, {"amount": 0.1, "version": claim.version}, format="json")
+    assert first.status_code == 200
+    response = editor_api.post(url, {"amount": 0.1, "version": claim.version}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
+
+
+def test_a_bulk_assign_to_an_unknown_user_names_the_field(editor_api):
+    claim = ClaimFactory()
+    response = editor_api.post(
+        "/api/v1/claims/bulk/",
+        {"action": "assign", "ids": [claim.pk], "assignee": "nobody-here"},
+        format="json",
+    )
+    assert response.status_code == 400 and "assignee" in response.json()
+
+
 def test_the_api_docs_load_their_assets_locally(api):
     page = api.get("/api/docs/").content.decode()
     assert "cdn.jsdelivr.net" not in page and "/static/drf_spectacular_sidecar/" in page
@@ -372,3 +431,11 @@ def test_next_takes_from_one_article_when_asked(api):
     assert response.status_code == 204
     response = api.post("/api/v1/claims/next/", {"article": "abc"}, format="json")
     assert response.status_code == 400 and "article" in response.data
+
+
+def test_the_schema_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    # --fail-on-warn: an endpoint drf-spectacular cannot describe is an error, not a guess.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+    assert "/api/v1/claims/bulk/" in (tmp_path / "s.yaml").read_text()

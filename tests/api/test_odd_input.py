@@ -161,3 +161,13 @@ def test_a_text_too_long_for_one_article_is_refused_on_every_path(tmp_path):
         ingestion.submit_text("x" * (ingestion.MAX_TEXT_CHARS + 1))
     line = json.dumps({"text": "x" * (ingestion.MAX_TEXT_CHARS + 1)})
     assert ingestion.ingest_jsonl([line]).failed == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the poll runs on commit, in-process
+def test_a_poll_run_in_process_answers_with_what_it_did(editor_api, allow_private, server):
+    from claims.models import Feed
+
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    response = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/")
+    assert response.status_code == 202
+    assert response.json()["last_polled_at"] is not None
