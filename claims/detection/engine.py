@@ -143,6 +143,8 @@ def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag 
             if hit.entry.kind == "source_noun"
             and speaker.start <= hit.start
             and hit.end <= speaker.end
+            # "NFL Insider Jason Cole": a capitalised word inside a name is a job title.
+            and not (hit.start > speaker.start and text[hit.start].isupper())
         ]
         if anonymous:  # the other cues are already in text order
             cues += anonymous

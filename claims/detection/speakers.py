@@ -104,7 +104,10 @@ SCORING_NOUNS = _words("goal goals assist assists point points touchdown run run
 #: "is promising." / "are promising but…": the adjective.
 PROMISING_ADJECTIVE = _words("at but and or enough though so for in")
 #: Who writes in the first or second person outside a quotation: the author, not a source.
-AUTHOR = _words("i we you me us i'll i’ll i've i’ve we've we’ve we'll we’ll i'd i’d we'd we’d")
+AUTHOR = _words(
+    "i we you me us i'll i’ll i've i’ve we've we’ve we'll we’ll i'd i’d we'd we’d i'm i’m "
+    "we're we’re you're you’re you've you’ve you'll you’ll you'd you’d"
+)
 #: Verbs that are more often nouns ("a border dispute"); they need an object after them.
 NEEDS_OBJECT = _words("dispute disputes")
 OBJECT_STARTS = _words(
@@ -213,7 +216,7 @@ class _Attribution:
         truncated = bool(before) and before[0].start > self.sentence.start
         if truncated and (span is None or span.start <= before[0].start):
             span = self._speaker_before(self.before())
-        if span is not None and self.text[span.start : span.end].lower() in AUTHOR:
+        if span is not None and _is_author(self.text[span.start : span.end]):
             return None  # "We've said this before", "I asked her": the author's own voice
         return span
 
@@ -363,8 +366,9 @@ def _inside_quote(text: str, start: int, end: int) -> bool:
     """Tell whether a quotation is still open at the end of ``text[start:end]``.
 
     Decided by the last quote mark: “ opens and ” closes; a straight " (or '') opens when a
-    word follows it. Counting would not do: a quote may open in an earlier sentence.
-    Searched in place, without copying the (up to ``_REACH``) characters.
+    word follows it (not a space or punctuation). Counting would not do: a quote may open
+    in an earlier sentence. Searched in place, without copying the (up to ``_REACH``)
+    characters.
     """
     last = max(
         text.rfind("“", start, end),
@@ -379,7 +383,14 @@ def _inside_quote(text: str, start: int, end: int) -> bool:
         return mark == "“"
     width = 2 if text.startswith("''", last, end) else 1
     following = text[last + width : min(last + width + 1, end)]
-    return bool(following) and not following.isspace()
+    # A straight quote before punctuation closes ('…an historic injustice", Netanyahu said').
+    return bool(following) and not following.isspace() and following not in ",.;:!?)"
+
+
+def _is_author(speaker: str) -> bool:
+    """The writer or the reader: "I", "we've", "you can't" (but "US" is a country)."""
+    first = speaker.split(maxsplit=1)[0]
+    return first != "US" and first.lower() in AUTHOR
 
 
 def _skip_aside(tokens: list[_Token], index: int) -> int:
@@ -410,7 +421,8 @@ def _is_auxiliary(token: _Token) -> bool:
     if token.lower in AUXILIARIES:
         return True
     word = token.text
-    return word.endswith("ly") and len(word) > 4 and word not in NOT_ADVERBS
+    # A capitalised word is a name there ("Kelly said", "Early says"), not an adverb.
+    return word.endswith("ly") and len(word) > 4 and word[0].islower() and word not in NOT_ADVERBS
 
 
 def _skip_auxiliaries(tokens: list[_Token], index: int) -> int:
@@ -562,9 +574,39 @@ def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
     # director, Dr. Y, said" → Dr. Y; "Chris Tang, Hong Kong's police chief, said" and
     # "Sen. Ted Cruz, R-Texas, said" → the name before.
     named = bool(inside) and inside[0].text[:1].isupper() and inside[0].lower not in NOT_NAMES
-    if named and (head is None or not _is_name(tokens, head)):
-        return _span(inside)
+    if head is None or not _is_name(tokens, head):
+        # "Dylan Nelson, a fellow at the institute in Munich, Germany, said": the name that
+        # opens the clause, before a longer appositive with commas of its own.
+        clause = _clause_name(tokens, opening)
+        if clause is not None:
+            return clause
+        if named:
+            return _span(inside)
     return head or _span(inside)
+
+
+CLAUSE_BREAKS = frozenset(".;:()—–") | QUOTES
+NAME_PARTICLES = _words("de da del della di du la le van von der den bin al el")
+
+
+def _clause_name(tokens: list[_Token], opening: int) -> Span | None:
+    """The name before the first comma of the clause, when an appositive follows it."""
+    start = opening
+    while start > 0 and tokens[start - 1].text not in CLAUSE_BREAKS:
+        start -= 1
+    first = next((i for i in range(start, opening) if tokens[i].text == ","), None)
+    if first is None or first == start:
+        return None
+    after = tokens[first + 1]
+    if not (after.lower in ("a", "an", "the") or after.text[0].islower()):
+        return None
+    words = [token for token in tokens[start:first] if token.is_word]
+    if not words or words[0].lower in PREAMBLES or words[0].lower == "according":
+        return None  # "According to AFP, …", "On Monday, …": no name
+    if any(w.text[0].islower() and w.lower not in NAME_PARTICLES for w in words):
+        return None
+    span = _span(tokens[start:first])
+    return span if span is not None and _is_name(tokens, span) else None
 
 
 def _is_name(tokens: list[_Token], span: Span) -> bool:

@@ -117,6 +117,12 @@ def test_it_flags_anonymous_sources(sentence, speaker):
     assert flag.speaker is not None and flag.speaker.text == speaker
 
 
+def test_a_source_word_in_a_job_title_is_no_anonymous_source():
+    flag = only("NFL Insider Jason Cole has reported that the league will fine him.")
+    assert flag.category == "attributed"
+    assert flag.speaker.text == "NFL Insider Jason Cole"
+
+
 def test_it_flags_anonymity_without_a_verb_of_saying():
     flag = only("Two officials spoke on condition of anonymity.")
     assert flag.category == "anonymous-source"
@@ -181,6 +187,8 @@ def test_it_ignores_false_friends(sentence):
         "Guards accused of sleeping on duty were suspended.",
         # the writer's own voice, and the writer's questions
         "We've said this before: back up your files.",
+        "You can't even tell the two screens apart.",
+        "I’m not complaining.",
         "I asked her whether the bridge was safe.",
         "What did the inspectors say?",
         "But has the council said how it will pay?",
@@ -216,6 +224,15 @@ def test_it_ignores_verbs_of_saying_that_attribute_nothing(sentence):
         ("Defense Secretary Mark Olsen on Wednesday accused the navy of delays.",
          "Defense Secretary Mark Olsen"),
         ("Lindqvist in October announced a second plant.", "Lindqvist"),
+        # a longer appositive with commas of its own: the name that opens the clause
+        ("Omar Lind, a senior analyst at Veldt, a consultancy in Oslo, said the ban would "
+         "fail.", "Omar Lind"),
+        # a straight quote before a comma closes the quotation
+        ('The deal "corrected an old injustice", Moreno said.', "Moreno"),
+        ('Untreated, the disease is "always fatal", says WHO.', "WHO"),
+        # a capitalised word ending in -ly is a name, not an adverb
+        ("Kelly said the plan would fail.", "Kelly"),
+        ("But Early still says the studio believes in it.", "Early"),
     ],
 )  # fmt: skip
 def test_verbs_that_report_speech_name_the_speaker_around_commas_and_times(sentence, speaker):
