@@ -76,6 +76,7 @@ _NOTE_LINE = re.compile(
     re.IGNORECASE,
 )
 _NOTE_LINE_MAX = 1000
+_NOTE_OPENINGS = frozenset("CcEe -•*·▪►\t")  # what a note line can start with (cheap test)
 _HEADING_MAX = 80
 
 
@@ -95,7 +96,12 @@ def find_chrome(text: str, *, notes: bool = True) -> list[Span]:
             if verdict != "end":
                 continue
             listing = None
-        if notes and len(line) <= _NOTE_LINE_MAX and _NOTE_LINE.match(line):
+        if (
+            notes
+            and line[:1] in _NOTE_OPENINGS
+            and len(line) <= _NOTE_LINE_MAX
+            and _NOTE_LINE.match(line)
+        ):
             spans.append(Span(start, end))
             continue
         if len(line) > _CHROME_LINE_MAX or not line or line.isspace():

@@ -115,7 +115,7 @@ def _by_sentence(hits: list[Hit], sentences: SentenceIndex) -> Iterator[tuple[Bo
 
 def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag | None:
     """Score one sentence from its hits; return None if no cue fires."""
-    if _is_question(text[sentence.start : sentence.end]):
+    if text[sentence.end - 1] == "?" and _is_question(text[sentence.start : sentence.end]):
         return None  # a question asserts nothing ("What did the prosecutors say?")
     cues: list[Cue] = []
     speakers: list[tuple[Speaker, int]] = []  # each with where its attribution starts

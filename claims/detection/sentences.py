@@ -106,6 +106,7 @@ def _segment(chunk: str) -> list[str]:
     return _mend_quotes(pieces) if len(pieces) > 1 else pieces
 
 
+_QUOTE_ENDS = frozenset("\"”’'“")
 _QUESTION_QUOTE = re.compile(r"[?!][\"”’']\s*$")
 _OPENING_QUOTE = re.compile(r"\s([\"“])\s*$")
 _ATTRIBUTION = re.compile(
@@ -123,10 +124,15 @@ def _mend_quotes(pieces: list[str]) -> list[str]:
     mended = [pieces[0]]
     for piece in pieces[1:]:
         previous = mended[-1]
-        opening = _OPENING_QUOTE.search(previous)
+        if previous.rstrip()[-1:] not in _QUOTE_ENDS:  # the usual case: nothing to mend
+            mended.append(piece)
+            continue
+        opening = _OPENING_QUOTE.search(previous, max(0, len(previous) - 8))
         if opening:  # the quote mark opens the next sentence
             mended[-1], piece = previous[: opening.start(1)], previous[opening.start(1) :] + piece
-        elif _QUESTION_QUOTE.search(previous) and _ATTRIBUTION.match(piece):
+        elif _QUESTION_QUOTE.search(previous, max(0, len(previous) - 8)) and _ATTRIBUTION.match(
+            piece
+        ):
             mended[-1] = previous + piece
             continue
         mended.append(piece)

@@ -291,17 +291,21 @@ class _Attribution:
         word = self.word
         if word == "promising":
             return not following or following in PROMISING_ADJECTIVE
-        after = self.after()
         if word.startswith("ask"):
-            if len(after) > 1 and after[1].text == ":":
-                return False  # "asked her: “…”" quotes the question
-            # "asked for help"; "asked Morrison about…" (the one asked, not a speaker)
-            return following in NOT_SAYING_NEXT[word] or (
-                bool(after) and after[0].is_word and after[0].text[0].isupper()
+            # "asked for help"; "asked Morrison about…" (the one asked, not a speaker); but
+            # "asked her: “…”" quotes the question.
+            named = (
+                following[:1].isalpha()
+                and self.text[self.verb.end + 1 : self.verb.end + 2].isupper()
             )
+            if following not in NOT_SAYING_NEXT[word] and not named:
+                return False
+            after = self.after()
+            return not (len(after) > 1 and after[1].text == ":")
         if following in NOT_SAYING_NEXT[word] or following[:1].isdigit():
             return True
-        if word.startswith("add"):  # "added $2", "added a goal"
+        if word.startswith("add") and following in ("", "a", "an"):  # "added $2", "a goal"
+            after = self.after()
             if after and after[0].text in ("$", "£", "€"):
                 return True
             words = [token.lower for token in after[:2] if token.is_word]
