@@ -58,3 +58,32 @@ def current_lexicon() -> detection.Lexicon:
             _cache["lexicon"] = _compile(entries) if stamp[0] else detection.DEFAULT_LEXICON
             _cache["stamp"] = stamp
         return _cache["lexicon"]
+
+
+def add_default_entries(cue_pattern_model, texts: tuple[str, ...]) -> None:
+    """For a data migration: add the code's default entries with these texts to a lexicon
+    seeded before the code gained them. Only when the lexicon was seeded (an empty table
+    means the code's default applies, these included) and only the missing ones: a row an
+    editor deleted on purpose is not brought back."""
+    if not cue_pattern_model.objects.exists():
+        return
+    present = set(cue_pattern_model.objects.filter(text__in=texts).values_list("text", flat=True))
+    cue_pattern_model.objects.bulk_create(
+        cue_pattern_model(text=e.text, category=e.category, weight=e.weight, kind=e.kind)
+        for e in detection.DEFAULT_ENTRIES
+        if e.text in texts and e.text not in present
+    )
+
+
+def adding_default_entries(texts: tuple[str, ...]):
+    """The RunPython operation of a data migration that adds these default entries (and,
+    reversed, removes them)."""
+    from django.db import migrations
+
+    def add(apps, schema_editor):
+        add_default_entries(apps.get_model("claims", "CuePattern"), texts)
+
+    def remove(apps, schema_editor):
+        apps.get_model("claims", "CuePattern").objects.filter(text__in=texts).delete()
+
+    return migrations.RunPython(add, remove)

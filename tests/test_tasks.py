@@ -238,20 +238,28 @@ def test_migration_0012_brings_old_feed_intervals_into_range():
     assert dict(Feed.objects.values_list("pk", "poll_interval")) == {never.pk: 1, rare.pk: 1440}
 
 
-def test_migration_0013_adds_the_new_reporting_verbs_to_a_seeded_lexicon():
+@pytest.mark.parametrize(
+    ("name", "text", "category"),
+    [
+        ("0013_more_reporting_verbs", "warn", "attributed"),
+        ("0014_more_cues_from_real_pages", "was accused of", "hedged"),
+    ],
+)
+def test_a_lexicon_migration_adds_its_new_cues_to_a_seeded_lexicon(name, text, category):
     from importlib import import_module
 
     from django.apps import apps
 
-    migration = import_module("claims.migrations.0013_more_reporting_verbs")
+    migration = import_module(f"claims.migrations.{name}")
     CuePattern.objects.filter(text__in=migration.ADDED).delete()
     before = CuePattern.objects.count()
+    add = migration.Migration.operations[0].code
 
-    migration.add(apps, None)
-    migration.add(apps, None)  # a second run adds nothing
+    add(apps, None)
+    add(apps, None)  # a second run adds nothing
 
     assert CuePattern.objects.count() == before + len(migration.ADDED)
-    assert CuePattern.objects.get(text="warn").category == "attributed"
+    assert CuePattern.objects.get(text=text).category == category
 
 
 def test_detecting_again_keeps_a_claim_taken_while_it_ran(monkeypatch, django_user_model):

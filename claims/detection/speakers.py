@@ -96,10 +96,13 @@ NOT_SAYING_NEXT = {
     "asked": _words("for to about if whether them him her me us you"),
     "promising": None,  # the adjective at the end of a clause, see _not_saying
     "charged": _words("with"),  # "officers charged with falsifying records"
+    "believes": _words("in me you him her them it"),  # "believes in sedans", "believe me"
+    "believe": _words("in me you him her them it"),
     "accused": _words("of"),  # "officers accused of lying"
 }
 for _verb, _base in (("added", "add"), ("called", "call"), ("asked", "ask")):
     NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
+CAUSATIVES = _words("made make makes making let lets letting help helped helps")
 SCORING_NOUNS = _words("goal goals assist assists point points touchdown run runs save saves")
 #: "is promising." / "are promising but…": the adjective.
 PROMISING_ADJECTIVE = _words("at but and or enough though so for in")
@@ -253,6 +256,7 @@ class _Attribution:
             return None
         if last.lower in PREPOSITIONS and (self.word in AMBIGUOUS or self.word in BASE_FORMS):
             return None  # a noun: "a request for comment", "the content of calls"
+
         if last.text.endswith(("'s", "’s")) and last.lower not in ("it's", "it’s"):
             # "Trump's claim that…" names a claim and its owner; "his reports" names neither.
             owner = _noun_phrase_before(before, index) if self.word in ("claim", "claims") else None
@@ -268,6 +272,9 @@ class _Attribution:
             speaker = _noun_phrase_before(before, index)
             if speaker and self.word in AMBIGUOUS and not _looks_like_subject(self.text, speaker):
                 return None
+            causative = index and before[index - 1].lower in CAUSATIVES  # "made Vaughan believe"
+            if causative or (speaker and _after_causative(before, index, speaker)):
+                return None  # "the delay made the inspectors believe": no one says it
             return speaker
         if progressive:  # "…, saying"
             return self._subject()
@@ -389,6 +396,14 @@ def _inside_quote(text: str, start: int, end: int) -> bool:
     following = text[last + width : min(last + width + 1, end)]
     # A straight quote before punctuation closes ('…an historic injustice", Netanyahu said').
     return bool(following) and not following.isspace() and following not in ",.;:!?)"
+
+
+def _after_causative(tokens: list[_Token], last: int, speaker: Span) -> bool:
+    """Whether the noun phrase ending at ``tokens[last]`` is the object of "made", "let"
+    or "helped"."""
+    while last >= 0 and tokens[last].start >= speaker.start:
+        last -= 1
+    return last >= 0 and tokens[last].lower in CAUSATIVES
 
 
 def _is_author(speaker: str) -> bool:

@@ -5,28 +5,12 @@ an editor deleted on purpose is not brought back by a later migration."""
 
 from django.db import migrations
 
+from claims.lexicon import adding_default_entries
+
 ADDED = (
     "warn", "vow", "explain", "ask", "accuse", "insist", "comment", "commented", "call",
     "describe",
 )  # fmt: skip
-
-
-def add(apps, schema_editor):
-    from claims.detection import DEFAULT_ENTRIES
-
-    CuePattern = apps.get_model("claims", "CuePattern")
-    if not CuePattern.objects.exists():
-        return  # never seeded: the code's default lexicon applies, with these in it
-    present = set(CuePattern.objects.filter(text__in=ADDED).values_list("text", flat=True))
-    CuePattern.objects.bulk_create(
-        CuePattern(text=e.text, category=e.category, weight=e.weight, kind=e.kind)
-        for e in DEFAULT_ENTRIES
-        if e.text in ADDED and e.text not in present
-    )
-
-
-def remove(apps, schema_editor):
-    apps.get_model("claims", "CuePattern").objects.filter(text__in=ADDED).delete()
 
 
 class Migration(migrations.Migration):
@@ -34,6 +18,4 @@ class Migration(migrations.Migration):
         ("claims", "0012_clamp_poll_interval"),
     ]
 
-    operations = [
-        migrations.RunPython(add, remove),
-    ]
+    operations = [adding_default_entries(ADDED)]

@@ -117,6 +117,15 @@ def test_it_flags_anonymous_sources(sentence, speaker):
     assert flag.speaker is not None and flag.speaker.text == speaker
 
 
+def test_an_accusation_with_no_accuser_named_is_hedged():
+    flag = only("The guard was accused of falsifying the records.")
+    assert flag.category == "hedged" and flag.speaker is None
+
+
+def test_neither_claim_could_be_independently_verified_is_a_disclaimer():
+    assert only("Neither claim could be independently verified.").category == "unverifiable"
+
+
 def test_a_source_word_in_a_job_title_is_no_anonymous_source():
     flag = only("NFL Insider Jason Cole has reported that the league will fine him.")
     assert flag.category == "attributed"
@@ -189,6 +198,8 @@ def test_it_ignores_false_friends(sentence):
         "We've said this before: back up your files.",
         "You can't even tell the two screens apart.",
         "I’m not complaining.",
+        "The carmaker still believes in sedans.",
+        "The delay made the inspectors believe the report.",
         "I asked her whether the bridge was safe.",
         "What did the inspectors say?",
         "But has the council said how it will pay?",
@@ -232,6 +243,11 @@ def test_it_ignores_verbs_of_saying_that_attribute_nothing(sentence):
         ('Untreated, the disease is "always fatal", says WHO.', "WHO"),
         # a capitalised word ending in -ly is a name, not an adverb
         ("Kelly said the plan would fail.", "Kelly"),
+        # beliefs, estimates, confirmations and charges of a named source
+        ("The agency believes the toll is far higher.", "The agency"),
+        ("Marta Lind, a spokesperson, confirmed to the Post that the plant will close.",
+         "Marta Lind"),
+        ("Prosecutors alleged that the guards slept on duty.", "Prosecutors"),
         ("But Early still says the studio believes in it.", "Early"),
     ],
 )  # fmt: skip
