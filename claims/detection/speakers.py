@@ -135,6 +135,7 @@ SPEAKER_NOUNS = re.compile(
 )
 
 _NEXT_WORD = re.compile(r"\s*(\w+)")
+_NEXT_CHARACTER = re.compile(r"\s*(\S)")
 _TOKEN = r"\w[\w’'.&-]*|''|[^\w\s]"
 _SPACED_TOKEN = re.compile(rf"(\s*)({_TOKEN})")  # every non-space character is in a token
 _MAX_WORDS = 10
@@ -284,8 +285,10 @@ class _Attribution:
             if self.word in TAKES_LISTENER:  # "X, director at Google, told NBC News"
                 return self._appositive() or self._inverted(strict=True)
             # "…, said Monica de Bolle, a senior fellow" before "X, the minister, said".
+            after = _NEXT_CHARACTER.match(self.text, self.verb.end, self.sentence.end)
+            named_after = after is not None and after.group(1).isupper()  # may name someone
             return (
-                self._inverted(strict=True, name=True)
+                (named_after and self._inverted(strict=True, name=True))
                 or self._appositive()
                 or self._inverted(strict=True)
             )
