@@ -15,7 +15,9 @@ No parser: a handful of surface rules that cover how news writes attribution.
 
 No speaker, and so no attribution, when the verb is used as a noun ("the claims", "his
 reports", "a group called X"), an infinitive ("declined to say"), a passive ("was told",
-"sources cited by"), a name ("Mr. Said", "the United States"), or sits inside a quotation.
+"sources cited by"), a name ("Mr. Said", "the United States"), in another sense than
+saying ("added 20 points", "called 911", "asked for help"), when the speaker is the writer
+("we've said", "I asked"), or when the verb sits inside a quotation.
 """
 
 from __future__ import annotations
@@ -257,7 +259,6 @@ class _Attribution:
             return None
         if last.lower in PREPOSITIONS and (self.word in AMBIGUOUS or self.word in BASE_FORMS):
             return None  # a noun: "a request for comment", "the content of calls"
-
         if last.text.endswith(("'s", "’s")) and last.lower not in ("it's", "it’s"):
             # "Trump's claim that…" names a claim and its owner; "his reports" names neither.
             owner = _noun_phrase_before(before, index) if self.word in ("claim", "claims") else None
