@@ -35,7 +35,19 @@ _WORD = re.compile(r"[\w’']+")
 # Who a disclaimer is about: "the group's claims", "claims by the rebels could not…".
 _POSSESSIVE = re.compile(r"(\w+)(?:['’]s|s['’])(?!\w)")
 _AGENT = re.compile(r"\b(?:by|from|of)\s+(?:the\s+)?(\w+)", re.IGNORECASE)
+_CLAIM_WORDS = r"(?:claims?|accounts?|figures|reports?|statements?|allegations?)"
+# Anywhere in the disclaimer: "verify the claims by the SDF", "the Houthi claims".
+_CLAIMS_BY = re.compile(rf"\b{_CLAIM_WORDS}\s+(?:by|from|of)\s+(?:the\s+)?(\w+)", re.IGNORECASE)
+_NAMED_CLAIMS = re.compile(rf"\b([A-Z][\w-]+)\s+{_CLAIM_WORDS}\b")
 _NOT_REFERENTS = frozenset(["it", "its", "that", "this", "their", "his", "her"])
+#: Capitalised words before "claims" that name no claimant ("These claims", "Neither account").
+_NOT_CLAIMANTS = frozenset(
+    re.findall(
+        r"\w+",
+        "the these those such their its his her neither both either all some any no "
+        "earlier other similar",
+    )
+)
 _NOT_NAMES = frozenset(["the", "a", "an", "he", "she", "they", "it", "we", "i", "two", "some"])
 _QUESTION_OPENINGS = frozenset(
     re.findall(
@@ -231,13 +243,20 @@ def _is_disclaimer(flag: Flag) -> bool:
 def _about_referent(text: str, disclaimer: Flag, candidates: list[Flag]) -> list[Flag]:
     """Drop candidates that a named speaker said when the disclaimer names someone else.
 
-    The disclaimer names whom it doubts by a possessive ("the group's claims") or, before
-    the cue, by "by/from/of" ("claims by the rebels could not…"); without either it covers
-    every candidate.
+    The disclaimer names whom it doubts by a possessive ("the group's claims"), by a name
+    before the claims ("the Houthi claims"), by "claims by/from/of X" anywhere ("verify the
+    claims by the SDF") or, before the cue, by "by/from/of" ("claims by the rebels could
+    not…"); without any of these it covers every candidate.
     """
     cue = next(c for c in disclaimer.cues if c.category == "unverifiable" and c.weight > 0)
     named = _POSSESSIVE.findall(text, disclaimer.start, disclaimer.end)
     named += _AGENT.findall(text, disclaimer.start, cue.start)
+    named += _CLAIMS_BY.findall(text, disclaimer.start, disclaimer.end)
+    named += [
+        word
+        for word in _NAMED_CLAIMS.findall(text, disclaimer.start, disclaimer.end)
+        if word.lower() not in _NOT_CLAIMANTS
+    ]
     referent = {word.lower() for word in named} - _NOT_REFERENTS
     if not referent:
         return candidates

@@ -329,6 +329,34 @@ def test_it_links_a_disclaimer_to_the_claims_it_covers():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "covered"),
+    [
+        (
+            "The SDF said it had retaken the town.\n\n"
+            "Turkish officials said the town was still contested.\n\n"
+            "Reporters could not independently verify the claims by the SDF.",
+            ["The SDF said it had retaken the town."],
+        ),
+        (
+            "Houthi spokesman Yahya Saree said the drones hit the refinery.\n\n"
+            "Saudi officials said all drones were intercepted.\n\n"
+            "It was not possible to verify the Houthi claims.",
+            ["Houthi spokesman Yahya Saree said the drones hit the refinery."],
+        ),
+        (
+            "Rebels said they downed a helicopter.\n\n"
+            "The army said it shot down three drones.\n\n"
+            "These claims could not be independently verified.",
+            ["Rebels said they downed a helicopter.", "The army said it shot down three drones."],
+        ),
+    ],
+)
+def test_a_disclaimer_names_whose_claims_it_doubts(text, covered):
+    disclaimer = detect(text)[-1]
+    assert [text[s.start : s.end] for s in disclaimer.covers] == covered
+
+
 def test_it_covers_nothing_outside_a_disclaimer():
     assert all(flag.covers == () for flag in detect(GROUP_STORY)[:-1])
 
