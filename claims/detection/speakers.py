@@ -71,6 +71,7 @@ MONTHS = _words(
     "jan. feb. mar. apr. jun. jul. aug. sept. sep. oct. nov. dec."
 )
 WHEN = MONTHS | _words("monday tuesday wednesday thursday friday saturday sunday")
+PERIODS = _words("week month year morning afternoon evening night weekend")
 #: Words that open a time after a name ("said X on Tuesday", "said X last week").
 TIME_WORDS = WHEN | _words("on at last this yesterday today tonight earlier later")
 #: Openings of an adverbial that comes before the subject ("In a statement, …").
@@ -85,7 +86,7 @@ NOT_NAMES = _words("the a an he she they it we i who this that")
 #: Verb forms that are also common nouns; they need a subject that looks like one.
 AMBIGUOUS = _words(
     "claims claim reports notes calls called call charges charged tweets posts tells comment "
-    "comments revealed reveals responded posted"
+    "comments revealed reveals responded posted reported announced"
 )
 #: What follows a verb used in another sense than saying: "added 20 points", "added a
 #: goal", "called 911", "asked for help", "asked Morrison about", "early results are
@@ -132,7 +133,14 @@ SPEAKER_NOUNS = re.compile(
     r"critics|opponents|supporters|observers|researchers|scientists|economists|study|"
     r"analysis|survey|poll|audit|investigation|review|data|records|documents|nominee|"
     r"candidate|chair|chairman|chairwoman|director|executive|founder|members?|lawmakers|"
-    r"legislators|judge|prosecutors?|investigators|diplomats?|officers?|activists)$",
+    r"legislators|judge|prosecutors?|investigators|diplomats?|officers?|activists|media|"
+    r"outlets?|newspapers?|paper|network|broadcaster|daily|station|website|tabloid|state|"
+    r"city|county|court|council|board|firm|team|club|league|union|party|school|"
+    r"university|hospital|bank|administration|white house|organi[sz]ation|"
+    r"association|coalition|alliance|commission|regulators?|watchdog|institute|"
+    r"center|centre|service|authority|family|families|parents|officials?|companies|"
+    r"executives?|journalists?|reporters?|correspondents?|consumers|customers|users|"
+    r"people|workers|employees|voters|students|patients|doctors|nurses|teachers)$",
     re.IGNORECASE,
 )
 
@@ -500,9 +508,14 @@ def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
     """
     if tokens[last].lower in NOUN_PHRASE_STOPS:
         return None
-    # "Defense Secretary Mark Esper on Wednesday accused": the time is no part of the name.
+    # "Defense Secretary Mark Esper on Wednesday accused", "Wells Fargo just this month
+    # announced": the time is no part of the name.
     if last >= 2 and tokens[last].lower in WHEN and tokens[last - 1].lower in ("on", "in", "last"):
         last -= 2
+    elif last >= 2 and tokens[last].lower in PERIODS and tokens[last - 1].lower in ("this", "last"):
+        last = _skip_auxiliaries(tokens, last - 2)
+        if last < 0:
+            return None
     if tokens[last].lower in PRONOUNS and tokens[last].lower not in ("who", "one"):
         return _span(tokens[last : last + 1])  # "In a post at the time she wrote" → "she"
     first = last
