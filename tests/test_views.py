@@ -158,6 +158,9 @@ def test_the_dashboard_shows_counts_my_claims_charts_and_activity(
     assert "The minister said taxes would fall." in body
     assert reverse("claim-review", args=[mine.pk]) in body
     assert body.count('<svg class="chart"') == 2
+    # Each chart's figures are in a table too, for screen readers.
+    assert "<caption>Verdicts published per day over the last 30 days</caption>" in body
+    assert re.search(r'<tr><th scope="row">[^<]+</th><td>0</td></tr>', body)
     assert "failing ×2" in body
     assert "took the claim" not in body or "assigned the claim" in body
 

@@ -183,7 +183,8 @@ def bar_chart(
     unit: str = "",
     tick_every: int = 1,
 ) -> SafeString:
-    """A vertical bar chart as inline SVG, one <title> per bar for a tooltip."""
+    """A vertical bar chart as inline SVG, one <title> per bar for a tooltip, and its
+    figures in a table that only screen readers see."""
     pad_left, pad_bottom, pad_top = 28, 22, 10
     n = max(1, len(data))
     top = max([v for _, v in data] + [1])
@@ -231,14 +232,23 @@ def bar_chart(
         pad_left - 4,
         pad_top + plot_h,
     )
+    # The bars' figures as a table too: a screen reader cannot reach the SVG's <title>s.
+    rows = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}{}</td></tr>',
+        ((name, value, unit) for name, value in data),
+    )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
-        'preserveAspectRatio="xMidYMid meet">{}{}</svg>',
+        'preserveAspectRatio="xMidYMid meet">{}{}</svg>'
+        '<table class="visually-hidden"><caption>{}</caption>{}</table>',
         width,
         height,
         label,
         grid,
         _join(bars),
+        label,
+        rows,
     )
 
 

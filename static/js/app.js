@@ -147,8 +147,22 @@
     news.focus({ preventScroll: false });
   }
 
+  // The progress list is swapped every second; read out its state only when it changes.
+  function progressAnnouncements() {
+    const status = document.getElementById("progress-status");
+    if (!status) return;
+    function announce() {
+      const progress = document.getElementById("progress");
+      const text = progress ? progress.dataset.announce : "";
+      if (text && text !== status.textContent) status.textContent = text;
+    }
+    announce();
+    document.body.addEventListener("htmx:afterSettle", announce);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusNews();
+    progressAnnouncements();
     shortcutSwitch();
     evidenceFocus();
     queuePage();

@@ -250,6 +250,9 @@ def test_the_progress_partial_polls_until_the_article_is_processed(seeded, live_
     ingestion.process_article(pending.pk)  # a worker finishing the job
     expect(page.locator("#progress")).to_have_attribute("data-state", "done", timeout=10_000)
     expect(page.locator("#progress .claims-link")).to_be_visible()
+    # Only the change of state is read out, from a live region the polling never replaces.
+    expect(page.locator("#progress-status")).to_have_text("Done: 1 processed.")
+    assert page.locator("#progress").get_attribute("aria-live") is None
 
 
 def test_script_and_onerror_in_an_article_stay_inert(seeded, live_server, new_page):
