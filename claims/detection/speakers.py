@@ -105,6 +105,8 @@ NOT_SAYING_NEXT = {
 }
 for _verb, _base in (("added", "add"), ("called", "call"), ("asked", "ask")):
     NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
+#: Quantifiers that stand for people as the subject ("Some said", "Many believe").
+PRONOUN_QUANTIFIERS = _words("some many several most few others")
 CAUSATIVES = _words("made make makes making let lets letting help helped helps")
 SCORING_NOUNS = _words("goal goals assist assists point points touchdown run runs save saves")
 #: "is promising." / "are promising but…": the adjective.
@@ -263,6 +265,8 @@ class _Attribution:
 
     def _before_verb(self, before: list[_Token], index: int, progressive: bool) -> Span | None:
         last = before[index]
+        if last.lower in PRONOUN_QUANTIFIERS and (index == 0 or not before[index - 1].is_word):
+            return Span(last.start, last.end)  # "Some said…", "…; many say"
         if last.lower == "to" or last.lower in BE or last.lower in DETERMINERS:
             return None
         if last.lower in PREPOSITIONS and (self.word in AMBIGUOUS or self.word in BASE_FORMS):

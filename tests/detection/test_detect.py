@@ -239,6 +239,7 @@ def test_it_ignores_verbs_of_saying_that_attribute_nothing(sentence):
         ("Lindqvist in October announced a second plant.", "Lindqvist"),
         ("The Monetary Fund this week said growth would slow.", "The Monetary Fund"),
         ("Local media reported that the dam had cracked.", "Local media"),
+        ("Some said the vote had been rigged.", "Some"),
         # a longer appositive with commas of its own: the name that opens the clause
         ("Omar Lind, a senior analyst at Veldt, a consultancy in Oslo, said the ban would "
          "fail.", "Omar Lind"),
