@@ -241,7 +241,8 @@ def bar_chart(
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
         'preserveAspectRatio="xMidYMid meet">{}{}</svg>'
-        '<table class="visually-hidden"><caption>{}</caption>{}</table>',
+        # In a hidden box: a table keeps the width of its content whatever it is given.
+        '<div class="visually-hidden"><table><caption>{}</caption>{}</table></div>',
         width,
         height,
         label,
