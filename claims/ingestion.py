@@ -364,7 +364,9 @@ def submit_text(
     return Submitted(article, created=True)
 
 
-def submit_html(html: str, *, url: str = "", origin: str = Article.Origin.HTML) -> Submitted:
+def submit_html(
+    html: str, *, url: str = "", origin: str = Article.Origin.HTML, title: str = ""
+) -> Submitted:
     """Record a pasted HTML page; extraction happens when the article is processed."""
     url = checked_url(url)
     html = _no_nul(html or "")
@@ -386,7 +388,9 @@ def submit_html(html: str, *, url: str = "", origin: str = Article.Origin.HTML) 
             _ask_again(existing)
         if existing is not None:
             return Submitted(existing, created=False)
-    article = Article.objects.create(source_url=url, raw_html=html, origin=origin)
+    article = Article.objects.create(
+        source_url=url, raw_html=html, origin=origin, title=_no_nul(title)[:1000]
+    )
     return Submitted(article, created=True)
 
 
@@ -569,7 +573,7 @@ def _store_extracted(
     article.url = canonical
     article.text = extracted.text
     article.content_hash = digest
-    article.title = extracted.title or article.title
+    article.title = article.title or extracted.title  # a title given with it wins
     article.byline = extracted.byline
     article.site_name = extracted.site_name
     article.published_at = article.published_at or extracted.published_at

@@ -273,7 +273,8 @@ class ArticleDetailSerializer(ArticleSerializer):
 
 
 class ArticleCreateSerializer(serializers.Serializer):
-    """Exactly one of url, text or html."""
+    """Text or HTML (with the page's URL if known), or a URL to fetch. A title given here
+    wins over the page's own; `published_at` is read with text."""
 
     url = serializers.URLField(required=False, max_length=2000)
     text = serializers.CharField(

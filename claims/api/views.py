@@ -25,7 +25,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination, PageNumberPagination
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
@@ -64,6 +64,13 @@ class WriteThrottle(ScopedRateThrottle):
         if request.method in permissions.SAFE_METHODS:
             return True
         return super().allow_request(request, view)
+
+
+class JSONLDRenderer(JSONRenderer):
+    """ClaimReview is JSON-LD: a client may ask for application/ld+json and gets it."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
 
 
 class ClaimCursorPagination(CursorPagination):
@@ -159,10 +166,15 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
                 )
             elif data.get("html", "").strip():
                 submitted = ingestion.submit_html(
-                    data["html"], url=data.get("url", ""), origin=Article.Origin.API
+                    data["html"],
+                    url=data.get("url", ""),
+                    origin=Article.Origin.API,
+                    title=data.get("title", ""),
                 )
             else:
-                submitted = ingestion.submit_url(data["url"], origin=Article.Origin.API)
+                submitted = ingestion.submit_url(
+                    data["url"], origin=Article.Origin.API, title=data.get("title", "")
+                )
         except FetchError as exc:  # the URL resolved differently a moment later
             return Response({"url": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         except ingestion.IngestionError as exc:
@@ -428,7 +440,12 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
         return Response({"results": results})
 
     @extend_schema(responses={200: dict})
-    @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[permissions.AllowAny],
+        renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, JSONLDRenderer],
+    )
     def claimreview(self, request, pk=None):
         """schema.org ClaimReview JSON-LD of a published claim (public)."""
         claim = get_object_or_404(published_claims(), pk=pk)
@@ -550,6 +567,7 @@ class ClaimReviewListView(APIView):
     """Every published review as ClaimReview JSON-LD, newest first (public)."""
 
     permission_classes = [permissions.AllowAny]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, JSONLDRenderer]
 
     @extend_schema(
         parameters=[

@@ -57,6 +57,23 @@ def test_it_fetches_a_url(api, allow_private, server):
 
 
 @processing
+def test_a_title_given_with_html_or_a_url_wins_over_the_pages(api, allow_private, server):
+    html = (
+        "<html><head><title>Page title</title></head><body><article>"
+        "<p>The mayor said the bridge is safe.</p></article></body></html>"
+    )
+    pasted = api.post("/api/v1/articles/", {"html": html, "title": "Desk title"}, format="json")
+    assert pasted.status_code == 201 and pasted.data["title"] == "Desk title"
+    body = {"url": server.url("article.html"), "title": "Our own title"}
+    fetched = api.post("/api/v1/articles/", body, format="json")
+    assert fetched.status_code == 201 and fetched.data["title"] == "Our own title"
+    untitled = api.post(
+        "/api/v1/articles/", {"html": html.replace("mayor", "chief")}, format="json"
+    )
+    assert untitled.data["title"] == "Page title"
+
+
+@processing
 def test_it_answers_a_failed_fetch_with_the_failed_article(api, allow_private, server):
     response = api.post("/api/v1/articles/", {"url": server.url("missing.html")}, format="json")
     assert response.status_code == 201

@@ -439,3 +439,14 @@ def test_the_schema_validates_without_warnings(tmp_path):
     # --fail-on-warn: an endpoint drf-spectacular cannot describe is an error, not a guess.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
     assert "/api/v1/claims/bulk/" in (tmp_path / "s.yaml").read_text()
+
+
+def test_a_client_may_ask_for_claimreview_as_json_ld(api, editor_api):
+    from tests.factories import reviewed_claim
+
+    claim = reviewed_claim(UserFactory(username="rev2", role="reviewer"))
+    editor_api.post(f"/api/v1/claims/{claim.pk}/publish/", {}, format="json")
+    for path in (f"/api/v1/claims/{claim.pk}/claimreview/", "/api/v1/claimreviews/"):
+        response = api.get(path, HTTP_ACCEPT="application/ld+json")
+        assert response.status_code == 200, path
+        assert response["Content-Type"].startswith("application/ld+json"), path
