@@ -212,7 +212,11 @@ def redetect(article: Article) -> tuple[int, int]:
             claim.speaker, claim.speaker_start = new.speaker, new.speaker_start
             claim.speaker_end = new.speaker_end
             fresh.append(claim)
+    fingerprints = {detection.fingerprint(flag.text) for flag in flags.values()}
     with transaction.atomic():
+        # The fingerprints' locks before any claim row's, in the order ingestion takes them:
+        # the other way round, a wire copy being ingested and this could wait for each other.
+        workflow.lock_fingerprints(fingerprints | {claim.fingerprint for claim in untouched})
         # Checked again here: a reviewer may have taken one since they were read.
         stale = list(
             Claim.objects.select_for_update(of=("self",))

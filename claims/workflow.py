@@ -118,7 +118,7 @@ def prioritise_new_claims(
     if not claims:
         return
     fingerprints = {claim.fingerprint for claim in claims}
-    _lock_fingerprints(fingerprints)
+    lock_fingerprints(fingerprints)
     seen_in = _seen_in(article, fingerprints)
     now = timezone.now()
     published = article.published_at or article.created_at or now
@@ -150,14 +150,14 @@ def unprioritise_removed_claims(article: Article, claims: list[Claim]) -> None:
         _shift_twins(article, _seen_in(article, gone), raise_=False)
 
 
-def _lock_fingerprints(fingerprints: set[str]) -> None:
+def lock_fingerprints(fingerprints: set[str]) -> None:
     """On PostgreSQL, hold a lock per fingerprint until the transaction ends.
 
     Two copies of a wire story processed side by side would each count the other's
     claims before either committed, and neither would get the spread term. With the lock,
     the second waits for the first to commit, then sees its claims. Locks are taken in
-    one order, so two articles never wait for each other. (SQLite runs one writer at a
-    time already.)
+    one order, and before any claim row lock (ingestion.redetect takes them first too),
+    so two transactions never wait for each other. (SQLite runs one writer at a time.)
     """
     if connection.vendor != "postgresql" or not fingerprints:
         return

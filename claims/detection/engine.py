@@ -251,11 +251,15 @@ def _about_referent(text: str, disclaimer: Flag, candidates: list[Flag]) -> list
     cue = next(c for c in disclaimer.cues if c.category == "unverifiable" and c.weight > 0)
     named = _POSSESSIVE.findall(text, disclaimer.start, disclaimer.end)
     named += _AGENT.findall(text, disclaimer.start, cue.start)
-    named += _CLAIMS_BY.findall(text, disclaimer.start, disclaimer.end)
+    # After the cue, only a name counts: "the claims by the SDF", not "reports of casualties";
+    # and not the sentence's first word ("Official figures could not be verified").
     named += [
-        word
-        for word in _NAMED_CLAIMS.findall(text, disclaimer.start, disclaimer.end)
-        if word.lower() not in _NOT_CLAIMANTS
+        word for word in _CLAIMS_BY.findall(text, cue.end, disclaimer.end) if word[:1].isupper()
+    ]
+    named += [
+        match.group(1)
+        for match in _NAMED_CLAIMS.finditer(text, disclaimer.start, disclaimer.end)
+        if match.start() > disclaimer.start and match.group(1).lower() not in _NOT_CLAIMANTS
     ]
     referent = {word.lower() for word in named} - _NOT_REFERENTS
     if not referent:

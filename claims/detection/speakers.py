@@ -99,8 +99,8 @@ NOT_SAYING_NEXT = {
     "asked": _words("for to about if whether them him her me us you"),
     "promising": None,  # the adjective at the end of a clause, see _not_saying
     "charged": _words("with"),  # "officers charged with falsifying records"
-    "believes": _words("in me you him her them it"),  # "believes in sedans", "believe me"
-    "believe": _words("in me you him her them it"),
+    "believes": _words("in me you him her them"),  # "believes in sedans", "believe me"
+    "believe": _words("in me you him her them"),
     "accused": _words("of"),  # "officers accused of lying"
 }
 for _verb, _base in (("added", "add"), ("called", "call"), ("asked", "ask")):
@@ -241,11 +241,15 @@ class _Attribution:
         following = self.next_word()
         if following == "by":
             return None  # a participle: "sources cited by DigiTimes", "reported by the Post"
-        if word in NOT_SAYING_NEXT and self._not_saying(following):
-            return None
         if word in NEEDS_OBJECT and following not in OBJECT_STARTS:
             return None
         index = _skip_auxiliaries(before, len(before) - 1)
+        # After a closing quote the verb is turned round ('"…?" asked Schiff', '"…,"
+        # added his spokesman'): what follows it is the speaker, not another sense. (Not
+        # after any comma: "X (R-OK), the ranking member, asked them about…")
+        inverted = index >= 0 and _is_closing(before[index])
+        if word in NOT_SAYING_NEXT and not inverted and self._not_saying(following):
+            return None
         progressive = word.endswith("ing")
         if progressive:
             if index >= 0 and before[index].lower in CONTRACTED_BE:  # "He's claiming"
@@ -627,6 +631,7 @@ def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
 
 CLAUSE_BREAKS = frozenset(".;:()—–") | QUOTES
 NAME_PARTICLES = _words("de da del della di du la le van von der den bin al el")
+CONNECTIVES = _words("moreover furthermore instead nevertheless nonetheless thus hence")
 
 
 def _clause_name(tokens: list[_Token], opening: int) -> Span | None:
@@ -643,6 +648,8 @@ def _clause_name(tokens: list[_Token], opening: int) -> Span | None:
     words = [token for token in tokens[start:first] if token.is_word]
     if not words or words[0].lower in PREAMBLES or words[0].lower == "according":
         return None  # "According to AFP, …", "On Monday, …": no name
+    if len(words) == 1 and (words[0].lower.endswith("ly") or words[0].lower in CONNECTIVES):
+        return None  # "Separately, the director, Dr. Ann Yu, said": an adverb, no name
     if any(w.text[0].islower() and w.lower not in NAME_PARTICLES for w in words):
         return None
     span = _span(tokens[start:first])

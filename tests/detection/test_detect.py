@@ -240,6 +240,11 @@ def test_it_ignores_verbs_of_saying_that_attribute_nothing(sentence):
         ("The Monetary Fund this week said growth would slow.", "The Monetary Fund"),
         ("Local media reported that the dam had cracked.", "Local media"),
         ("Some said the vote had been rigged.", "Some"),
+        # turned round after a quote or a comma, the same verbs report speech
+        ('"Why should we wait any longer?" asked Moreno.', "Moreno"),
+        ('"We are ready to fight for years," added his spokesman.', "his spokesman"),
+        ("Separately, the director, Dr. Ann Yu, said the ward was full.", "Dr. Ann Yu"),
+        ("The minister believes it will cost two billion.", "The minister"),
         # a longer appositive with commas of its own: the name that opens the clause
         ("Omar Lind, a senior analyst at Veldt, a consultancy in Oslo, said the ban would "
          "fail.", "Omar Lind"),
@@ -354,6 +359,16 @@ def test_it_links_a_disclaimer_to_the_claims_it_covers():
             "The army said it shot down three drones.\n\n"
             "These claims could not be independently verified.",
             ["Rebels said they downed a helicopter.", "The army said it shot down three drones."],
+        ),
+        (  # "reports of casualties" names no claimant, nor does a sentence's first word
+            "Interior Minister Ali Hassan said 20 people died in the strike.\n\n"
+            "Reuters could not independently verify the reports of casualties.",
+            ["Interior Minister Ali Hassan said 20 people died in the strike."],
+        ),
+        (
+            "Health Minister Ali Hassan said 200 people died.\n\n"
+            "Official figures could not be independently verified.",
+            ["Health Minister Ali Hassan said 200 people died."],
         ),
     ],
 )

@@ -78,3 +78,30 @@ def test_copies_of_one_story_processed_at_once_count_each_other(postgres):
                 seen_in=1,
             )
             assert claim.priority > alone + workflow.SPREAD_WEIGHT / 8, claim.article_id
+
+
+def test_detecting_again_takes_the_fingerprint_locks_before_any_claim_row(postgres):
+    # Ingestion takes a fingerprint's lock, then updates other articles' claims; redetect
+    # must take the locks in the same order, or a wire copy and a redetect deadlock.
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.detection import DEFAULT_ENTRIES
+    from claims.models import CuePattern
+
+    if not CuePattern.objects.exists():  # a transactional test before this one flushed it
+        CuePattern.objects.bulk_create(
+            CuePattern(text=e.text, category=e.category, weight=e.weight, kind=e.kind)
+            for e in DEFAULT_ENTRIES
+        )
+    text = "Officials said the ferry would stop.\n\nThe video was purportedly filmed in May."
+    article = ingestion.process_article(ingestion.submit_text(text).article.pk)
+    assert article.claims.count() == 2
+    CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert ingestion.redetect(article) == (1, 1)
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    first_lock = next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql)
+    first_row_lock = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
+    assert first_lock < first_row_lock
