@@ -469,7 +469,7 @@ def _process(article: Article, *, final_attempt: bool) -> Article:
             # Stored with its status in one UPDATE; both roll back if detection fails.
             duplicate = _store_extracted(article, *page)
             if duplicate is not None:
-                return _mark_duplicate(article, duplicate)
+                return _record_duplicate(article, duplicate)  # locked by _still_pending
         else:
             _set_processed(article)
             article.save(update_fields=["status", "error", "processed_at", "updated_at"])
@@ -655,12 +655,17 @@ def _mark_duplicate(article: Article, original: Article) -> Article:
     with transaction.atomic():
         if not _still_pending(article):
             return _as_it_is_now(article)
-        article.status = Article.Status.DUPLICATE
-        article.duplicate_of = original
-        article.processed_at = None
-        article.error = f"Same article as #{original.pk}."
-        article.save(update_fields=["status", "duplicate_of", "error", "updated_at"])
-        _count_in_job(article, "duplicates")
+        return _record_duplicate(article, original)
+
+
+def _record_duplicate(article: Article, original: Article) -> Article:
+    """Save the article as a duplicate of `original`; its row is locked by the caller."""
+    article.status = Article.Status.DUPLICATE
+    article.duplicate_of = original
+    article.processed_at = None
+    article.error = f"Same article as #{original.pk}."
+    article.save(update_fields=["status", "duplicate_of", "error", "updated_at"])
+    _count_in_job(article, "duplicates")
     return article
 
 

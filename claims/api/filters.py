@@ -55,9 +55,6 @@ class StrictBooleanField(forms.NullBooleanField):
             return str(value).lower() == "true"
         raise ValidationError("Give true or false.", code="invalid")
 
-    def validate(self, value):
-        pass
-
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField

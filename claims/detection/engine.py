@@ -19,7 +19,7 @@ from .default_lexicon import DEFAULT_ENTRIES
 from .lexicon import Hit, Lexicon
 from .model import Cue, Flag, Span, Speaker
 from .sentences import Bounds, SentenceIndex
-from .speakers import find_speaker
+from .speakers import find_speaker, word_set
 
 DEFAULT_LEXICON = Lexicon.from_entries(DEFAULT_ENTRIES)
 
@@ -41,20 +41,14 @@ _CLAIMS_BY = re.compile(rf"\b{_CLAIM_WORDS}\s+(?:by|from|of)\s+(?:the\s+)?(\w+)"
 _NAMED_CLAIMS = re.compile(rf"\b([A-Z][\w-]+)\s+{_CLAIM_WORDS}\b")
 _NOT_REFERENTS = frozenset(["it", "its", "that", "this", "their", "his", "her"])
 #: Capitalised words before "claims" that name no claimant ("These claims", "Neither account").
-_NOT_CLAIMANTS = frozenset(
-    re.findall(
-        r"\w+",
-        "the these those such their its his her neither both either all some any no "
-        "earlier other similar",
-    )
+_NOT_CLAIMANTS = word_set(
+    "the these those such their its his her neither both either all some any no "
+    "earlier other similar"
 )
 _NOT_NAMES = frozenset(["the", "a", "an", "he", "she", "they", "it", "we", "i", "two", "some"])
-_QUESTION_OPENINGS = frozenset(
-    re.findall(
-        r"\w+",
-        "what why how who whom whose when where which is are was were do does did will would "
-        "can could should shall has have had but and so or",
-    )
+_QUESTION_OPENINGS = word_set(
+    "what why how who whom whose when where which is are was were do does did will would "
+    "can could should shall has have had but and so or"
 )
 
 

@@ -127,12 +127,11 @@ def _mend_quotes(pieces: list[str]) -> list[str]:
         if previous.rstrip()[-1:] not in _QUOTE_ENDS:  # the usual case: nothing to mend
             mended.append(piece)
             continue
-        opening = _OPENING_QUOTE.search(previous, max(0, len(previous) - 8))
+        tail = max(0, len(previous) - 8)  # both patterns end the piece: search its end only
+        opening = _OPENING_QUOTE.search(previous, tail)
         if opening:  # the quote mark opens the next sentence
             mended[-1], piece = previous[: opening.start(1)], previous[opening.start(1) :] + piece
-        elif _QUESTION_QUOTE.search(previous, max(0, len(previous) - 8)) and _ATTRIBUTION.match(
-            piece
-        ):
+        elif _QUESTION_QUOTE.search(previous, tail) and _ATTRIBUTION.match(piece):
             mended[-1] = previous + piece
             continue
         mended.append(piece)

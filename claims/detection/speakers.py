@@ -28,20 +28,21 @@ from typing import NamedTuple
 from .model import Span, Speaker
 
 
-def _words(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
+    """The words of a space-separated list, as a set (the word lists below, and engine's)."""
     return frozenset(text.split())
 
 
 QUOTES = frozenset("\"'“”‘’«»")
 CLOSING = frozenset("\"'”’»")
 DASHES = frozenset("-–—―")
-PRONOUNS = _words("he she they it we i you who one")
-DETERMINERS = _words(
+PRONOUNS = word_set("he she they it we i you who one")
+DETERMINERS = word_set(
     "the a an his her their its our my your these those this such new any some no other "
     "several many earlier previous recent false similar neither either both all each every "
     "most few whose"
 )
-AUXILIARIES = _words(
+AUXILIARIES = word_set(
     "has have had would will shall should could can may might must did does do also later "
     "previously repeatedly once then again recently publicly privately further subsequently "
     "first earlier never already still often frequently now just even quickly immediately "
@@ -49,42 +50,42 @@ AUXILIARIES = _words(
     "originally ultimately finally since long not n't reportedly allegedly apparently "
     "specifically explicitly directly simply ever always yet only however together"
 )
-NOT_ADVERBS = _words("family ally assembly rally daily weekly monthly anomaly")
-BE = _words(
+NOT_ADVERBS = word_set("family ally assembly rally daily weekly monthly anomaly")
+BE = word_set(
     "is was were are been be being am get got gets 's ’s isn't isn’t wasn't wasn’t aren't "
     "aren’t weren't weren’t 're ’re"
 )
-CLAUSE_WORDS = _words(
+CLAUSE_WORDS = word_set(
     "that which whom when while because as if but or so since after before where though "
     "although than whether what how why whereas unless until and nor"
 )
 NOUN_PHRASE_STOPS = CLAUSE_WORDS | BE
-VERB_STOPS = _words("said says told")  # case-sensitive: "Said Khalil" is a name
-AFTER_STOPS = _words(
+VERB_STOPS = word_set("said says told")  # case-sensitive: "Said Khalil" is a name
+AFTER_STOPS = word_set(
     "in on at during after before when while who that which adding saying last this "
     "yesterday today tonight monday tuesday wednesday thursday friday saturday sunday "
     "earlier later told to via about had has have would will could can may might must "
     "should did does do is was were are"
 )
-MONTHS = _words(
+MONTHS = word_set(
     "january february march april may june july august september october november december "
     "jan. feb. mar. apr. jun. jul. aug. sept. sep. oct. nov. dec."
 )
-WHEN = MONTHS | _words("monday tuesday wednesday thursday friday saturday sunday")
-PERIODS = _words("week month year morning afternoon evening night weekend")
+WHEN = MONTHS | word_set("monday tuesday wednesday thursday friday saturday sunday")
+PERIODS = word_set("week month year morning afternoon evening night weekend")
 #: Words that open a time after a name ("said X on Tuesday", "said X last week").
-TIME_WORDS = WHEN | _words("on at last this yesterday today tonight earlier later")
+TIME_WORDS = WHEN | word_set("on at last this yesterday today tonight earlier later")
 #: Openings of an adverbial that comes before the subject ("In a statement, …").
-PREAMBLES = _words(
+PREAMBLES = word_set(
     "in on at during after before by for from with within when while last earlier later "
     "however meanwhile still also but and yet so speaking asked hours days weeks months "
     "years minutes moments"
 )
-PREPOSITIONS = _words("of for at from with in on to about near by close among inside outside")
-CONTRACTED_BE = _words("he's he’s she's she’s they're they’re we're we’re")
-NOT_NAMES = _words("the a an he she they it we i who this that")
+PREPOSITIONS = word_set("of for at from with in on to about near by close among inside outside")
+CONTRACTED_BE = word_set("he's he’s she's she’s they're they’re we're we’re")
+NOT_NAMES = word_set("the a an he she they it we i who this that")
 #: Verb forms that are also common nouns; they need a subject that looks like one.
-AMBIGUOUS = _words(
+AMBIGUOUS = word_set(
     "claims claim reports notes calls called call charges charged tweets posts tells comment "
     "comments revealed reveals responded posted reported announced"
 )
@@ -92,41 +93,41 @@ AMBIGUOUS = _words(
 #: goal", "called 911", "asked for help", "asked Morrison about", "early results are
 #: promising." ("asked" with a name after it questions someone; it states nothing.)
 NOT_SAYING_NEXT = {
-    "added": _words(
+    "added": word_set(
         "to more another his her their its two three four five six seven eight nine ten"
     ),
-    "called": _words("911 off up back in police"),
-    "asked": _words("for to about if whether them him her me us you"),
+    "called": word_set("911 off up back in police"),
+    "asked": word_set("for to about if whether them him her me us you"),
     "promising": None,  # the adjective at the end of a clause, see _not_saying
-    "charged": _words("with"),  # "officers charged with falsifying records"
-    "believes": _words("in me you him her them"),  # "believes in sedans", "believe me"
-    "believe": _words("in me you him her them"),
-    "accused": _words("of"),  # "officers accused of lying"
+    "charged": word_set("with"),  # "officers charged with falsifying records"
+    "believes": word_set("in me you him her them"),  # "believes in sedans", "believe me"
+    "believe": word_set("in me you him her them"),
+    "accused": word_set("of"),  # "officers accused of lying"
 }
 for _verb, _base in (("added", "add"), ("called", "call"), ("asked", "ask")):
     NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
 #: Quantifiers that stand for people as the subject ("Some said", "Many believe").
-PRONOUN_QUANTIFIERS = _words("some many several most few others")
-CAUSATIVES = _words("made make makes making let lets letting help helped helps")
-SCORING_NOUNS = _words("goal goals assist assists point points touchdown run runs save saves")
+PRONOUN_QUANTIFIERS = word_set("some many several most few others")
+CAUSATIVES = word_set("made make makes making let lets letting help helped helps")
+SCORING_NOUNS = word_set("goal goals assist assists point points touchdown run runs save saves")
 #: "is promising." / "are promising but…": the adjective.
-PROMISING_ADJECTIVE = _words("at but and or enough though so for in")
+PROMISING_ADJECTIVE = word_set("at but and or enough though so for in")
 #: Who writes in the first or second person outside a quotation: the author, not a source.
-AUTHOR = _words(
+AUTHOR = word_set(
     "i we you me us i'll i’ll i've i’ve we've we’ve we'll we’ll i'd i’d we'd we’d i'm i’m "
     "we're we’re you're you’re you've you’ve you'll you’ll you'd you’d"
 )
 #: Verbs that are more often nouns ("a border dispute"); they need an object after them.
-NEEDS_OBJECT = _words("dispute disputes")
-OBJECT_STARTS = _words(
+NEEDS_OBJECT = word_set("dispute disputes")
+OBJECT_STARTS = word_set(
     "the a an that this these those his her their its any our claims reports allegations "
     "accusations figures account findings him them it"
 )
 #: Verbs whose object is the one spoken to ("told NBC News"), not the speaker.
-TAKES_LISTENER = _words("told tells tell telling")
+TAKES_LISTENER = word_set("told tells tell telling")
 #: Base forms, which follow "to" or a modal rather than a subject after "and".
-BASE_FORMS = _words("say tell claim argue deny dispute ask add note warn call speak")
-DOCUMENTS = _words("statement report post letter release filing document tweet message video")
+BASE_FORMS = word_set("say tell claim argue deny dispute ask add note warn call speak")
+DOCUMENTS = word_set("statement report post letter release filing document tweet message video")
 SPEAKER_NOUNS = re.compile(
     r"(?:official|officials|spokes\w*|minister|ministry|president|source|sources|group|"
     r"police|army|military|government|agency|company|campaign|aide|aides|analyst|analysts|"
@@ -630,8 +631,8 @@ def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
 
 
 CLAUSE_BREAKS = frozenset(".;:()—–") | QUOTES
-NAME_PARTICLES = _words("de da del della di du la le van von der den bin al el")
-CONNECTIVES = _words("moreover furthermore instead nevertheless nonetheless thus hence")
+NAME_PARTICLES = word_set("de da del della di du la le van von der den bin al el")
+CONNECTIVES = word_set("moreover furthermore instead nevertheless nonetheless thus hence")
 
 
 def _clause_name(tokens: list[_Token], opening: int) -> Span | None:
