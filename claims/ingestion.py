@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import feedparser
 import trafilatura
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -286,21 +286,43 @@ def submit_url(
     if len(url) > MAX_URL_LENGTH:
         raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.")
     check_url(url)
-    existing = (
-        Article.objects.filter(source_url=url).first() or Article.objects.filter(url=url).first()
-    )
-    if existing is not None:
-        if existing.status == Article.Status.FAILED:
-            _ask_again(existing)
-        return Submitted(existing, created=False)
-    article = Article.objects.create(
-        source_url=url,
-        origin=origin,
-        feed=feed,
-        title=_no_nul(title)[:1000],
-        entry_text=_no_nul(entry_text),
-    )
+    with transaction.atomic():
+        _lock_url(url)
+        existing = (
+            Article.objects.filter(source_url=url).first()
+            or Article.objects.filter(url=url).first()
+        )
+        if existing is not None:
+            if existing.status == Article.Status.FAILED:
+                _ask_again(existing)
+            return Submitted(existing, created=False)
+        article = Article.objects.create(
+            source_url=url,
+            origin=origin,
+            feed=feed,
+            title=_no_nul(title)[:1000],
+            entry_text=_no_nul(entry_text),
+        )
     return Submitted(article, created=True)
+
+
+# The URL locks' key space (PostgreSQL's two-key advisory locks, apart from the one-key
+# space of workflow.lock_fingerprints).
+_URL_LOCKS = 1
+
+
+def _lock_url(url: str) -> None:
+    """On PostgreSQL, hold a lock on ``url`` until the transaction ends.
+
+    Two requests submitting one new URL at once (a double click, two feeds carrying one
+    link) would both find nothing and both create it; with the lock the second finds the
+    first's article. A caller holds no other lock while it waits for this one.
+    """
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(url.encode()).digest()[:4], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_URL_LOCKS, key])
 
 
 def retry(article: Article) -> Article:
@@ -381,20 +403,22 @@ def submit_html(
             f"The HTML is too long for one page ({len(html):,} characters; at most "
             f"{settings.FACTCHECK_FETCH_MAX_BYTES:,}, as for a fetched page)."
         )
-    if url:
-        existing = (
-            Article.objects.filter(url=url).first()
-            or Article.objects.filter(source_url=url).first()
+    with transaction.atomic():
+        if url:
+            _lock_url(url)
+            existing = (
+                Article.objects.filter(url=url).first()
+                or Article.objects.filter(source_url=url).first()
+            )
+            if existing is not None and existing.status == Article.Status.FAILED:
+                # The page could not be fetched (a paywall, a block): its pasted HTML will do.
+                Article.objects.filter(pk=existing.pk).update(raw_html=html)
+                _ask_again(existing)
+            if existing is not None:
+                return Submitted(existing, created=False)
+        article = Article.objects.create(
+            source_url=url, raw_html=html, origin=origin, title=_no_nul(title)[:1000]
         )
-        if existing is not None and existing.status == Article.Status.FAILED:
-            # The page could not be fetched (a paywall, a block): its pasted HTML will do.
-            Article.objects.filter(pk=existing.pk).update(raw_html=html)
-            _ask_again(existing)
-        if existing is not None:
-            return Submitted(existing, created=False)
-    article = Article.objects.create(
-        source_url=url, raw_html=html, origin=origin, title=_no_nul(title)[:1000]
-    )
     return Submitted(article, created=True)
 
 

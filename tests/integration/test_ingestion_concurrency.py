@@ -105,3 +105,37 @@ def test_detecting_again_takes_the_fingerprint_locks_before_any_claim_row(postgr
     first_lock = next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql)
     first_row_lock = next(i for i, sql in enumerate(statements) if "FOR UPDATE" in sql)
     assert first_lock < first_row_lock
+
+
+def submit_at_once(submit, count: int) -> list[tuple[int, bool]]:
+    """Call `submit` in `count` threads started together; return (article id, created)."""
+    start = threading.Barrier(count)
+
+    def call(_):
+        try:
+            start.wait(timeout=30)
+            submitted = submit()
+            return submitted.article.pk, submitted.created
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(call, range(count)))
+
+
+@pytest.mark.parametrize("kind", ["url", "html"])
+def test_one_new_url_submitted_at_once_is_one_article(postgres, kind):
+    # A reporter's double click, or two feeds carrying one link: both requests looked for
+    # the URL, found nothing and created it, and the page was fetched twice.
+    for n in range(6):
+        url = f"https://news.example.org/ferry-{kind}-{n}"
+        if kind == "url":
+            results = submit_at_once(lambda url=url: ingestion.submit_url(url), 4)
+        else:
+            page = PAGE.format(n=n)
+            results = submit_at_once(
+                lambda url=url, page=page: ingestion.submit_html(page, url=url), 4
+            )
+        assert len({article_id for article_id, _ in results}) == 1, results
+        assert [created for _, created in results].count(True) == 1
+        assert Article.objects.filter(source_url=url).count() == 1
