@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError as BadRequest
+from rest_framework.filters import OrderingFilter
 
 from claims.api.serializers import MAX_ID, as_id
 from claims.models import Article, Claim
@@ -62,6 +64,29 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         # The stock select widget turns what it does not know into "no filter" already.
         super().__init__(*args, widget=forms.TextInput, **kwargs)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """An ordering the list cannot give is a 400 that names those it can.
+
+    DRF drops unknown fields silently, and the client reads the default order as the one
+    it asked for.
+    """
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        invalid = [field for field in fields if field and field not in valid]
+        if invalid:
+            known = ", ".join(view.ordering_fields)
+            raise BadRequest(
+                {
+                    self.ordering_param: [
+                        f"Cannot order by {', '.join(invalid)}. Order by {known} "
+                        "(a leading - for descending), several separated by commas."
+                    ]
+                }
+            )
+        return valid
 
 
 class FilterSet(django_filters.FilterSet):

@@ -22,7 +22,6 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.filters import OrderingFilter
 from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -33,7 +32,7 @@ from rest_framework.views import APIView
 
 from claims import ingestion, tasks, workflow
 from claims.api import serializers as s
-from claims.api.filters import ArticleFilter, ClaimFilter
+from claims.api.filters import ArticleFilter, ClaimFilter, StrictOrderingFilter
 from claims.claimreview import claim_review, published_claims
 from claims.fetching import FetchError
 from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, ReviewEvent, Verdict
@@ -223,7 +222,7 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
 class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
     filterset_class = ClaimFilter
     pagination_class = ClaimCursorPagination
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     ordering_fields = ["priority", "score", "created_at", "id"]
 
     def get_queryset(self):

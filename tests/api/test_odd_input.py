@@ -171,3 +171,19 @@ def test_a_poll_run_in_process_answers_with_what_it_did(editor_api, allow_privat
     response = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/")
     assert response.status_code == 202
     assert response.json()["last_polled_at"] is not None
+
+
+@pytest.mark.parametrize("ordering", ["rating", "-score,bogus", "article__title", "sc%20ore"])
+def test_an_ordering_the_list_cannot_give_is_a_400(api, ordering):
+    # It was ignored: the list came back in priority order as if the client had asked for it.
+    ClaimFactory()
+    response = api.get(f"/api/v1/claims/?ordering={ordering}")
+    assert response.status_code == 400
+    message = response.json()["ordering"][0]
+    assert "priority, score, created_at, id" in message
+
+
+def test_an_ordering_the_list_can_give_is_taken(api):
+    low, high = ClaimFactory(score=0.2), ClaimFactory(score=0.9)
+    response = api.get("/api/v1/claims/?ordering=-score, id")
+    assert [c["id"] for c in response.json()["results"]] == [high.pk, low.pk]
