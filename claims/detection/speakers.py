@@ -103,9 +103,18 @@ NOT_SAYING_NEXT = {
     "believes": word_set("in me you him her them"),  # "believes in sedans", "believe me"
     "believe": word_set("in me you him her them"),
     "accused": word_set("of"),  # "officers accused of lying"
+    # "maintained a lead", "maintained close ties", not "maintained that…"
+    "maintained": word_set("a an close control contact ties links order"),
 }
-for _verb, _base in (("added", "add"), ("called", "call"), ("asked", "ask")):
+for _verb, _base in (
+    ("added", "add"),
+    ("called", "call"),
+    ("asked", "ask"),
+    ("maintained", "maintain"),
+):
     NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
+#: Who is named after "call": "Astronomers call it TNG50", "Everyone called him Mike".
+NAMED_OBJECTS = word_set("it him her them me us")
 #: Quantifiers that stand for people as the subject ("Some said", "Many believe").
 PRONOUN_QUANTIFIERS = word_set("some many several most few others")
 CAUSATIVES = word_set("made make makes making let lets letting help helped helps")
@@ -332,6 +341,10 @@ class _Attribution:
             return not (len(after) > 1 and after[1].text == ":")
         if following in NOT_SAYING_NEXT[word] or following[:1].isdigit():
             return True
+        if word.startswith("call") and following in NAMED_OBJECTS:
+            # Naming, not saying: "called him Mike" (but "called him a liar" accuses).
+            after = self.after()
+            return len(after) > 1 and after[1].is_word and after[1].text[:1].isupper()
         if word.startswith("add") and following in ("", "a", "an"):  # "added $2", "a goal"
             after = self.after()
             if after and after[0].text in ("$", "£", "€"):
