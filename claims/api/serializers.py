@@ -61,6 +61,7 @@ class RatingSerializer(serializers.ModelSerializer):
             "is_final",
             "requires_evidence",
         ]
+        read_only_fields = fields  # answers only: every field is always there
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -92,6 +93,7 @@ class VerdictSerializer(serializers.ModelSerializer):
             "submitted_at",
             "published_at",
         ]
+        read_only_fields = fields  # answers only: every field is always there
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):
@@ -100,6 +102,7 @@ class ReviewEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewEvent
         fields = ["id", "action", "actor", "payload", "created_at"]
+        read_only_fields = fields
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -126,6 +129,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "lease_expires_at",
             "created_at",
         ]
+        read_only_fields = fields  # answers only: every field is always there
 
     def get_rating(self, claim: Claim) -> str | None:
         return claim.verdict.rating.slug if claim.verdict_id else None
@@ -211,6 +215,7 @@ class ClaimDetailSerializer(ClaimSerializer):
             "verdict",
             "history",
         ]
+        read_only_fields = fields
 
     def get_article_url(self, claim: Claim) -> str:
         return claim.article.url or claim.article.source_url
@@ -263,6 +268,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "created_at",
             "processed_at",
         ]
+        read_only_fields = fields  # answers only: every field is always there
 
 
 class ArticleDetailSerializer(ArticleSerializer):
@@ -270,6 +276,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     class Meta(ArticleSerializer.Meta):
         fields = [*ArticleSerializer.Meta.fields, "text", "claims"]
+        read_only_fields = fields
 
 
 class ArticleCreateSerializer(serializers.Serializer):
@@ -453,6 +460,7 @@ class IngestionJobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
         ]
+        read_only_fields = fields  # answers only: every field is always there
 
 
 class TokenRequestSerializer(serializers.Serializer):
