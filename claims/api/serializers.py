@@ -463,6 +463,36 @@ class IngestionJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields  # answers only: every field is always there
 
 
+class DayCountSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class BacklogSerializer(serializers.Serializer):
+    new = serializers.IntegerField(help_text="Claims waiting in the queue.")
+    oldest_age_seconds = serializers.FloatField(
+        allow_null=True, help_text="How long the oldest of them has waited (null if none)."
+    )
+
+
+class StatsSerializer(serializers.Serializer):
+    claims_by_status = serializers.DictField(child=serializers.IntegerField())
+    claims_by_category = serializers.DictField(child=serializers.IntegerField())
+    published_per_day = DayCountSerializer(many=True, help_text="The last 30 days.")
+    median_time_to_verdict_seconds = serializers.FloatField(
+        allow_null=True, help_text="From flag to published verdict, over the last 30 days."
+    )
+    backlog = BacklogSerializer()
+    articles_by_status = serializers.DictField(child=serializers.IntegerField())
+    queue_depth = serializers.IntegerField(
+        allow_null=True, help_text="Tasks waiting for a worker (null without a broker)."
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
 class TokenRequestSerializer(serializers.Serializer):
     # No longer than the user table's column: the lockout records every name tried.
     username = serializers.CharField(max_length=User._meta.get_field("username").max_length)

@@ -587,7 +587,7 @@ class ClaimReviewListView(APIView):
 class StatsView(APIView):
     permission_classes = [IsReviewer]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses=s.StatsSerializer)
     def get(self, request):
         now = timezone.now()
         by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")))
@@ -612,7 +612,7 @@ class StatsView(APIView):
             .values_list("created_at", flat=True)
             .first()
         )
-        return Response(
+        stats = s.StatsSerializer(
             {
                 "claims_by_status": by_status,
                 "claims_by_category": by_category,
@@ -630,6 +630,7 @@ class StatsView(APIView):
                 "queue_depth": _queue_depth(),
             }
         )
+        return Response(stats.data)
 
 
 def _queue_depth() -> int | None:
@@ -651,7 +652,7 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=s.TokenRequestSerializer, responses={200: dict})
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
     def post(self, request):
         serializer = s.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

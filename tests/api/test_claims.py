@@ -312,6 +312,15 @@ def test_it_exports_the_filtered_claims_as_csv(api):
     assert len(rows) == 2 and rows[1][6] == 'He said "yes", then left.'
 
 
+def test_the_stats_answer_what_the_schema_describes(api):
+    ClaimFactory()
+    schema = api.get("/api/schema/?format=json").json()
+    stats = schema["paths"]["/api/v1/stats/"]["get"]["responses"]["200"]
+    assert stats["content"]["application/json"]["schema"]["$ref"].endswith("/Stats")
+    described = schema["components"]["schemas"]["Stats"]["properties"]
+    assert set(api.get("/api/v1/stats/").json()) == set(described)
+
+
 def test_it_reports_stats(api):
     ClaimFactory(category="hedged")
     data = api.get("/api/v1/stats/").data
@@ -355,7 +364,10 @@ def test_the_schema_says_what_the_api_answers(api):
 
 @pytest.mark.parametrize(
     "component",
-    ["Claim", "ClaimDetail", "Article", "ArticleDetail", "IngestionJob", "Rating", "Verdict"],
+    [
+        *["Claim", "ClaimDetail", "Article", "ArticleDetail", "IngestionJob", "Rating"],
+        *["Verdict", "Stats", "Token"],
+    ],
 )
 def test_the_schema_says_every_field_of_a_response_is_there(api, component):
     # Fields such as a claim's status or an article's title always come back; a client
