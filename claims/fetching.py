@@ -63,9 +63,10 @@ class FetchResult:
         return decode_body(self.content, self.charset)
 
 
-def normalised_url(url: str) -> str:
+def normalised_url(url: str, *, fragment: bool = False) -> str:
     """The same address written one way: scheme and host in lower case, without the
-    default port (so one feed is not added twice as HTTPS://News.example.org:443/rss)."""
+    default port (so one feed is not added twice as HTTPS://News.example.org:443/rss) and,
+    unless ``fragment``, without the #fragment (never sent to the server)."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -76,7 +77,8 @@ def normalised_url(url: str) -> str:
         default_port = {"http": ":80", "https": ":443"}.get(parts.scheme.lower(), "")
         if default_port and netloc.endswith(default_port):
             netloc = netloc.removesuffix(default_port)
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
+    kept = parts.fragment if fragment else ""
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, kept))
 
 
 def check_url(url: str) -> None:

@@ -71,7 +71,7 @@ class ArticleAddForm(forms.Form):
         data = super().clean()
         source = data.get("source")
         needed = {"url": "url", "text": "text", "html": "html", "file": "file"}.get(source)
-        if needed and not data.get(needed):
+        if needed and not data.get(needed) and needed not in self.errors:
             self.add_error(needed, "This is needed for the source you chose.")
         upload = data.get("file")
         if source == "file" and upload:
@@ -135,8 +135,14 @@ class BulkForm(forms.Form):
         data = super().clean()
         if not data.get("ids"):
             return data  # "select at least one claim" says what to do first
-        if data.get("action") == "dismiss" and not (data.get("reason") or "").strip():
+        # Only when the field has no error of its own: the user did fill it in.
+        reason_missing = not (data.get("reason") or "").strip() and "reason" not in self.errors
+        if data.get("action") == "dismiss" and reason_missing:
             self.add_error("reason", "Say why the claims are dismissed.")
-        if data.get("action") == "assign" and not data.get("assignee"):
+        if (
+            data.get("action") == "assign"
+            and not data.get("assignee")
+            and "assignee" not in self.errors
+        ):
             self.add_error("assignee", "Choose a reviewer.")
         return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,11 +11,24 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 from claims import detection
 
-# A link a reader can open: http(s) only (URLValidator also allows ftp).
-WEB_URL = URLValidator(schemes=["http", "https"])
+
+@deconstructible
+class WebURLValidator(URLValidator):
+    """A link a reader can open: http(s) only (URLValidator also allows ftp), and no
+    invisible formatting characters, which URLValidator lets into a host name (a
+    right-to-left override makes the link read as another site's address)."""
+
+    def __call__(self, value):
+        if isinstance(value, str) and any(unicodedata.category(c) == "Cf" for c in value):
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+        super().__call__(value)
+
+
+WEB_URL = WebURLValidator(schemes=["http", "https"])
 
 
 class Feed(models.Model):

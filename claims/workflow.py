@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from claims.fetching import normalised_url
 from claims.models import Article, Claim, Evidence, Rating, ReviewEvent, Verdict
 
 REVIEWER, EDITOR, ADMIN = "reviewer", "editor", "admin"
@@ -465,7 +466,10 @@ def evidence_add(
     _check_holder(claim, actor, "add evidence")
     if stance not in Evidence.Stance.values:
         raise WorkflowError(f"Stance must be one of {', '.join(Evidence.Stance.values)}.")
-    if claim.evidence.filter(url=url).exists():
+    # HTTPS://Example.org/a is https://example.org/a (but #section-2 is another citation).
+    written = normalised_url(url, fragment=True)
+    known = claim.evidence.values_list("url", flat=True)
+    if any(normalised_url(other, fragment=True) == written for other in known):
         raise WorkflowError("This source is already in the claim's evidence.")
     evidence = Evidence.objects.create(
         claim=claim,

@@ -1327,3 +1327,170 @@ def test_a_rating_label_reads_on_any_colour_an_admin_picks(client):
     # Defaults whose white text fell under 4.5:1 now get dark text.
     assert Rating.objects.get(slug="half-true").ink == "#111"
     assert Rating(colour="not a colour").ink == "#fff"
+
+
+# --- found by probing the dashboard's forms ---------------------------------------------------
+
+
+def test_flagged_until_a_day_includes_that_day(client, alice):
+    from django.utils import timezone
+
+    claim = ClaimFactory(text="The mayor said the bridge was fine.")
+    today = timezone.localdate(claim.created_at).isoformat()
+    client_for(client, alice)
+    body = client.get(
+        reverse("queue"), {"created_after": today, "created_before": today}
+    ).content.decode()
+    assert claim.text in body  # "until" ended at midnight before the day
+    assert f'name="created_before" value="{today}"' in body
+    assert (
+        "9999-12-31"
+        in client.get(reverse("queue"), {"created_before": "9999-12-31"}).content.decode()
+    )
+
+
+def test_a_feed_title_too_long_says_so(client, erin):
+    response = client_for(client, erin).post(
+        reverse("feeds"), {"url": "https://news.example.org/rss", "title": "t" * 501}
+    )
+    assert b"Ensure this value has at most 500 characters" in response.content
+    assert not Feed.objects.exists()
+
+
+def test_removing_a_source_removed_from_another_page_says_so(client, alice):
+    claim = taken_by(alice)
+    evidence = EvidenceFactory(claim=claim)
+    gone = evidence.pk
+    evidence.delete()
+    response = client_for(client, alice).post(
+        reverse("claim-evidence-remove", args=[claim.pk, gone]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200  # swapped in: the panel shows the list as it is
+    assert b"This source was removed already." in response.content
+    assert client.post(reverse("claim-evidence-remove", args=[999999, gone])).status_code == 404
+
+
+def test_an_htmx_request_after_the_session_ended_sends_the_page_to_login(client):
+    claim = ClaimFactory()
+    page = f"http://testserver{reverse('claim-review', args=[claim.pk])}"
+    response = client.post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://records.example.org/a", "stance": "refutes"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=page,
+    )
+    # A redirect was followed inside the request and the login page swapped into the panel.
+    assert response.status_code == 401
+    back = reverse("claim-review", args=[claim.pk])
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={back}"
+    # Only the path is kept: never back to another site.
+    for current, back in [("https://elsewhere.example.org/x/", "/x/"), ("", reverse("dashboard"))]:
+        response = client.post(
+            reverse("claim-evidence-add", args=[claim.pk]),
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_CURRENT_URL=current,
+        )
+        assert response["HX-Redirect"] == f"{reverse('login')}?next={back}"
+
+
+def test_a_bulk_action_that_cannot_be_applied_keeps_the_ticks_and_the_reason(client, erin):
+    claims = ClaimFactory.create_batch(3)
+    client_for(client, erin)
+    ids = [claims[0].pk, claims[2].pk]
+    response = client.post(reverse("queue-bulk"), {"action": "dismiss", "ids": ids}, follow=True)
+    body = response.content.decode()
+    assert "Say why the claims are dismissed." in body
+    for claim in claims:
+        ticked = f'aria-label="Select claim {claim.pk}" checked>' in body
+        assert ticked == (claim.pk in ids)
+    data = {"action": "assign", "ids": ids, "assignee": "abc", "reason": "kept words"}
+    body = client.post(reverse("queue-bulk"), data, follow=True).content.decode()
+    assert "Enter a whole number." in body and "Choose a reviewer." not in body
+    assert '<option value="assign" selected>' in body and 'value="kept words"' in body
+    again = client.get(reverse("queue")).content.decode()  # kept for one showing only
+    assert f'aria-label="Select claim {ids[0]}" checked>' not in again
+
+
+def test_a_reason_too_long_is_not_also_called_missing(client, alice):
+    claim = ClaimFactory()
+    data = {"action": "dismiss", "ids": [claim.pk], "reason": "x" * 2001}
+    body = client_for(client, alice).post(reverse("queue-bulk"), data, follow=True).content
+    assert b"at most 2000 characters" in body and b"Say why" not in body
+
+
+def test_a_bad_url_is_not_also_called_missing(client, alice):
+    response = client_for(client, alice).post(
+        reverse("article-add"), {"source": "url", "url": "not a url"}
+    )
+    assert b"Enter a valid URL." in response.content
+    assert b"This is needed for the source you chose." not in response.content
+
+
+def test_a_bulk_version_that_is_no_number_refuses_that_claim(client, erin, bob):
+    claim = ClaimFactory()
+    data = {"action": "dismiss", "ids": [claim.pk], "reason": "opinion"}
+    data[f"version-{claim.pk}"] = "abc"  # an altered page: the stale check was skipped
+    response = client_for(client, erin).post(reverse("queue-bulk"), data, follow=True)
+    assert b"out of date or was altered" in response.content
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.NEW
+
+
+def test_a_verdict_form_with_an_altered_version_says_so(client, alice):
+    claim = taken_by(alice)
+    response = client_for(client, alice).post(
+        reverse("claim-verdict", args=[claim.pk]),
+        {"rating": rating("false").pk, "summary": "No record of it.", "version": "abc"},
+    )
+    assert response.status_code == 400
+    assert b"This page is out of date or was altered" in response.content
+    assert b"No record of it." in response.content  # what was typed stays
+
+
+def test_an_unknown_source_to_add_from_says_so(client, alice):
+    response = client_for(client, alice).post(reverse("article-add"), {"source": "ftp"})
+    assert b"Select a valid choice." in response.content
+
+
+def test_a_login_with_a_nul_in_the_name_says_what_is_wrong(client, alice):
+    response = client.post(reverse("login"), {"username": "al\x00ice", "password": PASSWORD})
+    assert response.status_code == 200
+    assert b"Username: Null characters are not allowed." in response.content
+
+
+def test_a_source_spelled_another_way_is_already_in_the_evidence(client, alice):
+    claim = taken_by(alice)
+    EvidenceFactory(claim=claim, url="https://records.example.org/a")
+    client_for(client, alice)
+    for url in ["HTTPS://Records.Example.org/a", "https://records.example.org:443/a"]:
+        response = client.post(
+            reverse("claim-evidence-add", args=[claim.pk]), {"url": url, "stance": "refutes"}
+        )
+        assert b"already in the claim&#x27;s evidence" in response.content, url
+    section = {"url": "https://records.example.org/a#part-2", "stance": "refutes"}
+    client.post(reverse("claim-evidence-add", args=[claim.pk]), section)
+    assert claim.evidence.count() == 2  # another part of the source is another citation
+
+
+def test_a_feed_with_a_fragment_is_the_feed_without_it(client, erin):
+    FeedFactory(url="https://news.example.org/rss")
+    response = client_for(client, erin).post(
+        reverse("feeds"), {"url": "https://news.example.org/rss#latest", "poll_interval": 15}
+    )
+    assert b"This feed is already on the desk." in response.content
+    assert Feed.objects.count() == 1
+
+
+def test_a_source_with_invisible_characters_in_its_address_is_refused(client, alice):
+    claim = taken_by(alice)
+    response = client_for(client, alice).post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://exa\u202emple.org/a", "stance": "refutes"},
+    )
+    assert response.status_code == 400
+    assert not claim.evidence.exists()
+
+
+def test_an_unknown_claim_action_is_a_404(client, erin):
+    claim = ClaimFactory()
+    response = client_for(client, erin).post(reverse("claim-action", args=[claim.pk, "bogus"]))
+    assert response.status_code == 404

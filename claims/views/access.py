@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +28,8 @@ def _desk(role: str = REVIEWER):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                if request.headers.get("HX-Request"):
+                    return _login_for_htmx(request)
                 return redirect_to_login(request.get_full_path(), reverse("login"))
             if not workflow.has_role(request.user, role):
                 raise PermissionDenied(f"This page is for the {role}s of the desk.")
@@ -35,6 +38,21 @@ def _desk(role: str = REVIEWER):
         return wrapper
 
     return decorator
+
+
+def _login_for_htmx(request) -> HttpResponse:
+    """Send the whole page to the login page, coming back to it afterwards.
+
+    A plain redirect would be followed inside the htmx request, and the login page swapped
+    into the panel the user was working in (the session ended in another tab, say).
+    """
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = current.path + (f"?{current.query}" if current.query else "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = reverse("dashboard")
+    response = HttpResponse(status=401)
+    response["HX-Redirect"] = redirect_to_login(back, reverse("login"))["Location"]
+    return response
 
 
 def _post_only(page: str, *, with_pk: bool = False):

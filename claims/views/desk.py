@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -159,10 +159,18 @@ def _queue_params(request) -> QueryDict:
     for key in ("created_after", "created_before"):
         value = params.get(key, "")
         if len(value) == 10:  # a date from <input type=date>
-            params[key] = f"{value}T00:00:00"
+            params[key] = f"{_day_after(value) if key == 'created_before' else value}T00:00:00"
     if "status" not in params and not params.get("all"):
         params.setlist("status", OPEN_STATUSES)
     return params
+
+
+def _day_after(value: str) -> str:
+    """The next day: "Flagged until" a date includes that day (the filter is "before")."""
+    try:
+        return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+    except (ValueError, OverflowError):
+        return value  # the filter says what is wrong with it
 
 
 # The sidebar's own words for the filters, for their error messages.
@@ -229,6 +237,7 @@ def queue(request):
             "reviewers": reviewers,
             "is_editor": workflow.has_role(request.user, EDITOR),
             "waiting": Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).count(),
+            "kept": request.session.pop(BULK_CHOICES, None) or {},
             "nav": "queue",
         },
     )
@@ -262,18 +271,22 @@ def queue_bulk(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return _back(request, reverse("queue"))
+        return _back_with_choices(request)
     action = form.cleaned_data["action"]
     assignee = None
     if action == "assign":
         assignee = get_user_model().objects.filter(pk=form.cleaned_data["assignee"]).first()
         if assignee is None:
             messages.error(request, "That reviewer does not exist.")
-            return _back(request, reverse("queue"))
+            return _back_with_choices(request)
     done, failed = 0, []
     for claim in form.cleaned_data["ids"]:
         # The version the page showed: a claim someone took or changed since is left alone.
-        user, version = request.user, as_id(request.POST.get(f"version-{claim.pk}", ""))
+        user, shown = request.user, request.POST.get(f"version-{claim.pk}", "")
+        version = as_id(shown)
+        if shown and version is None:  # never skip the stale-edit check because of it
+            failed.append(f"#{claim.pk}: this page is out of date or was altered; reload it.")
+            continue
         try:
             if action == "dismiss":
                 reason = form.cleaned_data["reason"]
@@ -290,4 +303,19 @@ def queue_bulk(request):
         messages.success(request, f"{verb} {done} claim{'s' if done != 1 else ''}.")
     for problem in failed[:10]:
         messages.error(request, problem)
+    return _back(request, reverse("queue"))
+
+
+#: What a bulk form that could not be applied had chosen, kept for the queue to show again.
+BULK_CHOICES = "bulk_choices"
+
+
+def _back_with_choices(request):
+    """Back to the queue with the ticked claims, the action and the reason kept."""
+    request.session[BULK_CHOICES] = {
+        "ids": [as_id(value) for value in request.POST.getlist("ids")[: PAGE_SIZE * 4]],
+        "action": request.POST.get("action", "")[:20],
+        "reason": request.POST.get("reason", "")[:2000].replace("\x00", ""),
+        "assignee": as_id(request.POST.get("assignee", "")),
+    }
     return _back(request, reverse("queue"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -229,13 +229,17 @@ def claim_evidence_add(request, pk: int):
 @_desk()
 @_post_only("claim-review", with_pk=True)
 def claim_evidence_remove(request, pk: int, evidence_id: int):
-    evidence = get_object_or_404(Evidence, pk=evidence_id, claim_id=pk)
-    try:
-        workflow.evidence_remove(evidence=evidence, actor=request.user)
-    except workflow.WorkflowError as exc:
-        message = ("error", str(exc))
+    evidence = Evidence.objects.filter(pk=evidence_id, claim_id=pk).first()
+    if evidence is None:  # removed from another page since this one was loaded
+        get_object_or_404(Claim, pk=pk)
+        message = ("error", "This source was removed already.")
     else:
-        message = ("success", "Evidence removed.")
+        try:
+            workflow.evidence_remove(evidence=evidence, actor=request.user)
+        except workflow.WorkflowError as exc:
+            message = ("error", str(exc))
+        else:
+            message = ("success", "Evidence removed.")
     if request.headers.get("HX-Request"):
         return _evidence_panel(request, pk, message=message)
     getattr(messages, message[0])(request, message[1])
@@ -298,7 +302,7 @@ def claim_action(request, pk: int, action: str):
             )
             workflow.claim_assign(claim=claim, assignee=assignee, actor=user, version=version)
         else:
-            raise PermissionDenied("Unknown action.")
+            raise Http404("No such action.")
     except workflow.WorkflowError as exc:
         if reason.strip() and action in REASON_LABELS and isinstance(exc, workflow.Conflict):
             messages.error(

@@ -53,6 +53,7 @@
       boxes().forEach(function (b) { b.checked = all.checked; });
       updateCount();
     });
+    updateCount();  // ticks kept from a bulk action that could not be applied
 
     function select(i) {
       if (!rows.length) return;

@@ -349,3 +349,33 @@ def test_the_desk_fits_a_phone(seeded, live_server, new_page):
     table, filters = page.locator("#queue-table"), page.locator("form.filters")
     assert table.bounding_box()["y"] < filters.bounding_box()["y"]  # the claims come first
     assert table.bounding_box()["width"] > 300
+
+
+def test_a_panel_sent_after_the_session_ended_takes_the_page_to_login(
+    seeded, live_server, new_page
+):
+    # The login page was swapped into the evidence panel, inside the claim's page.
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    article = ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/queue/")
+    page.get_by_role("button", name=re.compile("^Take next")).click()
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    claim_path = re.search(r"/claims/\d+/$", page.url).group()
+    assert article.claims.filter(assignee__username="rita").count() == 1
+
+    page.context.clear_cookies(name="sessionid")  # the session ends (logged out elsewhere)
+    form = page.locator("#evidence-form")
+    form.get_by_label("URL").fill("https://elections.example.org/audit")
+    form.get_by_label("Stance").select_option("refutes")
+    form.get_by_role("button", name="Add evidence").click()
+
+    page.wait_for_url(f"{base}/login/?next={claim_path}")
+    expect(page.locator("header")).to_have_count(1)
+    login_after = page.get_by_label("Username")
+    login_after.fill("rita")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}{claim_path}")
