@@ -59,4 +59,4 @@ bench: install-dev
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache

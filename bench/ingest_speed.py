@@ -10,7 +10,7 @@ extracted, stored and detected. Beside it, the same run times bare `trafilatura.
 over the same HTML with the same number of processes. Prints articles/min and the ratio
 of our wall time to trafilatura's (our overhead).
 
-Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults are the local
+Needs PostgreSQL and Redis (BENCH_ADMIN_URL, BENCH_REDIS_URL; defaults are the local
 services). It creates and drops its own database.
 """
 

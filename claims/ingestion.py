@@ -391,16 +391,23 @@ def submit_text(
 
 
 def submit_html(
-    html: str, *, url: str = "", origin: str = Article.Origin.HTML, title: str = ""
+    html: str,
+    *,
+    url: str = "",
+    origin: str = Article.Origin.HTML,
+    title: str = "",
+    published_at: object = None,
 ) -> Submitted:
-    """Record a pasted HTML page; extraction happens when the article is processed."""
+    """Record a pasted HTML page; extraction happens when the article is processed. A title
+    or publication date given here wins over the page's own."""
     url = checked_url(url)
     html = _no_nul(html or "")
     if not html.strip():
         raise IngestionError("The HTML is empty.")
-    if len(html) > settings.FACTCHECK_FETCH_MAX_BYTES:
+    size = len(html.encode("utf-8", "surrogatepass"))
+    if size > settings.FACTCHECK_FETCH_MAX_BYTES:
         raise IngestionError(
-            f"The HTML is too long for one page ({len(html):,} characters; at most "
+            f"The HTML is too long for one page ({size:,} bytes; at most "
             f"{settings.FACTCHECK_FETCH_MAX_BYTES:,}, as for a fetched page)."
         )
     with transaction.atomic():
@@ -417,7 +424,11 @@ def submit_html(
             if existing is not None:
                 return Submitted(existing, created=False)
         article = Article.objects.create(
-            source_url=url, raw_html=html, origin=origin, title=_no_nul(title)[:1000]
+            source_url=url,
+            raw_html=html,
+            origin=origin,
+            title=_no_nul(title)[:1000],
+            published_at=parse_published(published_at),
         )
     return Submitted(article, created=True)
 
@@ -886,7 +897,11 @@ def _submit_bulk_line(number: int, line: str) -> BulkLine:
             )
         elif item.get("html"):
             submitted = submit_html(
-                str(item["html"]), url=str(item.get("url") or ""), origin=Article.Origin.BULK
+                str(item["html"]),
+                url=str(item.get("url") or ""),
+                title=str(item.get("title") or ""),
+                published_at=item.get("published_at"),
+                origin=Article.Origin.BULK,
             )
         elif item.get("url"):
             submitted = submit_url(str(item["url"]), origin=Article.Origin.BULK)

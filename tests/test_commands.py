@@ -190,3 +190,14 @@ def test_ingest_jsonl_splits_lines_on_newlines_only(tmp_path):
     line = json.dumps({"text": "The mayor said\u2028the dam is safe."}, ensure_ascii=False)
     path.write_text(line + "\n", encoding="utf-8")
     assert "1 ingested, 0 duplicates, 0 failed" in run("ingest", "--jsonl", str(path))
+
+
+def test_ingest_an_html_file_with_a_title(tmp_path):
+    # The title was used for plain text only; the page's own won.
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Page title</title></head><body><article>"
+        "<p>The mayor said the bridge is safe.</p></article></body></html>"
+    )
+    run("ingest", "--file", str(path), "--title", "Desk title")
+    assert Article.objects.get().title == "Desk title"

@@ -48,3 +48,16 @@ def test_the_env_example_sets_every_variable_the_settings_require():
     example = (ROOT / ".env.example").read_text()
     for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "DEBUG"):
         assert f"\n{name}=" in f"\n{example}"
+
+
+def test_the_web_health_check_is_answered_with_the_env_example(client, settings):
+    # It asked as 127.0.0.1, which the example's ALLOWED_HOSTS lacks: a 400, always unhealthy.
+    import re
+
+    check = " ".join(compose()["services"]["web"]["healthcheck"]["test"])
+    host = re.search(r"'Host': '([^']+)'", check).group(1)
+    example = (ROOT / ".env.example").read_text()
+    settings.ALLOWED_HOSTS = re.search(r"^ALLOWED_HOSTS=(.*)$", example, re.M).group(1).split(",")
+    assert "/healthz" in check
+    assert client.get("/healthz", HTTP_HOST=host).status_code in (200, 503)
+    assert client.get("/healthz", HTTP_HOST="127.0.0.1").status_code == 400  # as it asked

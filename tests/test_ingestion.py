@@ -588,3 +588,23 @@ def test_an_article_given_a_job_while_it_is_processed_counts_towards_it(monkeypa
 
     job.refresh_from_db()
     assert job.done == 1 and job.finished_at is not None
+
+
+def test_a_jsonl_html_line_keeps_its_title_and_date():
+    # Both were dropped: the page's own title (here none) and date were stored instead.
+    line = json.dumps(
+        {"html": PAGE, "title": "Pier closure", "published_at": "2026-05-04T08:00:00Z"}
+    )
+    job = ingestion.ingest_jsonl([line], total=1)
+    assert (job.done, job.failed) == (1, 0)
+    article = Article.objects.get()
+    assert article.title == "Pier closure"
+    assert article.published_at.isoformat() == "2026-05-04T08:00:00+00:00"
+
+
+def test_pasted_html_is_measured_in_bytes(settings):
+    settings.FACTCHECK_FETCH_MAX_BYTES = 2000
+    html = "<p>" + "é" * 1500 + "</p>"  # 1,507 characters, 3,007 bytes
+    with pytest.raises(ingestion.IngestionError, match="too long"):
+        ingestion.submit_html(html)
+    ingestion.submit_html("<p>" + "e" * 1500 + "</p>")

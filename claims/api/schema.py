@@ -4,7 +4,8 @@ The views raise errors through claims.api.errors; describing each one per view w
 repeat the same responses on forty operations. This drf-spectacular postprocessing hook
 adds them where they can happen: 400 with field messages where a body or a query is read,
 403 where a role is needed, 404 on paths with an id, 409 on the claim actions (a stale
-`version`, or a state that does not allow the action), and 429 on the token endpoint.
+`version`, or a state that does not allow the action), and 429 on writes (throttled) and
+on the token endpoint (locked out).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault("409", _response("Stale version or wrong state", "Conflict"))
             if path.endswith("/auth/token/"):
                 responses.setdefault("429", _response("Locked out after failed logins", "Error"))
+            elif method in ("post", "put", "patch", "delete"):
+                responses.setdefault("429", _response("Too many writes: throttled", "Error"))
     return result
 
 

@@ -281,7 +281,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 
 class ArticleCreateSerializer(serializers.Serializer):
     """Text or HTML (with the page's URL if known), or a URL to fetch. A title given here
-    wins over the page's own; `published_at` is read with text."""
+    wins over the page's own; so does `published_at`, read with text or HTML."""
 
     url = serializers.URLField(required=False, max_length=2000)
     text = serializers.CharField(

@@ -169,6 +169,7 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
                     url=data.get("url", ""),
                     origin=Article.Origin.API,
                     title=data.get("title", ""),
+                    published_at=data.get("published_at"),
                 )
             else:
                 submitted = ingestion.submit_url(

@@ -71,6 +71,12 @@ def test_a_title_given_with_html_or_a_url_wins_over_the_pages(api, allow_private
         "/api/v1/articles/", {"html": html.replace("mayor", "chief")}, format="json"
     )
     assert untitled.data["title"] == "Page title"
+    dated = api.post(
+        "/api/v1/articles/",
+        {"html": html.replace("mayor", "clerk"), "published_at": "2026-05-04T08:00:00Z"},
+        format="json",
+    )
+    assert dated.data["published_at"] == "2026-05-04T08:00:00Z"  # it was dropped
 
 
 @processing

@@ -346,6 +346,8 @@ def test_the_schema_says_what_the_api_answers(api):
     assert {"400", "401", "403", "404", "409"} <= set(verdict)
     assert verdict["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/Conflict")
     assert "403" not in paths["/api/v1/ratings/"]["get"]["responses"]  # public
+    assert "429" in paths["/api/v1/articles/"]["post"]["responses"]  # throttled writes
+    assert "429" not in paths["/api/v1/claims/"]["get"]["responses"]
     # Fields that come back null say so.
     assert components["Claim"]["properties"]["assignee"]["nullable"] is True
     assert components["ClaimDetail"]["properties"]["verdict"]["nullable"] is True

@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("urls", nargs="*", help="Article URLs to fetch.")
         parser.add_argument("--file", help="A local HTML or plain-text file.")
-        parser.add_argument("--title", default="", help="Title for --file plain text.")
+        parser.add_argument(
+            "--title", default="", help="Title for --file (wins over an HTML page's own)."
+        )
         parser.add_argument(
             "--feed",
             help="An RSS or Atom feed URL to poll now. A feed new to the desk is added "
@@ -80,7 +82,7 @@ class Command(BaseCommand):
         content = decode_body(raw)
         try:
             if content.lstrip()[:1] == "<":
-                return ingestion.submit_html(content, origin=Article.Origin.HTML)
+                return ingestion.submit_html(content, origin=Article.Origin.HTML, title=title)
             return ingestion.submit_text(content, title=title)
         except ingestion.IngestionError as exc:
             raise CommandError(f"{path}: {exc}") from None
