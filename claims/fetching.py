@@ -197,9 +197,11 @@ def fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
 
 def _raise_for_status(url: str, response: requests.Response) -> None:
     status = response.status_code
-    if status == 304 or status < 400:
+    if status < 300 or status == 304:
         return
     message = f"{url} answered HTTP {status} {response.reason or ''}".strip()
+    if status < 400:  # redirects with a Location were followed: this one has none
+        raise FetchError(f"{message} without a Location to follow")
     if status >= 500 or status in (408, 429):
         raise FetchTransientError(message)
     raise FetchError(message)

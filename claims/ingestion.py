@@ -39,7 +39,20 @@ MAX_FEED_BACKOFF_MINUTES = 24 * 60
 
 
 class IngestionError(Exception):
-    """Input we cannot turn into an article (no text found, bad bulk line…)."""
+    """Input we cannot turn into an article (no text found, bad bulk line…); ``field``
+    names the input at fault when it is not the article's body ("url")."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def field_at_fault(exc: Exception, body: str) -> str:
+    """The form or API field an IngestionError or FetchError is about: the URL's, or else
+    the article's body (`body`: "text", "html" or "file")."""
+    if isinstance(exc, FetchError):
+        return "url"
+    return getattr(exc, "field", None) or body
 
 
 # --- extract ------------------------------------------------------------------------------
@@ -284,7 +297,7 @@ def submit_url(
     """Record an article to fetch from `url`, or return the one we already have."""
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
-        raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.")
+        raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.", field="url")
     check_url(url)
     with transaction.atomic():
         _lock_url(url)
@@ -446,9 +459,11 @@ def checked_url(url: str) -> str:
     if not url:
         return ""
     if len(url) > MAX_URL_LENGTH:
-        raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.")
+        raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.", field="url")
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        raise IngestionError(f"The URL must be an http or https address, not {url[:100]!r}.")
+        raise IngestionError(
+            f"The URL must be an http or https address, not {url[:100]!r}.", field="url"
+        )
     return url
 
 
@@ -600,6 +615,8 @@ def _store_extracted(
     """
     digest = content_hash(extracted.text)
     canonical = extracted.url or final_url or None
+    if canonical and len(canonical) > MAX_URL_LENGTH:  # a redirect's target: not storable
+        canonical = None
     others = Article.objects.exclude(pk=article.pk).only("pk", "content_hash")
     # One look-up for both: the same text (a duplicate) and the same URL (taken).
     same = Q(content_hash=digest) | Q(url=canonical) if canonical else Q(content_hash=digest)
@@ -618,7 +635,7 @@ def _store_extracted(
     article.published_at = article.published_at or extracted.published_at
     article.language = extracted.language
     if not article.raw_html and article.origin != Article.Origin.HTML:
-        article.raw_html = html if _keep_raw_html() else ""
+        article.raw_html = _no_nul(html) if _keep_raw_html() else ""
     _set_processed(article)
     try:
         with transaction.atomic():
@@ -745,17 +762,21 @@ def poll_feed(feed: Feed) -> FeedPoll:
     poll = FeedPoll(feed)
     skipped = []
     for entry in parsed.entries:
+        name = (entry.get("link") or entry.get("title") or "?")[:200]
         try:
             with transaction.atomic():
                 article = _submit_entry(feed, entry)
+        except (FetchError, IngestionError) as exc:  # a link or text we cannot take
+            skipped.append(f"{name}: {exc}")
+            continue
         except Exception as exc:  # one bad entry never stops the others
             log.exception("Feed %s: an entry could not be stored", feed.url)
-            skipped.append(f"{(entry.get('link') or entry.get('title') or '?')[:200]}: {exc}")
+            skipped.append(f"{name}: {exc}")
             continue
         if article is not None:
             poll.submitted.append(article)
-    feed.etag = result.headers.get("ETag", "")[:500]
-    feed.last_modified = result.headers.get("Last-Modified", "")[:100]
+    feed.etag = _no_nul(result.headers.get("ETag", ""))[:500]
+    feed.last_modified = _no_nul(result.headers.get("Last-Modified", ""))[:100]
     if not feed.title:
         feed.title = _no_nul(parsed.feed.get("title") or "")[:500]
     _feed_ok(feed, now)
@@ -786,10 +807,17 @@ def poll_feed(feed: Feed) -> FeedPoll:
 
 
 def _feed_headers(result) -> dict[str, str]:
-    return {k.lower(): v for k, v in result.headers.items() if k.lower() == "content-type"}
+    """The headers feedparser reads: the content type (for the encoding) and where the
+    feed is, so that relative entry links resolve against it."""
+    headers = {k.lower(): v for k, v in result.headers.items() if k.lower() == "content-type"}
+    headers["content-location"] = result.final_url or result.url
+    return headers
 
 
 def _submit_entry(feed: Feed, entry) -> Article | None:
+    """Submit one feed entry: its link, or its own text when it has no link. Return the
+    article to process, if any; raise IngestionError or FetchError for an entry we cannot
+    take (the poll reports it on the feed)."""
     link = (entry.get("link") or "").strip()
     title = entry.get("title") or ""
     body = ""
@@ -801,26 +829,19 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
     if stamp:
         published = datetime.fromtimestamp(mktime(stamp), tz=UTC)
     if link:
-        try:
-            submitted = submit_url(
-                link, origin=Article.Origin.FEED, feed=feed, title=title, entry_text=body
-            )
-        except (FetchError, IngestionError) as exc:
-            log.warning("Skipped feed entry %r of %s: %s", link, feed.url, exc)
-            return None
+        submitted = submit_url(
+            link, origin=Article.Origin.FEED, feed=feed, title=title, entry_text=body
+        )
         if submitted.created:
             submitted.article.published_at = published
             submitted.article.save(update_fields=["published_at", "updated_at"])
         # A known entry whose page failed before is tried again.
         return submitted.article if submitted.needs_processing else None
     if not body:
-        return None
-    try:
-        submitted = submit_text(
-            _strip_tags(body), title=title, published_at=published, origin=Article.Origin.FEED
-        )
-    except IngestionError:
-        return None
+        raise IngestionError("the entry has neither a link nor any text")
+    submitted = submit_text(
+        _strip_tags(body), title=title, published_at=published, origin=Article.Origin.FEED
+    )
     if not submitted.created:
         return None
     Article.objects.filter(pk=submitted.article.pk).update(feed=feed)
@@ -886,25 +907,28 @@ def _submit_bulk_line(number: int, line: str) -> BulkLine:
         )
     if not isinstance(item, dict):
         return BulkLine(number, status="failed", reason="each line must be a JSON object")
+    for name in ("text", "html", "url", "title", "published_at"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            return BulkLine(number, status="failed", reason=f'"{name}" must be a string')
     try:
         if item.get("text"):
             submitted = submit_text(
-                str(item["text"]),
-                title=str(item.get("title") or ""),
-                url=str(item.get("url") or ""),
+                item["text"],
+                title=item.get("title") or "",
+                url=item.get("url") or "",
                 published_at=item.get("published_at"),
                 origin=Article.Origin.BULK,
             )
         elif item.get("html"):
             submitted = submit_html(
-                str(item["html"]),
-                url=str(item.get("url") or ""),
-                title=str(item.get("title") or ""),
+                item["html"],
+                url=item.get("url") or "",
+                title=item.get("title") or "",
                 published_at=item.get("published_at"),
                 origin=Article.Origin.BULK,
             )
         elif item.get("url"):
-            submitted = submit_url(str(item["url"]), origin=Article.Origin.BULK)
+            submitted = submit_url(item["url"], origin=Article.Origin.BULK)
         else:
             return BulkLine(number, status="failed", reason='needs "url", "text" or "html"')
     except (IngestionError, FetchError) as exc:

@@ -608,3 +608,80 @@ def test_pasted_html_is_measured_in_bytes(settings):
     with pytest.raises(ingestion.IngestionError, match="too long"):
         ingestion.submit_html(html)
     ingestion.submit_html("<p>" + "e" * 1500 + "</p>")
+
+
+# --- found by probing the fetch guard and the input paths -------------------------------------
+
+
+def test_a_page_with_a_nul_byte_is_stored_without_it(allow_private, server):
+    # PostgreSQL text cannot hold NUL: the whole article failed as an unexpected error.
+    page = (FIXTURES / "article.html").read_bytes().replace(b"<title>", b"<title>\x00", 1)
+    server.routes["/nul.html"] = Answer(200, page, {"Content-Type": "text/html"})
+    article = ingest_url(server.url("nul.html"))
+    assert article.status == Article.Status.PROCESSED, article.error
+    assert article.raw_html and "\x00" not in article.raw_html
+
+
+def test_a_redirect_to_a_url_too_long_to_store_keeps_the_article(allow_private, server):
+    server.routes["/plain.html"] = Answer(200, PAGE.encode(), {"Content-Type": "text/html"})
+    long_path = "/plain.html?" + "q" * 2500  # a page that names no canonical URL
+    server.routes["/long-redirect"] = Answer(302, b"", {"Location": long_path})
+    article = ingest_url(server.url("long-redirect"))
+    assert article.status == Article.Status.PROCESSED, article.error
+    assert article.url is None  # PostgreSQL refused the 2,514 characters: the article failed
+
+
+def test_a_feed_header_with_a_nul_is_stored_without_it(allow_private, server):
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base).encode()
+    server.routes["/etag.xml"] = Answer(
+        200, rss, {"Content-Type": "application/rss+xml", "ETag": 'W/"a\x00b"'}
+    )
+    feed = Feed.objects.create(url=server.url("etag.xml"))
+    poll = ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert len(poll.submitted) == 3 and poll.job is not None
+    assert feed.etag == 'W/"ab"'
+
+
+def test_feed_entries_that_cannot_be_taken_are_reported(allow_private, server):
+    # They were logged and dropped: the feed showed no error and the job no trace.
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base)
+    rss = rss.replace(f"{server.base}/feed/story-1.html", "ftp://news.example.org/story-1", 1)
+    server.routes["/ftp.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    feed = Feed.objects.create(url=server.url("ftp.xml"))
+    poll = ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert len(poll.submitted) == 2
+    assert "1 entries skipped" in feed.last_error and "ftp://news.example.org/story-1" in (
+        feed.last_error
+    )
+
+
+def test_relative_links_in_a_feed_are_read_against_the_feeds_address(allow_private, server):
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", "")
+    server.routes["/relative.xml"] = Answer(
+        200, rss.encode(), {"Content-Type": "application/rss+xml"}
+    )
+    poll = ingestion.poll_feed(Feed.objects.create(url=server.url("relative.xml")))
+    assert sorted(a.source_url for a in poll.submitted) == [
+        server.url(f"feed/story-{n}.html") for n in (1, 2, 3)
+    ]
+
+
+@pytest.mark.parametrize("status", [300, 301])
+def test_a_redirect_without_a_location_fails(allow_private, server, status):
+    # Its body was taken for the article.
+    page = (FIXTURES / "article.html").read_bytes()
+    server.routes["/moved.html"] = Answer(status, page, {"Content-Type": "text/html"})
+    article = ingest_url(server.url("moved.html"))
+    assert article.status == Article.Status.FAILED
+    assert f"HTTP {status}" in article.error and "Location" in article.error
+
+
+@pytest.mark.parametrize("text", [["The mayor said the dam held."], {"body": "x"}, True, 5])
+def test_a_jsonl_line_whose_text_is_no_string_fails(text):
+    # It was stored as Python's repr of the value: "['The mayor said the dam held.']".
+    job = ingestion.ingest_jsonl([json.dumps({"text": text})], total=1)
+    assert (job.done, job.failed) == (0, 1)
+    assert '"text" must be a string' in job.errors[0]["reason"]
+    assert not Article.objects.exists()

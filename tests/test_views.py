@@ -1494,3 +1494,9 @@ def test_an_unknown_claim_action_is_a_404(client, erin):
     claim = ClaimFactory()
     response = client_for(client, erin).post(reverse("claim-action", args=[claim.pk, "bogus"]))
     assert response.status_code == 404
+
+
+def test_a_bad_link_beside_pasted_text_is_reported_under_the_url(client, alice):
+    data = {"source": "text", "text": "The mayor said the dam held.", "url": "ftp://x.org/a"}
+    form = client_for(client, alice).post(reverse("article-add"), data).context["form"]
+    assert list(form.errors) == ["url"]

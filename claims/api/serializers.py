@@ -293,15 +293,17 @@ class ArticleCreateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    def validate_url(self, value: str) -> str:
-        return fetchable_url(value)
-
     def validate(self, data: dict) -> dict:
         bodies = [name for name in ("text", "html") if data.get(name, "").strip()]
         if len(bodies) > 1:
             raise serializers.ValidationError({"html": "Give either text or html, not both."})
         if not bodies and not data.get("url"):
             raise serializers.ValidationError({"url": 'Give "url", "text" or "html".'})
+        if not bodies:  # the URL is fetched; beside text or HTML it is only a link
+            try:
+                fetchable_url(data["url"])
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"url": exc.detail}) from None
         return data
 
 

@@ -178,9 +178,8 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         except FetchError as exc:  # the URL resolved differently a moment later
             return Response({"url": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         except ingestion.IngestionError as exc:
-            field = next((name for name in ("text", "html") if data.get(name)), "url")
-            if "URL" in str(exc):
-                field = "url"
+            body = next((name for name in ("text", "html") if data.get(name)), "url")
+            field = ingestion.field_at_fault(exc, body)
             return Response({field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         article = submitted.article
         if submitted.needs_processing:

@@ -93,7 +93,7 @@ def article_add(request):
         try:
             ids, job, known = _submit(data)
         except (ingestion.IngestionError, FetchError) as exc:
-            form.add_error(data["source"] if data["source"] != "file" else "file", str(exc))
+            form.add_error(ingestion.field_at_fault(exc, data["source"]), str(exc))
         else:
             for article in known:
                 if article.status == Article.Status.PENDING:  # it had failed: a retry

@@ -170,3 +170,17 @@ def test_a_failed_article_is_tried_again(api):
     assert article.job is None  # the run that failed keeps its record
     again = api.post(f"/api/v1/articles/{article.pk}/retry/")
     assert again.status_code == 409 and "Only a failed article" in again.json()["detail"]
+
+
+def test_a_url_given_with_text_is_a_link_and_is_not_fetched(api, settings):
+    # It was refused as a private address, though nothing is fetched (the dashboard and
+    # bulk lines took it).
+    body = {"text": "The mayor said the dam held.", "url": "http://10.0.0.7/story"}
+    response = api.post("/api/v1/articles/", body, format="json")
+    assert response.status_code in (201, 202), response.data
+    assert response.data["url"] == "http://10.0.0.7/story"
+    fetched = api.post("/api/v1/articles/", {"url": "http://10.0.0.7/story2"}, format="json")
+    assert fetched.status_code == 400 and "private or reserved" in fetched.data["url"][0]
+    link = {"text": "The mayor said the dam was fine.", "url": "ftp://news.example.org/a"}
+    response = api.post("/api/v1/articles/", link, format="json")
+    assert response.status_code == 400 and "http or https" in response.data["url"][0]
