@@ -62,7 +62,6 @@ def published_claims() -> QuerySet[Claim]:
         .select_related("article")
         .defer(*CLAIM_ARTICLE_BODY)
         .prefetch_related(
-            "evidence",
             Prefetch(
                 "verdicts",
                 Verdict.objects.filter(published_at__isnull=False)
@@ -111,7 +110,7 @@ def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": public_url(claim),
-        "claimReviewed": short_wording(claim),
+        "claimReviewed": verdict.claim_reviewed or short_wording(claim),
         "reviewRating": review_rating,
         "itemReviewed": item,
         "author": {
@@ -124,15 +123,15 @@ def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
         "citation": [
             {
                 "@type": "CreativeWork",
-                "url": e.url,
-                **({"name": e.title} if e.title else {}),
+                "url": source["url"],
+                **({"name": source["title"]} if source.get("title") else {}),
                 **(
-                    {"publisher": {"@type": "Organization", "name": e.publisher}}
-                    if e.publisher
+                    {"publisher": {"@type": "Organization", "name": source["publisher"]}}
+                    if source.get("publisher")
                     else {}
                 ),
             }
-            for e in claim.evidence.all()
+            for source in verdict.citations
         ],
     }
     if verdict.published_at != first_published or verdict.correction_note:

@@ -314,6 +314,10 @@ class Verdict(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # What the public sees, fixed when the verdict is published: the short wording and the
+    # sources as they were then. A claim reopened for a correction changes both in draft.
+    claim_reviewed = models.CharField(max_length=75, blank=True)
+    citations = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from claims.claimreview import short_wording
 from claims.fetching import normalised_url
 from claims.models import Article, Claim, Evidence, Rating, ReviewEvent, Verdict
 
@@ -480,9 +481,7 @@ def evidence_add(
         note=note,
         added_by=actor,
     )
-    # Evidence does not change the verdict: renew the lease, keep the version.
-    claim.lease_expires_at = _lease_end() if claim.assignee_id else None
-    _save(claim, "lease_expires_at", bump=False)
+    _sources_changed(claim)
     _log(claim, actor, "evidence_add", evidence=evidence.pk, url=url, stance=stance)
     return evidence
 
@@ -493,17 +492,25 @@ def evidence_remove(*, evidence: Evidence, actor) -> Claim:
     if claim.status not in (Claim.Status.IN_REVIEW, Claim.Status.REVIEWED):
         raise InvalidTransition("Evidence can be removed from a claim in review only.")
     _check_holder(claim, actor, "remove evidence")
-    if claim.status == Claim.Status.REVIEWED and _lacks_sources(claim, without=evidence):
-        raise WorkflowError(
-            "The submitted verdict needs at least one source: add another before removing this one."
-        )
     # Checked under the claim's lock: someone may have removed it since it was read.
     if not Evidence.objects.filter(pk=evidence.pk, claim=claim).delete()[0]:
         raise InvalidTransition("This source was removed already.")
+    _sources_changed(claim)
     _log(claim, actor, "evidence_remove", evidence=evidence.pk, url=evidence.url)
-    claim.lease_expires_at = _lease_end() if claim.assignee_id else None
-    _save(claim, "lease_expires_at", bump=False)
     return claim
+
+
+def _sources_changed(claim: Claim) -> None:
+    """Renew the lease. In review, the verdict is unchanged (same version); after
+    submission, changed sources are a changed verdict: back to review, a new version, and
+    submitted again before anyone publishes it."""
+    claim.lease_expires_at = _lease_end() if claim.assignee_id else None
+    if claim.status != Claim.Status.REVIEWED:
+        _save(claim, "lease_expires_at", bump=False)
+        return
+    Verdict.objects.filter(pk=claim.verdict_id).update(submitted_at=None)
+    claim.status = Claim.Status.IN_REVIEW
+    _save(claim, "status", "lease_expires_at")
 
 
 def _reason(reason: str | None, missing: str) -> str:
@@ -515,14 +522,11 @@ def _reason(reason: str | None, missing: str) -> str:
     return reason
 
 
-def _lacks_sources(claim: Claim, without: Evidence | None = None) -> bool:
-    """Whether the claim's verdict needs an evidence source and has none (left)."""
+def _lacks_sources(claim: Claim) -> bool:
+    """Whether the claim's verdict needs an evidence source and has none."""
     if claim.verdict is None or not claim.verdict.rating.requires_evidence:
         return False
-    sources = claim.evidence.all()
-    if without is not None:
-        sources = sources.exclude(pk=without.pk)
-    return not sources.exists()
+    return not claim.evidence.exists()
 
 
 @transaction.atomic
@@ -557,12 +561,22 @@ FOUR_EYES = "Another editor must approve your own verdict (four-eyes rule)."
 
 
 def may_approve(actor, verdict: Verdict) -> bool:
-    """Four eyes: an editor approves others' verdicts; their own only if they are an admin
-    or FACTCHECK_EDITOR_MAY_PUBLISH_OWN allows it."""
+    """Four eyes: an editor approves others' verdicts; their own (one they wrote, or whose
+    sources they changed) only if they are an admin or FACTCHECK_EDITOR_MAY_PUBLISH_OWN
+    allows it."""
     if not has_role(actor, EDITOR):
         return False
-    own = verdict.reviewer_id == actor.pk
-    return not own or role_of(actor) == ADMIN or settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN
+    if role_of(actor) == ADMIN or settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN:
+        return True
+    if verdict.reviewer_id == actor.pk:
+        return False
+    changed_sources = ReviewEvent.objects.filter(
+        claim_id=verdict.claim_id,
+        actor=actor,
+        action__in=["evidence_add", "evidence_remove"],
+        created_at__gte=verdict.created_at,
+    )
+    return not changed_sources.exists()
 
 
 @transaction.atomic
@@ -583,7 +597,14 @@ def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
     now = timezone.now()
     verdict.approver = actor
     verdict.published_at = now
-    verdict.save(update_fields=["approver", "published_at", "updated_at"])
+    verdict.claim_reviewed = short_wording(claim)
+    verdict.citations = [
+        {"url": e.url, "title": e.title, "publisher": e.publisher, "stance": e.stance}
+        for e in claim.evidence.all()
+    ]
+    verdict.save(
+        update_fields=["approver", "published_at", "claim_reviewed", "citations", "updated_at"]
+    )
     claim.status = Claim.Status.PUBLISHED
     claim.assignee = None
     claim.lease_expires_at = None

@@ -111,19 +111,21 @@ def test_it_needs_evidence_to_submit(alice):
     assert workflow.claim_submit(claim=claim, actor=alice).status == Claim.Status.REVIEWED
 
 
-def test_a_submitted_verdict_keeps_its_last_source(alice, erin):
+def test_a_verdict_without_sources_is_never_published(alice, erin):
+    # Removing the last source of a submitted verdict takes it back to review, and it
+    # cannot be submitted again until it has one.
     claim = reviewed_claim(alice)
     (only,) = claim.evidence.all()
-
-    with pytest.raises(workflow.WorkflowError, match="at least one source"):
-        workflow.evidence_remove(evidence=only, actor=alice)
-
-    extra = workflow.evidence_add(
+    claim = workflow.evidence_remove(evidence=only, actor=alice)
+    assert claim.status == Claim.Status.IN_REVIEW
+    with pytest.raises(workflow.InvalidTransition):
+        workflow.claim_publish(claim=claim, actor=erin)
+    with pytest.raises(workflow.WorkflowError, match="evidence source"):
+        workflow.claim_submit(claim=claim, actor=alice)
+    workflow.evidence_add(
         claim=claim, actor=alice, url="https://records.example.org/2", stance="refutes"
     )
-    workflow.evidence_remove(evidence=only, actor=alice)  # another one is left
-    with pytest.raises(workflow.WorkflowError, match="at least one source"):
-        workflow.evidence_remove(evidence=extra, actor=alice)
+    claim = workflow.claim_submit(claim=claim, actor=alice)
     claim = workflow.claim_publish(claim=claim, actor=erin)
     assert claim.status == Claim.Status.PUBLISHED and claim.evidence.count() == 1
 
@@ -324,6 +326,66 @@ def test_a_claim_under_correction_stays_public_with_its_published_verdict(alice,
     review = claim_review(public, public.published_verdicts)
     assert review["reviewRating"]["alternateName"] == "False"
     assert review["reviewBody"] == "Records show no such thing."
+
+
+def test_a_correction_in_draft_changes_nothing_the_public_sees(client, alice, erin, ed):
+    # The draft's wording and sources went public at once, beside the old rating.
+    from claims.claimreview import claim_review, published_claims
+    from claims.models import Evidence
+
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    original = list(claim.evidence.values_list("url", flat=True))
+    claim = workflow.claim_reopen(claim=claim, actor=erin, reason="New records.")
+    workflow.evidence_add(
+        claim=claim, actor=erin, url="https://draft.example.org/unvetted", stance="supports"
+    )
+    workflow.evidence_remove(evidence=Evidence.objects.get(url=original[0]), actor=erin)
+    claim = workflow.verdict_set(
+        claim=claim,
+        rating=rating("true"),
+        summary="Draft.",
+        version=Claim.objects.get(pk=claim.pk).version,
+        actor=erin,
+        claim_reviewed="DRAFT WORDING",
+    )
+
+    public = published_claims().get(pk=claim.pk)
+    review = claim_review(public, public.published_verdicts)
+    assert [c["url"] for c in review["citation"]] == original
+    assert review["claimReviewed"] != "DRAFT WORDING"
+    page = client.get(f"/reviews/{claim.pk}/").content.decode()
+    assert original[0] in page and "draft.example.org" not in page and "DRAFT" not in page
+
+    claim = workflow.claim_submit(claim=claim, actor=erin)
+    workflow.claim_publish(claim=claim, actor=ed)
+    public = published_claims().get(pk=claim.pk)
+    review = claim_review(public, public.published_verdicts)
+    assert [c["url"] for c in review["citation"]] == ["https://draft.example.org/unvetted"]
+    assert review["claimReviewed"] == "DRAFT WORDING"
+
+
+def test_changing_the_sources_of_a_submitted_verdict_sends_it_back(alice, erin, ed):
+    # An editor replaced the reviewer's sources and published at once, with the version
+    # the claim had at submission: the citations had no second pair of eyes.
+    from claims.models import Evidence
+
+    claim = reviewed_claim(alice)
+    version = claim.version
+    reviewer_source = Evidence.objects.get(claim=claim)
+    workflow.evidence_add(
+        claim=claim, actor=erin, url="https://editor.example.org/own", stance="supports"
+    )
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.IN_REVIEW and claim.version > version
+    assert claim.verdict.submitted_at is None
+    with pytest.raises(workflow.Conflict):
+        workflow.claim_publish(claim=claim, actor=erin, version=version)
+    workflow.evidence_remove(evidence=reviewer_source, actor=erin)
+    claim = workflow.claim_submit(claim=Claim.objects.get(pk=claim.pk), actor=alice)
+    # Erin changed the sources: she is no second pair of eyes on them.
+    with pytest.raises(workflow.NotAllowed):
+        workflow.claim_publish(claim=claim, actor=erin)
+    assert workflow.claim_publish(claim=claim, actor=ed).status == Claim.Status.PUBLISHED
 
 
 def test_only_an_editor_dismisses_a_claim_that_was_published(alice, erin):
