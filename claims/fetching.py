@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -81,12 +82,26 @@ def normalised_url(url: str, *, fragment: bool = False) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, kept))
 
 
+def has_invisible_characters(text: str) -> bool:
+    """Whether `text` holds formatting characters (Unicode category Cf: right-to-left
+    overrides, zero-width joiners), which make an address read as another one."""
+    return any(unicodedata.category(char) == "Cf" for char in text)
+
+
+INVISIBLE_MESSAGE = (
+    "The URL contains invisible formatting characters (such as a right-to-left override)."
+)
+
+
 def check_url(url: str) -> None:
-    """Refuse a URL we would never fetch: not http(s), no host, or a guarded address.
+    """Refuse a URL we would never fetch: not http(s), no host, invisible characters, or a
+    guarded address.
 
     The address check here gives an early, clear answer; fetch() checks again on connect
     and on every redirect, so a DNS answer that changes in between gains nothing.
     """
+    if has_invisible_characters(url):
+        raise FetchRefused(INVISIBLE_MESSAGE)
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 address)

@@ -29,7 +29,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from claims import detection, workflow
-from claims.fetching import FetchError, check_url, fetch
+from claims.fetching import (
+    INVISIBLE_MESSAGE,
+    FetchError,
+    check_url,
+    fetch,
+    has_invisible_characters,
+)
 from claims.lexicon import current_lexicon
 from claims.models import Article, Claim, Feed, IngestionJob
 
@@ -460,6 +466,8 @@ def checked_url(url: str) -> str:
         return ""
     if len(url) > MAX_URL_LENGTH:
         raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.", field="url")
+    if has_invisible_characters(url):
+        raise IngestionError(INVISIBLE_MESSAGE, field="url")
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
         raise IngestionError(
             f"The URL must be an http or https address, not {url[:100]!r}.", field="url"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from claims import detection
+from claims.fetching import has_invisible_characters
 
 
 @deconstructible
@@ -23,7 +23,7 @@ class WebURLValidator(URLValidator):
     right-to-left override makes the link read as another site's address)."""
 
     def __call__(self, value):
-        if isinstance(value, str) and any(unicodedata.category(c) == "Cf" for c in value):
+        if isinstance(value, str) and has_invisible_characters(value):
             raise ValidationError(self.message, code=self.code, params={"value": value})
         super().__call__(value)
 

@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponseRedirect
+from django.urls import is_valid_path
 
 MAX_ID = 2**63 - 1
 
@@ -22,6 +23,30 @@ class NulFreeHeadersMiddleware:
         for key, value in request.META.items():
             if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
                 request.META[key] = value.replace("\x00", "")
+        return self.get_response(request)
+
+
+class ApiWithoutSlashMiddleware:
+    """Answer an API path given without its trailing slash as the path with it.
+
+    CommonMiddleware's APPEND_SLASH redirects instead: a client following the redirect
+    drops a POST's body, and in DEBUG a POST there is a 500. The dashboard keeps the
+    redirect (a browser's address bar then shows the right address).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            path.startswith("/api/")
+            and not path.endswith("/")
+            and not is_valid_path(path)
+            and is_valid_path(f"{path}/")
+        ):
+            request.path_info = f"{path}/"
+            request.path = f"{request.path}/"
         return self.get_response(request)
 
 

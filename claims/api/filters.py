@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.filters import OrderingFilter
 
-from claims.api.serializers import MAX_ID, as_id
+from claims.api.serializers import MAX_ID, user_named
 from claims.models import Article, Claim
 
 
@@ -142,9 +142,8 @@ class ClaimFilter(FilterSet):
             return queryset.filter(assignee=self.request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if as_id(value):
-            return queryset.filter(assignee_id=as_id(value))
-        return queryset.filter(assignee__username=value)
+        user = user_named(value)
+        return queryset.filter(assignee=user) if user else queryset.none()
 
     def filter_q(self, queryset, name, value):
         query = Q()

@@ -334,11 +334,20 @@ class AssignSerializer(VersionSerializer):
     assignee = serializers.CharField(help_text="Username or id of a reviewer.")
 
     def validate_assignee(self, value: str):
-        lookup = {"pk": as_id(value)} if as_id(value) else {"username": value}
-        user = User.objects.filter(is_active=True, **lookup).first()
+        user = user_named(value, User.objects.filter(is_active=True))
         if user is None:
             raise serializers.ValidationError(f"No active user {value!r}.")
         return user
+
+
+def user_named(value: str, users=None):
+    """The user with the username `value`, or else (digits only) with that id: a username
+    made of digits is that user, not someone else's id."""
+    users = User.objects.all() if users is None else users
+    user = users.filter(username=value).first()
+    if user is None and as_id(value):
+        user = users.filter(pk=as_id(value)).first()
+    return user
 
 
 class TakeNextSerializer(serializers.Serializer):

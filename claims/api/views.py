@@ -473,6 +473,18 @@ class _Echo:
         return value
 
 
+#: What a spreadsheet reads as the start of a formula in a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """A text cell a spreadsheet would run as a formula ('=HYPERLINK(…)' in a quoted
+    claim), with a leading apostrophe, which spreadsheets show as text (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 class CSVRenderer(BaseRenderer):
     """Lets a client ask for text/csv (the export streams its own body); an error is
     still written as JSON."""
@@ -508,7 +520,7 @@ class ClaimExportView(GenericAPIView):
         def stream():
             yield writer.writerow([c.replace("__", "_") for c in CSV_COLUMNS])
             for row in rows.iterator(chunk_size=2000):
-                yield writer.writerow(row)
+                yield writer.writerow([_inert(value) for value in row])
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'

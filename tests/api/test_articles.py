@@ -184,3 +184,15 @@ def test_a_url_given_with_text_is_a_link_and_is_not_fetched(api, settings):
     link = {"text": "The mayor said the dam was fine.", "url": "ftp://news.example.org/a"}
     response = api.post("/api/v1/articles/", link, format="json")
     assert response.status_code == 400 and "http or https" in response.data["url"][0]
+
+
+def test_an_article_url_with_invisible_characters_is_refused(api):
+    # A right-to-left override made "…/a\u202egpj.exe" read as "…/aexe.jpg" on public pages.
+    body = {
+        "text": "The mayor said the dam held.",
+        "url": "https://news.example.org/a\u202egpj.exe",
+    }
+    response = api.post("/api/v1/articles/", body, format="json")
+    assert response.status_code == 400 and "url" in response.data
+    fetched = api.post("/api/v1/articles/", {"url": "https://exa\u202emple.org/a"}, format="json")
+    assert fetched.status_code == 400 and "url" in fetched.data

