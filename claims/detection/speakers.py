@@ -60,7 +60,7 @@ CLAUSE_WORDS = word_set(
     "although than whether what how why whereas unless until and nor"
 )
 NOUN_PHRASE_STOPS = CLAUSE_WORDS | BE
-VERB_STOPS = word_set("said says told")  # case-sensitive: "Said Khalil" is a name
+VERB_STOPS = word_set("said says told saying")  # case-sensitive: "Said Khalil" is a name
 AFTER_STOPS = word_set(
     "in on at during after before when while who that which adding saying last this "
     "yesterday today tonight monday tuesday wednesday thursday friday saturday sunday "
@@ -88,7 +88,7 @@ NOT_NAMES = word_set("the a an he she they it we i who this that")
 AMBIGUOUS = word_set(
     "claims claim reports notes calls called call charges charged tweets posts tells comment "
     "comments revealed reveals responded posted reported announced"
-)
+) | {"confirmed that", "confirming that"}
 #: What follows a verb used in another sense than saying: "added 20 points", "added a
 #: goal", "called 911", "asked for help", "asked Morrison about", "early results are
 #: promising." ("asked" with a name after it questions someone; it states nothing.)
@@ -132,6 +132,20 @@ OBJECT_STARTS = word_set(
     "the a an that this these those his her their its any our claims reports allegations "
     "accusations figures account findings him them it"
 )
+#: Participles whose passive names the speaker after "by" ("was reported by the Post");
+#: not "called", "asked", "charged", "added" or "posted", which mostly do something else.
+PASSIVE_SAYING = word_set(
+    "said told reported claimed stated announced revealed disclosed denied disputed "
+    "described accused criticized criticised quoted cited alleged asserted warned mentioned"
+)
+#: Where the agent after "by" ends and what it said begins ("described by X as…").
+AGENT_ENDS = word_set("as for")
+#: Prepositions before a gerund whose subject is the sentence's ("began by saying",
+#: "after accusing"); not "for" or "from" ("criticised her for saying": she said it).
+SUBJECT_GERUND_PREPOSITIONS = word_set("by after before while upon")
+REQUESTS = word_set("asking urging")
+#: What follows "adding" when it adds words: a quote, a colon or a comma.
+WORDS_FOLLOW = QUOTES | {":", ","}
 #: Verbs whose object is the one spoken to ("told NBC News"), not the speaker.
 TAKES_LISTENER = word_set("told tells tell telling")
 #: Base forms, which follow "to" or a modal rather than a subject after "and".
@@ -150,7 +164,7 @@ SPEAKER_NOUNS = re.compile(
     r"city|county|court|council|board|firm|team|club|league|union|party|school|"
     r"university|hospital|bank|administration|white house|organi[sz]ation|"
     r"association|coalition|alliance|commission|regulators?|watchdog|institute|"
-    r"center|centre|service|authority|family|families|parents|officials?|companies|"
+    r"center|centre|service|authority|general|family|families|parents|officials?|companies|"
     r"executives?|journalists?|reporters?|correspondents?|consumers|customers|users|"
     r"people|workers|employees|voters|students|patients|doctors|nurses|teachers)$",
     re.IGNORECASE,
@@ -250,7 +264,9 @@ class _Attribution:
         word = self.word
         following = self.next_word()
         if following == "by":
-            return None  # a participle: "sources cited by DigiTimes", "reported by the Post"
+            # A passive: "was first reported by The Washington Post" → its agent; no speaker
+            # for a bare participle ("sources cited by DigiTimes", "a meeting called by").
+            return self._agent(before) if word in PASSIVE_SAYING else None
         if word in NEEDS_OBJECT and following not in OBJECT_STARTS:
             return None
         index = _skip_auxiliaries(before, len(before) - 1)
@@ -260,11 +276,21 @@ class _Attribution:
         inverted = index >= 0 and _is_closing(before[index])
         if word in NOT_SAYING_NEXT and not inverted and self._not_saying(following):
             return None
-        progressive = word.endswith("ing")
+        progressive = word.endswith(("ing", "ing that"))  # "confirming that"
         if progressive:
             if index >= 0 and before[index].lower in CONTRACTED_BE:  # "He's claiming"
                 token = before[index]
                 return Span(token.start, token.end - (3 if token.lower.endswith("re") else 2))
+            if index >= 0 and before[index].lower in SUBJECT_GERUND_PREPOSITIONS:
+                # "She began by saying…", "After saying…, she left": the sentence's subject
+                # says it. "by adding a clock", "before adding the pectin": no saying.
+                if word == "adding" and not self._adds_words(following):
+                    return None
+                if word in REQUESTS or (word == "calling" and following in ("for", "on")):
+                    return None  # a request: "by asking prosecutors to charge him"
+                if index == 0 or not any(token.is_word for token in before[:index]):
+                    return self._subject_after_clause()  # "After saying…, she left"
+                return self._subject()
             if index >= 0 and before[index].is_word and before[index].lower not in BE:
                 # "footage of Trump saying" names a speaker; "a favourite saying" does not.
                 return _name_before(before, index)
@@ -353,6 +379,31 @@ class _Attribution:
             return len(words) == 2 and words[0] in ("a", "an") and words[1] in SCORING_NOUNS
         return False
 
+    def _agent(self, before: list[_Token]) -> Span | None:
+        """The speaker of a passive verb of saying: who it was said by."""
+        index = _skip_auxiliaries(before, len(before) - 1)  # "was first reported by"
+        if index < 0 or before[index].lower not in BE:
+            return None
+        after = self.after()[1:]
+        # The agent ends where what it said begins: "described by X as…", "criticized by
+        # X for…", "accused by X of…" (but "the spokesman of the group" stays whole).
+        ends = AGENT_ENDS | ({"of"} if self.word in ("accused", "warned") else set())
+        cut = next((i for i, token in enumerate(after) if token.lower in ends), len(after))
+        agent = _noun_phrase_after(after[:cut])
+        if agent is None:
+            return None
+        first = self.text[agent.start : agent.end].split()[0].lower()
+        if first in TIME_WORDS or first[0].isdigit() or not _looks_like_subject(self.text, agent):
+            return None  # "reported by Monday", "reported by the end of the day"
+        return agent
+
+    def _adds_words(self, following: str) -> bool:
+        """Whether "adding" adds words ("adding that…", "adding: “…”"), not a thing."""
+        if following == "that":
+            return True
+        after = _NEXT_CHARACTER.match(self.text, self.verb.end, self.sentence.end)
+        return after is not None and after.group(1) in WORDS_FOLLOW
+
     def _in_title_case(self) -> bool:
         """Tell a title-case headline ("Obama Says Museum Will Open"): verbs are capitalised."""
         if self.sentence.end - self.sentence.start > _REACH:
@@ -405,6 +456,18 @@ class _Attribution:
 
     def _subject(self) -> Span | None:
         return _sentence_subject(self.before(None))
+
+    def _subject_after_clause(self) -> Span | None:
+        """The subject after an opening clause ("After saying it was safe, she left")."""
+        end = min(self.sentence.end, self.verb.end + _REACH)
+        tokens = _tokens(self.text, self.verb.end, end)
+        comma = next((i for i, token in enumerate(tokens) if token.text == ","), None)
+        if comma is None:
+            return None
+        start = comma + 1
+        while start < len(tokens) and _is_closing(tokens[start]):
+            start += 1
+        return _sentence_subject(tokens[start:])
 
 
 def _inside_quote(text: str, start: int, end: int) -> bool:
@@ -717,6 +780,9 @@ def _sentence_subject(tokens: list[_Token]) -> Span | None:
             if comma is None:
                 return None
             start = comma + 1
+            # 'After saying it was “safe,” she left': the comma may sit inside the quote.
+            while start < len(tokens) and _is_closing(tokens[start]):
+                start += 1
     phrase: list[_Token] = []
     for token in tokens[start : start + 6]:
         if not token.is_word or token.lower in CLAUSE_WORDS:

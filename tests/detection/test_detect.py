@@ -494,3 +494,100 @@ def test_it_ships_a_default_lexicon_of_known_kinds_and_categories():
 def test_it_reports_covers_as_spans():
     flags = detect(GROUP_STORY)
     assert all(isinstance(span, Span) for span in flags[-1].covers)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The mayor began by saying the depot would close.", "The mayor"),
+        ("He won them over by telling them the plant would stay open.", "He"),
+        ("After saying the bridge was safe, the minister left the hearing.", "the minister"),
+        ("After saying the bridge was “safe,” she left the hearing.", "she"),
+        ("Lind quit the board after accusing the chair of hiding the losses.", "Lind"),
+    ],
+)  # fmt: skip
+def test_a_verb_of_saying_after_by_or_after_is_said_by_the_subject(sentence, speaker):
+    # "by saying", "after accusing": the gerund's subject is the sentence's subject.
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The dock saves space by adding a small clock to the side.",
+        "Taste the jam before adding the pectin.",
+        "We will start by noting that the data are thin.",
+        "Congress can act by asking federal prosecutors to charge him.",
+        "The mayor responded by calling for calm.",
+    ],
+)
+def test_a_gerund_after_by_that_reports_nothing_is_not_flagged(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "category"),
+    [
+        ("The registration issue was first reported by The Washington Post.",
+         "The Washington Post", "attributed"),
+        ("A different story was being told by The Daily Caller.", "The Daily Caller",
+         "attributed"),
+        ("A photo of the meeting was denied by his lawyer.", "his lawyer", "disputed"),
+        ("Lind is accused by critics of hiding the losses.", "critics", "attributed"),
+        ("The plan was described by the spokesman of the group as a failure.",
+         "the spokesman of the group", "attributed"),
+    ],
+)  # fmt: skip
+def test_a_passive_verb_of_saying_is_said_by_its_agent(sentence, speaker, category):
+    flag = only(sentence)
+    assert flag.category == category
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The meeting was called by the governor.",
+        "The results were reported by the end of the day.",
+        "The results were reported by Monday.",
+        "Sources cited by DigiTimes expect a delay.",
+    ],
+)
+def test_a_passive_without_a_speaking_agent_is_not_flagged(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Some environmental groups acknowledge that the work had an impact.",
+         "Some environmental groups"),
+        ("Landlords complain that the rules are too complicated.", "Landlords"),
+        ("The attorney general is confirming that the foundation is not registered.",
+         "The attorney general"),
+        ("The ministry confirmed that two soldiers had died.", "The ministry"),
+        ("Economists predict that rates will fall.", "Economists"),
+        ("The minister resigned on Friday, admitting that the figures were wrong.",
+         "The minister"),
+    ],
+)  # fmt: skip
+def test_the_other_forms_of_the_verbs_of_saying_attribute_too(sentence, speaker):
+    flag = only(sentence)
+    assert flag.category == "attributed"
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The scan confirmed a broken rib.",
+        "Those facts suggest that the rats adapted.",
+        "The board is denying vaccines to detainees.",
+        "There are 40 confirmed cases in the region.",
+        "The scan confirmed that the rib was broken.",
+        "The appeals court confirmed the sentence in June.",
+    ],
+)
+def test_a_confirmation_by_a_thing_attributes_nothing(sentence):
+    assert detect(sentence) == []
