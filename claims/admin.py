@@ -92,6 +92,8 @@ class VerdictAdmin(admin.ModelAdmin):
     list_display = ["claim", "rating", "reviewer", "approver", "published_at"]
     raw_id_fields = ["claim"]
     list_select_related = ["rating", "reviewer", "approver", "claim"]
+    # What the public was shown when it was published: a record, not something to edit.
+    readonly_fields = ["claim_reviewed", "citations"]
 
     def has_delete_permission(self, request, obj=None):
         # A verdict is part of its claim's record (and may be the published one); deleting

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -82,14 +81,21 @@ def normalised_url(url: str, *, fragment: bool = False) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, kept))
 
 
+#: Bidirectional controls (embeddings, overrides, isolates, marks): they make an address
+#: read as another one ("…/a\u202egpj.exe" shows as "…/aexe.jpg"). Not every formatting
+#: character: the zero-width non-joiner belongs in Persian and Indic words, and so in slugs.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def has_invisible_characters(text: str) -> bool:
-    """Whether `text` holds formatting characters (Unicode category Cf: right-to-left
-    overrides, zero-width joiners), which make an address read as another one."""
-    return any(unicodedata.category(char) == "Cf" for char in text)
+    """Whether `text` holds a bidirectional control character."""
+    return not BIDI_CONTROLS.isdisjoint(text)
 
 
 INVISIBLE_MESSAGE = (
-    "The URL contains invisible formatting characters (such as a right-to-left override)."
+    "The URL contains invisible direction controls (such as a right-to-left override)."
 )
 
 
@@ -215,8 +221,10 @@ def _raise_for_status(url: str, response: requests.Response) -> None:
     if status < 300 or status == 304:
         return
     message = f"{url} answered HTTP {status} {response.reason or ''}".strip()
-    if status < 400:  # redirects with a Location were followed: this one has none
-        raise FetchError(f"{message} without a Location to follow")
+    if status < 400:  # a redirect requests did not follow: none given, or not one it follows
+        where = response.headers.get("Location")
+        reason = f"not followed to {where[:200]}" if where else "no Location to follow"
+        raise FetchError(f"{message}: {reason}")
     if status >= 500 or status in (408, 429):
         raise FetchTransientError(message)
     raise FetchError(message)

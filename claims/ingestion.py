@@ -622,9 +622,9 @@ def _store_extracted(
     text keeps only the URL it was fetched from.
     """
     digest = content_hash(extracted.text)
-    canonical = extracted.url or final_url or None
-    if canonical and len(canonical) > MAX_URL_LENGTH:  # a redirect's target: not storable
-        canonical = None
+    # The page's own address (checked on extraction), else where the fetch ended, if it fits.
+    storable = final_url if final_url and len(final_url) <= MAX_URL_LENGTH else None
+    canonical = extracted.url or storable
     others = Article.objects.exclude(pk=article.pk).only("pk", "content_hash")
     # One look-up for both: the same text (a duplicate) and the same URL (taken).
     same = Q(content_hash=digest) | Q(url=canonical) if canonical else Q(content_hash=digest)
@@ -737,7 +737,8 @@ class FeedPoll:
     feed: Feed
     not_modified: bool = False
     submitted: list[Article] = field(default_factory=list)
-    error: str = ""
+    error: str = ""  # the feed could not be read
+    skipped: str = ""  # entries that could not be taken (the feed itself is fine)
     job: IngestionJob | None = None
 
     @property
@@ -788,9 +789,9 @@ def poll_feed(feed: Feed) -> FeedPoll:
     if not feed.title:
         feed.title = _no_nul(parsed.feed.get("title") or "")[:500]
     _feed_ok(feed, now)
-    if skipped:
-        poll.error = f"{len(skipped)} entries skipped; first: {skipped[0]}"
-        Feed.objects.filter(pk=feed.pk).update(last_error=poll.error)
+    if skipped:  # shown on the feed, which is not failing (failure_count stays 0)
+        poll.skipped = f"{len(skipped)} entries skipped; first: {skipped[0]}"
+        Feed.objects.filter(pk=feed.pk).update(last_error=poll.skipped)
     # The run is a job: its new articles count towards it as they are processed (one still
     # pending from an earlier run stays in that run's job).
     with transaction.atomic():  # two polls of one feed at once never share an article

@@ -201,3 +201,15 @@ def test_ingest_an_html_file_with_a_title(tmp_path):
     )
     run("ingest", "--file", str(path), "--title", "Desk title")
     assert Article.objects.get().title == "Desk title"
+
+
+def test_ingest_a_feed_again_with_an_entry_it_cannot_take(allow_private, server):
+    from tests.http_server import Answer
+
+    rss = (Path(__file__).parent / "fixtures" / "feed.xml").read_text()
+    rss = rss.replace("{base}", server.base)
+    rss = rss.replace(f"{server.base}/feed/story-1.html", "ftp://news.example.org/story-1", 1)
+    server.routes["/ftp.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    run("ingest", "--feed", server.url("ftp.xml"))
+    out = run("ingest", "--feed", server.url("ftp.xml"))  # was a CommandError: nothing new
+    assert "0 new entries" in out

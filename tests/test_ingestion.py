@@ -685,3 +685,28 @@ def test_a_jsonl_line_whose_text_is_no_string_fails(text):
     assert (job.done, job.failed) == (0, 1)
     assert '"text" must be a string' in job.errors[0]["reason"]
     assert not Article.objects.exists()
+
+
+def test_a_feed_with_an_entry_it_cannot_take_is_not_failing(allow_private, server):
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base)
+    rss = rss.replace(f"{server.base}/feed/story-1.html", "ftp://news.example.org/story-1", 1)
+    server.routes["/ftp2.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    feed = Feed.objects.create(url=server.url("ftp2.xml"))
+    for _ in range(2):
+        poll = ingestion.poll_feed(feed)
+        assert not poll.error and "1 entries skipped" in poll.skipped
+    feed.refresh_from_db()
+    assert feed.failure_count == 0
+
+
+def test_a_redirect_that_is_not_followed_says_where_it_pointed(allow_private, server):
+    server.routes["/choices.html"] = Answer(300, b"", {"Location": "/article.html"})
+    article = ingest_url(server.url("choices.html"))
+    assert article.status == Article.Status.FAILED
+    assert "not followed to /article.html" in article.error
+
+
+def test_a_persian_slug_is_a_valid_address(allow_private):
+    from claims.fetching import check_url
+
+    check_url("https://fa.example.org/wiki/\u0645\u06cc\u200c\u06af\u0648\u06cc\u062f")

@@ -440,3 +440,25 @@ def test_a_source_removed_twice_at_once_is_removed_and_logged_once(alice):
         workflow.evidence_remove(evidence=second, actor=alice)
 
     assert claim.events.filter(action="evidence_remove").count() == 1
+
+
+def test_migration_0016_fixes_the_wording_a_verdict_was_published_with(alice, erin):
+    # It copied the editor's wording, usually empty: the public page then fell back to the
+    # claim's wording as edited in a correction's draft.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from claims.claimreview import short_wording
+    from claims.models import Verdict
+
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    Verdict.objects.filter(claim=claim).update(claim_reviewed="", citations=[])
+    import_module("claims.migrations.0016_verdict_published_wording_and_sources").fix_published(
+        apps, None
+    )
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.claim_reviewed == short_wording(claim) != ""
+    assert [c["url"] for c in verdict.citations] == list(
+        claim.evidence.values_list("url", flat=True)
+    )

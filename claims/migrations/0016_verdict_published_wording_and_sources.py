@@ -3,17 +3,30 @@
 from django.db import migrations, models
 
 
+def _short_wording(claim) -> str:
+    """claims.claimreview.short_wording as it is at this migration: the editor's wording,
+    or the sentence trimmed to under 75 characters at a word (never empty, so the public
+    output never falls back to a wording edited since)."""
+    if claim.claim_reviewed:
+        return claim.claim_reviewed[:75]
+    text = " ".join(claim.text.split())
+    if len(text) < 75:
+        return text
+    cut = text[:74].rsplit(" ", 1)[0].rstrip(",;:—-")
+    return f"{cut}…"
+
+
 def fix_published(apps, schema_editor):
     """Verdicts published before this migration: their claim's wording and sources now.
 
-    (A claim under correction at this moment gives its draft sources; it is republished
-    with the correction anyway.)
+    (A claim under correction at this moment gives its draft sources and wording; it is
+    republished with the correction anyway.)
     """
     Verdict = apps.get_model("claims", "Verdict")
     Evidence = apps.get_model("claims", "Evidence")
     published = Verdict.objects.filter(published_at__isnull=False).select_related("claim")
     for verdict in published.iterator(chunk_size=500):
-        verdict.claim_reviewed = verdict.claim.claim_reviewed[:75]
+        verdict.claim_reviewed = _short_wording(verdict.claim)
         verdict.citations = [
             {"url": e.url, "title": e.title, "publisher": e.publisher, "stance": e.stance}
             for e in Evidence.objects.filter(claim_id=verdict.claim_id).order_by("created_at", "id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -209,7 +209,7 @@ def claim_evidence_add(request, pk: int):
     if not form.is_valid():
         return _evidence_panel(request, pk, form=form, status=400)
     try:
-        workflow.evidence_add(claim=claim, actor=request.user, **form.cleaned_data)
+        evidence = workflow.evidence_add(claim=claim, actor=request.user, **form.cleaned_data)
     except workflow.WorkflowError as exc:
         # The form may be gone (the claim was released): what was typed is shown back.
         return _evidence_panel(
@@ -220,25 +220,41 @@ def claim_evidence_add(request, pk: int):
             unsaved=_typed(form),
             status=400,
         )
+    if evidence.claim.status != claim.status:
+        return _whole_page(request, pk, "Evidence added.")
     if request.headers.get("HX-Request"):
         return _evidence_panel(request, pk, message=("success", "Evidence added."))
     messages.success(request, "Evidence added.")
     return redirect(reverse("claim-review", args=[pk]) + "#evidence")
 
 
+def _whole_page(request, pk: int, done: str):
+    """After a change of sources took a submitted claim back to review: the status, the
+    version and the buttons change too, so the whole page is shown again, not the panel."""
+    messages.success(request, f"{done} The claim went back to review: submit it again.")
+    url = reverse("claim-review", args=[pk]) + "#evidence"
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 @_desk()
 @_post_only("claim-review", with_pk=True)
 def claim_evidence_remove(request, pk: int, evidence_id: int):
-    evidence = Evidence.objects.filter(pk=evidence_id, claim_id=pk).first()
+    evidence = Evidence.objects.select_related("claim").filter(pk=evidence_id, claim_id=pk).first()
     if evidence is None:  # removed from another page since this one was loaded
         get_object_or_404(Claim, pk=pk)
         message = ("error", "This source was removed already.")
     else:
         try:
-            workflow.evidence_remove(evidence=evidence, actor=request.user)
+            claim = workflow.evidence_remove(evidence=evidence, actor=request.user)
         except workflow.WorkflowError as exc:
             message = ("error", str(exc))
         else:
+            if claim.status != evidence.claim.status:
+                return _whole_page(request, pk, "Evidence removed.")
             message = ("success", "Evidence removed.")
     if request.headers.get("HX-Request"):
         return _evidence_panel(request, pk, message=message)

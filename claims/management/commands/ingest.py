@@ -103,8 +103,8 @@ class Command(BaseCommand):
         poll = ingestion.poll_feed(feed)
         if poll.error and not poll.submitted:
             raise CommandError(f"Feed {url}: {poll.error}")
-        if poll.error:
-            self.stderr.write(f"feed {feed.pk}: {poll.error}")
+        if poll.error or poll.skipped:
+            self.stderr.write(f"feed {feed.pk}: {poll.error or poll.skipped}")
         if poll.not_modified:
             self.stdout.write(f"feed {feed.pk}: not modified since the last poll")
         else:
