@@ -50,8 +50,14 @@ def _login_for_htmx(request) -> HttpResponse:
     back = current.path + (f"?{current.query}" if current.query else "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = reverse("dashboard")
-    response = HttpResponse(status=401)
-    response["HX-Redirect"] = redirect_to_login(back, reverse("login"))["Location"]
+    return htmx_redirect(redirect_to_login(back, reverse("login"))["Location"], status=401)
+
+
+def htmx_redirect(url: str, *, status: int = 204) -> HttpResponse:
+    """Tell htmx to load `url` as the whole page (it follows a plain redirect inside the
+    request and swaps the result into the panel)."""
+    response = HttpResponse(status=status)
+    response["HX-Redirect"] = url
     return response
 
 

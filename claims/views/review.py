@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -22,7 +22,7 @@ from claims.models import (
     Verdict,
 )
 from claims.templatetags.desk import context_window, highlight
-from claims.views.access import _back, _desk, _fail, _post_only
+from claims.views.access import _back, _desk, _fail, _post_only, htmx_redirect
 from claims.workflow import EDITOR, REVIEWER
 
 
@@ -234,9 +234,7 @@ def _whole_page(request, pk: int, done: str):
     messages.success(request, f"{done} The claim went back to review: submit it again.")
     url = reverse("claim-review", args=[pk]) + "#evidence"
     if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
+        return htmx_redirect(url)
     return redirect(url)
 
 
