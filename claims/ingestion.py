@@ -177,13 +177,14 @@ def parse_published(value: object) -> datetime | None:
 # --- store and detect ---------------------------------------------------------------------
 
 
-def store_claims(article: Article) -> int:
-    """Run detection on the article's text and store each flag as a Claim, once.
+def store_claims(article: Article, flags: list[detection.Flag] | None = None) -> int:
+    """Store each flag (by default: run detection on the article's text) as a Claim, once.
 
     Claims already stored for the same span are kept (with their reviews); the count of
     the article's claims is returned.
     """
-    flags = detection.detect(article.text, current_lexicon())
+    if flags is None:
+        flags = detection.detect(article.text, current_lexicon())
     # Inside the caller's transaction when there is one (no savepoint to pay for).
     with transaction.atomic(savepoint=False):
         rows = article.claims.order_by().values_list("start", "end", "fingerprint")
@@ -215,7 +216,8 @@ def redetect(article: Article) -> tuple[int, int]:
     updated, or removed when their sentence is no longer flagged. Claims in review or
     reviewed are never removed.
     """
-    flags = {(f.start, f.end): f for f in detection.detect(article.text, current_lexicon())}
+    detected = detection.detect(article.text, current_lexicon())
+    flags = {(f.start, f.end): f for f in detected}
     untouched = list(
         article.claims.filter(status=Claim.Status.NEW, assignee__isnull=True)
         .annotate(history=Count("events"))
@@ -252,7 +254,7 @@ def redetect(article: Article) -> tuple[int, int]:
         Claim.objects.bulk_update(
             fresh, ["score", "category", "cues", "speaker", "speaker_start", "speaker_end"]
         )
-        total = store_claims(article)
+        total = store_claims(article, detected)
     return total, len(stale)
 
 

@@ -109,6 +109,22 @@ def test_it_detects_again_after_the_lexicon_changes():
     assert list(article.claims.values_list("category", flat=True)) == ["attributed"]
 
 
+def test_detecting_again_reads_the_article_once(monkeypatch):
+    article = ingestion.process_article(
+        ingestion.submit_text("The mayor said the dam is safe.").article.pk
+    )
+    runs = []
+    detect = ingestion.detection.detect
+    monkeypatch.setattr(
+        ingestion.detection, "detect", lambda *args: runs.append(args) or detect(*args)
+    )
+    CuePattern.objects.filter(text__iexact="said").update(weight=0.9)
+
+    assert ingestion.redetect(article) == (1, 0)
+    assert len(runs) == 1  # over a whole archive, a second pass doubled the time
+    assert article.claims.get().score == pytest.approx(0.9, abs=0.1)
+
+
 def test_detecting_again_raises_a_twin_once_however_often_a_claim_comes_and_goes():
     text = "The video was purportedly filmed in May."
     first = ingestion.process_article(ingestion.submit_text(text, title="One").article.pk)
