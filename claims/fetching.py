@@ -1,7 +1,8 @@
 """The one way the app reaches the network: a guarded, size-capped HTTP GET.
 
 requests-hardened resolves each host once, refuses private, loopback, link-local,
-multicast, reserved and unspecified addresses (IPv4 and IPv6), connects to the address it
+multicast, reserved and unspecified addresses (IPv4 and IPv6, with two IPv6 ranges of
+our own below), connects to the address it
 checked, and does so again on every redirect hop. The guard is off only when
 FACTCHECK_FETCH_ALLOW_PRIVATE is set (tests that serve pages from 127.0.0.1).
 """
@@ -9,6 +10,7 @@ FACTCHECK_FETCH_ALLOW_PRIVATE is set (tests that serve pages from 127.0.0.1).
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import re
 import time
 from dataclasses import dataclass, field
@@ -17,8 +19,16 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 import urllib3
 from django.conf import settings
-from requests_hardened import Config, HTTPSession
+from requests_hardened import Config, HTTPSession, ip_filter
 from requests_hardened.ip_filter import InvalidIPAddress, filter_host
+
+# Python counts neither of these as private, so requests-hardened lets them through: the
+# deprecated site-local IPv6 range (still routed inside some networks) and IPv4-compatible
+# IPv6 addresses ("[::10.0.0.1]", an IPv4 address in disguise). The guard reads this tuple
+# on every check, at the first look and on every connect.
+ip_filter.EXTRA_BLOCKED_NET_RANGES += tuple(
+    ipaddress.ip_network(net) for net in ("fec0::/10", "::/96")
+)
 
 MAX_REDIRECTS = 5
 TOTAL_TIMEOUT_FACTOR = 3

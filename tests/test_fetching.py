@@ -33,6 +33,9 @@ from tests.http_server import Answer
         "http://[fe80::1]/",
         "http://[::ffff:127.0.0.1]/",
         "http://[fc00::1]/",
+        "http://[fec0::1]/",
+        "http://[::127.0.0.1]/",
+        "http://[::10.0.0.1]/",
     ],
 )
 def test_it_refuses_private_and_reserved_addresses(settings, url):
