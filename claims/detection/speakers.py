@@ -22,6 +22,7 @@ saying ("added 20 points", "called 911", "asked for help"), when the speaker is 
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -76,6 +77,9 @@ PERIODS = word_set("week month year morning afternoon evening night weekend")
 #: Words that open a time after a name ("said X on Tuesday", "said X last week").
 TIME_WORDS = WHEN | word_set("on at last this yesterday today tonight earlier later")
 #: Openings of an adverbial that comes before the subject ("In a statement, …").
+#: What may follow the speaker after an inverted "said" ("…, said Lena Holt in a
+#: statement"); after a verb that takes an object, it ends the object ("told the story in").
+SPEAKER_ENDS = word_set("in during via from with")
 PREAMBLES = word_set(
     "in on at during after before by for from with within when while last earlier later "
     "however meanwhile still also but and yet so speaking asked hours days weeks months "
@@ -423,12 +427,13 @@ class _Attribution:
         if not strict or speaker is None:
             return speaker
         first = next(token for token in after if token.is_word)
-        if not (first.text[0].isupper() or first.lower in ("the", "a", "an", "one", "another")):
+        words = self.text[speaker.start : speaker.end].split()
+        determined = first.text[0].isupper() or first.lower in ("the", "a", "an", "one", "another")
+        if not determined and not _titled_name(words):
             return None
         if self.text.endswith(("'s", "’s"), speaker.start, speaker.end):
             return None  # "said the president’s “…”": the owner of what was said
         if name:
-            words = self.text[speaker.start : speaker.end].split()
             if not (words[0][0].isupper() and words[-1][0].isupper()):
                 return None
             if words[0].lower() in AFTER_STOPS or words[0].lower() in MONTHS:
@@ -436,6 +441,8 @@ class _Attribution:
         following = [token for token in after if token.start >= speaker.end]
         if not following or not following[0].is_word or following[0].lower in TIME_WORDS:
             return speaker  # "…, said Lena Holt." / "…, said Lena Holt on Tuesday."
+        if self.word in ("said", "says") and following[0].lower in SPEAKER_ENDS:
+            return speaker  # "…, said Lena Holt in a statement." (not "told the story in")
         return None
 
     def _appositive(self) -> Span | None:
@@ -792,6 +799,22 @@ def _sentence_subject(tokens: list[_Token]) -> Span | None:
             break
         phrase.append(token)
     return _span(phrase)
+
+
+NOT_TITLES = DETERMINERS | PREPOSITIONS | TIME_WORDS | PERIODS
+
+
+def _titled_name(words: list[str]) -> bool:
+    """Whether a phrase is a name after a lower-case title ("study co-author Ana Ruiz",
+    "executive chair Marcelo Claure"), not a time ("earlier this week", "last Monday")."""
+    title = list(itertools.takewhile(lambda word: not word[0].isupper(), words))
+    name = words[len(title) :]
+    if not title or len(title) > 3 or not name or any(not word[0].isupper() for word in name):
+        return False  # "his company's failure of a merger with AOL"
+    if name[-1].lower() in WHEN or name[-1].endswith(("'s", "’s")):
+        return False
+    titles = [word.lower() for word in title]
+    return not any(word in NOT_TITLES or word.endswith(("'s", "’s")) for word in titles)
 
 
 def _looks_like_subject(text: str, speaker: Span) -> bool:

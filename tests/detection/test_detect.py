@@ -591,3 +591,50 @@ def test_the_other_forms_of_the_verbs_of_saying_attribute_too(sentence, speaker)
 )
 def test_a_confirmation_by_a_thing_attributes_nothing(sentence):
     assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The dam is safe, said Lena Holt in a statement.", "Lena Holt"),
+        ("The dam is safe, said the minister during a visit.", "the minister"),
+        ("The plan was sound, said another witness in the impeachment inquiry.",
+         "another witness"),
+        ("Rain falls everywhere on Titan, said study co-author Ana Ruiz, a fellow at the agency.",
+         "study co-author Ana Ruiz"),
+        ("Job cuts will follow, said executive chair Marco Ciel.", "executive chair Marco Ciel"),
+    ],
+)  # fmt: skip
+def test_an_inverted_said_takes_a_speaker_with_a_title_or_a_place_after_it(sentence, speaker):
+    flag = only(sentence)
+    assert flag.category == "attributed"
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The plan is sound, said earlier this week.",
+        "The plan is sound, said last Monday.",
+        "The plan, said to cost millions, is sound.",
+    ],
+)
+def test_an_inverted_said_without_a_speaker_is_not_flagged(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_speaker"),
+    [
+        ("That was how Jo Bell, the chief executive, once described his company's failed "
+         "merger with AOL.", "his company's failed merger with AOL"),
+        ("The senator, who often spoke of it, first told the kneepad story in her memoir.",
+         "the kneepad story"),
+        ("Supporters have urged Congress to keep the program, although they say it is flawed.",
+         "Congress"),
+    ],
+)  # fmt: skip
+def test_the_object_of_a_verb_is_not_its_speaker(sentence, not_speaker):
+    assert all(
+        flag.speaker is None or flag.speaker.text != not_speaker for flag in detect(sentence)
+    )
