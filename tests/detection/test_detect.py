@@ -570,6 +570,7 @@ def test_a_passive_without_a_speaking_agent_is_not_flagged(sentence):
         ("Economists predict that rates will fall.", "Economists"),
         ("The minister resigned on Friday, admitting that the figures were wrong.",
          "The minister"),
+        ("The union reiterated that the strike would go ahead.", "The union"),
     ],
 )  # fmt: skip
 def test_the_other_forms_of_the_verbs_of_saying_attribute_too(sentence, speaker):
