@@ -31,6 +31,11 @@ class FeedAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["title", "url"]
 
+    def save_model(self, request, obj, form, change):
+        if change and "url" in form.changed_data:
+            obj.forget_polling()
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):

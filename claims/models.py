@@ -54,6 +54,13 @@ class Feed(models.Model):
     def __str__(self) -> str:
         return self.title or self.url
 
+    def forget_polling(self) -> None:
+        """Start afresh at a new address: the old one's validators (sent as a conditional
+        GET, a new server may answer 304 to them), errors and back-off do not apply."""
+        self.etag = self.last_modified = self.last_error = ""
+        self.failure_count = 0
+        self.next_poll_at = timezone.now()
+
 
 class Article(models.Model):
     class Origin(models.TextChoices):

@@ -956,6 +956,20 @@ def test_the_admin_refuses_a_feed_the_fetcher_would_refuse(client):
     assert not Feed.objects.exists()
 
 
+def test_a_feed_moved_in_the_admin_forgets_the_old_address(client, settings):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True  # the form checks the new URL
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    feed = FeedFactory(etag='"old"', last_modified="Mon, 30 Nov 2026 22:00:00 GMT")
+    data = {"url": "https://new.example.org/rss", "title": "", "poll_interval": 15}
+    data |= {"active": "on", "etag": feed.etag, "last_modified": feed.last_modified}
+    data |= {"last_error": "", "failure_count": 0}
+    response = client_for(client, root).post(f"/admin/claims/feed/{feed.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    feed.refresh_from_db()
+    assert feed.url == "https://new.example.org/rss"
+    assert (feed.etag, feed.last_modified) == ("", "")
+
+
 ADMIN_LISTS = ["claims/feed", "claims/claim", "auth/user", "axes/accessattempt"]
 
 

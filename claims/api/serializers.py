@@ -455,6 +455,11 @@ class FeedSerializer(serializers.ModelSerializer):
     def validate_url(self, value: str) -> str:
         return fetchable_url(value)
 
+    def update(self, instance: Feed, validated_data: dict) -> Feed:
+        if validated_data.get("url", instance.url) != instance.url:
+            instance.forget_polling()
+        return super().update(instance, validated_data)
+
 
 class IngestionJobSerializer(serializers.ModelSerializer):
     class Meta:

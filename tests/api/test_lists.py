@@ -53,3 +53,31 @@ def test_a_feed_spelled_another_way_is_the_same_feed(editor_api):
     feed = Feed.objects.get()
     renamed = editor_api.patch(f"/api/v1/feeds/{feed.pk}/", {"title": "Wire"}, format="json")
     assert renamed.status_code == 200  # its own address is no clash
+
+
+def test_a_feed_moved_to_another_address_starts_afresh(editor_api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    feed = FeedFactory(
+        etag='"old"',
+        last_modified="Mon, 30 Nov 2026 22:00:00 GMT",
+        last_error="Could not fetch https://old.example.org/rss: timed out",
+        failure_count=4,
+        next_poll_at=timezone.now() + timedelta(hours=6),  # the old address's back-off
+    )
+    renamed = editor_api.patch(f"/api/v1/feeds/{feed.pk}/", {"title": "Wire"}, format="json")
+    assert renamed.status_code == 200
+    feed.refresh_from_db()
+    assert feed.etag == '"old"' and feed.failure_count == 4  # same address: kept
+
+    moved = editor_api.patch(
+        f"/api/v1/feeds/{feed.pk}/", {"url": "https://new.example.org/rss"}, format="json"
+    )
+    assert moved.status_code == 200
+    feed.refresh_from_db()
+    # Sent to the new server, the old validators could get a 304 and nothing ingested.
+    assert (feed.etag, feed.last_modified, feed.last_error, feed.failure_count) == ("", "", "", 0)
+    assert feed.next_poll_at <= timezone.now()
+    assert moved.json()["last_error"] == ""
