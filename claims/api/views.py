@@ -114,6 +114,13 @@ class Base:
     throttle_classes = [WriteThrottle]
     write_throttle_scope = "writes"
 
+    def filter_queryset(self, queryset):
+        # The list's filters narrow the list; one object asked for by id is that object
+        # ("claims/7/?status=dismissed" was a 404 for a claim that exists).
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
 
 # --- articles -----------------------------------------------------------------------------
 

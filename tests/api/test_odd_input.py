@@ -187,3 +187,19 @@ def test_an_ordering_the_list_can_give_is_taken(api):
     low, high = ClaimFactory(score=0.2), ClaimFactory(score=0.9)
     response = api.get("/api/v1/claims/?ordering=-score, id")
     assert [c["id"] for c in response.json()["results"]] == [high.pk, low.pk]
+
+
+def test_the_list_filters_do_not_apply_to_one_claim_or_article(api, editor_api, reviewer):
+    claim = ClaimFactory()
+    for query in ("status=dismissed", "ordering=bogus", "min_score=abc", "q=nothing-like-it"):
+        response = api.get(f"/api/v1/claims/{claim.pk}/?{query}")
+        assert response.status_code == 200, (query, response.json())
+        assert response.json()["id"] == claim.pk
+    taken = editor_api.post(
+        f"/api/v1/claims/{claim.pk}/assign/?status=dismissed",
+        {"assignee": reviewer.username},
+        format="json",
+    )
+    assert taken.status_code == 200, taken.json()
+    article = api.get(f"/api/v1/articles/{claim.article_id}/?created_after=bad&status=failed")
+    assert article.status_code == 200 and article.json()["id"] == claim.article_id
