@@ -7,6 +7,7 @@ and a reason) or on the feed (last error), never as lost input.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import logging
@@ -17,7 +18,6 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from time import mktime
 from urllib.parse import urlsplit
 
 import feedparser
@@ -149,7 +149,14 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+#: A publication date further ahead of now than this is a mistake (a wrong time zone is
+#: hours, not a day): dropped from pages, feeds and files, refused by the API.
+PUBLISHED_AHEAD = timedelta(days=1)
+
+
 def parse_published(value: object) -> datetime | None:
+    """The moment a date or date-time string (or datetime) names, or None if it names
+    none we can store."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value.strip():
@@ -171,7 +178,7 @@ def parse_published(value: object) -> datetime | None:
         moment.astimezone(UTC)  # stored in UTC: 0001-01-01T00:00+14:00 is no moment there
     except OverflowError:
         return None
-    return moment
+    return None if moment > timezone.now() + PUBLISHED_AHEAD else moment
 
 
 # --- store and detect ---------------------------------------------------------------------
@@ -838,7 +845,8 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
     published = None
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     if stamp:
-        published = datetime.fromtimestamp(mktime(stamp), tz=UTC)
+        # feedparser's tuples are in UTC (mktime would read them in the local time zone).
+        published = parse_published(datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC))
     if link:
         submitted = submit_url(
             link, origin=Article.Origin.FEED, feed=feed, title=title, entry_text=body

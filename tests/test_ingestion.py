@@ -175,6 +175,22 @@ def test_it_polls_a_feed_and_ingests_each_entry(allow_private, server):
     assert Article.objects.count() == 3
 
 
+def test_a_feed_entry_date_is_read_in_utc_whatever_the_process_time_zone(
+    allow_private, server, monkeypatch
+):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        poll = ingestion.poll_feed(Feed.objects.create(url=server.url("feed.xml")))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    dates = sorted(article.published_at.isoformat() for article in poll.submitted)
+    assert dates[0] == "2026-11-17T09:00:00+00:00"  # <pubDate>…09:00:00 GMT</pubDate>
+
+
 def test_it_sends_a_conditional_get_the_second_time(allow_private, server):
     body = (FIXTURES / "atom.xml").read_bytes().replace(b"{base}", server.base.encode())
 
@@ -325,13 +341,15 @@ def test_a_bad_bulk_line_never_stops_the_rest(allow_private, server):
             {"text": "Rebels said the pass is open.", "published_at": "0001-01-01T00:00+14:00"}
         ),
         json.dumps({"text": "A spokesman said\u0000 the port is open."}),
+        json.dumps({"text": "Aides said the vote is off.", "published_at": "3000-01-01"}),
         json.dumps({"url": "https://x.org/" + "a" * 2100}),
         json.dumps({"text": "The minister said exports rose."}),
     ]
     job = ingestion.ingest_jsonl(lines)
-    assert (job.done, job.failed) == (4, 2)
+    assert (job.done, job.failed) == (5, 2)
     assert job.finished_at is not None
     assert Article.objects.get(text__contains="road is shut").published_at is None
+    assert Article.objects.get(text__contains="vote is off").published_at is None  # no future
     assert "\x00" not in Article.objects.get(text__contains="port is open").text
 
 

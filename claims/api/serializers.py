@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -292,6 +295,13 @@ class ArticleCreateSerializer(serializers.Serializer):
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_published_at(self, value: datetime | None) -> datetime | None:
+        if value is not None and value > timezone.now() + ingestion.PUBLISHED_AHEAD:
+            raise serializers.ValidationError(
+                "A publication date cannot be more than a day ahead of now."
+            )
+        return value
 
     def validate(self, data: dict) -> dict:
         bodies = [name for name in ("text", "html") if data.get(name, "").strip()]

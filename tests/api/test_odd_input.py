@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import ClaimFactory, FeedFactory
 
@@ -203,3 +205,16 @@ def test_the_list_filters_do_not_apply_to_one_claim_or_article(api, editor_api, 
     assert taken.status_code == 200, taken.json()
     article = api.get(f"/api/v1/articles/{claim.article_id}/?created_after=bad&status=failed")
     assert article.status_code == 200 and article.json()["id"] == claim.article_id
+
+
+def test_a_publication_date_far_ahead_is_a_400(api):
+    body = {"text": "Officials said the bridge is shut.", "published_at": "3000-01-01T00:00:00Z"}
+    response = api.post("/api/v1/articles/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["published_at"] == [
+        "A publication date cannot be more than a day ahead of now."
+    ]
+    soon = (timezone.now() + timedelta(hours=6)).isoformat()  # a time zone off: kept
+    response = api.post("/api/v1/articles/", {**body, "published_at": soon}, format="json")
+    assert response.status_code in (201, 202), response.json()
+    assert response.json()["published_at"] is not None
