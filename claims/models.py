@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,14 +19,20 @@ from claims.fetching import has_invisible_characters
 
 @deconstructible
 class WebURLValidator(URLValidator):
-    """A link a reader can open: http(s) only (URLValidator also allows ftp), and no
+    """A link a reader can open: http(s) only (URLValidator also allows ftp), no
     invisible formatting characters, which URLValidator lets into a host name (a
-    right-to-left override makes the link read as another site's address)."""
+    right-to-left override makes the link read as another site's address), and no user
+    name or password (a source is published with the verdict)."""
 
     def __call__(self, value):
         if isinstance(value, str) and has_invisible_characters(value):
             raise ValidationError(self.message, code=self.code, params={"value": value})
         super().__call__(value)
+        if "@" in urlsplit(value).netloc:  # a valid URL splits
+            raise ValidationError(
+                "Leave the user name and password out of the link: readers would see them.",
+                code="credentials",  # not "invalid", which forms replace with their message
+            )
 
 
 WEB_URL = WebURLValidator(schemes=["http", "https"])

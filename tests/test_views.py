@@ -386,6 +386,17 @@ def test_invalid_evidence_shows_the_form_errors(client, alice):
     assert not Evidence.objects.exists()
 
 
+def test_a_source_link_with_a_password_is_refused_on_the_desk(client, alice):
+    claim = taken_by(alice)
+    response = client_for(client, alice).post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://editor:hunter2@archive.example.org/doc", "stance": "refutes"},
+    )
+    assert response.status_code == 400
+    assert b"user name and password" in response.content
+    assert not Evidence.objects.exists()
+
+
 def test_another_reviewer_cannot_add_evidence_to_my_claim(client, alice, bob):
     claim = taken_by(alice)
     response = client_for(client, bob).post(

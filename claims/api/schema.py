@@ -3,9 +3,13 @@
 The views raise errors through claims.api.errors; describing each one per view would
 repeat the same responses on forty operations. This drf-spectacular postprocessing hook
 adds them where they can happen: 400 with field messages where a body or a query is read,
-403 where a role is needed, 404 on paths with an id, 409 on the claim actions (a stale
-`version`, or a state that does not allow the action), and 429 on writes (throttled) and
-on the token endpoint (locked out).
+403 where a role is needed, 404 on paths with an id and on pages past the end, 409 on the
+claim actions (a stale `version`, or a state that does not allow the action), 415 where a
+body is read (JSON only), and 429 on writes (throttled) and on the token endpoint (locked
+out). An error a view documents by its description alone gets the JSON it answers with.
+
+Web addresses are IRIs: a host or path may be written in any script ("https://例え.jp/"),
+as readers and the URL fields accept them, which the "uri" format (ASCII only) denies.
 """
 
 from __future__ import annotations
@@ -55,13 +59,39 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault("403", _response("Not allowed for your role", "Error"))
             if "{" in path:
                 responses.setdefault("404", _response("No such object", "Error"))
+            elif _PAGED.intersection(_query_parameters(operation)):
+                responses.setdefault("404", _response("No such page", "Error"))
+            if "requestBody" in operation:
+                responses.setdefault("415", _response("Not JSON", "Error"))
             if _CLAIM_ACTION.search(path):
                 responses.setdefault("409", _response("Stale version or wrong state", "Conflict"))
             if path.endswith("/auth/token/"):
                 responses.setdefault("429", _response("Locked out after failed logins", "Error"))
             elif method in ("post", "put", "patch", "delete"):
                 responses.setdefault("429", _response("Too many writes: throttled", "Error"))
+            for code, response in responses.items():
+                if code.startswith("4") and "content" not in response:
+                    response.update(_response(response.get("description", ""), "Error"))
+    _web_addresses_as_iris(result)
     return result
+
+
+_PAGED = {"page", "cursor"}
+
+
+def _query_parameters(operation: dict) -> set[str]:
+    return {p.get("name") for p in operation.get("parameters", []) if p.get("in") == "query"}
+
+
+def _web_addresses_as_iris(node) -> None:
+    if isinstance(node, dict):
+        if node.get("format") == "uri":
+            node["format"] = "iri"
+        for value in node.values():
+            _web_addresses_as_iris(value)
+    elif isinstance(node, list):
+        for value in node:
+            _web_addresses_as_iris(value)
 
 
 def _response(description: str, schema: str) -> dict:

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -67,15 +68,22 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields  # answers only: every field is always there
 
 
+@extend_schema_field({"type": "string", "format": "iri"})
+class WebURLField(serializers.CharField):
+    """An http(s) link a reader can open (the model's check). DRF's URLField would add its
+    own check, which also allows ftp, and say "Enter a valid URL." twice."""
+
+    default_validators = [WEB_URL]
+
+
 class EvidenceSerializer(serializers.ModelSerializer):
     added_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    url = WebURLField(max_length=2000)
 
     class Meta:
         model = Evidence
         fields = ["id", "url", "title", "publisher", "stance", "note", "added_by", "created_at"]
         read_only_fields = ["id", "added_by", "created_at"]
-        # DRF drops the model's URL validators for its own, which also allows ftp.
-        extra_kwargs = {"url": {"validators": [WEB_URL]}}
 
 
 class VerdictSerializer(serializers.ModelSerializer):
@@ -249,6 +257,9 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 class ArticleSerializer(serializers.ModelSerializer):
     claim_count = serializers.IntegerField(read_only=True, default=None)
+    source_url = serializers.CharField(
+        read_only=True, help_text="The URL it was fetched from; empty for pasted text or HTML."
+    )
 
     class Meta:
         model = Article

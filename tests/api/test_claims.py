@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -362,6 +363,30 @@ def test_the_schema_says_what_the_api_answers(api):
     assert {p["name"]: p["schema"]["type"] for p in evidence["parameters"]}["evidence_id"] == (
         "integer"
     )
+
+
+def test_the_schema_documents_the_errors_a_client_meets_on_the_way(api):
+    schema = api.get("/api/schema/?format=json").json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+    for path in ("/api/v1/articles/", "/api/v1/claims/", "/api/v1/feeds/", "/api/v1/jobs/"):
+        assert "404" in paths[path]["get"]["responses"], path  # a page past the end
+    assert "415" in paths["/api/v1/auth/token/"]["post"]["responses"]  # a form, not JSON
+    assert "415" in paths["/api/v1/claims/{id}/evidence/"]["post"]["responses"]
+    for path in ("/api/v1/articles/{id}/retry/", "/api/v1/feeds/{id}/poll/"):
+        conflict = paths[path]["post"]["responses"]["409"]
+        assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    # Addresses in any script are IRIs; an article from pasted text has no source URL.
+    assert components["Evidence"]["properties"]["url"]["format"] == "iri"
+    assert "format" not in components["Article"]["properties"]["source_url"]
+    assert '"format": "uri"' not in json.dumps(schema)
+
+
+def test_the_api_answers_the_errors_the_schema_documents(api):
+    assert api.get("/api/v1/articles/?page=999").status_code == 404
+    assert api.get("/api/v1/claims/?cursor=abc").status_code == 404
+    form = api.post("/api/v1/auth/token/", "username=a&password=b",
+                    content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert form.status_code == 415
 
 
 @pytest.mark.parametrize(

@@ -218,3 +218,18 @@ def test_a_publication_date_far_ahead_is_a_400(api):
     response = api.post("/api/v1/articles/", {**body, "published_at": soon}, format="json")
     assert response.status_code in (201, 202), response.json()
     assert response.json()["published_at"] is not None
+
+
+def test_a_source_link_is_checked_once_and_never_carries_a_password(api):
+    ClaimFactory()
+    claim = api.post("/api/v1/claims/next/").json()
+    url = f"/api/v1/claims/{claim['id']}/evidence/"
+    script = api.post(url, {"url": "javascript:alert(1)", "stance": "context"}, format="json")
+    assert script.status_code == 400
+    assert script.json()["url"] == ["Enter a valid URL."]  # once, not twice
+    secret = {"url": "https://editor:hunter2@archive.example.org/doc", "stance": "context"}
+    response = api.post(url, secret, format="json")
+    assert response.status_code == 400  # it would be published among the citations
+    assert "password" in response.json()["url"][0]
+    idn = api.post(url, {"url": "https://例え.jp/記事", "stance": "context"}, format="json")
+    assert idn.status_code == 201 and idn.json()["url"] == "https://例え.jp/記事"
