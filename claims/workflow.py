@@ -28,7 +28,12 @@ _RANK = {None: 0, REVIEWER: 1, EDITOR: 2, ADMIN: 3}
 
 
 class WorkflowError(Exception):
-    """A request the workflow refuses; the message says why."""
+    """A request the workflow refuses; the message says why, and `field` which input is
+    at fault when one is."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class NotAllowed(WorkflowError):
@@ -328,6 +333,11 @@ def claim_assign(*, claim: Claim, assignee, actor, version: int | None = None) -
     _check_version(claim, version)
     if claim.status not in (Claim.Status.NEW, Claim.Status.IN_REVIEW):
         raise InvalidTransition(f"A {claim.get_status_display().lower()} claim cannot be assigned.")
+    if claim.status == Claim.Status.IN_REVIEW and claim.assignee_id == assignee.pk:
+        # Already theirs: the lease is renewed, and nobody else's view of it goes stale.
+        claim.lease_expires_at = _lease_end()
+        Claim.objects.filter(pk=claim.pk).update(lease_expires_at=claim.lease_expires_at)
+        return claim
     before = claim.assignee_id
     claim.assignee = assignee
     claim.status = Claim.Status.IN_REVIEW
@@ -363,6 +373,8 @@ def claim_release(*, claim: Claim, actor, version: int | None = None) -> Claim:
 def claim_bump(*, claim: Claim, actor, amount: float, version: int | None = None) -> Claim:
     """Raise (or lower) a claim's place in the queue; editors only."""
     _require(actor, EDITOR, "change a claim's priority")
+    if not amount:
+        raise WorkflowError("A bump of 0 changes nothing.", field="amount")
     claim = _lock(claim)
     _check_version(claim, version)
     before = claim.priority
@@ -466,12 +478,14 @@ def evidence_add(
         raise InvalidTransition("Evidence can be added to a claim in review only.")
     _check_holder(claim, actor, "add evidence")
     if stance not in Evidence.Stance.values:
-        raise WorkflowError(f"Stance must be one of {', '.join(Evidence.Stance.values)}.")
+        raise WorkflowError(
+            f"Stance must be one of {', '.join(Evidence.Stance.values)}.", field="stance"
+        )
     # HTTPS://Example.org/a is https://example.org/a (but #section-2 is another citation).
     written = normalised_url(url, fragment=True)
     known = claim.evidence.values_list("url", flat=True)
     if any(normalised_url(other, fragment=True) == written for other in known):
-        raise WorkflowError("This source is already in the claim's evidence.")
+        raise WorkflowError("This source is already in the claim's evidence.", field="url")
     evidence = Evidence.objects.create(
         claim=claim,
         url=url,

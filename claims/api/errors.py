@@ -30,7 +30,8 @@ def exception_handler(exc, context):
             {"detail": str(exc), "code": "invalid_state"}, status=status.HTTP_409_CONFLICT
         )
     if isinstance(exc, WorkflowError):
-        return Response({"detail": str(exc), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
+        body = {exc.field: [str(exc)]} if exc.field else {"detail": str(exc), "code": "invalid"}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, BrokerUnreachable):
         return Response(
             {"detail": "The task queue is unreachable; try again shortly.", "code": "unavailable"},

@@ -397,6 +397,9 @@ class BulkSerializer(serializers.Serializer):
         ),
     )
 
+    def validate_ids(self, value: list[int]) -> list[int]:
+        return list(dict.fromkeys(value))  # a claim named twice is acted on once
+
     def validate_versions(self, value: dict) -> dict[int, int]:
         versions = {as_id(key): version for key, version in value.items()}
         if None in versions:

@@ -540,3 +540,38 @@ def test_a_path_without_its_trailing_slash_is_answered(api, path):
     method = api.get if path.endswith("stats") else api.post
     response = method(path, {}, format="json")
     assert response.status_code in (200, 204, 400), response.status_code
+
+
+def test_a_change_that_changes_nothing_leaves_the_version_alone(editor_api, reviewer):
+    # Each needless version bump turned other reviewers' next save into a 409.
+    claim = ClaimFactory()
+    bump = editor_api.post(f"/api/v1/claims/{claim.pk}/bump/", {"amount": 0}, format="json")
+    assert bump.status_code == 400 and bump.json() == {"amount": ["A bump of 0 changes nothing."]}
+
+    url = f"/api/v1/claims/{claim.pk}/assign/"
+    first = editor_api.post(url, {"assignee": reviewer.username}, format="json").json()
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=None)
+    again = editor_api.post(url, {"assignee": reviewer.username}, format="json")
+    assert again.status_code == 200
+    claim.refresh_from_db()
+    assert claim.version == first["version"] and claim.events.count() == 1
+    assert claim.lease_expires_at is not None  # the lease is renewed all the same
+
+    twice = editor_api.post(
+        "/api/v1/claims/bulk/",
+        {"action": "release", "ids": [claim.pk, claim.pk]},
+        format="json",
+    )
+    assert [result["id"] for result in twice.json()["results"]] == [claim.pk]
+    assert claim.events.count() == 2
+
+
+def test_a_source_given_twice_names_the_url_field(api):
+    ClaimFactory()
+    claim = take(api)
+    url = f"/api/v1/claims/{claim['id']}/evidence/"
+    body = {"url": "https://a.example.org/report", "stance": "context"}
+    assert api.post(url, body, format="json").status_code == 201
+    again = api.post(url, {**body, "url": "HTTPS://A.example.org/report"}, format="json")
+    assert again.status_code == 400
+    assert again.json() == {"url": ["This source is already in the claim's evidence."]}
