@@ -493,8 +493,8 @@ def _inert(value):
 
 
 class CSVRenderer(BaseRenderer):
-    """Lets a client ask for text/csv (the export streams its own body); an error is
-    still written as JSON."""
+    """Lets a client ask for text/csv (the export streams its own body; an error is
+    rendered as JSON, see ClaimExportView.handle_exception)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -518,6 +518,12 @@ class ClaimExportView(GenericAPIView):
         filters=True,
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
+    def handle_exception(self, exc):
+        # An error is JSON, and says so, also to a client that asked for CSV.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
     def get(self, request):
         # The filter backend answers a bad filter with a 400 naming the field.
         filtered = self.filter_queryset(self.get_queryset())

@@ -407,6 +407,11 @@ def test_a_client_may_ask_for_the_export_as_text_csv(api):
     ClaimFactory()
     response = api.get("/api/v1/claims/export.csv", HTTP_ACCEPT="text/csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    for query in ("?min_score=abc", "?format=csv&min_score=abc"):
+        bad = api.get(f"/api/v1/claims/export.csv{query}", HTTP_ACCEPT="text/csv")
+        assert bad.status_code == 400
+        assert bad["Content-Type"] == "application/json"  # what the body is
+        assert "min_score" in json.loads(bad.content)
 
 
 def test_has_verdict_takes_true_or_false_only(api):
