@@ -103,6 +103,9 @@ NOT_SAYING_NEXT = {
     "called": word_set("911 off up back in police"),
     "asked": word_set("for to about if whether them him her me us you"),
     "promising": None,  # the adjective at the end of a clause, see _not_saying
+    # "testified before the committee." tells where, not what; "testified before the
+    # committee that…" or with a quote does (see _not_saying).
+    "testified": word_set("before at in"),
     "charged": word_set("with"),  # "officers charged with falsifying records"
     "believes": word_set("in me you him her them"),  # "believes in sedans", "believe me"
     "believe": word_set("in me you him her them"),
@@ -110,6 +113,7 @@ NOT_SAYING_NEXT = {
     # "maintained a lead", "maintained close ties", not "maintained that…"
     "maintained": word_set("a an close control contact ties links order"),
 }
+NOT_SAYING_NEXT["testifies"] = NOT_SAYING_NEXT["testifying"] = NOT_SAYING_NEXT["testified"]
 for _verb, _base in (
     ("added", "add"),
     ("called", "call"),
@@ -358,6 +362,13 @@ class _Attribution:
         word = self.word
         if word == "promising":
             return not following or following in PROMISING_ADJECTIVE
+        if word.startswith("testif"):
+            if following not in NOT_SAYING_NEXT[word]:
+                return False
+            return not any(
+                token.lower == "that" or token.text in QUOTES or token.text == ":"
+                for token in self.after()
+            )
         if word.startswith("ask"):
             # "asked for help"; "asked Morrison about…" (the one asked, not a speaker); but
             # "asked her: “…”" quotes the question.

@@ -198,6 +198,8 @@ def test_it_ignores_false_friends(sentence):
         "Everyone in the village called him Mike.",
         "The incumbent maintained a lead in the polls.",
         "The ferry line has maintained close ties with the port.",
+        "Two former envoys testified before the House committee.",
+        "The warden is testifying in Washington this week.",
         # the writer's own voice, and the writer's questions
         "We've said this before: back up your files.",
         "You can't even tell the two screens apart.",
@@ -571,6 +573,8 @@ def test_a_passive_without_a_speaking_agent_is_not_flagged(sentence):
         ("The minister resigned on Friday, admitting that the figures were wrong.",
          "The minister"),
         ("The union reiterated that the strike would go ahead.", "The union"),
+        ("The envoy testified before the committee that the aid was held up.", "The envoy"),
+        ('The guard testified at the trial: "I saw him run."', "The guard"),
     ],
 )  # fmt: skip
 def test_the_other_forms_of_the_verbs_of_saying_attribute_too(sentence, speaker):
