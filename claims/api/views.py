@@ -513,17 +513,17 @@ class ClaimExportView(GenericAPIView):
     filterset_class = ClaimFilter
     queryset = Claim.objects.all()
 
-    @extend_schema(
-        operation_id="claims_export_csv",
-        filters=True,
-        responses={(200, "text/csv"): OpenApiTypes.STR},
-    )
     def handle_exception(self, exc):
         # An error is JSON, and says so, also to a client that asked for CSV.
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
 
+    @extend_schema(
+        operation_id="claims_export_csv",
+        filters=True,
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
     def get(self, request):
         # The filter backend answers a bad filter with a 400 naming the field.
         filtered = self.filter_queryset(self.get_queryset())
