@@ -10,9 +10,12 @@ FACTCHECK_FETCH_ALLOW_PRIVATE is set (tests that serve pages from 127.0.0.1).
 from __future__ import annotations
 
 import codecs
+import contextvars
 import ipaddress
 import re
-import time
+import socket
+import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +24,8 @@ import urllib3
 from django.conf import settings
 from requests_hardened import Config, HTTPSession, ip_filter
 from requests_hardened.ip_filter import InvalidIPAddress, filter_host
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 # Python counts neither of these as private, so requests-hardened lets them through: the
 # deprecated site-local IPv6 range (still routed inside some networks) and IPv4-compatible
@@ -154,6 +159,79 @@ def _refusal(url: str, exc: Exception) -> str:
     )
 
 
+class _Deadline:
+    """Cuts a fetch's connections when its time is up. The timeout bounds each read; a
+    server that sends its headers, or its body, a byte at a time within it would
+    otherwise hold the fetch (and a web request or worker) for as long as it likes."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.passed = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def track(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.passed:  # connected just after the deadline
+                _shut(sock)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.passed = True
+            for sock in self._sockets:
+                _shut(sock)  # a read blocked on it returns at once
+
+    def __enter__(self) -> _Deadline:
+        self._token = _current_deadline.set(self)
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        _current_deadline.reset(self._token)
+
+
+def _shut(sock: socket.socket) -> None:
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+_current_deadline: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
+    "fetch_deadline", default=None
+)
+
+
+class _Tracked:
+    """A connection that hands its socket, as soon as it is connected (before a TLS
+    handshake, which a server can stall too), to the deadline of the fetch that opened it."""
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        deadline = _current_deadline.get()
+        if deadline is not None:
+            deadline.track(sock)
+        return sock
+
+
+class _HTTPConnection(_Tracked, HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Tracked, HTTPSConnection):
+    pass
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
 def _session() -> requests.Session:
     config = Config(
         ip_filter_enable=not settings.FACTCHECK_FETCH_ALLOW_PRIVATE,
@@ -164,12 +242,28 @@ def _session() -> requests.Session:
     )
     session = HTTPSession(config)
     session.max_redirects = MAX_REDIRECTS
+    for adapter in session.adapters.values():
+        adapter.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
     return session
 
 
 def fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
     """GET `url` through the guard; return the body, or raise a FetchError saying why."""
     check_url(url)
+    with _Deadline(TOTAL_TIMEOUT_FACTOR * settings.FACTCHECK_FETCH_TIMEOUT) as deadline:
+        try:
+            return _fetch(url, headers, deadline)
+        except FetchTransientError:
+            if deadline.passed:  # the connection was cut, whatever it broke with
+                raise FetchTransientError(_too_slow(url, deadline.seconds)) from None
+            raise
+
+
+def _too_slow(url: str, seconds: float) -> str:
+    return f"{url} took longer than {seconds:g} s to send."
+
+
+def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> FetchResult:
     max_bytes = settings.FACTCHECK_FETCH_MAX_BYTES
     try:
         with _session() as session:
@@ -181,22 +275,18 @@ def fetch(url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
                     raise FetchTooLarge(
                         f"{url} is {int(declared):,} bytes; the limit is {max_bytes:,} bytes."
                     )
-                # The timeout bounds each read; this bounds the whole download, so a server
-                # trickling a byte a second cannot hold a worker for hours.
-                total = TOTAL_TIMEOUT_FACTOR * settings.FACTCHECK_FETCH_TIMEOUT
-                deadline = time.monotonic() + total
                 chunks, size = [], 0
-                # read1 returns what has arrived (at most 64 KiB), so the deadline is checked
-                # between the server's writes, not after a 64 KiB read it may never finish.
+                # read1 returns what has arrived (at most 64 KiB); at the deadline the
+                # connection is cut and it returns nothing, as at the end of the body.
                 while chunk := response.raw.read1(64 * 1024, decode_content=True):
-                    if time.monotonic() > deadline:
-                        raise FetchTransientError(f"{url} took longer than {total:g} s to send.")
                     size += len(chunk)
                     if size > max_bytes:
                         raise FetchTooLarge(
                             f"{url} sent more than {max_bytes:,} bytes; stopped reading."
                         )
                     chunks.append(chunk)
+                if deadline.passed:  # cut: what arrived is not the whole page
+                    raise FetchTransientError(_too_slow(url, deadline.seconds))
                 content_type = response.headers.get("Content-Type", "")
                 return FetchResult(
                     url=url,

@@ -168,6 +168,51 @@ def test_it_bounds_the_whole_download_not_only_each_read(allow_private, settings
     assert time.monotonic() - started < 3
 
 
+def test_it_bounds_a_server_that_sends_its_headers_a_byte_at_a_time(
+    allow_private, settings, server
+):
+    settings.FACTCHECK_FETCH_TIMEOUT = 0.5
+
+    def slow_headers(handler):  # each byte well within the read timeout, never done
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+        for _ in range(60):
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+            time.sleep(0.1)
+        return None
+
+    server.routes["/slow-headers"] = slow_headers
+    started = time.monotonic()
+    with pytest.raises(FetchTransientError, match="took longer than 1.5 s"):
+        fetch(server.url("slow-headers"))
+    assert time.monotonic() - started < 3  # not the 6 s the server would take
+
+
+def test_a_body_cut_at_the_deadline_is_not_taken_for_the_whole_page(
+    allow_private, settings, server
+):
+    settings.FACTCHECK_FETCH_TIMEOUT = 0.5
+
+    def stalls_after_a_chunk(handler):  # no Content-Length: EOF would look like the end
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Part")
+        handler.wfile.flush()
+        time.sleep(0.4)
+        handler.wfile.write(b" one")
+        handler.wfile.flush()
+        time.sleep(0.4)
+        handler.wfile.write(b" two")
+        handler.wfile.flush()
+        time.sleep(0.4)
+        handler.wfile.write(b" three")
+        handler.wfile.flush()
+        time.sleep(0.45)
+        return None
+
+    server.routes["/cut"] = stalls_after_a_chunk
+    with pytest.raises(FetchTransientError, match="took longer than 1.5 s"):
+        fetch(server.url("cut"))
+
+
 def test_a_byte_order_mark_wins_over_the_header():
     assert decode_body(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "windows-1252") == "<p>café</p>"
 
