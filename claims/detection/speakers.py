@@ -491,8 +491,9 @@ class _Attribution:
 def _inside_quote(text: str, start: int, end: int) -> bool:
     """Tell whether a quotation is still open at the end of ``text[start:end]``.
 
-    Decided by the last quote mark: “ opens and ” closes; a straight " (or '') opens when a
-    word follows it (not a space or punctuation). Counting would not do: a quote may open
+    Decided by the last quote mark: “ (or ‘‘) opens and ” (or ’’, typed as two closing
+    single quotes) closes; a straight " (or '') opens when a word follows it (not a space
+    or punctuation). Counting would not do: a quote may open
     in an earlier sentence. Searched in place, without copying the (up to ``_REACH``)
     characters.
     """
@@ -501,12 +502,14 @@ def _inside_quote(text: str, start: int, end: int) -> bool:
         text.rfind("”", start, end),
         text.rfind('"', start, end),
         text.rfind("''", start, end),
+        text.rfind("‘‘", start, end),
+        text.rfind("’’", start, end),
     )
     if last < 0:
         return False
     mark = text[last]
-    if mark in "“”":
-        return mark == "“"
+    if mark in "“”‘’":
+        return mark in "“‘"
     width = 2 if text.startswith("''", last, end) else 1
     following = text[last + width : min(last + width + 1, end)]
     # A straight quote before punctuation closes ('…an historic injustice", Netanyahu said').

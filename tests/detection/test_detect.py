@@ -573,6 +573,8 @@ def test_a_passive_without_a_speaking_agent_is_not_flagged(sentence):
         ("The minister resigned on Friday, admitting that the figures were wrong.",
          "The minister"),
         ("The union reiterated that the strike would go ahead.", "The union"),
+        ("“The figures will mislead voters,’’ Ana Moy, head of the group, told the BBC.",
+         "Ana Moy"),
         ("The envoy testified before the committee that the aid was held up.", "The envoy"),
         ('The guard testified at the trial: "I saw him run."', "The guard"),
     ],
