@@ -218,7 +218,7 @@ class Rating(models.Model):
         linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
         on_white, on_black = 1.05 / (luminance + 0.05), (luminance + 0.05) / 0.05
-        return "#fff" if on_white >= on_black else "#111"
+        return "#fff" if on_white >= on_black else "#000"  # #111 left two of ours under 4.5:1
 
 
 class Claim(models.Model):

@@ -1536,3 +1536,33 @@ def test_changing_the_sources_of_a_submitted_claim_shows_the_whole_page_again(cl
     assert response["HX-Redirect"] == reverse("claim-review", args=[claim.pk]) + "#evidence"
     page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
     assert "went back to review" in page
+
+
+def test_the_review_page_says_in_words_why_each_cue_flagged_the_sentence(client, alice):
+    # On the text the reason is a tooltip, which keyboard and touch users never see.
+    claim = taken_by(alice)
+    response = client_for(client, alice).get(reverse("claim-review", args=[claim.pk]))
+    cues = response.content.decode().split('id="cues"')[1].split("</ul>")[0]
+    assert "flagged because" in cues
+
+
+def test_a_failed_login_leaves_focus_for_its_error(client):
+    response = client.post(reverse("login"), {"username": "nobody", "password": "wrong"})
+    assert response.status_code == 200
+    assert b'role="alert"' in response.content
+    assert b"autofocus" not in response.content  # focus goes to the error, which is read out
+    assert b"autofocus" in client.get(reverse("login")).content
+
+
+def test_every_rating_label_is_readable_on_its_colour():
+    from claims.models import Rating
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for scale_step in Rating.objects.all():
+        ink = {"#fff": "#ffffff", "#000": "#000000"}[scale_step.ink]
+        light, dark = sorted([luminance(scale_step.colour), luminance(ink)], reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (scale_step.label, scale_step.colour)

@@ -26,12 +26,15 @@ WHY = {
 }
 
 
-def cue_title(cue: dict, notes: dict[str, str] | None = None) -> str:
-    category = cue.get("category", "")
-    why = WHY.get(category, "a cue of the detection lexicon")
+def cue_reason(cue: dict, notes: dict[str, str] | None = None) -> str:
+    """Why a cue flags its sentence, with the lexicon's note on that cue when it has one."""
+    why = WHY.get(cue.get("category", ""), "a cue of the detection lexicon")
     note = (notes or {}).get(str(cue.get("text", "")).lower())
-    title = f"{category}: “{cue.get('text', '')}” — flagged because {why}"
-    return f"{title}. {note}" if note else title
+    return f"flagged because {why}. {note}" if note else f"flagged because {why}"
+
+
+def cue_title(cue: dict, notes: dict[str, str] | None = None) -> str:
+    return f"{cue.get('category', '')}: “{cue.get('text', '')}” — {cue_reason(cue, notes)}"
 
 
 def _join(parts: Iterable[SafeString | str]) -> SafeString:

@@ -21,7 +21,7 @@ from claims.models import (
     ReviewEvent,
     Verdict,
 )
-from claims.templatetags.desk import context_window, highlight
+from claims.templatetags.desk import context_window, cue_reason, highlight
 from claims.views.access import _back, _desk, _fail, _post_only, htmx_redirect
 from claims.workflow import EDITOR, REVIEWER
 
@@ -95,7 +95,8 @@ def _review_context(request, claim: Claim, **extra) -> dict:
     can_edit = in_review and (holds or is_editor)
     return {
         "claim": claim,
-        "cues": cues,
+        # Each cue with its reason in words (on the text, a tooltip only a mouse reaches).
+        "cues": [(cue, cue_reason(cue, notes)) for cue in cues],
         "article": claim.article,
         "context_html": highlight(
             text[lo:hi], neighbours, base=lo, current_id=claim.pk, notes=notes

@@ -78,7 +78,8 @@
         event.preventDefault(); select(current + 1);
       } else if (key === "k") {
         event.preventDefault(); select(current < 0 ? 0 : current - 1);
-      } else if ((key === "o" || key === "Enter") && current >= 0) {
+      } else if ((key === "o" || (key === "Enter" && event.target === document.body)) && current >= 0) {
+        // Enter on a button, link or box does what that control does: not open the claim.
         event.preventDefault(); window.location = rows[current].dataset.url;
       } else if (key === "x" && current >= 0) {
         const box = rows[current].querySelector("input[name=ids]");
@@ -136,6 +137,26 @@
     });
   }
 
+  // A failed htmx request leaves the page as it was: say so (and move focus there, so it
+  // is read out), or the reviewer takes the source for saved.
+  function requestErrors() {
+    const box = document.getElementById("request-error");
+    if (!box) return;
+    function show(event, why) {
+      const reading = event.detail.requestConfig && event.detail.requestConfig.verb === "get";
+      box.textContent = (reading ? "Could not update the page: " : "Not saved: ") + why;
+      box.hidden = false;
+      if (!reading) box.focus();  // not from a poll every second: focus would be held there
+    }
+    document.body.addEventListener("htmx:responseError", function (event) {
+      show(event, "the server answered with an error (" + event.detail.xhr.status + "). Try again, or reload the page.");
+    });
+    document.body.addEventListener("htmx:sendError", function (event) {
+      show(event, "the server could not be reached. Check the connection and try again.");
+    });
+    document.body.addEventListener("htmx:beforeRequest", function () { box.hidden = true; });
+  }
+
   // After a save the page is new: a status region already in it is not read out, and
   // focus starts at the top. Move focus to what the page has to say: a conflict, a form
   // error, else the messages.
@@ -166,6 +187,7 @@
     progressAnnouncements();
     shortcutSwitch();
     evidenceFocus();
+    requestErrors();
     queuePage();
     addArticlePage();
     globalShortcuts();

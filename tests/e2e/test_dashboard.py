@@ -379,3 +379,61 @@ def test_a_panel_sent_after_the_session_ended_takes_the_page_to_login(
     page.get_by_label("Password").fill("pass-word-123")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base}{claim_path}")
+
+
+def test_enter_on_a_queue_control_does_what_the_control_does(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/queue/")
+    page.keyboard.press("j")  # a claim is selected…
+    page.locator("[data-help-open]").first.focus()
+    page.keyboard.press("Enter")  # …and Enter on another control is that control's
+    expect(page.locator("#help-dialog")).to_be_visible()
+    assert page.url == f"{base}/queue/"
+
+
+def test_a_request_that_fails_says_so_instead_of_looking_saved(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/queue/")
+    page.get_by_role("button", name=re.compile("^Take next")).click()
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+
+    page.route("**/evidence/**", lambda route: route.fulfill(status=500, body="Server error"))
+    form = page.locator("#evidence-form")
+    form.get_by_label("URL").fill("https://elections.example.org/audit")
+    form.get_by_label("Stance").select_option("refutes")
+    form.get_by_role("button", name="Add evidence").click()
+
+    alert = page.locator("#request-error")
+    expect(alert).to_be_visible()
+    expect(alert).to_have_text(re.compile(r"^Not saved: the server answered with an error \(500\)"))
+    expect(alert).to_be_focused()  # read out at once
+    page.unroute("**/evidence/**")
+    form.get_by_role("button", name="Add evidence").click()
+    expect(page.get_by_text("Evidence added.")).to_be_visible()
+    expect(alert).to_be_hidden()
+
+
+def test_a_claim_status_shows_in_its_line_not_only_its_colour(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    article = ingest(STORY, "Harbor City ballots")
+    first, second = article.claims.order_by("start")[:2]
+    Claim.objects.filter(pk=second.pk).update(status="dismissed")
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/articles/{article.pk}/")
+
+    def line(claim_id: int) -> str:
+        return page.locator(f"#claim-{claim_id}").evaluate(
+            "el => getComputedStyle(el).borderBottomStyle"
+        )
+
+    assert line(first.pk) == "solid" and line(second.pk) == "dashed"
