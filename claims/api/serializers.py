@@ -362,13 +362,13 @@ class AssignSerializer(VersionSerializer):
 
 
 def user_named(value: str, users=None):
-    """The user with the username `value`, or else (digits only) with that id: a username
-    made of digits is that user, not someone else's id."""
+    """The user with the username `value`, or else (digits only) with that id, among
+    `users`: a username made of digits is that user, not someone else's id, even when
+    `users` leaves that user out (a deactivated "42" is nobody, not user 42)."""
     users = User.objects.all() if users is None else users
-    user = users.filter(username=value).first()
-    if user is None and as_id(value):
-        user = users.filter(pk=as_id(value)).first()
-    return user
+    if User.objects.filter(username=value).exists():
+        return users.filter(username=value).first()
+    return users.filter(pk=as_id(value)).first() if as_id(value) else None
 
 
 class TakeNextSerializer(serializers.Serializer):

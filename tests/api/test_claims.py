@@ -538,6 +538,15 @@ def test_a_username_made_of_digits_is_that_user(editor_api, reviewer):
     )
     assert by_id.data["assignee"] == named.username  # an id still works when no name matches
 
+    named.is_active = False  # left the desk: "<digits>" names nobody now, not user <digits>
+    named.save()
+    third = ClaimFactory()
+    gone = editor_api.post(
+        f"/api/v1/claims/{third.pk}/assign/", {"assignee": str(reviewer.pk)}, format="json"
+    )
+    assert gone.status_code == 400 and "assignee" in gone.data
+    assert Claim.objects.get(pk=third.pk).assignee is None
+
 
 @pytest.mark.parametrize("path", ["/api/v1/claims/next", "/api/v1/auth/token", "/api/v1/stats"])
 def test_a_path_without_its_trailing_slash_is_answered(api, path):
