@@ -15,6 +15,7 @@ import ipaddress
 import re
 import socket
 import threading
+import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -166,6 +167,7 @@ class _Deadline:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
+        self.ends = time.monotonic() + seconds
         self.passed = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -277,8 +279,11 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
                     )
                 chunks, size = [], 0
                 # read1 returns what has arrived (at most 64 KiB); at the deadline the
-                # connection is cut and it returns nothing, as at the end of the body.
+                # connection is cut and it returns nothing, as at the end of the body. The
+                # clock is read too: through a proxy (HTTPS_PROXY) the socket is not ours.
                 while chunk := response.raw.read1(64 * 1024, decode_content=True):
+                    if time.monotonic() > deadline.ends:
+                        raise FetchTransientError(_too_slow(url, deadline.seconds))
                     size += len(chunk)
                     if size > max_bytes:
                         raise FetchTooLarge(
