@@ -1347,10 +1347,10 @@ def test_a_rating_label_reads_on_any_colour_an_admin_picks(client):
 
     Rating.objects.filter(slug="true").update(colour="#ffeb3b")  # a light yellow
     body = client.get(reverse("ratings-public")).content.decode()
-    assert 'style="background: #ffeb3b; color: #111">True<' in body
+    assert 'style="background: #ffeb3b; color: #000">True<' in body
     assert 'style="background: #c62828; color: #fff">False<' in body
     # Defaults whose white text fell under 4.5:1 now get dark text.
-    assert Rating.objects.get(slug="half-true").ink == "#111"
+    assert Rating.objects.get(slug="half-true").ink == "#000"
     assert Rating(colour="not a colour").ink == "#fff"
 
 
