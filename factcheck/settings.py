@@ -101,7 +101,8 @@ SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -316,6 +317,9 @@ REST_FRAMEWORK = {
         "login": env_rate("FACTCHECK_LOGIN_THROTTLE", "30/minute"),
     },
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
+    # The client's address: REMOTE_ADDR, or behind the proxy the last X-Forwarded-For
+    # entry (None would take the whole header, which the client writes).
+    "NUM_PROXIES": 1 if BEHIND_TLS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck desk API",
@@ -342,6 +346,9 @@ AXES_COOLOFF_TIME = env_float("FACTCHECK_LOGIN_COOLOFF_HOURS", 0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "claims.api.errors.lockout_response"
+# The same address as the rate limits: behind the proxy, REMOTE_ADDR is the proxy's for
+# everyone, and five wrong passwords from anyone would lock the account out for all.
+AXES_CLIENT_IP_CALLABLE = "claims.api.throttles.client_address"
 
 LOGGING = {
     "version": 1,

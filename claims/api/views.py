@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 from claims import ingestion, tasks, workflow
 from claims.api import serializers as s
 from claims.api.filters import ArticleFilter, ClaimFilter, StrictOrderingFilter
+from claims.api.throttles import LoginThrottle
 from claims.claimreview import claim_review, published_claims
 from claims.fetching import FetchError
 from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, ReviewEvent, Verdict
@@ -674,8 +675,7 @@ class TokenView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginThrottle]
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
     def post(self, request):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import JsonResponse
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views import defaults
 
+from claims.api.throttles import LoginThrottle
 from claims.claimreview import claim_review, published_claims
 from claims.models import Rating
 
@@ -49,6 +51,14 @@ class DeskLoginView(LoginView):
     template_name = "desk/login.html"
     redirect_authenticated_user = True
     next_page = "dashboard"
+
+    def post(self, request, *args, **kwargs):
+        throttle = LoginThrottle()  # counted with the API's token requests
+        if not throttle.allow_request(request, self):
+            seconds = math.ceil(throttle.wait() or 60)
+            message = f"Too many login attempts from your address; try again in {seconds} s."
+            return render(request, "claims/locked_out.html", {"message": message}, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class DeskLogoutView(LogoutView):

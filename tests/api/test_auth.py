@@ -167,3 +167,60 @@ def test_a_token_tells_an_admin_from_an_editor(roles, status):
     claim = reviewed_claim(user)
     response = token_client(user).post(f"/api/v1/claims/{claim.pk}/publish/", {}, format="json")
     assert response.status_code == status
+
+
+@pytest.fixture
+def three_logins_a_minute(monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"writes": "600/minute", "login": "3/minute"}
+    )
+
+
+def test_a_forged_forwarded_address_does_not_reset_the_login_limit(three_logins_a_minute):
+    # The whole X-Forwarded-For header was the address: a new one per try, no limit.
+    client = APIClient()
+    codes = [
+        client.post(
+            "/api/v1/auth/token/",
+            {"username": f"spray{n}", "password": "Winter2026!"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes == [400, 400, 400, 429, 429]
+
+
+def test_the_web_login_counts_with_the_api_per_address(three_logins_a_minute, client):
+    # One password against many usernames: the per-account lockout never sees it.
+    api = APIClient()
+    for n in range(2):
+        api.post("/api/v1/auth/token/", {"username": f"a{n}", "password": "x"}, format="json")
+    assert client.post("/login/", {"username": "b0", "password": "x"}).status_code == 200
+    response = client.post("/login/", {"username": "b1", "password": "x"})
+    assert response.status_code == 429
+    assert b"Too many login attempts from your address" in response.content
+
+
+def test_behind_the_proxy_a_lockout_is_per_client_not_for_everyone(settings):
+    # Every request comes from the proxy's address: five wrong passwords from anyone
+    # locked the account out for its owner too.
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    UserFactory(username="rita", role="reviewer")
+    client = APIClient(REMOTE_ADDR="10.0.0.2")  # the proxy
+
+    def token(password: str, forwarded: str) -> int:
+        return client.post(
+            "/api/v1/auth/token/",
+            {"username": "rita", "password": password},
+            format="json",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    for n in range(3):  # the attacker, writing a new address in front each time
+        token("bad", f"198.51.100.{n}, 203.0.113.9")
+    assert token("pass-word-123", "203.0.113.9") == 429  # locked out where it came from
+    assert token("pass-word-123", "192.0.2.44") == 200  # rita, from her own address
