@@ -7,7 +7,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -195,7 +200,11 @@ class Rating(models.Model):
     best_rating = models.IntegerField(default=5)
     worst_rating = models.IntegerField(default=1)
     alternate_name = models.CharField(max_length=100)
-    colour = models.CharField(max_length=7, default="#777777")
+    colour = models.CharField(
+        max_length=7,
+        default="#777777",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb, e.g. #c62828.")],
+    )
     definition = models.TextField(blank=True)
     is_final = models.BooleanField(default=True)
     requires_evidence = models.BooleanField(default=True)

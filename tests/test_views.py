@@ -1566,3 +1566,52 @@ def test_every_rating_label_is_readable_on_its_colour():
         ink = {"#fff": "#ffffff", "#000": "#000000"}[scale_step.ink]
         light, dark = sorted([luminance(scale_step.colour), luminance(ink)], reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 4.5, (scale_step.label, scale_step.colour)
+
+
+# --- found by a security audit -------------------------------------------------------------
+
+
+def test_desk_pages_are_not_kept_by_the_browser(client, alice):
+    response = client_for(client, alice).get(reverse("queue"))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_form_on_an_https_page_never_sends_back_to_plain_http(client, alice):
+    response = client_for(client, alice).post(
+        reverse("queue-bulk"),
+        {"action": "release", "next": "http://testserver/queue/?status=new"},
+        secure=True,
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("queue")
+    same_scheme = client.post(
+        reverse("queue-bulk"),
+        {"action": "release", "next": "https://testserver/queue/?status=new"},
+        secure=True,
+    )
+    assert same_scheme["Location"] == "https://testserver/queue/?status=new"
+
+
+def test_the_csrf_cookie_is_out_of_scripts_reach(client):
+    response = client.get(reverse("login"))
+    assert response.cookies["csrftoken"]["httponly"] is True
+
+
+def test_a_rating_colour_is_a_hex_colour():
+    from django.core.exceptions import ValidationError
+
+    from claims.models import Rating
+
+    rating = Rating.objects.first()
+    rating.colour = "red;x:"
+    with pytest.raises(ValidationError, match="#rrggbb"):
+        rating.full_clean()
+
+
+def test_an_all_digit_password_or_one_like_the_username_is_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = UserFactory(username="ritaolsen", role="reviewer")
+    for password in ("40918273645", "ritaolsen1"):
+        with pytest.raises(ValidationError):
+            validate_password(password, user)

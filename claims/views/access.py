@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims import workflow
@@ -33,7 +34,10 @@ def _desk(role: str = REVIEWER):
                 return redirect_to_login(request.get_full_path(), reverse("login"))
             if not workflow.has_role(request.user, role):
                 raise PermissionDenied(f"This page is for the {role}s of the desk.")
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            # Unpublished articles and drafts: not kept by the browser to show after logout.
+            patch_cache_control(response, private=True, no_store=True)
+            return response
 
         return wrapper
 
@@ -80,7 +84,8 @@ def _post_only(page: str, *, with_pk: bool = False):
 def _back(request, fallback: str) -> HttpResponseRedirect:
     """Redirect to the page the form came from (when it is ours), else to `fallback`."""
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    ours = {request.get_host()}
+    if target and url_has_allowed_host_and_scheme(target, ours, request.is_secure()):
         return redirect(target)
     return redirect(fallback)
 
