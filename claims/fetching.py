@@ -15,7 +15,6 @@ import ipaddress
 import re
 import socket
 import threading
-import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -167,7 +166,6 @@ class _Deadline:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.ends = time.monotonic() + seconds
         self.passed = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -175,10 +173,13 @@ class _Deadline:
         self._timer.daemon = True
 
     def track(self, sock: socket.socket) -> None:
+        # A duplicate: wrapping the socket in TLS detaches it, and shutting a duplicate
+        # down shuts the connection all the same.
+        duplicate = sock.dup()
         with self._lock:
-            self._sockets.append(sock)
+            self._sockets.append(duplicate)
             if self.passed:  # connected just after the deadline
-                _shut(sock)
+                _shut(duplicate)
 
     def _cut(self) -> None:
         with self._lock:
@@ -194,6 +195,9 @@ class _Deadline:
     def __exit__(self, *exc) -> None:
         self._timer.cancel()
         _current_deadline.reset(self._token)
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
 
 
 def _shut(sock: socket.socket) -> None:
@@ -234,6 +238,24 @@ class _HTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
+_TRACKED_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _TrackedAdapter:
+    """Gives the adapter's pool managers, direct and through a proxy (HTTP(S)_PROXY), the
+    pools whose connections the fetch's deadline can cut."""
+
+    def __init__(self, adapter) -> None:
+        self._proxy_manager_for = adapter.proxy_manager_for
+        adapter.poolmanager.pool_classes_by_scheme = _TRACKED_POOLS
+        adapter.proxy_manager_for = self.proxy_manager_for
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = self._proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _TRACKED_POOLS
+        return manager
+
+
 def _session() -> requests.Session:
     config = Config(
         ip_filter_enable=not settings.FACTCHECK_FETCH_ALLOW_PRIVATE,
@@ -245,7 +267,7 @@ def _session() -> requests.Session:
     session = HTTPSession(config)
     session.max_redirects = MAX_REDIRECTS
     for adapter in session.adapters.values():
-        adapter.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+        _TrackedAdapter(adapter)
     return session
 
 
@@ -279,11 +301,8 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
                     )
                 chunks, size = [], 0
                 # read1 returns what has arrived (at most 64 KiB); at the deadline the
-                # connection is cut and it returns nothing, as at the end of the body. The
-                # clock is read too: through a proxy (HTTPS_PROXY) the socket is not ours.
+                # connection is cut and it returns nothing, as at the end of the body.
                 while chunk := response.raw.read1(64 * 1024, decode_content=True):
-                    if time.monotonic() > deadline.ends:
-                        raise FetchTransientError(_too_slow(url, deadline.seconds))
                     size += len(chunk)
                     if size > max_bytes:
                         raise FetchTooLarge(

@@ -16,6 +16,19 @@ def server():
 
 
 @pytest.fixture
+def tls_server(monkeypatch, tmp_path):
+    """The local server over HTTPS, with its certificate authority trusted by requests."""
+    import trustme
+
+    authority = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    with LocalServer(tls=authority) as local:
+        yield local
+
+
+@pytest.fixture
 def allow_private(settings):
     """Let the fetch guard through to 127.0.0.1, where the test server runs."""
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = True

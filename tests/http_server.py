@@ -7,6 +7,7 @@ here, over a real socket, through the real fetch code.
 from __future__ import annotations
 
 import contextlib
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +35,8 @@ class LocalServer:
     recorded as (path, headers) in `requests`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tls=None) -> None:
+        """`tls`: a trustme CA; the server then speaks HTTPS as "localhost"."""
         self.routes: dict[str, Answer | Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
@@ -66,6 +68,11 @@ class LocalServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            tls.issue_cert("localhost").configure_cert(context)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            self.base = f"https://localhost:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> LocalServer:

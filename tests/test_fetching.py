@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -168,23 +169,35 @@ def test_it_bounds_the_whole_download_not_only_each_read(allow_private, settings
     assert time.monotonic() - started < 3
 
 
-def test_it_bounds_a_server_that_sends_its_headers_a_byte_at_a_time(
-    allow_private, settings, server
-):
-    settings.FACTCHECK_FETCH_TIMEOUT = 0.5
-
-    def slow_headers(handler):  # each byte well within the read timeout, never done
+def slow_headers(handler):  # each byte well within the read timeout, never done
+    with contextlib.suppress(OSError):
         handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
         for _ in range(60):
             handler.wfile.write(b"x")
             handler.wfile.flush()
             time.sleep(0.1)
-        return None
+    return None
 
+
+@pytest.mark.parametrize("scheme", ["http", "https", "http through a proxy"])
+def test_it_bounds_a_server_that_sends_its_headers_a_byte_at_a_time(
+    allow_private, settings, server, tls_server, monkeypatch, scheme
+):
+    settings.FACTCHECK_FETCH_TIMEOUT = 0.5
+    url = server.url("slow-headers")
+    if scheme == "https":  # most news sites: the TLS layer must not hide the connection
+        url = tls_server.url("slow-headers")
+        tls_server.routes["/slow-headers"] = slow_headers
+    elif scheme == "http through a proxy":  # HTTP_PROXY: the proxy's connection is cut too
+        url = "http://news.example.org/slow-headers"
+        monkeypatch.setenv("HTTP_PROXY", server.base)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        server.routes[url] = slow_headers
     server.routes["/slow-headers"] = slow_headers
     started = time.monotonic()
     with pytest.raises(FetchTransientError, match="took longer than 1.5 s"):
-        fetch(server.url("slow-headers"))
+        fetch(url)
     assert time.monotonic() - started < 3  # not the 6 s the server would take
 
 
