@@ -152,7 +152,7 @@ REPORTING_VERBS: dict[str, float] = {
     **dict.fromkeys(["confirmed that", "confirming that"], 0.5),
     **dict.fromkeys(["complain", "complains", "criticize", "criticizes"], 0.45),
     **dict.fromkeys(["criticise", "criticises"], 0.45),
-    **dict.fromkeys(["reiterated", "reiterates", "reiterating"], 0.5),
+    **dict.fromkeys(["reiterated", "reiterates", "reiterating", "reiterate"], 0.5),
 }
 
 

@@ -76,10 +76,10 @@ WHEN = MONTHS | word_set("monday tuesday wednesday thursday friday saturday sund
 PERIODS = word_set("week month year morning afternoon evening night weekend")
 #: Words that open a time after a name ("said X on Tuesday", "said X last week").
 TIME_WORDS = WHEN | word_set("on at last this yesterday today tonight earlier later")
-#: Openings of an adverbial that comes before the subject ("In a statement, …").
 #: What may follow the speaker after an inverted "said" ("…, said Lena Holt in a
 #: statement"); after a verb that takes an object, it ends the object ("told the story in").
-SPEAKER_ENDS = word_set("in during via from with")
+SPEAKER_ENDS = word_set("in during via")
+#: Openings of an adverbial that comes before the subject ("In a statement, …").
 PREAMBLES = word_set(
     "in on at during after before by for from with within when while last earlier later "
     "however meanwhile still also but and yet so speaking asked hours days weeks months "
@@ -88,6 +88,8 @@ PREAMBLES = word_set(
 PREPOSITIONS = word_set("of for at from with in on to about near by close among inside outside")
 CONTRACTED_BE = word_set("he's he’s she's she’s they're they’re we're we’re")
 NOT_NAMES = word_set("the a an he she they it we i who this that")
+#: Words that are no title before a name ("said earlier this week", "said his aide Lee").
+NOT_TITLES = DETERMINERS | PREPOSITIONS | TIME_WORDS | PERIODS
 #: Verb forms that are also common nouns; they need a subject that looks like one.
 AMBIGUOUS = word_set(
     "claims claim reports notes calls called call charges charged tweets posts tells comment "
@@ -440,7 +442,10 @@ class _Attribution:
         first = next(token for token in after if token.is_word)
         words = self.text[speaker.start : speaker.end].split()
         determined = first.text[0].isupper() or first.lower in ("the", "a", "an", "one", "another")
-        if not determined and not _titled_name(words):
+        said = self.word in ("said", "says")
+        # "…, adds psychologist Mary Alvord"; after "told" the phrase is the listener.
+        titled = self.word in ("said", "says", "added", "adds") and _titled_name(words)
+        if not determined and not titled:
             return None
         if self.text.endswith(("'s", "’s"), speaker.start, speaker.end):
             return None  # "said the president’s “…”": the owner of what was said
@@ -452,7 +457,7 @@ class _Attribution:
         following = [token for token in after if token.start >= speaker.end]
         if not following or not following[0].is_word or following[0].lower in TIME_WORDS:
             return speaker  # "…, said Lena Holt." / "…, said Lena Holt on Tuesday."
-        if self.word in ("said", "says") and following[0].lower in SPEAKER_ENDS:
+        if said and following[0].lower in SPEAKER_ENDS:
             return speaker  # "…, said Lena Holt in a statement." (not "told the story in")
         return None
 
@@ -813,9 +818,6 @@ def _sentence_subject(tokens: list[_Token]) -> Span | None:
             break
         phrase.append(token)
     return _span(phrase)
-
-
-NOT_TITLES = DETERMINERS | PREPOSITIONS | TIME_WORDS | PERIODS
 
 
 def _titled_name(words: list[str]) -> bool:

@@ -1,4 +1,4 @@
-"""Add "reiterated", "reiterates" and "reiterating" (from reading the real pages' misses:
+"""Add "reiterated", "reiterates", "reiterating" and "reiterate" (from reading the real pages' misses:
 "Volker reiterated that…", "The EU reiterated it still considers…") to a lexicon seeded
 before them, as 0017 did for its verb forms. Run `manage.py redetect --all` to apply them
 to stored articles."""
@@ -7,7 +7,7 @@ from django.db import migrations
 
 from claims.lexicon import adding_default_entries
 
-ADDED = ("reiterated", "reiterates", "reiterating")
+ADDED = ("reiterated", "reiterates", "reiterating", "reiterate")
 
 
 class Migration(migrations.Migration):

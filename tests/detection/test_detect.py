@@ -573,6 +573,7 @@ def test_a_passive_without_a_speaking_agent_is_not_flagged(sentence):
         ("The minister resigned on Friday, admitting that the figures were wrong.",
          "The minister"),
         ("The union reiterated that the strike would go ahead.", "The union"),
+        ("Officials reiterate that the bridge is safe.", "Officials"),
         ("“The figures will mislead voters,’’ Ana Moy, head of the group, told the BBC.",
          "Ana Moy"),
         ("The envoy testified before the committee that the aid was held up.", "The envoy"),
@@ -610,6 +611,7 @@ def test_a_confirmation_by_a_thing_attributes_nothing(sentence):
         ("Rain falls everywhere on Titan, said study co-author Ana Ruiz, a fellow at the agency.",
          "study co-author Ana Ruiz"),
         ("Job cuts will follow, said executive chair Marco Ciel.", "executive chair Marco Ciel"),
+        ("People feel empowered, adds psychologist Mary Alvo.", "psychologist Mary Alvo"),
     ],
 )  # fmt: skip
 def test_an_inverted_said_takes_a_speaker_with_a_title_or_a_place_after_it(sentence, speaker):
@@ -639,6 +641,7 @@ def test_an_inverted_said_without_a_speaker_is_not_flagged(sentence):
          "the kneepad story"),
         ("Supporters have urged Congress to keep the program, although they say it is flawed.",
          "Congress"),
+        ("Prices will rise, told state television RTS on Monday.", "state television RTS"),
     ],
 )  # fmt: skip
 def test_the_object_of_a_verb_is_not_its_speaker(sentence, not_speaker):
