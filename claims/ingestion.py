@@ -868,6 +868,7 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
 
 
 # Polling writes only what it owns: a feed paused or edited meanwhile keeps that change.
+# A feed moved to another address meanwhile gets none of it (see _save_poll).
 FEED_POLL_FIELDS = [
     "last_polled_at",
     "last_error",
@@ -884,7 +885,7 @@ def _feed_ok(feed: Feed, now: datetime) -> None:
     feed.last_error = ""
     feed.failure_count = 0
     feed.next_poll_at = now + timedelta(minutes=feed.poll_interval)
-    feed.save(update_fields=FEED_POLL_FIELDS)
+    _save_poll(feed)
 
 
 def _feed_failed(feed: Feed, now: datetime, reason: str) -> None:
@@ -894,7 +895,14 @@ def _feed_failed(feed: Feed, now: datetime, reason: str) -> None:
     feed.last_polled_at = now
     feed.last_error = reason
     feed.next_poll_at = now + timedelta(minutes=delay)
-    feed.save(update_fields=FEED_POLL_FIELDS)
+    _save_poll(feed)
+
+
+def _save_poll(feed: Feed) -> None:
+    """Write what a poll learnt, unless the feed moved to another address while it ran:
+    the old address's validators and errors would be sent and shown for the new one."""
+    fields = {name: getattr(feed, name) for name in FEED_POLL_FIELDS}
+    Feed.objects.filter(pk=feed.pk, url=feed.url).update(**fields)
 
 
 # --- bulk ---------------------------------------------------------------------------------

@@ -191,6 +191,27 @@ def test_a_feed_entry_date_is_read_in_utc_whatever_the_process_time_zone(
     assert dates[0] == "2026-11-17T09:00:00+00:00"  # <pubDate>…09:00:00 GMT</pubDate>
 
 
+def test_a_poll_that_ends_after_its_feed_moved_leaves_the_new_address_alone(
+    allow_private, server, monkeypatch
+):
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    server.routes["/feed.xml"] = Answer(
+        200, (FIXTURES / "feed.xml").read_bytes(), {"ETag": '"old"', "Content-Type": "text/xml"}
+    )
+    real_fetch = ingestion.fetch
+
+    def fetch_then_move(url, **kwargs):  # an editor changes the address mid-poll
+        result = real_fetch(url, **kwargs)
+        Feed.objects.filter(pk=feed.pk).update(url="https://moved.example.org/rss")
+        return result
+
+    monkeypatch.setattr(ingestion, "fetch", fetch_then_move)
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert feed.url == "https://moved.example.org/rss"
+    assert feed.etag == ""  # not sent to the new server as If-None-Match
+
+
 def test_it_sends_a_conditional_get_the_second_time(allow_private, server):
     body = (FIXTURES / "atom.xml").read_bytes().replace(b"{base}", server.base.encode())
 
