@@ -9,7 +9,7 @@ urlpatterns = [
     path("ratings/", views.ratings_public, name="ratings-public"),
     path("", views.home, name="home"),
     # The desk.
-    path("login/", views.DeskLoginView.as_view(), name="login"),
+    path("login/", views.login_throttled(views.DeskLoginView.as_view()), name="login"),
     path("logout/", views.DeskLogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("queue/", views.queue, name="queue"),

@@ -21,6 +21,7 @@ from claims.views.public import (
     DeskLoginView,
     DeskLogoutView,
     home,
+    login_throttled,
     ratings_public,
     review_public,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "feeds",
     "home",
     "job_detail",
+    "login_throttled",
     "queue",
     "queue_bulk",
     "ratings_public",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import wraps
 
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import JsonResponse
@@ -47,18 +48,26 @@ def ratings_public(request):
     return render(request, "claims/ratings.html", {"ratings": Rating.objects.all()})
 
 
+def login_throttled(view):
+    """Count each login attempt (a POST) against its client address's rate, together with
+    the API's token requests; wraps the desk's login form and the admin's."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        throttle = LoginThrottle()
+        if request.method == "POST" and not throttle.allow_request(request, None):
+            seconds = math.ceil(throttle.wait() or 60)
+            message = f"Too many login attempts from your address; try again in {seconds} s."
+            return render(request, "claims/locked_out.html", {"message": message}, status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 class DeskLoginView(LoginView):
     template_name = "desk/login.html"
     redirect_authenticated_user = True
     next_page = "dashboard"
-
-    def post(self, request, *args, **kwargs):
-        throttle = LoginThrottle()  # counted with the API's token requests
-        if not throttle.allow_request(request, self):
-            seconds = math.ceil(throttle.wait() or 60)
-            message = f"Too many login attempts from your address; try again in {seconds} s."
-            return render(request, "claims/locked_out.html", {"message": message}, status=429)
-        return super().post(request, *args, **kwargs)
 
 
 class DeskLogoutView(LogoutView):

@@ -202,6 +202,9 @@ def test_the_web_login_counts_with_the_api_per_address(three_logins_a_minute, cl
     response = client.post("/login/", {"username": "b1", "password": "x"})
     assert response.status_code == 429
     assert b"Too many login attempts from your address" in response.content
+    admin = client.post("/admin/login/", {"username": "b2", "password": "x"})
+    assert admin.status_code == 429  # the admin's form is no way round it
+    assert client.get("/login/").status_code == 200  # only attempts are counted
 
 
 def test_behind_the_proxy_a_lockout_is_per_client_not_for_everyone(settings):
