@@ -1615,3 +1615,9 @@ def test_an_all_digit_password_or_one_like_the_username_is_refused():
     for password in ("40918273645", "ritaolsen1"):
         with pytest.raises(ValidationError):
             validate_password(password, user)
+
+
+def test_pages_carry_a_content_security_policy(client):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]

@@ -437,3 +437,33 @@ def test_a_claim_status_shows_in_its_line_not_only_its_colour(seeded, live_serve
         )
 
     assert line(first.pk) == "solid" and line(second.pk) == "dashed"
+
+
+def test_no_page_breaks_the_content_security_policy(seeded, live_server, new_page):
+    from claims import workflow
+    from tests.factories import reviewed_claim
+
+    base = live_server.url
+    editor = UserFactory(username="eve", role="editor")
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    article = ingest(STORY, "Harbor City ballots")
+    claim = article.claims.first()
+    published = reviewed_claim(UserFactory(username="rita", role="reviewer"))
+    workflow.claim_publish(claim=published, actor=editor)
+    page = new_page()
+    refused = []
+    page.on("console", lambda message: refused.append(message.text))
+    login(page, base, "eve")
+    for path in (
+        "/dashboard/", "/queue/", f"/claims/{claim.pk}/", f"/articles/{article.pk}/",
+        "/articles/new/", "/feeds/", "/ratings/", f"/reviews/{published.pk}/",
+    ):  # fmt: skip
+        page.goto(base + path)
+    page.goto(f"{base}/api/docs/")
+    expect(page.get_by_text("Factcheck desk API")).to_be_visible()  # Swagger UI ran
+    admin = new_page()
+    admin.on("console", lambda message: refused.append(message.text))
+    login(admin, base, "root")
+    admin.goto(f"{base}/admin/claims/feed/add/")
+    expect(admin.get_by_label("Feed URL")).to_be_visible()
+    assert not [text for text in refused if "Content Security Policy" in text], refused
