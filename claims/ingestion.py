@@ -154,6 +154,11 @@ def content_hash(text: str) -> str:
 PUBLISHED_AHEAD = timedelta(days=1)
 
 
+def too_far_ahead(moment: datetime) -> bool:
+    """Whether a publication date is further ahead of now than PUBLISHED_AHEAD."""
+    return moment > timezone.now() + PUBLISHED_AHEAD
+
+
 def parse_published(value: object) -> datetime | None:
     """The moment a date or date-time string (or datetime) names, or None if it names
     none we can store."""
@@ -178,7 +183,7 @@ def parse_published(value: object) -> datetime | None:
         moment.astimezone(UTC)  # stored in UTC: 0001-01-01T00:00+14:00 is no moment there
     except OverflowError:
         return None
-    return None if moment > timezone.now() + PUBLISHED_AHEAD else moment
+    return None if too_far_ahead(moment) else moment
 
 
 # --- store and detect ---------------------------------------------------------------------

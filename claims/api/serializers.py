@@ -6,7 +6,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
@@ -308,7 +307,7 @@ class ArticleCreateSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(required=False, allow_null=True)
 
     def validate_published_at(self, value: datetime | None) -> datetime | None:
-        if value is not None and value > timezone.now() + ingestion.PUBLISHED_AHEAD:
+        if value is not None and ingestion.too_far_ahead(value):
             raise serializers.ValidationError(
                 "A publication date cannot be more than a day ahead of now."
             )

@@ -54,11 +54,12 @@ def login_throttled(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        throttle = LoginThrottle()
-        if request.method == "POST" and not throttle.allow_request(request, None):
-            seconds = math.ceil(throttle.wait() or 60)
-            message = f"Too many login attempts from your address; try again in {seconds} s."
-            return render(request, "claims/locked_out.html", {"message": message}, status=429)
+        if request.method == "POST":
+            throttle = LoginThrottle()
+            if not throttle.allow_request(request, None):
+                seconds = math.ceil(throttle.wait() or 60)
+                message = f"Too many login attempts from your address; try again in {seconds} s."
+                return render(request, "claims/locked_out.html", {"message": message}, status=429)
         return view(request, *args, **kwargs)
 
     return wrapper
