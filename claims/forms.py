@@ -122,7 +122,12 @@ class ClaimsField(forms.ModelMultipleChoiceField):
 
 
 class BulkForm(forms.Form):
-    ACTIONS = [("dismiss", "Dismiss"), ("release", "Release"), ("assign", "Assign to…")]
+    ACTIONS = [
+        ("dismiss", "Dismiss"),
+        ("release", "Release"),
+        ("assign", "Assign to…"),
+        ("restore", "Put back in the queue"),
+    ]
     action = forms.ChoiceField(choices=ACTIONS)
     ids = ClaimsField(
         queryset=Claim.objects.all(),

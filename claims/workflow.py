@@ -661,6 +661,40 @@ def claim_dismiss(*, claim: Claim, actor, reason: str, version: int | None = Non
 
 
 @transaction.atomic
+def claim_restore(*, claim: Claim, actor, reason: str = "", version: int | None = None) -> Claim:
+    """Put a dismissed claim back in the queue (a dismissal made by mistake, or one whose
+    reason no longer holds); the dismissal stays in the history."""
+    claim = _lock(claim)
+    _check_version(claim, version)
+    if claim.status != Claim.Status.DISMISSED:
+        raise InvalidTransition("Only a dismissed claim can be put back in the queue.")
+    if claim.verdicts.filter(published_at__isnull=False).exists():
+        # Only an editor could dismiss it (a published fact check): only one undoes that.
+        _require(actor, EDITOR, "put back a claim that has a published verdict")
+    else:
+        _require(actor, REVIEWER, "put claims back in the queue")
+    reason = _reason(reason, "") if (reason or "").strip() else ""
+    # Twins raised only queued claims while this one was out: its place is worked out
+    # again, as of when it was flagged (as ingestion did), so it is not behind its peers.
+    article = claim.article
+    claim.priority = priority_for(
+        score=claim.score,
+        published_at=article.published_at or article.created_at,
+        seen_in=_seen_in(article, {claim.fingerprint})[claim.fingerprint],
+        bump=claim.priority_bump,
+        now=claim.created_at,
+    )
+    claim.status = Claim.Status.NEW
+    dismissed_for, claim.dismiss_reason = claim.dismiss_reason, ""
+    _save(claim, "status", "dismiss_reason", "priority")
+    payload = {"status": [Claim.Status.DISMISSED, Claim.Status.NEW], "dismissed_for": dismissed_for}
+    if reason:
+        payload["reason"] = reason
+    _log(claim, actor, "restore", **payload)
+    return claim
+
+
+@transaction.atomic
 def claim_reopen(*, claim: Claim, actor, reason: str, version: int | None = None) -> Claim:
     """Reopen a published claim for a correction; the published verdict stays in history."""
     _require(actor, EDITOR, "reopen published claims")

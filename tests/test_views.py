@@ -1621,3 +1621,36 @@ def test_pages_carry_a_content_security_policy(client):
     policy = client.get(reverse("login"))["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+
+
+def test_a_dismissed_claim_is_put_back_from_its_page(client, alice, bob):
+    claim = workflow.claim_dismiss(claim=ClaimFactory(), actor=alice, reason="satire")
+    client_for(client, bob)
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert "Put back in the queue" in page and "Dismissed: satire" in page
+
+    response = client.post(
+        reverse("claim-action", args=[claim.pk, "restore"]),
+        {"reason": "Not satire after all", "version": claim.version},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "Put back in the queue." in page
+    assert "put the claim back in the queue" in page and "Not satire after all" in page
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NEW
+
+
+def test_a_bulk_dismissal_is_undone_from_the_queue(client, alice):
+    claims = ClaimFactory.create_batch(3)
+    client_for(client, alice)
+    ids = [c.pk for c in claims[:2]]
+    client.post(reverse("queue-bulk"), {"action": "dismiss", "ids": ids, "reason": "oops"})
+    page = client.get(reverse("queue"), {"status": "dismissed"}).content.decode()
+    assert 'value="restore"' in page and all(f'value="{pk}"' in page for pk in ids)
+
+    response = client.post(reverse("queue-bulk"), {"action": "restore", "ids": ids}, follow=True)
+
+    assert b"Put 2 claims back in the queue." in response.content
+    assert set(Claim.objects.values_list("status", flat=True)) == {"new"}

@@ -462,3 +462,61 @@ def test_migration_0016_fixes_the_wording_a_verdict_was_published_with(alice, er
     assert [c["url"] for c in verdict.citations] == list(
         claim.evidence.values_list("url", flat=True)
     )
+
+
+def test_a_dismissed_claim_goes_back_to_the_queue_with_its_history(alice, bob):
+    claim = ClaimFactory(priority=0.7)
+    with pytest.raises(workflow.InvalidTransition, match="Only a dismissed claim"):
+        workflow.claim_restore(claim=claim, actor=alice)
+    claim = workflow.claim_dismiss(claim=claim, actor=alice, reason="Looked like opinion.")
+
+    claim = workflow.claim_restore(claim=claim, actor=bob, reason="It is a factual claim.")
+
+    assert claim.status == Claim.Status.NEW and claim.dismiss_reason == ""
+    restore = claim.events.get(action="restore")
+    assert restore.actor == bob and restore.payload == {
+        "status": ["dismissed", "new"],
+        "dismissed_for": "Looked like opinion.",
+        "reason": "It is a factual claim.",
+    }
+    assert claim.events.filter(action="dismiss").exists()  # the dismissal stays on record
+    assert workflow.claim_take_next(reviewer=alice).pk == claim.pk
+
+
+def test_restoring_a_claim_checks_role_version_and_reason(alice, nobody):
+    claim = workflow.claim_dismiss(claim=ClaimFactory(), actor=alice, reason="Opinion.")
+    with pytest.raises(workflow.NotAllowed):
+        workflow.claim_restore(claim=claim, actor=nobody)
+    with pytest.raises(workflow.Conflict):
+        workflow.claim_restore(claim=claim, actor=alice, version=claim.version - 1)
+    with pytest.raises(workflow.WorkflowError, match="NUL"):
+        workflow.claim_restore(claim=claim, actor=alice, reason="a\x00b")
+    claim = workflow.claim_restore(claim=claim, actor=alice, version=claim.version)
+    assert claim.status == Claim.Status.NEW
+    assert "reason" not in claim.events.get(action="restore").payload
+
+
+def test_a_restored_claim_gets_the_priority_its_twins_gave_it_while_dismissed(alice):
+    first = ClaimFactory(fingerprint="f" * 40)
+    first = workflow.claim_dismiss(claim=first, actor=alice, reason="Opinion.")
+    # The same claim turns up in a second article while the first one is dismissed.
+    ClaimFactory(fingerprint="f" * 40)
+
+    restored = workflow.claim_restore(claim=first, actor=alice)
+
+    def priority(seen_in):
+        published = first.article.published_at or first.article.created_at
+        return workflow.priority_for(
+            score=first.score, published_at=published, seen_in=seen_in, now=first.created_at
+        )
+
+    assert restored.priority == pytest.approx(priority(2)) and priority(2) > priority(1)
+
+
+def test_only_an_editor_restores_a_claim_that_was_published(alice, erin):
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    claim = workflow.claim_reopen(claim=claim, actor=erin, reason="Check again.")
+    claim = workflow.claim_dismiss(claim=claim, actor=erin, reason="Retracted.")
+    with pytest.raises(workflow.NotAllowed, match="published verdict"):
+        workflow.claim_restore(claim=claim, actor=alice)
+    assert workflow.claim_restore(claim=claim, actor=erin).status == Claim.Status.NEW

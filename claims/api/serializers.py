@@ -350,6 +350,12 @@ class ReasonSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=5000)
 
 
+class RestoreSerializer(VersionSerializer):
+    reason = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, help_text="Why, for the history."
+    )
+
+
 class AssignSerializer(VersionSerializer):
     assignee = serializers.CharField(help_text="Username or id of a reviewer.")
 
@@ -381,11 +387,11 @@ class BumpSerializer(VersionSerializer):
 
 
 class BulkSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["dismiss", "assign", "release"])
+    action = serializers.ChoiceField(choices=["dismiss", "assign", "release", "restore"])
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
-    reason = serializers.CharField(required=False, max_length=5000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     assignee = serializers.CharField(required=False)
     versions = serializers.DictField(
         child=serializers.IntegerField(min_value=1),

@@ -402,10 +402,24 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
             )
         )
 
+    @extend_schema(request=s.RestoreSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        """Put a dismissed claim back in the queue; the dismissal stays in the history."""
+        data = self.input(s.RestoreSerializer)
+        return self.detail_response(
+            workflow.claim_restore(
+                claim=self.get_object(),
+                actor=request.user,
+                reason=data.get("reason", ""),
+                version=data.get("version"),
+            )
+        )
+
     @extend_schema(request=s.BulkSerializer, responses=s.BulkResponseSerializer)
     @action(detail=False, methods=["post"])
     def bulk(self, request):
-        """Dismiss, assign or release many claims; each gets its own result."""
+        """Dismiss, assign, release or restore many claims; each gets its own result."""
         data = self.input(s.BulkSerializer)
         claims = Claim.objects.in_bulk(data["ids"])
         versions = data.get("versions", {})
@@ -420,6 +434,10 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
                 if data["action"] == "dismiss":
                     claim = workflow.claim_dismiss(
                         claim=claim, actor=user, reason=data["reason"], version=version
+                    )
+                elif data["action"] == "restore":
+                    claim = workflow.claim_restore(
+                        claim=claim, actor=user, reason=data.get("reason", ""), version=version
                     )
                 elif data["action"] == "assign":
                     claim = workflow.claim_assign(

@@ -293,6 +293,7 @@ EVENT_LABELS = {
     "publish": "published the verdict",
     "dismiss": "dismissed the claim",
     "reopen": "reopened the claim",
+    "restore": "put the claim back in the queue",
     "lease_expired": "lease expired — back to the queue",
 }
 

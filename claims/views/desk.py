@@ -293,14 +293,22 @@ def queue_bulk(request):
                 workflow.claim_dismiss(claim=claim, actor=user, reason=reason, version=version)
             elif action == "release":
                 workflow.claim_release(claim=claim, actor=user, version=version)
+            elif action == "restore":
+                reason = form.cleaned_data["reason"]
+                workflow.claim_restore(claim=claim, actor=user, reason=reason, version=version)
             else:
                 workflow.claim_assign(claim=claim, assignee=assignee, actor=user, version=version)
             done += 1
         except workflow.WorkflowError as exc:
             failed.append(f"#{claim.pk}: {exc}")
-    verb = {"dismiss": "Dismissed", "release": "Released", "assign": "Assigned"}[action]
+    verb = {
+        "dismiss": "Dismissed {}.",
+        "release": "Released {}.",
+        "assign": "Assigned {}.",
+        "restore": "Put {} back in the queue.",
+    }[action]
     if done:
-        messages.success(request, f"{verb} {done} claim{'s' if done != 1 else ''}.")
+        messages.success(request, verb.format(f"{done} claim{'s' if done != 1 else ''}"))
     for problem in failed[:10]:
         messages.error(request, problem)
     return _back(request, reverse("queue"))

@@ -124,6 +124,8 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         "can_dismiss": claim.status == Claim.Status.NEW
         or (claim.status == Claim.Status.IN_REVIEW and (holds or is_editor)),
         "can_reopen": claim.status == Claim.Status.PUBLISHED and is_editor,
+        "can_restore": claim.status == Claim.Status.DISMISSED
+        and (is_editor or not any(v.published_at for v in claim.verdicts.all())),
         "can_release": claim.status == Claim.Status.IN_REVIEW and (holds or is_editor),
         "can_assign": is_editor and claim.status in (Claim.Status.NEW, Claim.Status.IN_REVIEW),
         "reviewers": get_user_model()
@@ -284,7 +286,7 @@ REASON_LABELS = {"dismiss": "Dismiss reason", "reopen": "Correction note"}
 @_desk()
 @_post_only("claim-review", with_pk=True)
 def claim_action(request, pk: int, action: str):
-    """Submit, publish, dismiss, reopen, release or assign a claim."""
+    """Submit, publish, dismiss, restore, reopen, release or assign a claim."""
     claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
     user, version = request.user, _version(request)
     if version is None and request.POST.get("version"):
@@ -297,6 +299,7 @@ def claim_action(request, pk: int, action: str):
         "publish": "Published.",
         "dismiss": "Dismissed.",
         "reopen": "Reopened for a correction.",
+        "restore": "Put back in the queue.",
         "release": "Released back to the queue.",
         "assign": "Assigned.",
     }
@@ -309,6 +312,8 @@ def claim_action(request, pk: int, action: str):
             workflow.claim_dismiss(claim=claim, actor=user, reason=reason, version=version)
         elif action == "reopen":
             workflow.claim_reopen(claim=claim, actor=user, reason=reason, version=version)
+        elif action == "restore":
+            workflow.claim_restore(claim=claim, actor=user, reason=reason, version=version)
         elif action == "release":
             workflow.claim_release(claim=claim, actor=user, version=version)
         elif action == "assign":

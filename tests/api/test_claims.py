@@ -589,3 +589,36 @@ def test_a_source_given_twice_names_the_url_field(api):
     again = api.post(url, {**body, "url": "HTTPS://A.example.org/report"}, format="json")
     assert again.status_code == 400
     assert again.json() == {"url": ["This source is already in the claim's evidence."]}
+
+
+def test_a_dismissed_claim_is_put_back_in_the_queue(api):
+    claim = ClaimFactory()
+    api.post(f"/api/v1/claims/{claim.pk}/dismiss/", {"reason": "Opinion."}, format="json")
+    stale = api.post(f"/api/v1/claims/{claim.pk}/restore/", {"version": 1}, format="json")
+    assert stale.status_code == 409 and stale.data["current"]["status"] == "dismissed"
+
+    response = api.post(
+        f"/api/v1/claims/{claim.pk}/restore/", {"reason": "A factual claim."}, format="json"
+    )
+
+    assert response.status_code == 200 and response.data["status"] == "new"
+    assert response.data["history"][-1]["action"] == "restore"
+    again = api.post(f"/api/v1/claims/{claim.pk}/restore/", {}, format="json")
+    assert again.status_code == 409 and "Only a dismissed claim" in again.data["detail"]
+
+
+def test_a_bulk_dismissal_is_undone_in_bulk(api):
+    claims = ClaimFactory.create_batch(3)
+    ids = [claim.pk for claim in claims]
+    dismissal = {"action": "dismiss", "ids": ids, "reason": "Oops."}
+    api.post("/api/v1/claims/bulk/", dismissal, format="json")
+    assert set(Claim.objects.values_list("status", flat=True)) == {"dismissed"}
+
+    response = api.post(
+        "/api/v1/claims/bulk/", {"action": "restore", "ids": [*ids, claims[0].pk]}, format="json"
+    )
+
+    assert [(r["id"], r["ok"], r["status"]) for r in response.data["results"]] == [
+        (claim.pk, True, "new") for claim in claims
+    ]
+    assert set(Claim.objects.values_list("status", flat=True)) == {"new"}

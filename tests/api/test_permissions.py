@@ -26,7 +26,9 @@ def world(db):
     published = reviewed_claim(UserFactory(username="author", role="reviewer"))
     workflow.claim_publish(claim=published, actor=UserFactory(username="boss", role="editor"))
     failed = ArticleFactory(status="failed", error="HTTP 503")
+    dismissed = ClaimFactory(status="dismissed", dismiss_reason="Opinion.")
     return {
+        "dismissed": dismissed,
         "claim": ClaimFactory(),
         "published": published,
         "feed": FeedFactory(),
@@ -51,6 +53,7 @@ ENDPOINTS = [
     ("post", "/api/v1/claims/next/", {}, REVIEWER),
     ("post", "/api/v1/articles/{failed}/retry/", {}, REVIEWER),
     ("post", "/api/v1/claims/{claim}/dismiss/", {"reason": "Opinion."}, REVIEWER),
+    ("post", "/api/v1/claims/{dismissed}/restore/", {}, REVIEWER),
     ("post", "/api/v1/claims/{claim}/assign/", {"assignee": "author"}, EDITOR),
     ("post", "/api/v1/claims/{claim}/bump/", {"amount": 1}, EDITOR),
     ("post", "/api/v1/claims/{published}/reopen/", {"reason": "Correction."}, EDITOR),
