@@ -318,6 +318,8 @@ FACTCHECK_FETCH_USER_AGENT = env_str(
 
 # --- Review workflow ----------------------------------------------------------------------
 FACTCHECK_LEASE_MINUTES = env_int("FACTCHECK_LEASE_MINUTES", 30, minimum=1)
+# An API token older than this stops working (0: never); asking again gives a new one.
+FACTCHECK_TOKEN_DAYS = env_int("FACTCHECK_TOKEN_DAYS", 90)
 FACTCHECK_EDITOR_MAY_PUBLISH_OWN = env_bool("FACTCHECK_EDITOR_MAY_PUBLISH_OWN", False)
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Factcheck desk")
 FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org")

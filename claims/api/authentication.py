@@ -1,4 +1,4 @@
-"""Token authentication that reads the user and their role in one query.
+"""Token authentication that reads the user, their role and the token's age in one query.
 
 DRF's own class loads the token with its user, and the role (a group) then costs a second
 query. The ORM's version of the combined query (a subquery annotation) cost more CPU to
@@ -7,8 +7,12 @@ build than the query it saved, so it is written out once here.
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
@@ -24,7 +28,7 @@ SELECT u.*, (
     WHERE ug.user_id = u.id AND g.name IN (%s, %s, %s)
     ORDER BY CASE g.name WHEN %s THEN 3 WHEN %s THEN 2 ELSE 1 END DESC
     LIMIT 1
-) AS token_role
+) AS token_role, t.created AS token_created
 FROM {Token._meta.db_table} AS t
 JOIN {User._meta.db_table} AS u ON u.id = t.user_id
 WHERE t.key = %s
@@ -39,5 +43,18 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid token.")
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        if expired(user.token_created):
+            raise exceptions.AuthenticationFailed(
+                "Token expired: ask for a new one (POST /api/v1/auth/token/)."
+            )
         workflow.remember_role(user, user.token_role)
-        return user, Token(key=key, user=user)  # request.auth: the key is what counts
+        # request.auth: the key is what counts (and what DELETE auth/token/ revokes).
+        return user, Token(key=key, user=user, created=user.token_created)
+
+
+def expired(created) -> bool:
+    """Whether a token made at `created` is past FACTCHECK_TOKEN_DAYS (0: never expires)."""
+    days = settings.FACTCHECK_TOKEN_DAYS
+    if timezone.is_naive(created):  # SQLite hands the raw column back without its zone
+        created = timezone.make_aware(created, UTC)
+    return bool(days) and created < timezone.now() - timedelta(days=days)

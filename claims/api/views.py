@@ -21,7 +21,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 
 from claims import ingestion, tasks, workflow
 from claims.api import serializers as s
+from claims.api.authentication import TokenAuthentication, expired
 from claims.api.filters import ArticleFilter, ClaimFilter, StrictOrderingFilter
 from claims.api.throttles import LoginThrottle
 from claims.claimreview import claim_review, published_claims
@@ -689,11 +690,27 @@ def _queue_depth() -> int | None:
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (locked out after failures)."""
+    """Exchange a username and password for an API token (locked out after failures);
+    DELETE with the token revokes it."""
 
     permission_classes = [permissions.AllowAny]
-    authentication_classes = []
+    authentication_classes = [TokenAuthentication]
     throttle_classes = [LoginThrottle]
+
+    def perform_authentication(self, request):
+        # POST is a login: a stale or broken Authorization header must not stand in its way.
+        if request.method == "DELETE":
+            super().perform_authentication(request)
+
+    def get_throttles(self):
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
+    def delete(self, request):
+        if not isinstance(request.auth, Token):
+            raise NotAuthenticated("Send the token to revoke: Authorization: Token …")
+        Token.objects.filter(key=request.auth.key).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
     def post(self, request):
@@ -715,4 +732,7 @@ class TokenView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         token, _ = Token.objects.get_or_create(user=user)
+        if expired(token.created):
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})

@@ -227,3 +227,56 @@ def test_behind_the_proxy_a_lockout_is_per_client_not_for_everyone(settings):
         token("bad", f"198.51.100.{n}, 203.0.113.9")
     assert token("pass-word-123", "203.0.113.9") == 429  # locked out where it came from
     assert token("pass-word-123", "192.0.2.44") == 200  # rita, from her own address
+
+
+def _token_for(client, username="rita"):
+    response = client.post(
+        "/api/v1/auth/token/", {"username": username, "password": "pass-word-123"}, format="json"
+    )
+    return response.data["token"]
+
+
+def test_a_token_is_revoked_with_delete():
+    UserFactory(username="rita", role="reviewer")
+    client = APIClient()
+    token = _token_for(client)
+    assert client.delete("/api/v1/auth/token/").status_code == 401  # which token?
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert client.delete("/api/v1/auth/token/").status_code == 204
+
+    refused = client.get("/api/v1/claims/")
+    assert refused.status_code == 401 and refused.data["detail"] == "Invalid token."
+    # A stale header is no obstacle to logging in again, and the new token is another one.
+    fresh = _token_for(client)
+    assert fresh != token
+    client.credentials(HTTP_AUTHORIZATION=f"Token {fresh}")
+    assert client.get("/api/v1/claims/").status_code == 200
+
+
+def test_an_old_token_expires_and_asking_again_gives_a_new_one(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    settings.FACTCHECK_TOKEN_DAYS = 30
+    UserFactory(username="rita", role="reviewer")
+    client = APIClient()
+    token = _token_for(client)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(days=29))
+    assert client.get("/api/v1/claims/").status_code == 200
+
+    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(days=31))
+    expired = client.get("/api/v1/claims/")
+    assert expired.status_code == 401 and "Token expired" in expired.data["detail"]
+
+    fresh = _token_for(client)
+    assert fresh != token and not Token.objects.filter(key=token).exists()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {fresh}")
+    assert client.get("/api/v1/claims/").status_code == 200
+
+    settings.FACTCHECK_TOKEN_DAYS = 0  # never expires
+    Token.objects.filter(key=fresh).update(created=timezone.now() - timedelta(days=3650))
+    assert client.get("/api/v1/claims/").status_code == 200
