@@ -584,12 +584,13 @@ def may_approve(actor, verdict: Verdict) -> bool:
         return True
     if verdict.reviewer_id == actor.pk:
         return False
-    changed_sources = ReviewEvent.objects.filter(
-        claim_id=verdict.claim_id,
-        actor=actor,
-        action__in=["evidence_add", "evidence_remove"],
-        created_at__gte=verdict.created_at,
-    )
+    # Any change of the sources since the claim was last published (another editor vetted
+    # the earlier ones), also before this verdict was written: the verdict rests on them.
+    events = ReviewEvent.objects.filter(claim_id=verdict.claim_id)
+    last_published = events.filter(action="publish").order_by("-created_at", "-id").first()
+    changed_sources = events.filter(actor=actor, action__in=["evidence_add", "evidence_remove"])
+    if last_published is not None:
+        changed_sources = changed_sources.filter(created_at__gt=last_published.created_at)
     return not changed_sources.exists()
 
 
