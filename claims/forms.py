@@ -92,11 +92,20 @@ class FeedForm(forms.ModelForm):
         assume_scheme="https",
         error_messages={"unique": "This feed is already on the desk."},
     )
+    # Declared here: the model field's own form field says "at least 0" for a negative
+    # number, when 0 is refused too.
+    poll_interval = forms.IntegerField(
+        label="Poll every (minutes)",
+        min_value=1,
+        max_value=24 * 60,
+        initial=15,
+        help_text=Feed._meta.get_field("poll_interval").help_text,
+    )
 
     class Meta:
         model = Feed
         fields = ["url", "title", "poll_interval"]
-        labels = {"url": "Feed URL", "poll_interval": "Poll every (minutes)"}
+        labels = {"url": "Feed URL"}
 
     def clean_url(self):
         url = normalised_url(self.cleaned_data["url"])

@@ -1654,3 +1654,60 @@ def test_a_bulk_dismissal_is_undone_from_the_queue(client, alice):
 
     assert b"Put 2 claims back in the queue." in response.content
     assert set(Claim.objects.values_list("status", flat=True)) == {"new"}
+
+
+def test_pausing_a_feed_from_a_stale_page_does_not_resume_it(client, erin):
+    feed = FeedFactory(active=True)
+    client_for(client, erin)
+    page = client.get(reverse("feeds")).content.decode()
+    assert 'name="active" value="0"' in page  # the Pause button asks for paused
+
+    client.post(reverse("feed-toggle", args=[feed.pk]), {"active": "0"})  # first tab
+    response = client.post(reverse("feed-toggle", args=[feed.pk]), {"active": "0"}, follow=True)
+
+    feed.refresh_from_db()
+    assert feed.active is False
+    assert "was already paused" in response.content.decode()
+    client.post(reverse("feed-toggle", args=[feed.pk]), {"active": "1"})
+    feed.refresh_from_db()
+    assert feed.active is True
+
+
+def test_a_feed_interval_below_one_minute_says_one_is_the_least(client, erin):
+    client_for(client, erin)
+    for interval in (-5, 0):
+        response = client.post(
+            reverse("feeds"), {"url": "https://news.example.org/rss", "poll_interval": interval}
+        )
+        page = response.content.decode()
+        assert "greater than or equal to 1." in page and "equal to 0" not in page
+    assert not Feed.objects.exists()
+
+
+def test_a_reviewer_is_not_offered_to_dismiss_a_claim_under_correction(client, alice, erin):
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    claim = workflow.claim_reopen(claim=claim, actor=erin, reason="A new record.")
+    workflow.claim_assign(claim=claim, assignee=alice, actor=erin)
+
+    page = client_for(client, alice).get(reverse("claim-review", args=[claim.pk]))
+    assert "why not check-worthy" not in page.content.decode()
+    page = client_for(client, erin).get(reverse("claim-review", args=[claim.pk]))
+    assert "why not check-worthy" in page.content.decode()
+
+
+def test_an_expired_lease_is_shown_as_expired(client, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    client_for(client, alice)
+    for url in (reverse("claim-review", args=[claim.pk]), reverse("dashboard")):
+        assert "lease ends in 29\xa0minutes" in client.get(url).content.decode()
+
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
+
+    for url in (reverse("claim-review", args=[claim.pk]), reverse("dashboard")):
+        page = client.get(url).content.decode()
+        assert "lease expired: anyone may take it now" in page and "lease ends" not in page

@@ -541,9 +541,7 @@ def test_an_editor_who_added_a_source_before_the_verdict_does_not_publish_it(ali
     assert workflow.claim_publish(claim=claim, actor=ed).status == Claim.Status.PUBLISHED
 
 
-def test_sources_an_editor_gave_a_published_round_do_not_bar_them_from_the_next(
-    alice, erin, ed
-):
+def test_sources_an_editor_gave_a_published_round_do_not_bar_them_from_the_next(alice, erin, ed):
     claim = workflow.claim_assign(claim=ClaimFactory(), assignee=alice, actor=erin)
     workflow.evidence_add(
         claim=claim, actor=erin, url="https://editor.example.org/record", stance="refutes"

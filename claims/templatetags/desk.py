@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timesince import timeuntil
 
 register = template.Library()
 
@@ -339,3 +341,14 @@ def age(moment) -> str:
     if (timezone.now() - moment).total_seconds() < 60:
         return "just now"
     return f"{timesince(moment, depth=1)} ago"
+
+
+@register.filter
+def lease_note(expires_at) -> str:
+    """How long a taken claim stays with its reviewer, or that it no longer does (the
+    lease ran out: the next Take next or the minute's housekeeping hands it on)."""
+    if expires_at is None:
+        return ""
+    if expires_at <= timezone.now():
+        return "lease expired: anyone may take it now"
+    return f"lease ends in {timeuntil(expires_at)}"

@@ -45,7 +45,14 @@ def feeds(request):
 @_post_only("feeds")
 def feed_toggle(request, pk: int):
     feed = get_object_or_404(Feed, pk=pk)
-    feed.active = not feed.active
+    # The button says what it does ("pause" or "resume"): a page left open while someone
+    # else paused the feed must not resume it by flipping the state it no longer shows.
+    wanted = request.POST.get("active")
+    active = not feed.active if wanted not in ("0", "1") else wanted == "1"
+    if active == feed.active:
+        messages.info(request, f"{feed} was already {'running' if active else 'paused'}.")
+        return redirect("feeds")
+    feed.active = active
     feed.save(update_fields=["active"])
     messages.success(request, f"{feed} {'resumed' if feed.active else 'paused'}.")
     return redirect("feeds")

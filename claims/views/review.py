@@ -52,6 +52,7 @@ def _review_context(request, claim: Claim, **extra) -> dict:
     is_editor = workflow.has_role(user, EDITOR)
     holds = claim.assignee_id == user.pk
     in_review = claim.status in (Claim.Status.IN_REVIEW, Claim.Status.REVIEWED)
+    was_published = any(v.published_at for v in claim.verdicts.all())
     text = claim.article.text
     lo, hi = context_window(text, claim.start, claim.end)
     # Other claims of the article inside the window are marked too, as links.
@@ -121,11 +122,11 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         and verdict is not None
         and workflow.may_approve(user, verdict),
         "waiting_note": _waiting_note(user, claim, is_editor),
-        "can_dismiss": claim.status == Claim.Status.NEW
-        or (claim.status == Claim.Status.IN_REVIEW and (holds or is_editor)),
+        # A claim that has a published verdict (under correction) is an editor's to drop.
+        "can_dismiss": claim.status in (Claim.Status.NEW, Claim.Status.IN_REVIEW)
+        and (is_editor or (not was_published and (holds or claim.status == Claim.Status.NEW))),
         "can_reopen": claim.status == Claim.Status.PUBLISHED and is_editor,
-        "can_restore": claim.status == Claim.Status.DISMISSED
-        and (is_editor or not any(v.published_at for v in claim.verdicts.all())),
+        "can_restore": claim.status == Claim.Status.DISMISSED and (is_editor or not was_published),
         "can_release": claim.status == Claim.Status.IN_REVIEW and (holds or is_editor),
         "can_assign": is_editor and claim.status in (Claim.Status.NEW, Claim.Status.IN_REVIEW),
         "reviewers": get_user_model()
