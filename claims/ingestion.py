@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 import trafilatura
+from courlan import extract_domain
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
@@ -638,7 +639,9 @@ def _store_extracted(
     digest = content_hash(extracted.text)
     # The page's own address (checked on extraction), else where the fetch ended, if it fits.
     storable = final_url if final_url and len(final_url) <= MAX_URL_LENGTH else None
-    canonical = extracted.url or storable
+    canonical = storable
+    if extracted.url and (not final_url or same_site(extracted.url, final_url)):
+        canonical = extracted.url
     others = Article.objects.exclude(pk=article.pk).only("pk", "content_hash")
     # One look-up for both: the same text (a duplicate) and the same URL (taken).
     same = Q(content_hash=digest) | Q(url=canonical) if canonical else Q(content_hash=digest)
@@ -671,6 +674,25 @@ def _store_extracted(
         with transaction.atomic():
             article.save()
     return None
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs belong to one site (registrable domain, so www., amp. and m. are
+    one site; else the same host name for addresses and single-label hosts).
+
+    A page's canonical link is believed only within its own site: a page naming another
+    site's address would otherwise take that address over (a later submission of it is
+    answered with this page and the real one is never fetched).
+    """
+
+    def site(address: str) -> str:
+        try:
+            host = (urlsplit(address).hostname or "").lower()
+        except ValueError:  # e.g. "http://[not-an-address"
+            return ""
+        return extract_domain(address, fast=True) or host
+
+    return site(url) != "" and site(url) == site(other)
 
 
 def _keep_raw_html() -> bool:
@@ -851,7 +873,13 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     if stamp:
         # feedparser's tuples are in UTC (mktime would read them in the local time zone).
-        published = parse_published(datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC))
+        # A date like 0000-00-00 gives year -1: the date is dropped, not the entry.
+        with suppress(ValueError, OverflowError, OSError):
+            published = parse_published(datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC))
+    if entry.get("guidislink") and not link.lower().startswith(("http://", "https://")):
+        # feedparser made the entry's id its link ("tag:…", "urn:…"), for want of one: not
+        # an address to fetch, so the entry is stored from its own text, as with no link.
+        link = ""
     if link:
         submitted = submit_url(
             link, origin=Article.Origin.FEED, feed=feed, title=title, entry_text=body

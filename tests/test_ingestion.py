@@ -24,7 +24,8 @@ def test_it_ingests_a_page_with_its_metadata_and_claims(allow_private, server):
     article = ingest_url(server.url("article.html"))
 
     assert article.status == Article.Status.PROCESSED, article.error
-    assert article.url == "https://news.example.org/2026/11/river-dam-dispute"
+    # Its canonical link names news.example.org: served from another site, not believed.
+    assert article.url == server.url("article.html")
     assert article.source_url == server.url("article.html")
     assert article.byline == "Priya Natarajan"
     assert article.site_name == "Northwind Wire"
@@ -418,9 +419,9 @@ def test_a_broken_feed_entry_is_skipped_and_reported(allow_private, server):
 
 def test_articles_sharing_a_canonical_home_page_are_not_duplicates(allow_private, server):
     page = (
-        '<html><head><link rel="canonical" href="https://news.example.org/"></head><body>'
+        '<html><head><link rel="canonical" href="{home}"></head><body>'
         "<article><h1>{title}</h1><p>{body}</p></article></body></html>"
-    )
+    ).replace("{home}", server.url(""))
     server.routes["/storm.html"] = Answer(
         200,
         page.format(
@@ -444,7 +445,7 @@ def test_articles_sharing_a_canonical_home_page_are_not_duplicates(allow_private
     vote = ingest_url(server.url("vote.html"))
 
     assert storm.status == vote.status == Article.Status.PROCESSED
-    assert storm.url == "https://news.example.org/" and vote.url is None
+    assert storm.url == server.url("") and vote.url is None
     assert vote.claims.exists()
 
 
@@ -749,3 +750,57 @@ def test_a_persian_slug_is_a_valid_address(allow_private):
     from claims.fetching import check_url
 
     check_url("https://fa.example.org/wiki/\u0645\u06cc\u200c\u06af\u0648\u06cc\u062f")
+
+
+def test_a_page_cannot_take_over_another_sites_address(allow_private, server):
+    body = (
+        "<article><h1>{title}</h1><p>The council said on Monday that the bridge would "
+        "reopen in {month}, after repairs to the deck and the railings.</p></article>"
+    )
+    server.routes["/spoof.html"] = Answer(
+        200,
+        (
+            '<html><head><link rel="canonical" href="https://news.example.org/bridge">'
+            "</head><body>" + body.format(title="Spoof", month="May") + "</body></html>"
+        ).encode(),
+        {"Content-Type": "text/html"},
+    )
+    server.routes["/mine.html"] = Answer(
+        200,
+        (
+            f'<html><head><link rel="canonical" href="{server.url("bridge.html")}"></head>'
+            "<body>" + body.format(title="Bridge", month="June") + "</body></html>"
+        ).encode(),
+        {"Content-Type": "text/html"},
+    )
+
+    spoof = ingest_url(server.url("spoof.html"))
+    mine = ingest_url(server.url("mine.html"))
+
+    assert spoof.url == server.url("spoof.html")  # not the other site's address
+    assert mine.url == server.url("bridge.html")  # its own site's canonical is believed
+    assert ingestion.same_site("https://amp.example.co.uk/a", "https://www.example.co.uk/b")
+    assert not ingestion.same_site("https://evil.co.uk/a", "https://www.example.co.uk/b")
+    assert not ingestion.same_site("http://[broken/a", "http://[broken/b")
+
+
+def test_feed_entries_with_an_id_for_a_link_or_a_zero_date_are_kept(allow_private, server):
+    # The id was taken for a link and refused; the zero date dropped the whole entry.
+    rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+    <item><title>Dam</title><guid>tag:wire.example.org,2026:dam-7</guid>
+      <description>The minister said the dam held through the night.</description></item>
+    <item><title>Port</title><link>{base}/feed/story-1.html</link>
+      <pubDate>0000-00-00</pubDate></item>
+    </channel></rss>""".replace("{base}", server.base)
+    server.routes["/ids.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    feed = Feed.objects.create(url=server.url("ids.xml"))
+
+    poll = ingestion.poll_feed(feed)
+
+    feed.refresh_from_db()
+    assert feed.last_error == ""
+    by_title = {article.title: article for article in poll.submitted}
+    assert by_title.keys() == {"Dam", "Port"}
+    assert "the dam held" in Article.objects.get(pk=by_title["Dam"].pk).text
+    assert by_title["Port"].source_url == server.url("feed/story-1.html")
+    assert by_title["Port"].published_at is None
