@@ -370,6 +370,19 @@ def _header_charset(content_type: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _western(charset: str) -> bool:
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        return False
+    return name in ("latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15")
+
+
+def decode_text_file(content: bytes) -> str:
+    """An uploaded text or JSONL file: UTF-8 (a byte-order mark dropped), else cp1252."""
+    return decode_body(content, "utf-8").removeprefix("\ufeff")
+
+
 def decode_body(content: bytes, header_charset: str | None = None) -> str:
     """Decode a page: a byte-order mark, else the header's charset, else a <meta> charset,
     else UTF-8, else cp1252."""
@@ -386,6 +399,12 @@ def decode_body(content: bytes, header_charset: str | None = None) -> str:
     meta = _META_CHARSET.search(content[:4096])
     if meta:
         candidates.append(meta.group(1).decode("ascii", "ignore"))
+    if candidates and _western(candidates[0]) and not content.isascii():
+        # A page labelled Latin-1 (or cp1252, ASCII) that is valid UTF-8 is UTF-8: the
+        # usual mislabel, and Latin-1 never fails to decode, so no other test would catch
+        # it (real Latin-1 text is almost never valid UTF-8 by chance).
+        with suppress(UnicodeDecodeError):
+            return content.decode("utf-8")
     for charset in candidates:
         try:
             return content.decode(charset)

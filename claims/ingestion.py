@@ -100,6 +100,12 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     text = clean_text(data.get("text") or "")
     if not text:
         raise IngestionError("No article text could be extracted from the page.")
+    if len(text) < 300 and _NEEDS_JAVASCRIPT.search(text):
+        # Its <noscript> notice is all the page has without a browser: not the article.
+        raise IngestionError(
+            f"The page shows its text only with JavaScript (all it says is {text[:120]!r}); "
+            "submit the article's text or saved HTML instead."
+        )
     data = {key: _no_nul(value) if isinstance(value, str) else value for key, value in data.items()}
     canonical = data.get("url") or ""
     return Extracted(
@@ -113,6 +119,13 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         if canonical.startswith(("http://", "https://")) and len(canonical) <= MAX_URL_LENGTH
         else "",
     )
+
+
+_NEEDS_JAVASCRIPT = re.compile(
+    r"(enable|turn on|activate|requires?|need)\b.{0,40}\bjavascript|javascript\b.{0,30}\b(is )?"
+    r"(required|disabled|needed)",
+    re.IGNORECASE,
+)
 
 
 def clean_text(text: str) -> str:
@@ -619,11 +632,23 @@ def _fetch_and_extract(article: Article) -> tuple[Extracted, str, str]:
         result = fetch(article.source_url)
         final_url = result.final_url
         if result.content_type and not _looks_like_html(result.content_type, result.content):
+            if result.content_type.startswith("text/plain"):
+                return _plain_page(result.text()), "", final_url
             raise IngestionError(
                 f"{article.source_url} is {result.content_type}, not an HTML page."
             )
         html = result.text()
     return extract_html(html, url=final_url or None), html, final_url
+
+
+def _plain_page(content: str) -> Extracted:
+    """A page served as plain text (a statement, a transcript) is the article itself; its
+    first line is its title when it is short enough to be one."""
+    text = clean_text(content)
+    if not text:
+        raise IngestionError("The page is empty.")
+    first_line = text.split("\n", 1)[0].strip()
+    return Extracted(text=text, title=first_line if len(first_line) <= 200 else "")
 
 
 def _store_extracted(
@@ -702,7 +727,20 @@ def _keep_raw_html() -> bool:
 def _looks_like_html(content_type: str, content: bytes) -> bool:
     if "html" in content_type or "xml" in content_type:
         return True
-    return content_type.startswith("text/") and b"<" in content[:2048]
+    return content_type.startswith("text/") and looks_like_html(content[:2048].decode("latin-1"))
+
+
+# A tag that pages have and plain text does not ("<Editor's note>" is not one).
+_HTML_TAG = re.compile(
+    r"<(!doctype|html|head|body|meta|title|p|div|article|section|main|br|span|a|h[1-6]|b|i|em"
+    r"|strong|ul|ol|li|table|img|script|style|blockquote)[\s>/]",
+    re.IGNORECASE,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text (a file, a page served as text/plain) is HTML, by its first tags."""
+    return bool(_HTML_TAG.search(text[:2048]))
 
 
 def _process_entry_text(article: Article, *, reason: str) -> Article:
@@ -957,6 +995,9 @@ def submit_bulk_line(number: int, line: str) -> BulkLine:
         return BulkLine(number, status="failed", reason=f"could not be stored ({exc})")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _submit_bulk_line(number: int, line: str) -> BulkLine:
     """Submit one JSONL line ({"url"} or {"text"/"html", "title"?, "url"?, "published_at"?})."""
     try:
@@ -970,6 +1011,10 @@ def _submit_bulk_line(number: int, line: str) -> BulkLine:
     for name in ("text", "html", "url", "title", "published_at"):
         if item.get(name) is not None and not isinstance(item[name], str):
             return BulkLine(number, status="failed", reason=f'"{name}" must be a string')
+        surrogate = _SURROGATE.search(item.get(name) or "")
+        if surrogate:  # a lone half of a UTF-16 pair ("\ud800"): no text can hold it
+            code = f"U+{ord(surrogate.group()):04X}"
+            return BulkLine(number, status="failed", reason=f'"{name}" holds a lone {code}')
     try:
         if item.get("text"):
             submitted = submit_text(

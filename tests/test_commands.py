@@ -213,3 +213,35 @@ def test_ingest_a_feed_again_with_an_entry_it_cannot_take(allow_private, server)
     run("ingest", "--feed", server.url("ftp.xml"))
     out = run("ingest", "--feed", server.url("ftp.xml"))  # was a CommandError: nothing new
     assert "0 new entries" in out
+
+
+def test_ingest_jsonl_reads_files_as_the_dashboard_upload_does(tmp_path):
+    latin1 = tmp_path / "latin1.jsonl"
+    line = json.dumps({"title": "Barrage été", "text": "Le maire a déclaré que le barrage tient."})
+    latin1.write_bytes(json.dumps(json.loads(line), ensure_ascii=False).encode("cp1252") + b"\n")
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"text": "The mayor said it holds."}).encode())
+
+    assert "1 ingested, 0 duplicates, 0 failed" in run("ingest", "--jsonl", str(latin1))
+    assert "1 ingested, 0 duplicates, 0 failed" in run("ingest", "--jsonl", str(bom))
+    article = Article.objects.get(title="Barrage été")
+    assert article.text == "Le maire a déclaré que le barrage tient."
+
+
+def test_ingest_jsonl_names_a_lone_surrogate(tmp_path):
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text('{"text": "The mayor said \\ud800 it holds."}\n', encoding="utf-8")
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 failed"):
+        call_command("ingest", "--jsonl", str(path), stdout=out, stderr=StringIO())
+    assert 'line 1: failed — "text" holds a lone U+D800' in out.getvalue()
+    assert not Article.objects.exists()
+
+
+def test_ingest_a_text_file_that_starts_with_an_angle_bracket(tmp_path):
+    # It was taken for HTML, and failed: "No article text could be extracted".
+    path = tmp_path / "note.txt"
+    path.write_text("<Editor's note: corrected>\nThe mayor said the bridge is safe.\n")
+    run("ingest", "--file", str(path))
+    article = Article.objects.get()
+    assert article.status == "processed" and "the bridge is safe" in article.text

@@ -281,3 +281,21 @@ def test_an_address_is_written_one_way(given, normal):
     from claims.fetching import normalised_url
 
     assert normalised_url(given) == normal
+
+
+@pytest.mark.parametrize(
+    ("content", "header"),
+    [
+        ("<p>Le maire a déclaré</p>".encode(), "iso-8859-1"),
+        ('<meta charset="iso-8859-1"><p>Le maire a déclaré</p>'.encode(), None),
+        ('<meta charset="utf-8"><p>Le maire a déclaré</p>'.encode(), "iso-8859-1"),
+        ("<p>Le maire a déclaré</p>".encode(), "windows-1252"),
+    ],
+)
+def test_a_utf8_page_labelled_latin1_is_read_as_utf8(content, header):
+    # Latin-1 decodes any byte: the page was stored as "dÃ©clarÃ©".
+    assert "déclaré" in decode_body(content, header)
+
+
+def test_a_real_latin1_page_stays_latin1():
+    assert "déclaré" in decode_body("<p>Le maire a déclaré</p>".encode("latin-1"), "iso-8859-1")

@@ -804,3 +804,54 @@ def test_feed_entries_with_an_id_for_a_link_or_a_zero_date_are_kept(allow_privat
     assert "the dam held" in Article.objects.get(pk=by_title["Dam"].pk).text
     assert by_title["Port"].source_url == server.url("feed/story-1.html")
     assert by_title["Port"].published_at is None
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Please enable JavaScript to read this article.",
+        "You need to enable JavaScript to run this app.",
+        "JavaScript is required to view this page.",
+    ],
+)
+def test_a_page_that_needs_javascript_fails_with_that_reason(notice):
+    # It was stored as a processed article whose whole text was the notice.
+    html = f"<html><body><noscript><p>{notice}</p></noscript><div id='root'></div></body></html>"
+    article = ingestion.process_article(ingestion.submit_html(html).article.pk)
+    assert article.status == Article.Status.FAILED
+    assert "only with JavaScript" in article.error and notice[:20] in article.error
+
+
+def test_a_short_article_about_javascript_is_not_mistaken_for_a_notice():
+    html = (
+        "<html><body><article><h1>Browsers</h1><p>The developers said the new engine "
+        "would run JavaScript twice as fast, a claim testers could not confirm.</p>"
+        "</article></body></html>"
+    )
+    article = ingestion.process_article(ingestion.submit_html(html).article.pk)
+    assert article.status == Article.Status.PROCESSED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Statement on the dam\n\nThe minister said the dam held through the night.",
+        "<Editor's note: updated>\nStatement on the dam\n\nThe minister said the dam held.",
+    ],
+)
+def test_a_page_served_as_plain_text_is_the_article(allow_private, server, text):
+    # It was refused ("text/plain, not an HTML page") or, with a "<" near its start, run
+    # through the HTML extractor, which found nothing.
+    server.routes["/statement.txt"] = Answer(
+        200, text.encode(), {"Content-Type": "text/plain; charset=utf-8"}
+    )
+    article = ingest_url(server.url("statement.txt"))
+    assert article.status == Article.Status.PROCESSED, article.error
+    assert article.text == ingestion.clean_text(text) and article.title == text.split("\n")[0]
+    assert article.claims.filter(text__contains="said the dam held").exists()
+
+
+def test_html_is_told_from_text_by_its_tags():
+    assert ingestion.looks_like_html("<!DOCTYPE html><html><body>x</body></html>")
+    assert ingestion.looks_like_html("  <p>The mayor said so.</p>")
+    assert not ingestion.looks_like_html("<Editor's note> The mayor said so. 3 < 4.")

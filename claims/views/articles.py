@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from claims import ingestion, tasks
 from claims.api.serializers import as_id
-from claims.fetching import FetchError, decode_body
+from claims.fetching import FetchError, decode_body, decode_text_file
 from claims.forms import ArticleAddForm
 from claims.models import Article, Feed, IngestionJob
 from claims.templatetags.desk import highlight
@@ -137,7 +137,8 @@ def _submit_file(upload, *, title: str) -> tuple[list[int], IngestionJob | None,
     # An HTML page may name its charset; text and JSONL are UTF-8 (cp1252 as a fallback),
     # whatever charset the HTML inside a JSONL line mentions.
     is_html = name.endswith((".html", ".htm"))
-    content = decode_body(upload.read(), None if is_html else "utf-8").removeprefix("\ufeff")
+    raw = upload.read()
+    content = decode_body(raw).removeprefix("\ufeff") if is_html else decode_text_file(raw)
     if is_html:
         submitted = ingestion.submit_html(content, origin=Article.Origin.BULK)
     elif name.endswith(".txt"):

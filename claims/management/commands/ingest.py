@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims import ingestion
-from claims.fetching import FetchError, check_url, decode_body, normalised_url
+from claims.fetching import FetchError, check_url, decode_body, decode_text_file, normalised_url
 from claims.models import Article, Feed
 
 
@@ -81,7 +81,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
         content = decode_body(raw)
         try:
-            if content.lstrip()[:1] == "<":
+            if ingestion.looks_like_html(content):
                 return ingestion.submit_html(content, origin=Article.Origin.HTML, title=title)
             return ingestion.submit_text(content, title=title)
         except ingestion.IngestionError as exc:
@@ -114,7 +114,8 @@ class Command(BaseCommand):
 
     def ingest_jsonl(self, path: str) -> None:
         try:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
+            # As the dashboard's upload reads it: UTF-8 without its BOM, else cp1252.
+            text = decode_text_file(Path(path).read_bytes())
             lines = text.split("\n")  # not splitlines(): U+2028 and friends live in strings
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
