@@ -1711,3 +1711,15 @@ def test_an_expired_lease_is_shown_as_expired(client, alice):
     for url in (reverse("claim-review", args=[claim.pk]), reverse("dashboard")):
         page = client.get(url).content.decode()
         assert "lease expired: anyone may take it now" in page and "lease ends" not in page
+
+
+def test_the_progress_page_counts_the_claims_its_queue_link_shows(client, alice):
+    article = ArticleFactory(status="processed")
+    ClaimFactory(article=article, start=0, end=10)
+    dropped = ClaimFactory(article=article, start=20, end=30)
+    workflow.claim_dismiss(claim=dropped, actor=alice, reason="Opinion.")
+    client_for(client, alice)
+    page = client.get(reverse("article-progress"), {"ids": article.pk}).content.decode()
+    assert "1 claim in the queue</a> (2 flagged; the others are published or dismissed)" in page
+    queue = client.get(reverse("queue"), {"article": article.pk}).content.decode()
+    assert queue.count('name="ids"') == 1

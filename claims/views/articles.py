@@ -181,7 +181,13 @@ def _progress_articles(request) -> list[Article]:
     ids = [as_id(i.strip()) for i in request.GET.get("ids", "").split(",")]
     ids = [i for i in ids if i][:PROGRESS_IDS]
     return list(
-        Article.objects.filter(pk__in=ids).annotate(claim_count=Count("claims")).order_by("id")
+        Article.objects.filter(pk__in=ids)
+        .annotate(
+            claim_count=Count("claims"),
+            # What the queue link shows (open claims): a copy's claims may be done already.
+            open_count=Count("claims", filter=Q(claims__status__in=OPEN_STATUSES)),
+        )
+        .order_by("id")
     )
 
 
