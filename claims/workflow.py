@@ -325,6 +325,26 @@ def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
 
 
 @transaction.atomic
+def claim_take(*, claim: Claim, reviewer, version: int | None = None) -> Claim:
+    """Take one waiting claim (the one a reviewer is reading), rather than the head of
+    the queue, with a lease."""
+    _require(reviewer, REVIEWER, "take claims from the queue")
+    claim = _lock(claim)
+    _check_version(claim, version)
+    if claim.status != Claim.Status.NEW or claim.assignee_id is not None:
+        raise InvalidTransition(
+            f"This claim is not waiting in the queue (it is {claim.get_status_display().lower()}"
+            f"{f', with {claim.assignee.get_username()}' if claim.assignee else ''})."
+        )
+    claim.status = Claim.Status.IN_REVIEW
+    claim.assignee = reviewer
+    claim.lease_expires_at = _lease_end()
+    _save(claim, "status", "assignee", "lease_expires_at")
+    _log(claim, reviewer, "take", status=[Claim.Status.NEW, Claim.Status.IN_REVIEW])
+    return claim
+
+
+@transaction.atomic
 def claim_assign(*, claim: Claim, assignee, actor, version: int | None = None) -> Claim:
     _require(actor, EDITOR, "assign claims")
     if not has_role(assignee, REVIEWER):

@@ -1723,3 +1723,27 @@ def test_the_progress_page_counts_the_claims_its_queue_link_shows(client, alice)
     assert "1 claim in the queue</a> (2 flagged; the others are published or dismissed)" in page
     queue = client.get(reverse("queue"), {"article": article.pk}).content.decode()
     assert queue.count('name="ids"') == 1
+
+
+def test_a_reviewer_takes_the_claim_they_are_reading(client, alice, bob):
+    head = ClaimFactory(priority=0.9)
+    reading = ClaimFactory(priority=0.1)
+    client_for(client, alice)
+    page = client.get(reverse("claim-review", args=[reading.pk])).content.decode()
+    assert "Take this claim" in page
+
+    response = client.post(
+        reverse("claim-action", args=[reading.pk, "take"]),
+        {"version": reading.version},
+        follow=True,
+    )
+
+    assert "The claim is yours." in response.content.decode()
+    reading.refresh_from_db()
+    head.refresh_from_db()
+    assert (reading.status, reading.assignee) == (Claim.Status.IN_REVIEW, alice)
+    assert head.status == Claim.Status.NEW  # not the head of the queue
+    response = client_for(client, bob).post(
+        reverse("claim-action", args=[reading.pk, "take"]), follow=True
+    )
+    assert "not waiting in the queue (it is in review, with alice)" in response.content.decode()

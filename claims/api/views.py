@@ -403,6 +403,17 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
             )
         )
 
+    @extend_schema(request=s.VersionSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def take(self, request, pk=None):
+        """Take this claim (it must be waiting in the queue), rather than the next one."""
+        data = self.input(s.VersionSerializer)
+        return self.detail_response(
+            workflow.claim_take(
+                claim=self.get_object(), reviewer=request.user, version=data.get("version")
+            )
+        )
+
     @extend_schema(request=s.RestoreSerializer, responses=s.ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):

@@ -125,6 +125,7 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         # A claim that has a published verdict (under correction) is an editor's to drop.
         "can_dismiss": claim.status in (Claim.Status.NEW, Claim.Status.IN_REVIEW)
         and (is_editor or (not was_published and (holds or claim.status == Claim.Status.NEW))),
+        "can_take": claim.status == Claim.Status.NEW and claim.assignee_id is None,
         "can_reopen": claim.status == Claim.Status.PUBLISHED and is_editor,
         "can_restore": claim.status == Claim.Status.DISMISSED and (is_editor or not was_published),
         "can_release": claim.status == Claim.Status.IN_REVIEW and (holds or is_editor),
@@ -287,7 +288,7 @@ REASON_LABELS = {"dismiss": "Dismiss reason", "reopen": "Correction note"}
 @_desk()
 @_post_only("claim-review", with_pk=True)
 def claim_action(request, pk: int, action: str):
-    """Submit, publish, dismiss, restore, reopen, release or assign a claim."""
+    """Take, submit, publish, dismiss, restore, reopen, release or assign a claim."""
     claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
     user, version = request.user, _version(request)
     if version is None and request.POST.get("version"):
@@ -301,6 +302,7 @@ def claim_action(request, pk: int, action: str):
         "dismiss": "Dismissed.",
         "reopen": "Reopened for a correction.",
         "restore": "Put back in the queue.",
+        "take": "The claim is yours.",
         "release": "Released back to the queue.",
         "assign": "Assigned.",
     }
@@ -313,6 +315,8 @@ def claim_action(request, pk: int, action: str):
             workflow.claim_dismiss(claim=claim, actor=user, reason=reason, version=version)
         elif action == "reopen":
             workflow.claim_reopen(claim=claim, actor=user, reason=reason, version=version)
+        elif action == "take":
+            workflow.claim_take(claim=claim, reviewer=user, version=version)
         elif action == "restore":
             workflow.claim_restore(claim=claim, actor=user, reason=reason, version=version)
         elif action == "release":

@@ -622,3 +622,12 @@ def test_a_bulk_dismissal_is_undone_in_bulk(api):
         (claim.pk, True, "new") for claim in claims
     ]
     assert set(Claim.objects.values_list("status", flat=True)) == {"new"}
+
+
+def test_a_claim_is_taken_by_its_id(api, editor_api):
+    claim = ClaimFactory()
+    response = api.post(f"/api/v1/claims/{claim.pk}/take/", {}, format="json")
+    assert response.status_code == 200 and response.data["status"] == "in_review"
+    assert response.data["assignee"] == "rita"
+    again = editor_api.post(f"/api/v1/claims/{claim.pk}/take/", {}, format="json")
+    assert again.status_code == 409 and "not waiting" in again.data["detail"]

@@ -54,6 +54,7 @@ ENDPOINTS = [
     ("post", "/api/v1/articles/{failed}/retry/", {}, REVIEWER),
     ("post", "/api/v1/claims/{claim}/dismiss/", {"reason": "Opinion."}, REVIEWER),
     ("post", "/api/v1/claims/{dismissed}/restore/", {}, REVIEWER),
+    ("post", "/api/v1/claims/{claim}/take/", {}, REVIEWER),
     ("post", "/api/v1/claims/{claim}/assign/", {"assignee": "author"}, EDITOR),
     ("post", "/api/v1/claims/{claim}/bump/", {"amount": 1}, EDITOR),
     ("post", "/api/v1/claims/{published}/reopen/", {"reason": "Correction."}, EDITOR),
