@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -454,6 +455,7 @@ def verdict_set(
     summary = (summary or "").strip()
     if not summary:
         raise WorkflowError("A verdict needs a summary.")
+    _check_published_text(summary=summary, claim_reviewed=claim_reviewed)
     current = claim.verdict
     before = {"rating": current.rating.slug, "summary": current.summary} if current else None
     if current is None or current.published_at is not None:
@@ -497,6 +499,7 @@ def evidence_add(
     if claim.status not in (Claim.Status.IN_REVIEW, Claim.Status.REVIEWED):
         raise InvalidTransition("Evidence can be added to a claim in review only.")
     _check_holder(claim, actor, "add evidence")
+    _check_published_text(title=title, publisher=publisher, note=note)
     if stance not in Evidence.Stance.values:
         raise WorkflowError(
             f"Stance must be one of {', '.join(Evidence.Stance.values)}.", field="stance"
@@ -554,6 +557,23 @@ def _reason(reason: str | None, missing: str) -> str:
     if "\x00" in reason:  # PostgreSQL text cannot hold it; never typed on purpose
         raise WorkflowError("The reason contains a NUL character.")
     return reason
+
+
+#: Right-to-left and left-to-right overrides: they reverse how the text after them reads
+#: on the public page ("…\u202eeslaf" shows as "…false"). Other direction marks stay:
+#: Arabic and Hebrew text uses them honestly.
+_OVERRIDES = re.compile("[\u202d\u202e]")
+
+
+def _check_published_text(**fields: str | None) -> None:
+    """Refuse text bound for the public page that holds a direction override."""
+    for name, value in fields.items():
+        if value and _OVERRIDES.search(value):
+            raise WorkflowError(
+                "This text holds an invisible direction override (U+202D or U+202E), which "
+                "would show it reversed on the public page; retype it without.",
+                field=name,
+            )
 
 
 def _lacks_sources(claim: Claim) -> bool:

@@ -559,3 +559,34 @@ def test_sources_an_editor_gave_a_published_round_do_not_bar_them_from_the_next(
     )
     claim = workflow.claim_submit(claim=claim, actor=alice)
     assert workflow.claim_publish(claim=claim, actor=erin).status == Claim.Status.PUBLISHED
+
+
+def test_text_for_the_public_page_may_not_hold_a_direction_override(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    with pytest.raises(workflow.WorkflowError, match="direction override") as refused:
+        workflow.verdict_set(
+            claim=claim,
+            rating=rating("false"),
+            summary="This is \u202eeslaf",
+            version=claim.version,
+            actor=alice,
+        )
+    assert refused.value.field == "summary"
+    with pytest.raises(workflow.WorkflowError, match="direction override") as refused:
+        workflow.evidence_add(
+            claim=claim,
+            actor=alice,
+            url="https://records.example.org/a",
+            stance="refutes",
+            title="Record \u202dA",
+        )
+    assert refused.value.field == "title"
+    # A right-to-left mark in Arabic or Hebrew text is fine.
+    workflow.evidence_add(
+        claim=claim,
+        actor=alice,
+        url="https://records.example.org/b",
+        stance="refutes",
+        title="\u200fسجل المحكمة",
+    )
