@@ -101,6 +101,8 @@ if not SECRET_KEY:
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True  # pages hand the token to htmx; no script reads the cookie
+# A form from before a logout or a new login: explained, with what was typed given back.
+CSRF_FAILURE_VIEW = "claims.views.public.csrf_failure"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)

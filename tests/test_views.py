@@ -1747,3 +1747,45 @@ def test_a_reviewer_takes_the_claim_they_are_reading(client, alice, bob):
         reverse("claim-action", args=[reading.pk, "take"]), follow=True
     )
     assert "not waiting in the queue (it is in review, with alice)" in response.content.decode()
+
+
+def test_a_verdict_typed_after_the_session_ended_is_given_back_after_login(client, alice):
+    claim = taken_by(alice)
+    # The session ended (expired, or logged out in another tab) while the form was open.
+    response = client.post(
+        reverse("claim-verdict", args=[claim.pk]),
+        {"rating": rating("false").pk, "summary": "Records show no dam work.", "version": 2},
+        follow=True,
+    )
+    assert "Your session ended, so nothing was saved." in response.content.decode()
+
+    response = client.post(
+        response.request["PATH_INFO"] + "?" + response.request["QUERY_STRING"],
+        {"username": "alice", "password": "pass-word-123"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert response.request["PATH_INFO"] == reverse("claim-review", args=[claim.pk])
+    assert "Not saved when your session ended — Summary: Records show no dam work." in page
+    reloaded = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert "Records show no dam work." not in reloaded  # shown once
+
+
+def test_a_form_from_before_a_new_login_explains_itself_and_keeps_the_text(alice):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    claim = taken_by(alice)
+    response = browser.post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {
+            "url": "https://records.example.org/a",
+            "note": "Court filing, page 4.",
+            "csrfmiddlewaretoken": "stale-token-from-an-old-page",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 403 and "page that is out of date" in page
+    assert "Court filing, page 4." in page and "https://records.example.org/a" in page

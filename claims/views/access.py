@@ -29,9 +29,12 @@ def _desk(role: str = REVIEWER):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                if request.method == "POST":
+                    keep_typed_text(request)
                 if request.headers.get("HX-Request"):
                     return _login_for_htmx(request)
                 return redirect_to_login(request.get_full_path(), reverse("login"))
+            show_kept_text(request)
             if not workflow.has_role(request.user, role):
                 raise PermissionDenied(f"This page is for the {role}s of the desk.")
             response = view(request, *args, **kwargs)
@@ -42,6 +45,49 @@ def _desk(role: str = REVIEWER):
         return wrapper
 
     return decorator
+
+
+#: The fields people type into on the desk, by the labels the forms give them.
+TYPED_FIELDS = {
+    "summary": "Summary",
+    "claim_reviewed": "Short wording",
+    "reason": "Reason",
+    "url": "URL",
+    "title": "Title",
+    "publisher": "Publisher",
+    "note": "Note",
+    "text": "Text",
+}
+_KEPT = "typed_before_login"
+_KEPT_CHARS = 20_000
+
+
+def typed_text(request) -> list[tuple[str, str]]:
+    """What the user typed into a posted desk form, by label (capped: a pasted article
+    can be a megabyte)."""
+    return [
+        (label, value[:_KEPT_CHARS])
+        for name, label in TYPED_FIELDS.items()
+        if (value := request.POST.get(name, "").replace("\x00", "")).strip()
+    ]
+
+
+def keep_typed_text(request) -> None:
+    """A form posted after the session ended: keep what was typed in the new session (a
+    login keeps it), to show once the user is back, and say so on the login page."""
+    typed = typed_text(request)
+    if typed:
+        request.session[_KEPT] = typed
+        messages.warning(
+            request,
+            "Your session ended, so nothing was saved. Log in again: what you typed will "
+            "be shown, to copy.",
+        )
+
+
+def show_kept_text(request) -> None:
+    for label, value in request.session.pop(_KEPT, None) or []:
+        messages.warning(request, f"Not saved when your session ended — {label}: {value}")
 
 
 def _login_for_htmx(request) -> HttpResponse:

@@ -75,6 +75,14 @@ class DeskLogoutView(LogoutView):
     next_page = "login"
 
 
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check, nearly always a page from before a logout or a
+    new login in another tab: say so, and give back what was typed."""
+    from claims.views.access import typed_text
+
+    return render(request, "403_csrf.html", {"unsaved": typed_text(request)}, status=403)
+
+
 def bad_request(request, exception):
     """400 raised by Django itself (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE): JSON
     under /api/, the default page elsewhere."""
