@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import feedparser
@@ -182,12 +183,15 @@ def parse_published(value: object) -> datetime | None:
         value = value.strip()
         try:
             moment = parse_datetime(value)
-            if moment is None:
+            if moment is None and value[:1].isdigit():
                 day = parse_date(value[:10])
                 if day is None:
                     return None
                 moment = datetime(day.year, day.month, day.day)
-        except ValueError:  # well-formed but impossible, e.g. 2024-02-30
+            elif moment is None:
+                # RSS's RFC 2822 form, "Tue, 05 Mar 2024 09:00:00 GMT", as feeds write it.
+                moment = parsedate_to_datetime(value)
+        except (ValueError, TypeError):  # impossible (2024-02-30) or not a date at all
             return None
     else:
         return None
@@ -1008,6 +1012,8 @@ def _submit_bulk_line(number: int, line: str) -> BulkLine:
         )
     if not isinstance(item, dict):
         return BulkLine(number, status="failed", reason="each line must be a JSON object")
+    if item.get("text") and item.get("html"):  # as the API answers: which one is the article?
+        return BulkLine(number, status="failed", reason='give "text" or "html", not both')
     for name in ("text", "html", "url", "title", "published_at"):
         if item.get(name) is not None and not isinstance(item[name], str):
             return BulkLine(number, status="failed", reason=f'"{name}" must be a string')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -855,3 +856,26 @@ def test_html_is_told_from_text_by_its_tags():
     assert ingestion.looks_like_html("<!DOCTYPE html><html><body>x</body></html>")
     assert ingestion.looks_like_html("  <p>The mayor said so.</p>")
     assert not ingestion.looks_like_html("<Editor's note> The mayor said so. 3 < 4.")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-03-05T09:00:00Z", "2026-03-05T09:00:00+00:00"),
+        ("2026-03-05", "2026-03-05T00:00:00+00:00"),
+        ("Thu, 05 Mar 2026 09:00:00 GMT", "2026-03-05T09:00:00+00:00"),  # RSS's form
+        ("Thu, 05 Mar 2026 11:00:00 +0200", "2026-03-05T09:00:00+00:00"),
+        ("yesterday", None),
+        ("Mon, 99 Foo 2026", None),
+        ("2026-02-30", None),
+    ],
+)
+def test_publication_dates_are_read_in_the_forms_feeds_and_files_use(value, expected):
+    moment = ingestion.parse_published(value)
+    assert (moment.astimezone(UTC).isoformat() if moment else None) == expected
+
+
+def test_a_jsonl_line_with_both_text_and_html_fails_as_the_api_refuses_it():
+    line = json.dumps({"text": "The mayor said so.", "html": "<p>The mayor said so.</p>"})
+    job = ingestion.ingest_jsonl([line], total=1)
+    assert job.failed == 1 and 'give "text" or "html", not both' in job.errors[0]["reason"]
