@@ -860,7 +860,8 @@ def poll_feed(feed: Feed) -> FeedPoll:
             log.exception("Feed %s: an entry could not be stored", feed.url)
             skipped.append(f"{name}: {exc}")
             continue
-        if article is not None:
+        # Two entries with one link are one article (counted, and processed, once).
+        if article is not None and all(a.pk != article.pk for a in poll.submitted):
             poll.submitted.append(article)
     feed.etag = _no_nul(result.headers.get("ETag", ""))[:500]
     feed.last_modified = _no_nul(result.headers.get("Last-Modified", ""))[:100]

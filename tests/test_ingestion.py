@@ -879,3 +879,12 @@ def test_a_jsonl_line_with_both_text_and_html_fails_as_the_api_refuses_it():
     line = json.dumps({"text": "The mayor said so.", "html": "<p>The mayor said so.</p>"})
     job = ingestion.ingest_jsonl([line], total=1)
     assert job.failed == 1 and 'give "text" or "html", not both' in job.errors[0]["reason"]
+
+
+def test_two_feed_entries_with_one_link_are_one_new_article(allow_private, server):
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base)
+    rss = rss.replace("feed/story-2.html", "feed/story-1.html")
+    server.routes["/twice.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    poll = ingestion.poll_feed(Feed.objects.create(url=server.url("twice.xml")))
+    assert len(poll.submitted) == 2 == len({a.pk for a in poll.submitted})
+    assert poll.job.total == 2
