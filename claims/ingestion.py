@@ -331,6 +331,7 @@ def submit_url(
     feed: Feed | None = None,
     title: str = "",
     entry_text: str = "",
+    published_at: datetime | None = None,
 ) -> Submitted:
     """Record an article to fetch from `url`, or return the one we already have."""
     url = url.strip()
@@ -339,10 +340,10 @@ def submit_url(
     check_url(url)
     with transaction.atomic():
         _lock_url(url)
-        existing = (
-            Article.objects.filter(source_url=url).first()
-            or Article.objects.filter(url=url).first()
-        )
+        # One query for both: the (newest) article fetched from `url`, else the one it is
+        # the canonical address of (`url` is unique, so two rows always hold the answer).
+        known = list(Article.objects.filter(Q(source_url=url) | Q(url=url))[:2])
+        existing = next((a for a in known if a.source_url == url), known[0] if known else None)
         if existing is not None:
             if existing.status == Article.Status.FAILED:
                 _ask_again(existing)
@@ -353,6 +354,7 @@ def submit_url(
             feed=feed,
             title=_no_nul(title)[:1000],
             entry_text=_no_nul(entry_text),
+            published_at=published_at,
         )
     return Submitted(article, created=True)
 
@@ -848,6 +850,7 @@ def poll_feed(feed: Feed) -> FeedPoll:
 
     poll = FeedPoll(feed)
     skipped = []
+    taken: set[int] = set()
     for entry in parsed.entries:
         name = (entry.get("link") or entry.get("title") or "?")[:200]
         try:
@@ -861,7 +864,8 @@ def poll_feed(feed: Feed) -> FeedPoll:
             skipped.append(f"{name}: {exc}")
             continue
         # Two entries with one link are one article (counted, and processed, once).
-        if article is not None and all(a.pk != article.pk for a in poll.submitted):
+        if article is not None and article.pk not in taken:
+            taken.add(article.pk)
             poll.submitted.append(article)
     feed.etag = _no_nul(result.headers.get("ETag", ""))[:500]
     feed.last_modified = _no_nul(result.headers.get("Last-Modified", ""))[:100]
@@ -925,11 +929,13 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
         link = ""
     if link:
         submitted = submit_url(
-            link, origin=Article.Origin.FEED, feed=feed, title=title, entry_text=body
+            link,
+            origin=Article.Origin.FEED,
+            feed=feed,
+            title=title,
+            entry_text=body,
+            published_at=published,
         )
-        if submitted.created:
-            submitted.article.published_at = published
-            submitted.article.save(update_fields=["published_at", "updated_at"])
         # A known entry whose page failed before is tried again.
         return submitted.article if submitted.needs_processing else None
     if not body:
