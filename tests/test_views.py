@@ -1396,9 +1396,9 @@ def test_removing_a_source_removed_from_another_page_says_so(client, alice):
 def test_an_htmx_request_after_the_session_ended_sends_the_page_to_login(client):
     claim = ClaimFactory()
     page = f"http://testserver{reverse('claim-review', args=[claim.pk])}"
-    response = client.post(
+    response = client.post(  # nothing typed (a button): straight to the login page
         reverse("claim-evidence-add", args=[claim.pk]),
-        {"url": "https://records.example.org/a", "stance": "refutes"},
+        {"stance": "refutes"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_CURRENT_URL=page,
     )
@@ -1749,27 +1749,36 @@ def test_a_reviewer_takes_the_claim_they_are_reading(client, alice, bob):
     assert "not waiting in the queue (it is in review, with alice)" in response.content.decode()
 
 
-def test_a_verdict_typed_after_the_session_ended_is_given_back_after_login(client, alice):
+def test_a_verdict_typed_after_the_session_ended_is_given_back_not_kept(client, alice, bob):
     claim = taken_by(alice)
     # The session ended (expired, or logged out in another tab) while the form was open.
     response = client.post(
         reverse("claim-verdict", args=[claim.pk]),
         {"rating": rating("false").pk, "summary": "Records show no dam work.", "version": 2},
-        follow=True,
     )
-    assert "Your session ended, so nothing was saved." in response.content.decode()
-
-    response = client.post(
-        response.request["PATH_INFO"] + "?" + response.request["QUERY_STRING"],
-        {"username": "alice", "password": "pass-word-123"},
-        follow=True,
-    )
-
     page = response.content.decode()
-    assert response.request["PATH_INFO"] == reverse("claim-review", args=[claim.pk])
-    assert "Not saved when your session ended — Summary: Records show no dam work." in page
-    reloaded = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
-    assert "Records show no dam work." not in reloaded  # shown once
+    assert response.status_code == 401 and "nothing was saved" in page
+    assert "Records show no dam work." in page  # to copy
+    assert f"/login/?next=/claims/{claim.pk}/verdict/" in page
+
+    # Kept nowhere: the next person to log in on this browser does not see it.
+    response = client.post(
+        f"/login/?next=/claims/{claim.pk}/", {"username": "bob", "password": "pass-word-123"}
+    )
+    assert "Records show no dam work." not in client.get(response["Location"]).content.decode()
+    assert "Records show no dam work." not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_evidence_typed_after_the_session_ended_comes_back_into_its_panel(client, alice):
+    claim = taken_by(alice)
+    response = client.post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://records.example.org/a", "note": "Court filing, page 4."},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="session-ended"' in page
+    assert "Court filing, page 4." in page and "<html" not in page
 
 
 def test_a_form_from_before_a_new_login_explains_itself_and_keeps_the_text(alice):
@@ -1785,7 +1794,24 @@ def test_a_form_from_before_a_new_login_explains_itself_and_keeps_the_text(alice
             "note": "Court filing, page 4.",
             "csrfmiddlewaretoken": "stale-token-from-an-old-page",
         },
+        HTTP_ORIGIN="http://testserver",
     )
     page = response.content.decode()
     assert response.status_code == 403 and "page that is out of date" in page
     assert "Court filing, page 4." in page and "https://records.example.org/a" in page
+
+
+def test_a_forged_post_from_another_site_is_not_shown_as_typed_text(alice):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    claim = taken_by(alice)
+    response = browser.post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://evil.example.net/", "note": "Call this number to verify."},
+        HTTP_ORIGIN="https://evil.example.net",
+    )
+    page = response.content.decode()
+    assert response.status_code == 403 and "page that is out of date" in page
+    assert "Call this number" not in page

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,12 +29,12 @@ def _desk(role: str = REVIEWER):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                if request.method == "POST":
-                    keep_typed_text(request)
+                typed = typed_text(request) if request.method == "POST" else []
+                if typed:
+                    return _session_ended(request, typed)
                 if request.headers.get("HX-Request"):
                     return _login_for_htmx(request)
                 return redirect_to_login(request.get_full_path(), reverse("login"))
-            show_kept_text(request)
             if not workflow.has_role(request.user, role):
                 raise PermissionDenied(f"This page is for the {role}s of the desk.")
             response = view(request, *args, **kwargs)
@@ -58,7 +58,6 @@ TYPED_FIELDS = {
     "note": "Note",
     "text": "Text",
 }
-_KEPT = "typed_before_login"
 _KEPT_CHARS = 20_000
 
 
@@ -72,22 +71,16 @@ def typed_text(request) -> list[tuple[str, str]]:
     ]
 
 
-def keep_typed_text(request) -> None:
-    """A form posted after the session ended: keep what was typed in the new session (a
-    login keeps it), to show once the user is back, and say so on the login page."""
-    typed = typed_text(request)
-    if typed:
-        request.session[_KEPT] = typed
-        messages.warning(
-            request,
-            "Your session ended, so nothing was saved. Log in again: what you typed will "
-            "be shown, to copy.",
-        )
-
-
-def show_kept_text(request) -> None:
-    for label, value in request.session.pop(_KEPT, None) or []:
-        messages.warning(request, f"Not saved when your session ended — {label}: {value}")
+def _session_ended(request, typed: list[tuple[str, str]]) -> HttpResponse:
+    """A form posted after the session ended: nothing is saved, and the answer gives back
+    what was typed, to copy, with a way to log in again. Kept nowhere on the server: the
+    next person to log in on this browser must not see it."""
+    page = request.path
+    context = {"unsaved": typed, "login_url": redirect_to_login(page, reverse("login"))["Location"]}
+    if request.headers.get("HX-Request"):
+        # Swapped into the panel the form is in (htmx swaps a 200 only).
+        return render(request, "desk/_session_ended.html", context)
+    return render(request, "desk/session_ended.html", context, status=401)
 
 
 def _login_for_htmx(request) -> HttpResponse:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import math
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views import defaults
 
@@ -80,7 +82,13 @@ def csrf_failure(request, reason=""):
     new login in another tab: say so, and give back what was typed."""
     from claims.views.access import typed_text
 
-    return render(request, "403_csrf.html", {"unsaved": typed_text(request)}, status=403)
+    # Only a form from our own pages: another site's forged post is not "what you typed".
+    origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    ours = url_has_allowed_host_and_scheme(
+        origin, {request.get_host()}, require_https=request.is_secure()
+    ) and bool(urlsplit(origin).netloc)
+    unsaved = typed_text(request) if ours else []
+    return render(request, "403_csrf.html", {"unsaved": unsaved}, status=403)
 
 
 def bad_request(request, exception):
