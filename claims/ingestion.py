@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 import feedparser
 import trafilatura
-from courlan import extract_domain
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
@@ -671,7 +670,7 @@ def _store_extracted(
     # The page's own address (checked on extraction), else where the fetch ended, if it fits.
     storable = final_url if final_url and len(final_url) <= MAX_URL_LENGTH else None
     canonical = storable
-    if extracted.url and (not final_url or same_site(extracted.url, final_url)):
+    if extracted.url and final_url and same_site(extracted.url, final_url):
         canonical = extracted.url
     others = Article.objects.exclude(pk=article.pk).only("pk", "content_hash")
     # One look-up for both: the same text (a duplicate) and the same URL (taken).
@@ -708,12 +707,13 @@ def _store_extracted(
 
 
 def same_site(url: str, other: str) -> bool:
-    """Whether two URLs belong to one site (registrable domain, so www., amp. and m. are
-    one site; else the same host name for addresses and single-label hosts).
+    """Whether two URLs are on one site: the same host name, give or take a "www.",
+    "amp." or "m." in front (the copies a newsroom serves of one page).
 
     A page's canonical link is believed only within its own site: a page naming another
     site's address would otherwise take that address over (a later submission of it is
-    answered with this page and the real one is never fetched).
+    answered with this page and the real one is never fetched). Host names, not
+    registrable domains: a.blogspot.com and b.blogspot.com are different publishers.
     """
 
     def site(address: str) -> str:
@@ -721,9 +721,12 @@ def same_site(url: str, other: str) -> bool:
             host = (urlsplit(address).hostname or "").lower()
         except ValueError:  # e.g. "http://[not-an-address"
             return ""
-        return extract_domain(address, fast=True) or host
+        return _COPY_PREFIX.sub("", host)
 
     return site(url) != "" and site(url) == site(other)
+
+
+_COPY_PREFIX = re.compile(r"^(www|amp|m|mobile)\.")
 
 
 def _keep_raw_html() -> bool:

@@ -781,7 +781,9 @@ def test_a_page_cannot_take_over_another_sites_address(allow_private, server):
     assert spoof.url == server.url("spoof.html")  # not the other site's address
     assert mine.url == server.url("bridge.html")  # its own site's canonical is believed
     assert ingestion.same_site("https://amp.example.co.uk/a", "https://www.example.co.uk/b")
+    assert ingestion.same_site("https://m.example.org/a", "https://example.org/b")
     assert not ingestion.same_site("https://evil.co.uk/a", "https://www.example.co.uk/b")
+    assert not ingestion.same_site("https://a.blogspot.com/x", "https://b.blogspot.com/x")
     assert not ingestion.same_site("http://[broken/a", "http://[broken/b")
 
 
@@ -888,3 +890,13 @@ def test_two_feed_entries_with_one_link_are_one_new_article(allow_private, serve
     poll = ingestion.poll_feed(Feed.objects.create(url=server.url("twice.xml")))
     assert len(poll.submitted) == 2 == len({a.pk for a in poll.submitted})
     assert poll.job.total == 2
+
+
+def test_pasted_html_without_an_address_does_not_take_its_canonical_one():
+    html = (
+        '<html><head><link rel="canonical" href="https://news.example.org/bridge"></head>'
+        "<body><article><p>The council said the bridge would reopen in May, after repairs "
+        "to the deck.</p></article></body></html>"
+    )
+    article = ingestion.process_article(ingestion.submit_html(html).article.pk)
+    assert article.status == Article.Status.PROCESSED and article.url is None
