@@ -379,8 +379,22 @@ def _western(charset: str) -> bool:
 
 
 def decode_text_file(content: bytes) -> str:
-    """An uploaded text or JSONL file: UTF-8 (a byte-order mark dropped), else cp1252."""
-    return decode_body(content, "utf-8").removeprefix("\ufeff")
+    """An uploaded text or JSONL file: UTF-8 (a byte-order mark dropped), else cp1252,
+    line by line: one stray byte does not turn a whole UTF-8 file into mojibake."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_body(content)
+    content = content.removeprefix(codecs.BOM_UTF8)
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return "\n".join(_decode_line(line) for line in content.split(b"\n"))
+
+
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 def decode_body(content: bytes, header_charset: str | None = None) -> str:

@@ -106,7 +106,9 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
             f"The page shows its text only with JavaScript (all it says is {text[:120]!r}); "
             "submit the article's text or saved HTML instead."
         )
-    data = {key: _no_nul(value) if isinstance(value, str) else value for key, value in data.items()}
+    data = {
+        key: _storable(value) if isinstance(value, str) else value for key, value in data.items()
+    }
     canonical = data.get("url") or ""
     return Extracted(
         text=text,
@@ -121,16 +123,19 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     )
 
 
+# The notices pages show without a browser: asking to switch JavaScript on, or saying the
+# page does not work without it ("this portal requires JavaScript" in a news brief is not).
 _NEEDS_JAVASCRIPT = re.compile(
-    r"(enable|turn on|activate|requires?|need)\b.{0,40}\bjavascript|javascript\b.{0,30}\b(is )?"
-    r"(required|disabled|needed)",
+    r"\b(enable|turn on|switch on|activate)\b.{0,30}\b(javascript|js)\b"
+    r"|\b(javascript|js) (is )?(required|disabled|turned off)\b"
+    r"|without (javascript|js)( enabled)?\b",
     re.IGNORECASE,
 )
 
 
 def clean_text(text: str) -> str:
     """Normalise line ends and blank lines and drop page chrome, as detection sees it."""
-    text = _no_nul(text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = _storable(text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = detection.strip_chrome(text)
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     paragraphs = [line for line in lines if line]
@@ -153,9 +158,11 @@ def _refuse_binary(text: str) -> None:
         )
 
 
-def _no_nul(text: str) -> str:
-    # PostgreSQL text cannot hold NUL characters; they never carry meaning in an article.
-    return text.replace("\x00", "")
+def _storable(text: str) -> str:
+    """`text` without NUL characters (PostgreSQL text cannot hold them) and direction
+    overrides (U+202D/U+202E reverse how the text after them reads, on the desk and the
+    public page); neither carries meaning in an article."""
+    return text.replace("\x00", "").replace("\u202d", "").replace("\u202e", "")
 
 
 def content_hash(text: str) -> str:
@@ -351,8 +358,8 @@ def submit_url(
             source_url=url,
             origin=origin,
             feed=feed,
-            title=_no_nul(title)[:1000],
-            entry_text=_no_nul(entry_text),
+            title=_storable(title)[:1000],
+            entry_text=_storable(entry_text),
             published_at=published_at,
         )
     return Submitted(article, created=True)
@@ -429,7 +436,7 @@ def submit_text(
             article = Article.objects.create(
                 url=url or None,
                 source_url=url,
-                title=_no_nul(title or _first_line(cleaned))[:1000],
+                title=_storable(title or _first_line(cleaned))[:1000],
                 published_at=parse_published(published_at),
                 text=cleaned,
                 content_hash=digest,
@@ -453,7 +460,7 @@ def submit_html(
     """Record a pasted HTML page; extraction happens when the article is processed. A title
     or publication date given here wins over the page's own."""
     url = checked_url(url)
-    html = _no_nul(html or "")
+    html = _storable(html or "")
     if not html.strip():
         raise IngestionError("The HTML is empty.")
     size = len(html.encode("utf-8", "surrogatepass"))
@@ -479,7 +486,7 @@ def submit_html(
             source_url=url,
             raw_html=html,
             origin=origin,
-            title=_no_nul(title)[:1000],
+            title=_storable(title)[:1000],
             published_at=parse_published(published_at),
         )
     return Submitted(article, created=True)
@@ -690,7 +697,7 @@ def _store_extracted(
     article.published_at = article.published_at or extracted.published_at
     article.language = extracted.language
     if not article.raw_html and article.origin != Article.Origin.HTML:
-        article.raw_html = _no_nul(html) if _keep_raw_html() else ""
+        article.raw_html = _storable(html) if _keep_raw_html() else ""
     _set_processed(article)
     try:
         with transaction.atomic():
@@ -739,10 +746,10 @@ def _looks_like_html(content_type: str, content: bytes) -> bool:
     return content_type.startswith("text/") and looks_like_html(content[:2048].decode("latin-1"))
 
 
-# A tag that pages have and plain text does not ("<Editor's note>" is not one).
+# What pages have and plain text does not ("<Editor's note>" or "<Section 2>" is no tag):
+# a document tag, a closing tag, or a tag with an attribute.
 _HTML_TAG = re.compile(
-    r"<(!doctype|html|head|body|meta|title|p|div|article|section|main|br|span|a|h[1-6]|b|i|em"
-    r"|strong|ul|ol|li|table|img|script|style|blockquote)[\s>/]",
+    r"<(!doctype|html|head|body)[\s>]|</[a-z][a-z0-9]*\s*>|<[a-z][a-z0-9]*\s+[a-z-]+\s*=",
     re.IGNORECASE,
 )
 
@@ -870,10 +877,10 @@ def poll_feed(feed: Feed) -> FeedPoll:
         if article is not None and article.pk not in taken:
             taken.add(article.pk)
             poll.submitted.append(article)
-    feed.etag = _no_nul(result.headers.get("ETag", ""))[:500]
-    feed.last_modified = _no_nul(result.headers.get("Last-Modified", ""))[:100]
+    feed.etag = _storable(result.headers.get("ETag", ""))[:500]
+    feed.last_modified = _storable(result.headers.get("Last-Modified", ""))[:100]
     if not feed.title:
-        feed.title = _no_nul(parsed.feed.get("title") or "")[:500]
+        feed.title = _storable(parsed.feed.get("title") or "")[:500]
     _feed_ok(feed, now)
     if skipped:  # shown on the feed, which is not failing (failure_count stays 0)
         poll.skipped = f"{len(skipped)} entries skipped; first: {skipped[0]}"

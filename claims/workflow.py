@@ -742,6 +742,7 @@ def claim_reopen(*, claim: Claim, actor, reason: str, version: int | None = None
     claim = _lock(claim)
     _check_version(claim, version)
     reason = _reason(reason, "Say why the claim is reopened (the correction note).")
+    _check_published_text(reason=reason)  # it is published as the correction note
     if claim.status != Claim.Status.PUBLISHED:
         raise InvalidTransition("Only a published claim can be reopened.")
     claim.status = Claim.Status.IN_REVIEW

@@ -245,3 +245,17 @@ def test_ingest_a_text_file_that_starts_with_an_angle_bracket(tmp_path):
     run("ingest", "--file", str(path))
     article = Article.objects.get()
     assert article.status == "processed" and "the bridge is safe" in article.text
+
+
+def test_one_stray_byte_does_not_garble_a_whole_utf8_jsonl_file(tmp_path):
+    # The whole file was read as cp1252: every "déclaré" became "dÃ©clarÃ©".
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps({"title": "Été", "text": "Le maire a déclaré."}, ensure_ascii=False)
+    bad = b'{"title": "Hiver", "text": "Le pr\xe9fet a dit non."}'  # a cp1252 line
+    path.write_bytes(good.encode() + b"\n" + bad + b"\n")
+
+    assert "2 ingested, 0 duplicates, 0 failed" in run("ingest", "--jsonl", str(path))
+    assert set(Article.objects.values_list("title", "text")) == {
+        ("Été", "Le maire a déclaré."),
+        ("Hiver", "Le préfet a dit non."),
+    }

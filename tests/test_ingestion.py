@@ -815,6 +815,8 @@ def test_feed_entries_with_an_id_for_a_link_or_a_zero_date_are_kept(allow_privat
         "Please enable JavaScript to read this article.",
         "You need to enable JavaScript to run this app.",
         "JavaScript is required to view this page.",
+        "We're sorry but this app doesn't work properly without JavaScript enabled.",
+        "Please turn on JS to continue.",
     ],
 )
 def test_a_page_that_needs_javascript_fails_with_that_reason(notice):
@@ -828,7 +830,8 @@ def test_a_page_that_needs_javascript_fails_with_that_reason(notice):
 def test_a_short_article_about_javascript_is_not_mistaken_for_a_notice():
     html = (
         "<html><body><article><h1>Browsers</h1><p>The developers said the new engine "
-        "would run JavaScript twice as fast, a claim testers could not confirm.</p>"
+        "would run JavaScript twice as fast, a claim testers could not confirm. The city "
+        "said its new portal requires JavaScript.</p>"
         "</article></body></html>"
     )
     article = ingestion.process_article(ingestion.submit_html(html).article.pk)
@@ -858,6 +861,9 @@ def test_html_is_told_from_text_by_its_tags():
     assert ingestion.looks_like_html("<!DOCTYPE html><html><body>x</body></html>")
     assert ingestion.looks_like_html("  <p>The mayor said so.</p>")
     assert not ingestion.looks_like_html("<Editor's note> The mayor said so. 3 < 4.")
+    for note in ("<A note from the editor>", "<Section 2>", "<Main points>"):
+        assert not ingestion.looks_like_html(f"{note}\nThe mayor said so.")
+    assert ingestion.looks_like_html('<div class="story">The mayor said so.')
 
 
 @pytest.mark.parametrize(
@@ -900,3 +906,14 @@ def test_pasted_html_without_an_address_does_not_take_its_canonical_one():
     )
     article = ingestion.process_article(ingestion.submit_html(html).article.pk)
     assert article.status == Article.Status.PROCESSED and article.url is None
+
+
+def test_direction_overrides_are_dropped_from_ingested_text_and_titles():
+    # A sentence with U+202E became a claim, the default short wording and the public <h1>.
+    submitted = ingestion.submit_text(
+        "The minister said the dam \u202eheld\u202d firm.", title="Dam \u202ereport"
+    )
+    article = ingestion.process_article(submitted.article.pk)
+    assert article.title == "Dam report"
+    assert "\u202e" not in article.text and "\u202d" not in article.text
+    assert all("\u202e" not in claim.text for claim in article.claims.all())

@@ -590,3 +590,9 @@ def test_text_for_the_public_page_may_not_hold_a_direction_override(alice):
         stance="refutes",
         title="\u200fسجل المحكمة",
     )
+
+
+def test_a_correction_note_may_not_hold_a_direction_override(alice, erin):
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    with pytest.raises(workflow.WorkflowError, match="direction override"):
+        workflow.claim_reopen(claim=claim, actor=erin, reason="Fixed \u202eeslaf")

@@ -744,6 +744,8 @@ class TokenView(APIView):
             )
         token, _ = Token.objects.get_or_create(user=user)
         if expired(token.created):
-            token.delete()
-            token = Token.objects.create(user=user)
+            # Two logins at once may both find it expired: the first replaces it, the
+            # second gets that replacement (get_or_create absorbs the lost race).
+            Token.objects.filter(key=token.key).delete()
+            token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -280,3 +280,27 @@ def test_an_old_token_expires_and_asking_again_gives_a_new_one(settings):
     settings.FACTCHECK_TOKEN_DAYS = 0  # never expires
     Token.objects.filter(key=fresh).update(created=timezone.now() - timedelta(days=3650))
     assert client.get("/api/v1/claims/").status_code == 200
+
+
+def test_a_login_that_loses_the_race_to_replace_an_expired_token_gets_the_new_one(
+    monkeypatch,
+):
+    # Two logins found the token expired; the other one replaced it first. This one's
+    # create then hit the one-token-per-user constraint: a 500.
+    from rest_framework.authtoken.models import Token
+
+    from claims.api import views
+
+    user = UserFactory(username="rita", role="reviewer")
+    Token.objects.create(user=user, key="a" * 40)
+
+    def expired_and_meanwhile_replaced(created):
+        Token.objects.filter(user=user).delete()
+        Token.objects.create(user=user, key="b" * 40)
+        return True
+
+    monkeypatch.setattr(views, "expired", expired_and_meanwhile_replaced)
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "rita", "password": "pass-word-123"}, format="json"
+    )
+    assert response.status_code == 200 and response.data["token"] == "b" * 40
