@@ -136,6 +136,9 @@ _NEEDS_JAVASCRIPT = re.compile(
 def clean_text(text: str) -> str:
     """Normalise line ends and blank lines and drop page chrome, as detection sees it."""
     text = _storable(text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    # Zero-width spaces (and BOMs mid-text) mean nothing, yet made a copy a different
+    # text; the zero-width joiners stay (Persian, Indic scripts, emoji need them).
+    text = text.replace("\u200b", "").replace("\ufeff", "")
     text = detection.strip_chrome(text)
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     paragraphs = [line for line in lines if line]

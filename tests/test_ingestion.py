@@ -917,3 +917,10 @@ def test_direction_overrides_are_dropped_from_ingested_text_and_titles():
     assert article.title == "Dam report"
     assert "\u202e" not in article.text and "\u202d" not in article.text
     assert all("\u202e" not in claim.text for claim in article.claims.all())
+
+
+def test_a_copy_that_differs_by_zero_width_spaces_is_a_duplicate():
+    first = ingestion.submit_text("The mayor said the dam held.")
+    ingestion.process_article(first.article.pk)
+    second = ingestion.submit_text("The mayor said the\u200b dam\ufeff held.")
+    assert second.article.pk == first.article.pk or not second.needs_processing
