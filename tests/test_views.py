@@ -1778,6 +1778,7 @@ def test_evidence_typed_after_the_session_ended_comes_back_into_its_panel(client
     )
     page = response.content.decode()
     assert response.status_code == 200 and 'id="session-ended"' in page
+    assert response["HX-Reswap"] == "afterbegin"  # on top of the panel, its fields kept
     assert "Court filing, page 4." in page and "<html" not in page
 
 

@@ -75,11 +75,16 @@ def _session_ended(request, typed: list[tuple[str, str]]) -> HttpResponse:
     """A form posted after the session ended: nothing is saved, and the answer gives back
     what was typed, to copy, with a way to log in again. Kept nowhere on the server: the
     next person to log in on this browser must not see it."""
-    page = request.path
+    htmx = bool(request.headers.get("HX-Request"))
+    # Back to the page the form is on (a form's own address sends a GET there, too).
+    page = _page_behind(request) if htmx else request.path
     context = {"unsaved": typed, "login_url": redirect_to_login(page, reverse("login"))["Location"]}
-    if request.headers.get("HX-Request"):
-        # Swapped into the panel the form is in (htmx swaps a 200 only).
-        return render(request, "desk/_session_ended.html", context)
+    if htmx:
+        # Put at the top of the panel the form is in (htmx swaps a 200 only), which stays
+        # as it is, the typed text in its fields.
+        response = render(request, "desk/_session_ended.html", context)
+        response["HX-Reswap"] = "afterbegin"
+        return response
     return render(request, "desk/session_ended.html", context, status=401)
 
 
@@ -89,11 +94,17 @@ def _login_for_htmx(request) -> HttpResponse:
     A plain redirect would be followed inside the htmx request, and the login page swapped
     into the panel the user was working in (the session ended in another tab, say).
     """
+    back = _page_behind(request)
+    return htmx_redirect(redirect_to_login(back, reverse("login"))["Location"], status=401)
+
+
+def _page_behind(request) -> str:
+    """The path of the page an htmx request came from (never another site's)."""
     current = urlsplit(request.headers.get("HX-Current-URL", ""))
     back = current.path + (f"?{current.query}" if current.query else "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = reverse("dashboard")
-    return htmx_redirect(redirect_to_login(back, reverse("login"))["Location"], status=401)
+    return back
 
 
 def htmx_redirect(url: str, *, status: int = 204) -> HttpResponse:

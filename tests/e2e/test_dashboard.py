@@ -351,10 +351,11 @@ def test_the_desk_fits_a_phone(seeded, live_server, new_page):
     assert table.bounding_box()["width"] > 300
 
 
-def test_a_panel_sent_after_the_session_ended_takes_the_page_to_login(
+def test_a_panel_sent_after_the_session_ended_keeps_the_text_and_leads_to_login(
     seeded, live_server, new_page
 ):
-    # The login page was swapped into the evidence panel, inside the claim's page.
+    # The login page was swapped into the evidence panel, inside the claim's page; then
+    # the page went to the login page and the typed source was lost.
     base = live_server.url
     UserFactory(username="rita", role="reviewer")
     article = ingest(STORY, "Harbor City ballots")
@@ -372,6 +373,12 @@ def test_a_panel_sent_after_the_session_ended_takes_the_page_to_login(
     form.get_by_label("Stance").select_option("refutes")
     form.get_by_role("button", name="Add evidence").click()
 
+    notice = page.locator("#session-ended")
+    expect(notice).to_contain_text("nothing was saved")
+    expect(notice).to_contain_text("https://elections.example.org/audit")
+    expect(form.get_by_label("URL")).to_have_value("https://elections.example.org/audit")
+    assert page.url == f"{base}{claim_path}"
+    notice.get_by_role("link", name="Log in again").click()
     page.wait_for_url(f"{base}/login/?next={claim_path}")
     expect(page.locator("header")).to_have_count(1)
     login_after = page.get_by_label("Username")
