@@ -1816,3 +1816,12 @@ def test_a_forged_post_from_another_site_is_not_shown_as_typed_text(alice):
     page = response.content.decode()
     assert response.status_code == 403 and "page that is out of date" in page
     assert "Call this number" not in page
+
+
+def test_bulk_assign_does_not_count_claims_the_reviewer_already_had(client, bob, erin):
+    mine = taken_by(bob)
+    other = ClaimFactory()
+    data = {"action": "assign", "ids": [mine.pk, other.pk], "assignee": bob.pk}
+    response = client_for(client, erin).post(reverse("queue-bulk"), data, follow=True)
+    page = response.content.decode()
+    assert "Assigned 1 claim." in page and "1 claim was already bob&#x27;s" in page

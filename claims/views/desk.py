@@ -279,7 +279,7 @@ def queue_bulk(request):
         if assignee is None:
             messages.error(request, "That reviewer does not exist.")
             return _back_with_choices(request)
-    done, failed = 0, []
+    done, unchanged, failed = 0, 0, []
     for claim in form.cleaned_data["ids"]:
         # The version the page showed: a claim someone took or changed since is left alone.
         user, shown = request.user, request.POST.get(f"version-{claim.pk}", "")
@@ -297,7 +297,13 @@ def queue_bulk(request):
                 reason = form.cleaned_data["reason"]
                 workflow.claim_restore(claim=claim, actor=user, reason=reason, version=version)
             else:
+                already = (
+                    claim.status == Claim.Status.IN_REVIEW and claim.assignee_id == assignee.pk
+                )
                 workflow.claim_assign(claim=claim, assignee=assignee, actor=user, version=version)
+                if already:  # its lease is renewed, nothing else changes
+                    unchanged += 1
+                    continue
             done += 1
         except workflow.WorkflowError as exc:
             failed.append(f"#{claim.pk}: {exc}")
@@ -309,6 +315,12 @@ def queue_bulk(request):
     }[action]
     if done:
         messages.success(request, verb.format(f"{done} claim{'s' if done != 1 else ''}"))
+    if unchanged:
+        messages.info(
+            request,
+            f"{unchanged} claim{'s were' if unchanged != 1 else ' was'} already "
+            f"{assignee.get_username()}'s (lease renewed).",
+        )
     for problem in failed[:10]:
         messages.error(request, problem)
     return _back(request, reverse("queue"))
