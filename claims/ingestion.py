@@ -127,7 +127,8 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
 # page does not work without it ("this portal requires JavaScript" in a news brief is not).
 _NEEDS_JAVASCRIPT = re.compile(
     r"\b(enable|turn on|switch on|activate)\b.{0,30}\b(javascript|js)\b"
-    r"|\b(javascript|js) (is )?(required|disabled|turned off)\b"
+    r"|\b(javascript|js) (is |must be )?(required|needed|disabled|turned off|enabled|not enabled)\b"
+    r"|\b(requires?|needs?) (javascript|js)\b.{0,20}\b(to )?(run|view|work|load|use|continue)"
     r"|without (javascript|js)( enabled)?\b",
     re.IGNORECASE,
 )
@@ -731,7 +732,8 @@ def same_site(url: str, other: str) -> bool:
             host = (urlsplit(address).hostname or "").lower()
         except ValueError:  # e.g. "http://[not-an-address"
             return ""
-        return _COPY_PREFIX.sub("", host)
+        # Only in front of a name that keeps a dot: "m.co" is a site, not a copy of "co".
+        return _COPY_PREFIX.sub("", host) if host.count(".") >= 2 else host
 
     return site(url) != "" and site(url) == site(other)
 

@@ -784,6 +784,7 @@ def test_a_page_cannot_take_over_another_sites_address(allow_private, server):
     assert ingestion.same_site("https://m.example.org/a", "https://example.org/b")
     assert not ingestion.same_site("https://evil.co.uk/a", "https://www.example.co.uk/b")
     assert not ingestion.same_site("https://a.blogspot.com/x", "https://b.blogspot.com/x")
+    assert not ingestion.same_site("https://m.co/x", "https://www.co/")
     assert not ingestion.same_site("http://[broken/a", "http://[broken/b")
 
 
@@ -817,6 +818,8 @@ def test_feed_entries_with_an_id_for_a_link_or_a_zero_date_are_kept(allow_privat
         "JavaScript is required to view this page.",
         "We're sorry but this app doesn't work properly without JavaScript enabled.",
         "Please turn on JS to continue.",
+        "This site requires JavaScript to run.",
+        "You need JavaScript to view this page.",
     ],
 )
 def test_a_page_that_needs_javascript_fails_with_that_reason(notice):

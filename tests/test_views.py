@@ -1825,3 +1825,30 @@ def test_bulk_assign_does_not_count_claims_the_reviewer_already_had(client, bob,
     response = client_for(client, erin).post(reverse("queue-bulk"), data, follow=True)
     page = response.content.decode()
     assert "Assigned 1 claim." in page and "1 claim was already bob&#x27;s" in page
+
+
+def test_a_refused_form_behind_a_proxy_gives_its_text_back_for_a_trusted_origin(alice, settings):
+    # nginx sends Host: 127.0.0.1:8000; the browser's Origin is the public address.
+    from django.test import Client
+
+    settings.CSRF_TRUSTED_ORIGINS = ["https://desk.example.org"]
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    claim = taken_by(alice)
+    response = browser.post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"url": "https://records.example.org/a", "note": "Court filing, page 4."},
+        HTTP_ORIGIN="https://desk.example.org",
+    )
+    assert response.status_code == 403 and "Court filing, page 4." in response.content.decode()
+
+
+def test_a_broken_htmx_current_url_is_no_error(client):
+    claim = ClaimFactory()
+    response = client.post(
+        reverse("claim-evidence-add", args=[claim.pk]),
+        {"note": "Court filing, page 4."},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://[bad/",
+    )
+    assert response.status_code == 200 and "/login/?next=/dashboard/" in response.content.decode()

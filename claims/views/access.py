@@ -100,7 +100,10 @@ def _login_for_htmx(request) -> HttpResponse:
 
 def _page_behind(request) -> str:
     """The path of the page an htmx request came from (never another site's)."""
-    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    try:
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    except ValueError:  # "http://[bad/": no page to go back to
+        return reverse("dashboard")
     back = current.path + (f"?{current.query}" if current.query else "")
     if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = reverse("dashboard")

@@ -7,6 +7,7 @@ import math
 from functools import wraps
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -84,9 +85,18 @@ def csrf_failure(request, reason=""):
 
     # Only a form from our own pages: another site's forged post is not "what you typed".
     origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    ours = url_has_allowed_host_and_scheme(
-        origin, {request.get_host()}, require_https=request.is_secure()
-    ) and bool(urlsplit(origin).netloc)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        parts = urlsplit("")
+    # Our host, or (behind a proxy that rewrites Host) an origin the settings trust.
+    trusted = {f"{parts.scheme}://{parts.netloc}"} & set(settings.CSRF_TRUSTED_ORIGINS)
+    ours = bool(parts.netloc) and (
+        bool(trusted)
+        or url_has_allowed_host_and_scheme(
+            origin, {request.get_host()}, require_https=request.is_secure()
+        )
+    )
     unsaved = typed_text(request) if ours else []
     return render(request, "403_csrf.html", {"unsaved": unsaved}, status=403)
 
