@@ -576,6 +576,11 @@ def _check_published_text(**fields: str | None) -> None:
             )
 
 
+def _was_published(claim: Claim) -> bool:
+    """Whether a verdict on the claim was ever published (it may be under correction)."""
+    return claim.verdicts.filter(published_at__isnull=False).exists()
+
+
 def _lacks_sources(claim: Claim) -> bool:
     """Whether the claim's verdict needs an evidence source and has none."""
     if claim.verdict is None or not claim.verdict.rating.requires_evidence:
@@ -684,7 +689,7 @@ def claim_dismiss(*, claim: Claim, actor, reason: str, version: int | None = Non
         raise InvalidTransition(
             f"A {claim.get_status_display().lower()} claim cannot be dismissed."
         )
-    if claim.verdicts.filter(published_at__isnull=False).exists():
+    if _was_published(claim):
         # Dismissing a claim under correction would withdraw a published fact check.
         _require(actor, EDITOR, "dismiss a claim that has a published verdict")
     elif claim.status == Claim.Status.IN_REVIEW:
@@ -709,7 +714,7 @@ def claim_restore(*, claim: Claim, actor, reason: str = "", version: int | None 
     _check_version(claim, version)
     if claim.status != Claim.Status.DISMISSED:
         raise InvalidTransition("Only a dismissed claim can be put back in the queue.")
-    if claim.verdicts.filter(published_at__isnull=False).exists():
+    if _was_published(claim):
         # Only an editor could dismiss it (a published fact check): only one undoes that.
         _require(actor, EDITOR, "put back a claim that has a published verdict")
     else:

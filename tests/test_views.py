@@ -1782,20 +1782,25 @@ def test_evidence_typed_after_the_session_ended_comes_back_into_its_panel(client
     assert "Court filing, page 4." in page and "<html" not in page
 
 
-def test_a_form_from_before_a_new_login_explains_itself_and_keeps_the_text(alice):
+def _refused_evidence_post(user, data: dict, origin: str):
+    """Evidence posted by `user` with a CSRF token the desk refuses (an old page's)."""
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(alice)
-    claim = taken_by(alice)
-    response = browser.post(
+    browser.force_login(user)
+    claim = taken_by(user)
+    return browser.post(
         reverse("claim-evidence-add", args=[claim.pk]),
-        {
-            "url": "https://records.example.org/a",
-            "note": "Court filing, page 4.",
-            "csrfmiddlewaretoken": "stale-token-from-an-old-page",
-        },
-        HTTP_ORIGIN="http://testserver",
+        {**data, "csrfmiddlewaretoken": "stale-token-from-an-old-page"},
+        HTTP_ORIGIN=origin,
+    )
+
+
+def test_a_form_from_before_a_new_login_explains_itself_and_keeps_the_text(alice):
+    response = _refused_evidence_post(
+        alice,
+        {"url": "https://records.example.org/a", "note": "Court filing, page 4."},
+        "http://testserver",
     )
     page = response.content.decode()
     assert response.status_code == 403 and "page that is out of date" in page
@@ -1803,15 +1808,10 @@ def test_a_form_from_before_a_new_login_explains_itself_and_keeps_the_text(alice
 
 
 def test_a_forged_post_from_another_site_is_not_shown_as_typed_text(alice):
-    from django.test import Client
-
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(alice)
-    claim = taken_by(alice)
-    response = browser.post(
-        reverse("claim-evidence-add", args=[claim.pk]),
+    response = _refused_evidence_post(
+        alice,
         {"url": "https://evil.example.net/", "note": "Call this number to verify."},
-        HTTP_ORIGIN="https://evil.example.net",
+        "https://evil.example.net",
     )
     page = response.content.decode()
     assert response.status_code == 403 and "page that is out of date" in page
@@ -1829,16 +1829,11 @@ def test_bulk_assign_does_not_count_claims_the_reviewer_already_had(client, bob,
 
 def test_a_refused_form_behind_a_proxy_gives_its_text_back_for_a_trusted_origin(alice, settings):
     # nginx sends Host: 127.0.0.1:8000; the browser's Origin is the public address.
-    from django.test import Client
-
     settings.CSRF_TRUSTED_ORIGINS = ["https://desk.example.org"]
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(alice)
-    claim = taken_by(alice)
-    response = browser.post(
-        reverse("claim-evidence-add", args=[claim.pk]),
+    response = _refused_evidence_post(
+        alice,
         {"url": "https://records.example.org/a", "note": "Court filing, page 4."},
-        HTTP_ORIGIN="https://desk.example.org",
+        "https://desk.example.org",
     )
     assert response.status_code == 403 and "Court filing, page 4." in response.content.decode()
 

@@ -522,18 +522,24 @@ def test_only_an_editor_restores_a_claim_that_was_published(alice, erin):
     assert workflow.claim_restore(claim=claim, actor=erin).status == Claim.Status.NEW
 
 
-def test_an_editor_who_added_a_source_before_the_verdict_does_not_publish_it(alice, erin, ed):
-    # The editor added the only source while the reviewer was still researching; the
-    # verdict written afterwards rests on it: she is no second pair of eyes on it.
-    claim = workflow.claim_assign(claim=ClaimFactory(), assignee=alice, actor=erin)
+def _submitted_on_an_editors_source(reviewer, editor) -> Claim:
+    """A claim whose only source the editor added before the reviewer wrote and submitted
+    the verdict."""
+    claim = workflow.claim_assign(claim=ClaimFactory(), assignee=reviewer, actor=editor)
     workflow.evidence_add(
-        claim=claim, actor=erin, url="https://editor.example.org/record", stance="refutes"
+        claim=claim, actor=editor, url="https://editor.example.org/record", stance="refutes"
     )
     claim = Claim.objects.get(pk=claim.pk)
     claim = workflow.verdict_set(
-        claim=claim, rating=rating("false"), summary="No.", version=claim.version, actor=alice
+        claim=claim, rating=rating("false"), summary="No.", version=claim.version, actor=reviewer
     )
-    claim = workflow.claim_submit(claim=claim, actor=alice)
+    return workflow.claim_submit(claim=claim, actor=reviewer)
+
+
+def test_an_editor_who_added_a_source_before_the_verdict_does_not_publish_it(alice, erin, ed):
+    # The editor added the only source while the reviewer was still researching; the
+    # verdict written afterwards rests on it: she is no second pair of eyes on it.
+    claim = _submitted_on_an_editors_source(alice, erin)
 
     assert not workflow.may_approve(erin, claim.verdict)
     with pytest.raises(workflow.NotAllowed):
@@ -542,15 +548,7 @@ def test_an_editor_who_added_a_source_before_the_verdict_does_not_publish_it(ali
 
 
 def test_sources_an_editor_gave_a_published_round_do_not_bar_them_from_the_next(alice, erin, ed):
-    claim = workflow.claim_assign(claim=ClaimFactory(), assignee=alice, actor=erin)
-    workflow.evidence_add(
-        claim=claim, actor=erin, url="https://editor.example.org/record", stance="refutes"
-    )
-    claim = Claim.objects.get(pk=claim.pk)
-    claim = workflow.verdict_set(
-        claim=claim, rating=rating("false"), summary="No.", version=claim.version, actor=alice
-    )
-    claim = workflow.claim_publish(claim=workflow.claim_submit(claim=claim, actor=alice), actor=ed)
+    claim = workflow.claim_publish(claim=_submitted_on_an_editors_source(alice, erin), actor=ed)
     # A correction: Alice rewrites the verdict; Erin's source was vetted by Ed already.
     claim = workflow.claim_reopen(claim=claim, actor=ed, reason="A new record.")
     claim = workflow.claim_assign(claim=claim, assignee=alice, actor=ed)

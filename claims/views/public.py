@@ -79,8 +79,8 @@ class DeskLogoutView(LogoutView):
 
 
 def csrf_failure(request, reason=""):
-    """A form refused by the CSRF check, nearly always a page from before a logout or a
-    new login in another tab: say so, and give back what was typed."""
+    """A form refused by the CSRF check, nearly always a page from before a new login (in
+    another tab, say): say so, and give back what was typed."""
     from claims.views.access import typed_text
 
     # Only a form from our own pages: another site's forged post is not "what you typed".
