@@ -1,5 +1,8 @@
 """Liveness and readiness: the database, and the broker when one is configured.
 
+The cache (CACHE_URL) is reported but does not make the app unavailable: without it the
+rate limits let requests through and the login lockout, in the database, still holds.
+
 The page is public (load balancers ask it), so a failure says only "error"; its reason,
 which can name hosts and database users, goes to the log.
 """
@@ -38,9 +41,23 @@ def _check_broker() -> str:
         return "error"
 
 
+def _check_cache() -> str:
+    if not settings.CACHE_URL:
+        return "per-process"
+    from django.core.cache import cache
+
+    try:
+        cache.get("healthz")
+        return "ok"
+    except Exception:
+        log.exception("Health check: the cache is unreachable")
+        return "error"
+
+
 def healthz(request):
     checks = {"database": _check_database(), "broker": _check_broker()}
     healthy = "error" not in checks.values()
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "unavailable", **checks, "cache": _check_cache()},
+        status=200 if healthy else 503,
     )

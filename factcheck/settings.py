@@ -236,6 +236,32 @@ STORAGES = {
     },
 }
 
+# --- Cache: the rate limits' counters ------------------------------------------------------
+# Unset, each process counts on its own: fine for `make run`, but gunicorn's processes would
+# each allow the full rate. CACHE_URL shares the counters in Redis. It must be a database of
+# its own: clearing the cache empties its whole Redis database.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis:// or rediss://, got {CACHE_URL!r}"
+        )
+    if CACHE_URL.rstrip("/") == os.environ.get("REDIS_URL", "").rstrip("/"):
+        raise ImproperlyConfigured(
+            "CACHE_URL must name another Redis database than REDIS_URL (e.g. /1 against /0): "
+            "clearing the cache would empty the task queue."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "factcheck",
+            # A cache that does not answer costs a request one second at most: the rate
+            # limits then let requests through (claims/api/throttles.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
 # --- Celery -------------------------------------------------------------------------------
 # No REDIS_URL: tasks run in-process (eagerly), so `make run` needs no broker.
 REDIS_URL = env_str("REDIS_URL")

@@ -6,7 +6,12 @@ pytestmark = pytest.mark.django_db
 def test_it_reports_healthy_without_a_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "in-process",
+        "cache": "per-process",
+    }
 
 
 def test_it_answers_503_when_the_broker_is_down(client, settings):
@@ -29,3 +34,18 @@ def test_it_answers_503_when_the_database_is_down(client, monkeypatch, caplog):
     # A public page: the reason (hosts, database users) goes to the log, not to visitors.
     assert response.json()["database"] == "error"
     assert "no such database" in caplog.text
+
+
+def test_an_unreachable_cache_is_reported_but_leaves_the_app_up(client, settings, caplog):
+    # Without the cache the rate limits let requests through; the lockout is in the database.
+    settings.CACHE_URL = "redis://127.0.0.1:9/1"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CACHE_URL,
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["cache"] == "error"
+    assert "the cache is unreachable" in caplog.text

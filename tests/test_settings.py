@@ -12,7 +12,7 @@ SETTINGS = Path(__file__).resolve().parent.parent / "factcheck" / "settings.py"
 
 
 def load_settings(monkeypatch, **environ):
-    for name in ("REDIS_URL", "DATABASE_URL"):
+    for name in ("REDIS_URL", "DATABASE_URL", "CACHE_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -45,6 +45,7 @@ def load_settings(monkeypatch, **environ):
         ("FACTCHECK_LOGIN_COOLOFF_HOURS", "1e300", "from 0 to 1,000,000"),
         ("REDIS_URL", "notaurl", "must start with redis://"),
         ("REDIS_URL", "unix:///run/redis.sock", "must start with redis://"),
+        ("CACHE_URL", "memcached://127.0.0.1:11211", "must start with redis://"),
     ],
 )
 def test_a_bad_value_stops_the_app_naming_the_variable(monkeypatch, name, value, message):
@@ -67,6 +68,24 @@ def test_good_values_are_taken(monkeypatch):
     assert loaded.FACTCHECK_LEASE_MINUTES == 45
     assert loaded.CELERY_BROKER_URL == "redis://127.0.0.1:6379/3"
     assert loaded.FACTCHECK_RAW_HTML_RETENTION_DAYS == 0
+
+
+def test_the_cache_may_not_share_the_brokers_redis_database(monkeypatch):
+    # Clearing the cache flushes its Redis database, which would drop every queued task.
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL must name another Redis database"):
+        load_settings(
+            monkeypatch, REDIS_URL="redis://redis:6379/0", CACHE_URL="redis://redis:6379/0/"
+        )
+
+
+def test_rate_limits_count_in_redis_with_a_cache_url(monkeypatch):
+    assert "CACHES" not in vars(load_settings(monkeypatch))  # Django's per-process default
+    loaded = load_settings(
+        monkeypatch, REDIS_URL="redis://redis:6379/0", CACHE_URL="redis://redis:6379/1"
+    )
+    cache = loaded.CACHES["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://redis:6379/1"
 
 
 def test_a_sqlite_database_file_uses_write_ahead_logging(monkeypatch, tmp_path, django_db_blocker):

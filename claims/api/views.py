@@ -27,14 +27,13 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from claims import ingestion, tasks, workflow
 from claims.api import serializers as s
 from claims.api.authentication import TokenAuthentication, expired
 from claims.api.filters import ArticleFilter, ClaimFilter, StrictOrderingFilter
-from claims.api.throttles import LoginThrottle
+from claims.api.throttles import LoginThrottle, WriteThrottle
 from claims.claimreview import claim_review, published_claims
 from claims.fetching import FetchError
 from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, ReviewEvent, Verdict
@@ -54,17 +53,6 @@ class IsEditorForWrites(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return workflow.has_role(request.user, workflow.REVIEWER)
         return workflow.has_role(request.user, workflow.EDITOR)
-
-
-class WriteThrottle(ScopedRateThrottle):
-    """Throttle unsafe methods per user (scope "writes"); reads are not throttled."""
-
-    scope_attr = "write_throttle_scope"
-
-    def allow_request(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return super().allow_request(request, view)
 
 
 class JSONLDRenderer(JSONRenderer):

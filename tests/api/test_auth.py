@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
@@ -304,3 +305,29 @@ def test_a_login_that_loses_the_race_to_replace_an_expired_token_gets_the_new_on
         "/api/v1/auth/token/", {"username": "rita", "password": "pass-word-123"}, format="json"
     )
     assert response.status_code == 200 and response.data["token"] == "b" * 40
+
+
+def test_rate_limits_let_requests_through_when_the_cache_is_down(
+    three_logins_a_minute, settings, caplog, alice
+):
+    # A rate limit must not take logins and writes down with its cache; the per-account
+    # lockout (in the database) still holds.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/1",
+        }
+    }
+    client = APIClient()
+    codes = [
+        client.post(
+            "/api/v1/auth/token/", {"username": f"u{n}", "password": "x"}, format="json"
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [400, 400, 400, 400]
+    assert "Rate limit 'login' not counted: the cache is unreachable" in caplog.text
+    assert Client().post("/login/", {"username": "u9", "password": "x"}).status_code == 200
+    client.force_authenticate(alice)
+    submitted = client.post("/api/v1/articles/", {"text": "Plain words."}, format="json")
+    assert submitted.status_code in (201, 202)
