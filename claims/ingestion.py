@@ -834,6 +834,7 @@ class FeedPoll:
     submitted: list[Article] = field(default_factory=list)
     error: str = ""  # the feed could not be read
     skipped: str = ""  # entries that could not be taken (the feed itself is fine)
+    waiting: int = 0  # entries left for the next poll (FACTCHECK_FEED_MAX_NEW_ENTRIES)
     job: IngestionJob | None = None
 
     @property
@@ -866,7 +867,14 @@ def poll_feed(feed: Feed) -> FeedPoll:
     poll = FeedPoll(feed)
     skipped = []
     taken: set[int] = set()
-    for entry in parsed.entries:
+    new = 0  # taken and in no earlier run's job: new, or failed before and tried again
+    for position, entry in enumerate(parsed.entries):
+        if new >= settings.FACTCHECK_FEED_MAX_NEW_ENTRIES:
+            # A feed with thousands of new entries (an archive, a first poll) would hold a
+            # worker, or a request in-process, past its time limit: the rest wait for the
+            # next poll, which reads the whole feed again (no validators kept) a tick later.
+            poll.waiting = len(parsed.entries) - position
+            break
         name = (entry.get("link") or entry.get("title") or "?")[:200]
         try:
             with transaction.atomic():
@@ -882,14 +890,24 @@ def poll_feed(feed: Feed) -> FeedPoll:
         if article is not None and article.pk not in taken:
             taken.add(article.pk)
             poll.submitted.append(article)
-    feed.etag = _storable(result.headers.get("ETag", ""))[:500]
-    feed.last_modified = _storable(result.headers.get("Last-Modified", ""))[:100]
+            new += article.job_id is None
+    if not poll.waiting:
+        feed.etag = _storable(result.headers.get("ETag", ""))[:500]
+        feed.last_modified = _storable(result.headers.get("Last-Modified", ""))[:100]
     if not feed.title:
         feed.title = _storable(parsed.feed.get("title") or "")[:500]
-    _feed_ok(feed, now)
-    if skipped:  # shown on the feed, which is not failing (failure_count stays 0)
+    _feed_ok(feed, now, again_now=bool(poll.waiting))
+    notes = []
+    if poll.waiting:
+        notes.append(
+            f"{new:,} new entries taken; the {poll.waiting:,} after them wait for the "
+            f"next poll (at most {settings.FACTCHECK_FEED_MAX_NEW_ENTRIES:,} per poll)"
+        )
+    if skipped:
         poll.skipped = f"{len(skipped)} entries skipped; first: {skipped[0]}"
-        Feed.objects.filter(pk=feed.pk).update(last_error=poll.skipped)
+        notes.append(poll.skipped)
+    if notes:  # shown on the feed, which is not failing (failure_count stays 0)
+        Feed.objects.filter(pk=feed.pk).update(last_error=_storable("; ".join(notes))[:2000])
     # The run is a job: its new articles count towards it as they are processed (one still
     # pending from an earlier run stays in that run's job).
     with transaction.atomic():  # two polls of one feed at once never share an article
@@ -977,11 +995,11 @@ FEED_POLL_FIELDS = [
 ]
 
 
-def _feed_ok(feed: Feed, now: datetime) -> None:
+def _feed_ok(feed: Feed, now: datetime, *, again_now: bool = False) -> None:
     feed.last_polled_at = now
     feed.last_error = ""
     feed.failure_count = 0
-    feed.next_poll_at = now + timedelta(minutes=feed.poll_interval)
+    feed.next_poll_at = now if again_now else now + timedelta(minutes=feed.poll_interval)
     _save_poll(feed)
 
 

@@ -338,6 +338,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * FACTCHECK_FETCH_MAX_BYTES
 FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15.0, minimum=0.1)
 # An article still pending after this long is queued again (its message was lost).
 FACTCHECK_STALE_PENDING_MINUTES = env_int("FACTCHECK_STALE_PENDING_MINUTES", 30)
+# New entries one feed poll takes; the rest wait for the next poll, a minute later.
+FACTCHECK_FEED_MAX_NEW_ENTRIES = env_int("FACTCHECK_FEED_MAX_NEW_ENTRIES", 500, minimum=1)
 # Days to keep the fetched HTML of an article (0: do not keep it at all).
 FACTCHECK_RAW_HTML_RETENTION_DAYS = env_int("FACTCHECK_RAW_HTML_RETENTION_DAYS", 30)
 FACTCHECK_FETCH_USER_AGENT = env_str(

@@ -927,3 +927,35 @@ def test_a_copy_that_differs_by_zero_width_spaces_is_a_duplicate():
     ingestion.process_article(first.article.pk)
     second = ingestion.submit_text("The mayor said the\u200b dam\ufeff held.")
     assert second.article.pk == first.article.pk or not second.needs_processing
+
+
+def test_a_feed_with_many_new_entries_is_taken_over_several_polls(allow_private, server, settings):
+    # Thousands of new entries held a worker (or the request, in-process) past its limit.
+    settings.FACTCHECK_FEED_MAX_NEW_ENTRIES = 2
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{server.url(f'many/{n}.html')}</link></item>"
+        for n in range(5)
+    )
+    rss = f'<rss version="2.0"><channel><title>Many</title>{items}</channel></rss>'
+    server.routes["/many.xml"] = Answer(
+        200, rss.encode(), {"Content-Type": "application/rss+xml", "ETag": '"v1"'}
+    )
+    feed = Feed.objects.create(url=server.url("many.xml"))
+
+    first = ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert [a.title for a in first.own] == ["Story 0", "Story 1"]
+    assert first.job.total == 2
+    assert feed.etag == ""  # or the next poll would be answered 304 and the rest lost
+    assert feed.next_poll_at == feed.last_polled_at  # due at beat's next tick
+    assert "the 3 after them wait for the next poll (at most 2 per poll)" in feed.last_error
+    assert feed.failure_count == 0
+
+    second = ingestion.poll_feed(feed)
+    assert [a.title for a in second.own] == ["Story 2", "Story 3"]
+    third = ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert [a.title for a in third.own] == ["Story 4"]
+    assert feed.etag == '"v1"' and feed.last_error == ""
+    assert feed.next_poll_at > feed.last_polled_at
+    assert Article.objects.filter(feed=feed).count() == 5
