@@ -7,8 +7,7 @@ from django import forms
 from claims.api.serializers import MAX_ID, as_id
 from claims.fetching import FetchError, check_url, normalised_url
 from claims.models import WEB_URL, Claim, Evidence, Feed, Rating
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from claims.uploads import MAX_UPLOAD_BYTES, TOO_LARGE
 
 
 class VerdictForm(forms.Form):
@@ -67,8 +66,15 @@ class ArticleAddForm(forms.Form):
         "TXT: one article (first line is the headline). HTML: one page.",
     )
 
+    def __init__(self, *args, upload_refused: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upload_refused = upload_refused or {}  # what SizeLimitedUploadHandler dropped
+
     def clean(self):
         data = super().clean()
+        for name, reason in self.upload_refused.items():
+            if name in self.fields:
+                self.add_error(name, reason)
         source = data.get("source")
         needed = {"url": "url", "text": "text", "html": "html", "file": "file"}.get(source)
         if needed and not data.get(needed) and needed not in self.errors:
@@ -79,7 +85,7 @@ class ArticleAddForm(forms.Form):
             if not name.endswith((".jsonl", ".ndjson", ".txt", ".html", ".htm")):
                 self.add_error("file", "Upload a .jsonl, .txt or .html file.")
             if upload.size > MAX_UPLOAD_BYTES:
-                self.add_error("file", "The file is larger than 20 MB.")
+                self.add_error("file", TOO_LARGE)
         return data
 
 

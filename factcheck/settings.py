@@ -335,6 +335,12 @@ FACTCHECK_FETCH_MAX_BYTES = env_int(
 )
 # A pasted page may be as large as a fetched one, and JSON escaping can double it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * FACTCHECK_FETCH_MAX_BYTES
+# An uploaded file is dropped once past its limit, before it reaches the disk in full.
+FILE_UPLOAD_HANDLERS = [
+    "claims.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FACTCHECK_FETCH_TIMEOUT = env_float("FACTCHECK_FETCH_TIMEOUT", 15.0, minimum=0.1)
 # An article still pending after this long is queued again (its message was lost).
 FACTCHECK_STALE_PENDING_MINUTES = env_int("FACTCHECK_STALE_PENDING_MINUTES", 30)

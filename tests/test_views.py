@@ -1847,3 +1847,33 @@ def test_a_broken_htmx_current_url_is_no_error(client):
         HTTP_HX_CURRENT_URL="http://[bad/",
     )
     assert response.status_code == 200 and "/login/?next=/dashboard/" in response.content.decode()
+
+
+def test_an_upload_past_the_limit_is_dropped_while_it_arrives(client, alice, monkeypatch):
+    # The size was checked once Django had written the whole file to a temporary file.
+    from django.core.files import uploadhandler
+
+    stored = []
+    receive = uploadhandler.TemporaryFileUploadHandler.receive_data_chunk
+
+    def counted(self, raw_data, start):
+        stored.append(len(raw_data))
+        return receive(self, raw_data, start)
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "receive_data_chunk", counted)
+    line = b'{"text": "The mayor said the bridge would reopen.", "title": "Bridge"}\n'
+    big = SimpleUploadedFile("batch.jsonl", line * (21 * 1024 * 1024 // len(line)))
+    response = client_for(client, alice).post(
+        reverse("article-add"), {"source": "file", "title": "Kept", "file": big}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The file is larger than 20 MB." in page
+    assert "This is needed for the source you chose" not in page
+    assert 'value="Kept"' in page  # the other fields are still read
+    assert sum(stored) <= 20 * 1024 * 1024
+    assert not Article.objects.exists()
+
+    small = SimpleUploadedFile("batch.jsonl", line)
+    client_for(client, alice).post(reverse("article-add"), {"source": "file", "file": small})
+    assert Article.objects.count() == 1

@@ -87,7 +87,11 @@ def _progress_url(ids: list[int], job: IngestionJob | None = None) -> str:
 
 @_desk()
 def article_add(request):
-    form = ArticleAddForm(request.POST or None, request.FILES or None)
+    form = ArticleAddForm(
+        request.POST or None,
+        request.FILES or None,
+        upload_refused=getattr(request, "upload_refused", None),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
