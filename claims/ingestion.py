@@ -170,6 +170,9 @@ def _storable(text: str) -> str:
 
 
 def content_hash(text: str) -> str:
+    """The text's fingerprint for duplicates: spacing, case, zero-width spaces and BOMs
+    aside (articles stored before clean_text dropped those still hold them)."""
+    text = text.replace("\u200b", "").replace("\ufeff", "")
     normalised = re.sub(r"\s+", " ", text).strip().lower()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC
 from pathlib import Path
 
@@ -959,3 +960,27 @@ def test_a_feed_with_many_new_entries_is_taken_over_several_polls(allow_private,
     assert feed.etag == '"v1"' and feed.last_error == ""
     assert feed.next_poll_at > feed.last_polled_at
     assert Article.objects.filter(feed=feed).count() == 5
+
+
+def test_articles_stored_with_zero_width_spaces_are_hashed_again():
+    # Stored before clean_text dropped them: their hash kept a clean copy from being found.
+    import hashlib
+    import importlib
+
+    from django.apps import apps
+
+    def old_hash(text):
+        normalised = re.sub(r"\s+", " ", text).strip().lower()
+        return hashlib.sha256(normalised.encode()).hexdigest()
+
+    texts = ["The mayor said the\u200b dam held.", "The mayor said the dam\ufeff held."]
+    old = [Article.objects.create(text=t, content_hash=old_hash(t)) for t in texts]
+    migration = importlib.import_module("claims.migrations.0020_rehash_zero_width_spaces")
+    migration.rehash(apps, None)
+
+    first, second = (Article.objects.get(pk=a.pk) for a in old)
+    assert first.content_hash == ingestion.content_hash("The mayor said the dam held.")
+    assert second.content_hash == old[1].content_hash  # the hash was the first's already
+    assert first.text == texts[0]  # kept: the claims' offsets point into it
+    copy = ingestion.submit_text("The mayor said the dam held.")
+    assert copy.article.pk == first.pk and not copy.created
