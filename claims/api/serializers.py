@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -292,6 +294,25 @@ class ArticleDetailSerializer(ArticleSerializer):
         read_only_fields = fields
 
 
+class PublishedAtField(serializers.DateTimeField):
+    """ISO 8601, or RSS's RFC 2822 form ("Thu, 05 Mar 2026 09:00:00 GMT"), as the CLI's
+    files and feeds are read: a client passing a feed's dates on needs no conversion."""
+
+    default_error_messages = {
+        "invalid": "Give the date as ISO 8601 (2026-03-05T09:00:00Z, 2026-03-05) or as "
+        "RFC 2822 (Thu, 05 Mar 2026 09:00:00 GMT): wrong format."
+    }
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except serializers.ValidationError:
+            if isinstance(value, str) and value.strip()[:1].isalpha():
+                with suppress(ValueError, TypeError, OverflowError):
+                    return super().to_internal_value(parsedate_to_datetime(value.strip()))
+            raise
+
+
 class ArticleCreateSerializer(serializers.Serializer):
     """Text or HTML (with the page's URL if known), or a URL to fetch. A title given here
     wins over the page's own; so does `published_at`, read with text or HTML."""
@@ -304,7 +325,7 @@ class ArticleCreateSerializer(serializers.Serializer):
         required=False, trim_whitespace=False, max_length=settings.FACTCHECK_FETCH_MAX_BYTES
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    published_at = serializers.DateTimeField(required=False, allow_null=True)
+    published_at = PublishedAtField(required=False, allow_null=True)
 
     def validate_published_at(self, value: datetime | None) -> datetime | None:
         if value is not None and ingestion.too_far_ahead(value):

@@ -196,3 +196,15 @@ def test_an_article_url_with_invisible_characters_is_refused(api):
     assert response.status_code == 400 and "url" in response.data
     fetched = api.post("/api/v1/articles/", {"url": "https://exa\u202emple.org/a"}, format="json")
     assert fetched.status_code == 400 and "url" in fetched.data
+
+
+def test_a_publication_date_may_be_given_as_feeds_write_it(api):
+    # The CLI's files and feeds took "Thu, 05 Mar 2026 09:00:00 GMT"; the API answered 400.
+    body = {"text": "The mayor said the dam held.", "published_at": "Thu, 05 Mar 2026 09:00:00 GMT"}
+    response = api.post("/api/v1/articles/", body, format="json")
+    assert response.status_code in (201, 202), response.data
+    assert response.data["published_at"] == "2026-03-05T09:00:00Z"
+    body = {"text": "The clerk said it did not.", "published_at": "Thu, 35 Mar 2026 09:00 GMT"}
+    refused = api.post("/api/v1/articles/", body, format="json")
+    assert refused.status_code == 400
+    assert "RFC 2822" in str(refused.data["published_at"])
