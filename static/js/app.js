@@ -157,6 +157,15 @@
     document.body.addEventListener("htmx:beforeRequest", function () { box.hidden = true; });
   }
 
+  // A form sent again after the session ended brings a new notice (with what is typed
+  // now) to the top of its panel: it replaces the one already there instead of stacking.
+  function sessionEndedNotices() {
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.serverResponse.indexOf('id="session-ended"') === -1) return;
+      document.querySelectorAll("#session-ended").forEach(function (old) { old.remove(); });
+    });
+  }
+
   // After a save the page is new: a status region already in it is not read out, and
   // focus starts at the top. Move focus to what the page has to say: a conflict, a form
   // error, else the messages.
@@ -188,6 +197,7 @@
     shortcutSwitch();
     evidenceFocus();
     requestErrors();
+    sessionEndedNotices();
     queuePage();
     addArticlePage();
     globalShortcuts();

@@ -378,6 +378,11 @@ def test_a_panel_sent_after_the_session_ended_keeps_the_text_and_leads_to_login(
     expect(notice).to_contain_text("https://elections.example.org/audit")
     expect(form.get_by_label("URL")).to_have_value("https://elections.example.org/audit")
     assert page.url == f"{base}{claim_path}"
+    # Sent again, the notice is replaced (it stacked, two elements with one id).
+    form.get_by_label("URL").fill("https://elections.example.org/recount")
+    form.get_by_role("button", name="Add evidence").click()
+    expect(notice).to_contain_text("https://elections.example.org/recount")
+    expect(notice).to_have_count(1)
     notice.get_by_role("link", name="Log in again").click()
     page.wait_for_url(f"{base}/login/?next={claim_path}")
     expect(page.locator("header")).to_have_count(1)
