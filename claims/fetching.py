@@ -69,6 +69,8 @@ class FetchResult:
     content_type: str
     charset: str | None
     headers: dict[str, str] = field(default_factory=dict)
+    # Reached through redirects that were all permanent (301, 308): the address moved.
+    moved: bool = False
 
     @property
     def not_modified(self) -> bool:
@@ -320,6 +322,8 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
                     content_type=content_type.split(";")[0].strip().lower(),
                     charset=_header_charset(content_type),
                     headers=dict(response.headers),
+                    moved=bool(response.history)
+                    and all(hop.status_code in (301, 308) for hop in response.history),
                 )
     except InvalidIPAddress as exc:
         raise FetchRefused(_refusal(url, exc)) from None

@@ -36,6 +36,7 @@ from claims.fetching import (
     check_url,
     fetch,
     has_invisible_characters,
+    normalised_url,
 )
 from claims.lexicon import current_lexicon
 from claims.models import Article, Claim, Feed, IngestionJob
@@ -899,8 +900,10 @@ def poll_feed(feed: Feed) -> FeedPoll:
         feed.last_modified = _storable(result.headers.get("Last-Modified", ""))[:100]
     if not feed.title:
         feed.title = _storable(parsed.feed.get("title") or "")[:500]
-    _feed_ok(feed, now, again_now=bool(poll.waiting))
     notes = []
+    if result.moved and (moved_from := _follow_move(feed, result.final_url)):
+        notes.append(f"moved permanently from {moved_from}; polled at its new address now")
+    _feed_ok(feed, now, again_now=bool(poll.waiting))
     if poll.waiting:
         notes.append(
             f"{new:,} new entries taken; the {poll.waiting:,} after them wait for the "
@@ -932,6 +935,28 @@ def poll_feed(feed: Feed) -> FeedPoll:
         if article.pk in fresh:
             article.job = poll.job
     return poll
+
+
+def _follow_move(feed: Feed, new_url: str) -> str:
+    """Keep the address a feed moved to for good, as feed readers do (the old one may
+    stop redirecting one day); return the old address, or "" when the feed stays where it
+    is: the same address, a move from HTTPS to plain HTTP, an address another feed has,
+    or a feed an editor moved meanwhile."""
+    old_url = feed.url
+    new_url = normalised_url(new_url)
+    if new_url == old_url or (old_url.startswith("https:") and new_url.startswith("http:")):
+        return ""
+    if len(new_url) > Feed._meta.get_field("url").max_length:
+        return ""
+    try:
+        with transaction.atomic():
+            moved = Feed.objects.filter(pk=feed.pk, url=old_url).update(url=new_url)
+    except IntegrityError:  # another feed is at that address already
+        return ""
+    if not moved:
+        return ""
+    feed.url = new_url
+    return old_url
 
 
 def _feed_headers(result) -> dict[str, str]:

@@ -984,3 +984,38 @@ def test_articles_stored_with_zero_width_spaces_are_hashed_again():
     assert first.text == texts[0]  # kept: the claims' offsets point into it
     copy = ingestion.submit_text("The mayor said the dam held.")
     assert copy.article.pk == first.pk and not copy.created
+
+
+def test_a_feed_that_moved_for_good_is_polled_at_its_new_address(allow_private, server):
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base).encode()
+    server.routes["/wire.xml"] = Answer(200, rss, {"Content-Type": "application/rss+xml"})
+    server.routes["/old-wire.xml"] = Answer(301, b"", {"Location": "/moving.xml"})
+    server.routes["/moving.xml"] = Answer(308, b"", {"Location": "/wire.xml"})
+    server.routes["/for-now.xml"] = Answer(302, b"", {"Location": "/wire.xml"})
+    moved = Feed.objects.create(url=server.url("old-wire.xml"))
+    for_now = Feed.objects.create(url=server.url("for-now.xml"))
+
+    poll = ingestion.poll_feed(moved)
+    moved.refresh_from_db()
+    assert len(poll.submitted) == 3
+    assert moved.url == server.url("wire.xml")
+    assert moved.last_error.startswith(f"moved permanently from {server.url('old-wire.xml')}")
+    assert moved.failure_count == 0 and moved.next_poll_at > moved.last_polled_at
+    ingestion.poll_feed(moved)
+    assert server.hits("/old-wire.xml") == 1 and server.hits("/wire.xml") == 2
+
+    ingestion.poll_feed(for_now)  # a temporary redirect: the feed keeps its address
+    for_now.refresh_from_db()
+    assert for_now.url == server.url("for-now.xml") and for_now.last_error == ""
+
+
+def test_a_feed_does_not_follow_a_move_to_plain_http_or_onto_another_feed():
+    secure = Feed.objects.create(url="https://news.example.org/rss")
+    assert ingestion._follow_move(secure, "http://news.example.org/rss") == ""
+    taken = Feed.objects.create(url="https://news.example.org/feed")
+    assert ingestion._follow_move(secure, taken.url) == ""
+    secure.refresh_from_db()
+    assert secure.url == "https://news.example.org/rss"
+    moved_from = ingestion._follow_move(secure, "HTTPS://News.example.org/all")
+    assert moved_from == "https://news.example.org/rss"
+    assert Feed.objects.get(pk=secure.pk).url == "https://news.example.org/all"
