@@ -977,13 +977,7 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
     if entry.get("content"):
         body = entry["content"][0].get("value", "")
     body = body or entry.get("summary") or ""
-    published = None
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    if stamp:
-        # feedparser's tuples are in UTC (mktime would read them in the local time zone).
-        # A date like 0000-00-00 gives year -1: the date is dropped, not the entry.
-        with suppress(ValueError, OverflowError, OSError):
-            published = parse_published(datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC))
+    published = _entry_date(entry)
     if entry.get("guidislink") and not link.lower().startswith(("http://", "https://")):
         # feedparser made the entry's id its link ("tag:…", "urn:…"), for want of one: not
         # an address to fetch, so the entry is stored from its own text, as with no link.
@@ -1008,6 +1002,25 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
         return None
     Article.objects.filter(pk=submitted.article.pk).update(feed=feed)
     return submitted.article
+
+
+# A month or day written as 00 ("2024-03-00"), which feedparser rolls back into the day
+# before ("2024-02-29"): a date no one wrote.
+_ZERO_MONTH_OR_DAY = re.compile(r"\s*-?\d{4}-(?:00|\d\d-00)")
+
+
+def _entry_date(entry) -> datetime | None:
+    """When a feed entry was published (else updated), or None when it gives no date we
+    can store; a bad date drops the date, not the entry."""
+    for key in ("published", "updated"):
+        # Read as a plain dict: feedparser's get("updated…") falls back to "published…".
+        stamp = dict.get(entry, f"{key}_parsed")
+        if not stamp or _ZERO_MONTH_OR_DAY.match(dict.get(entry, key) or ""):
+            continue
+        # feedparser's tuples are in UTC (mktime would read them in the local time zone).
+        with suppress(ValueError, OverflowError, OSError):  # 0000-00-00 gives year -1
+            return parse_published(datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC))
+    return None
 
 
 # Polling writes only what it owns: a feed paused or edited meanwhile keeps that change.
