@@ -261,6 +261,7 @@ def test_migration_0012_brings_old_feed_intervals_into_range():
         ("0014_more_cues_from_real_pages", "was accused of", "hedged"),
         ("0017_more_verb_forms", "acknowledge", "attributed"),
         ("0018_reiterated", "reiterated", "attributed"),
+        ("0021_confirmed_when_that", "confirmed on Monday that", "attributed"),
     ],
 )
 def test_a_lexicon_migration_adds_its_new_cues_to_a_seeded_lexicon(name, text, category):

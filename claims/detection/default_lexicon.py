@@ -97,6 +97,13 @@ def _hedged() -> Iterator[LexiconEntry]:
         yield LexiconEntry(f"{be} accused of", "hedged", 0.6)
 
 
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CONFIRMED_WHEN = (
+    *_DAYS,
+    *(f"on {day}" for day in _DAYS),
+    *("yesterday", "today", "earlier", "later", "last week", "this week", "in a statement"),
+)
+
 #: Verbs of saying. A hit counts only with a speaker ("X said", "said X").
 REPORTING_VERBS: dict[str, float] = {
     **dict.fromkeys(["said", "says", "say", "told", "tells", "tell"], 0.6),
@@ -153,6 +160,9 @@ REPORTING_VERBS: dict[str, float] = {
     **dict.fromkeys(["complain", "complains", "criticize", "criticizes"], 0.45),
     **dict.fromkeys(["criticise", "criticises"], 0.45),
     **dict.fromkeys(["reiterated", "reiterates", "reiterating", "reiterate"], 0.5),
+    # "confirmed" with when or how it was said before its "that", as news writes it ("The
+    # ministry confirmed on Monday that…", "confirmed Tuesday that…").
+    **dict.fromkeys([f"confirmed {when} that" for when in CONFIRMED_WHEN], 0.5),
 }
 
 

@@ -26,6 +26,7 @@ import itertools
 import re
 from typing import NamedTuple
 
+from .default_lexicon import CONFIRMED_WHEN
 from .model import Span, Speaker
 
 
@@ -95,6 +96,7 @@ AMBIGUOUS = word_set(
     "claims claim reports notes calls called call charges charged tweets posts tells comment "
     "comments revealed reveals responded posted reported announced"
 ) | {"confirmed that", "confirming that"}
+AMBIGUOUS |= {f"confirmed {when} that".lower() for when in CONFIRMED_WHEN}
 #: What follows a verb used in another sense than saying: "added 20 points", "added a
 #: goal", "called 911", "asked for help", "asked Morrison about", "early results are
 #: promising." ("asked" with a name after it questions someone; it states nothing.)

@@ -569,6 +569,8 @@ def test_a_passive_without_a_speaking_agent_is_not_flagged(sentence):
         ("The attorney general is confirming that the foundation is not registered.",
          "The attorney general"),
         ("The ministry confirmed that two soldiers had died.", "The ministry"),
+        ("The ministry confirmed on Monday that two soldiers had died.", "The ministry"),
+        ("Police confirmed Tuesday that the driver was arrested.", "Police"),
         ("Economists predict that rates will fall.", "Economists"),
         ("The minister resigned on Friday, admitting that the figures were wrong.",
          "The minister"),
@@ -594,6 +596,7 @@ def test_the_other_forms_of_the_verbs_of_saying_attribute_too(sentence, speaker)
         "The board is denying vaccines to detainees.",
         "There are 40 confirmed cases in the region.",
         "The scan confirmed that the rib was broken.",
+        "The scan confirmed on Monday that the rib was broken.",
         "The appeals court confirmed the sentence in June.",
     ],
 )
