@@ -61,3 +61,11 @@ def test_the_web_health_check_is_answered_with_the_env_example(client, settings)
     assert "/healthz" in check
     assert client.get("/healthz", HTTP_HOST=host).status_code in (200, 503)
     assert client.get("/healthz", HTTP_HOST="127.0.0.1").status_code == 400  # as it asked
+
+
+def test_flower_is_optional_and_open_on_this_host_only():
+    flower = compose()["services"]["flower"]
+    assert flower["profiles"] == ["monitoring"]  # not started by a plain `up`
+    assert flower["command"][:4] == ["celery", "-A", "factcheck", "flower"]
+    assert all(port.startswith("127.0.0.1:") for port in flower["ports"])
+    assert "\nFLOWER_BASIC_AUTH=" in (ROOT / ".env.example").read_text()

@@ -257,3 +257,39 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2, what: str = 
             return value
         time.sleep(interval)
     raise AssertionError(f"Timed out after {timeout}s waiting for {what}")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_http_process(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen:
+    """Start a server process (gunicorn, Flower) in the project and wait until `url`
+    answers at all; stop it with stop_process."""
+    import requests
+
+    process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{args[:4]} exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=5)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    stop_process(process)
+    raise AssertionError(f"{args[:4]} did not answer at {url} within 30 s")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -6,26 +6,15 @@ chance: with per-process counters each would allow the full rate.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
-from tests.integration.conftest import ROOT, database_url
+from tests.integration.conftest import database_url, free_port, start_http_process, stop_process
 
 # The servers are other processes: they see only what is committed.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -35,7 +24,6 @@ def web_servers(postgres, redis_url):
 
     redis.Redis.from_url(cache_url, socket_timeout=3).flushdb()
     env = {
-        **os.environ,
         "DATABASE_URL": database_url(postgres),
         "REDIS_URL": redis_url,
         "CACHE_URL": cache_url,
@@ -46,29 +34,16 @@ def web_servers(postgres, redis_url):
         "LOG_LEVEL": "WARNING",
     }
     servers = []
-    for _ in range(2):
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "factcheck.wsgi:application"]
-            + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
-            cwd=ROOT,
-            env=env,
-        )
-        servers.append((process, f"http://127.0.0.1:{port}"))
     try:
-        for process, base in servers:
-            for _ in range(150):
-                assert process.poll() is None, "gunicorn exited"
-                try:
-                    requests.get(f"{base}/healthz", timeout=5)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.2)
+        for _ in range(2):
+            base = f"http://127.0.0.1:{free_port()}"
+            command = [sys.executable, "-m", "gunicorn", "factcheck.wsgi:application"]
+            command += ["--bind", base[7:], "--workers", "1", "--log-level", "warning"]
+            servers.append((start_http_process(command, env, f"{base}/healthz"), base))
         yield [base for _, base in servers]
     finally:
         for process, _ in servers:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+            stop_process(process)
 
 
 def test_login_attempts_are_counted_across_web_processes(web_servers):
