@@ -273,7 +273,8 @@ def main() -> None:
     )
 
     from django.contrib.auth.models import Group, User
-    from rest_framework.authtoken.models import Token
+
+    from claims.api.authentication import issue_token
 
     group = Group.objects.get(name="reviewer")
     reviewers = []
@@ -282,7 +283,7 @@ def main() -> None:
         user.groups.add(group)
         reviewers.append(user)
     reviewer_ids = [user.pk for user in reviewers]
-    tokens = [Token.objects.create(user=user).key for user in reviewers]
+    tokens = [issue_token(user) for user in reviewers]
 
     gunicorn, base = start_gunicorn(args.gunicorn_workers)
     try:

@@ -1,8 +1,12 @@
+from contextlib import suppress
+
 from django.contrib import admin
 from django.db import models
+from rest_framework.authtoken.models import TokenProxy
 
 from claims.forms import FeedForm
 from claims.models import (
+    ApiToken,
     Article,
     Claim,
     CuePattern,
@@ -128,3 +132,27 @@ class ReviewEventAdmin(admin.ModelAdmin):
 class IngestionJobAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "source", "total", "done", "duplicates", "failed", "started_at"]
     readonly_fields = ["errors"]
+
+
+# DRF's token admin would show an empty table (tokens are kept as digests, in ApiToken).
+with suppress(admin.sites.NotRegistered):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds API tokens, and since when; deleting one revokes it. Tokens are made by
+    logging in to the API (POST auth/token/), never shown again."""
+
+    list_display = ["prefix", "user", "created"]
+    list_filter = ["created"]
+    search_fields = ["user__username", "prefix"]
+    list_select_related = ["user"]
+    fields = ["prefix", "user", "created"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -427,3 +427,27 @@ class IngestionJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk}"
+
+
+class ApiToken(models.Model):
+    """An API token, kept as its SHA-256 digest: a copy of the database (a backup, a
+    dump) gives no access to the API. The token itself is shown once, when it is made.
+
+    A user may hold several (a script and a laptop); each lasts FACTCHECK_TOKEN_DAYS, and
+    DELETE auth/token/ revokes the one it is sent with.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    # The token's first characters, to tell a user's tokens apart in the admin.
+    prefix = models.CharField(max_length=8)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from claims import ingestion, workflow
 from claims.fetching import FetchTransientError
-from claims.models import Article, Feed
+from claims.models import ApiToken, Article, Feed
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 4
@@ -130,6 +130,16 @@ def requeue_stale_articles() -> int:
     for article_id in stale:
         process_article.delay(article_id)
     return len(stale)
+
+
+@shared_task
+def purge_expired_tokens() -> int:
+    """Delete API tokens past FACTCHECK_TOKEN_DAYS (refused already; a new one is made
+    at every login, so they would pile up)."""
+    if not settings.FACTCHECK_TOKEN_DAYS:
+        return 0
+    cutoff = timezone.now() - timedelta(days=settings.FACTCHECK_TOKEN_DAYS)
+    return ApiToken.objects.filter(created__lt=cutoff).delete()[0]
 
 
 @shared_task

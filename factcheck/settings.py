@@ -323,6 +323,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-leases": {"task": "claims.tasks.expire_leases", "schedule": 60.0},
     "purge-raw-html": {"task": "claims.tasks.purge_raw_html", "schedule": 3600.0},
+    "purge-expired-tokens": {"task": "claims.tasks.purge_expired_tokens", "schedule": 3600.0},
     "requeue-stale-articles": {"task": "claims.tasks.requeue_stale_articles", "schedule": 300.0},
 }
 

@@ -1,4 +1,7 @@
-"""Token authentication that reads the user, their role and the token's age in one query.
+"""API tokens: made, kept as digests, and read with the user and role in one query.
+
+A token is 40 random hex characters, shown once; the database keeps its SHA-256 digest
+(claims.models.ApiToken), so a copy of the database gives no access.
 
 DRF's own class loads the token with its user, and the role (a group) then costs a second
 query. The ORM's version of the combined query (a subquery annotation) cost more CPU to
@@ -7,6 +10,8 @@ build than the query it saved, so it is written out once here.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import UTC, timedelta
 
 from django.conf import settings
@@ -14,9 +19,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
 
 from claims import workflow
+from claims.models import ApiToken
 
 User = get_user_model()
 _ROLES = (workflow.ADMIN, workflow.EDITOR, workflow.REVIEWER)
@@ -28,16 +33,27 @@ SELECT u.*, (
     WHERE ug.user_id = u.id AND g.name IN (%s, %s, %s)
     ORDER BY CASE g.name WHEN %s THEN 3 WHEN %s THEN 2 ELSE 1 END DESC
     LIMIT 1
-) AS token_role, t.created AS token_created
-FROM {Token._meta.db_table} AS t
+) AS token_role, t.id AS token_id, t.created AS token_created
+FROM {ApiToken._meta.db_table} AS t
 JOIN {User._meta.db_table} AS u ON u.id = t.user_id
-WHERE t.key = %s
+WHERE t.digest = %s
 """
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user) -> str:
+    """A new token for `user`; only its digest is kept."""
+    token = secrets.token_hex(20)
+    ApiToken.objects.create(digest=digest(token), user=user, prefix=token[:6])
+    return token
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        params = [*_ROLES, workflow.ADMIN, workflow.EDITOR, key]
+        params = [*_ROLES, workflow.ADMIN, workflow.EDITOR, digest(key)]
         user = next(iter(User.objects.raw(_USER_BY_TOKEN, params)), None)
         if user is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
@@ -48,8 +64,10 @@ class TokenAuthentication(authentication.TokenAuthentication):
                 "Token expired: ask for a new one (POST /api/v1/auth/token/)."
             )
         workflow.remember_role(user, user.token_role)
-        # request.auth: the key is what counts (and what DELETE auth/token/ revokes).
-        return user, Token(key=key, user=user, created=user.token_created)
+        # request.auth: the token DELETE auth/token/ revokes.
+        return user, ApiToken(
+            pk=user.token_id, digest=digest(key), user=user, created=user.token_created
+        )
 
 
 def expired(created) -> bool:

@@ -19,7 +19,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.generics import GenericAPIView, get_object_or_404
@@ -31,12 +30,22 @@ from rest_framework.views import APIView
 
 from claims import ingestion, tasks, workflow
 from claims.api import serializers as s
-from claims.api.authentication import TokenAuthentication, expired
+from claims.api.authentication import TokenAuthentication, issue_token
 from claims.api.filters import ArticleFilter, ClaimFilter, StrictOrderingFilter
 from claims.api.throttles import LoginThrottle, WriteThrottle
 from claims.claimreview import claim_review, published_claims
 from claims.fetching import FetchError
-from claims.models import Article, Claim, Evidence, Feed, IngestionJob, Rating, ReviewEvent, Verdict
+from claims.models import (
+    ApiToken,
+    Article,
+    Claim,
+    Evidence,
+    Feed,
+    IngestionJob,
+    Rating,
+    ReviewEvent,
+    Verdict,
+)
 
 
 class IsReviewer(permissions.BasePermission):
@@ -706,9 +715,9 @@ class TokenView(APIView):
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
     def delete(self, request):
-        if not isinstance(request.auth, Token):
+        if not isinstance(request.auth, ApiToken):
             raise NotAuthenticated("Send the token to revoke: Authorization: Token …")
-        Token.objects.filter(key=request.auth.key).delete()
+        ApiToken.objects.filter(pk=request.auth.pk).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
@@ -730,10 +739,6 @@ class TokenView(APIView):
                 {"non_field_errors": ["Unable to log in with the given username and password."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        if expired(token.created):
-            # Two logins at once may both find it expired: the first replaces it, the
-            # second gets that replacement (get_or_create absorbs the lost race).
-            Token.objects.filter(key=token.key).delete()
-            token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        # A new token each time (only digests are kept, so an earlier one cannot be given
+        # back); the user's other tokens, on other machines, keep working.
+        return Response({"token": issue_token(user)})

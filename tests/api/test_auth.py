@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from claims.models import ApiToken
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +69,10 @@ def test_it_throttles_writes(monkeypatch):
 
 
 def token_client(user) -> APIClient:
-    from rest_framework.authtoken.models import Token
+    from claims.api.authentication import issue_token
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)}")
     return client
 
 
@@ -108,7 +109,7 @@ def test_a_token_request_reads_the_role_with_the_token():
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/v1/ratings/").status_code == 200
     reads = [q["sql"] for q in queries if "auth_user_groups" in q["sql"]]
-    assert len(reads) == 1 and "authtoken_token" in reads[0]
+    assert len(reads) == 1 and "claims_apitoken" in reads[0]
 
 
 def test_a_bad_or_inactive_token_is_refused():
@@ -259,52 +260,96 @@ def test_an_old_token_expires_and_asking_again_gives_a_new_one(settings):
     from datetime import timedelta
 
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
+
+    from claims.api.authentication import digest
 
     settings.FACTCHECK_TOKEN_DAYS = 30
     UserFactory(username="rita", role="reviewer")
     client = APIClient()
     token = _token_for(client)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(days=29))
+    kept = ApiToken.objects.filter(digest=digest(token))
+    kept.update(created=timezone.now() - timedelta(days=29))
     assert client.get("/api/v1/claims/").status_code == 200
 
-    Token.objects.filter(key=token).update(created=timezone.now() - timedelta(days=31))
+    kept.update(created=timezone.now() - timedelta(days=31))
     expired = client.get("/api/v1/claims/")
     assert expired.status_code == 401 and "Token expired" in expired.data["detail"]
 
     fresh = _token_for(client)
-    assert fresh != token and not Token.objects.filter(key=token).exists()
+    assert fresh != token
     client.credentials(HTTP_AUTHORIZATION=f"Token {fresh}")
     assert client.get("/api/v1/claims/").status_code == 200
 
     settings.FACTCHECK_TOKEN_DAYS = 0  # never expires
-    Token.objects.filter(key=fresh).update(created=timezone.now() - timedelta(days=3650))
+    ApiToken.objects.filter(digest=digest(fresh)).update(
+        created=timezone.now() - timedelta(days=3650)
+    )
     assert client.get("/api/v1/claims/").status_code == 200
 
 
-def test_a_login_that_loses_the_race_to_replace_an_expired_token_gets_the_new_one(
-    monkeypatch,
-):
-    # Two logins found the token expired; the other one replaced it first. This one's
-    # create then hit the one-token-per-user constraint: a 500.
+def test_tokens_are_kept_as_digests_and_each_login_gets_its_own():
+    # Kept in clear, a copy of the database (a backup) was a set of working tokens; and
+    # one token per user meant a second machine's login could not get its own.
+    from claims.api.authentication import digest
+
+    rita = UserFactory(username="rita", role="reviewer")
+    laptop, script = APIClient(), APIClient()
+    first, second = _token_for(laptop), _token_for(script)
+    assert first != second and len(first) == len(second) == 40
+    stored = list(ApiToken.objects.filter(user=rita).values_list("digest", "prefix"))
+    assert sorted(stored) == sorted([(digest(first), first[:6]), (digest(second), second[:6])])
+    assert all(first not in row and second not in row for row in stored)
+
+    laptop.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    script.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert laptop.delete("/api/v1/auth/token/").status_code == 204  # revokes its own only
+    assert laptop.get("/api/v1/claims/").status_code == 401
+    assert script.get("/api/v1/claims/").status_code == 200
+
+
+def test_tokens_handed_out_before_are_moved_over_as_digests():
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from claims.api import views
+    rita = UserFactory(username="rita", role="reviewer")
+    made = timezone.now() - timezone.timedelta(days=3)
+    Token.objects.create(user=rita, key="c" * 40)
+    Token.objects.filter(user=rita).update(created=made)
+    migration = importlib.import_module("claims.migrations.0022_api_tokens_kept_as_digests")
+    migration.move_tokens(apps, None)
 
-    user = UserFactory(username="rita", role="reviewer")
-    Token.objects.create(user=user, key="a" * 40)
+    assert not Token.objects.exists()  # no clear copy left
+    moved = ApiToken.objects.get(user=rita)
+    assert moved.prefix == "cccccc" and moved.created == made
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + "c" * 40)
+    assert client.get("/api/v1/claims/").status_code == 200
 
-    def expired_and_meanwhile_replaced(created):
-        Token.objects.filter(user=user).delete()
-        Token.objects.create(user=user, key="b" * 40)
-        return True
 
-    monkeypatch.setattr(views, "expired", expired_and_meanwhile_replaced)
-    response = APIClient().post(
-        "/api/v1/auth/token/", {"username": "rita", "password": "pass-word-123"}, format="json"
+def test_expired_tokens_are_purged(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims import tasks
+    from claims.api.authentication import issue_token
+
+    settings.FACTCHECK_TOKEN_DAYS = 30
+    rita = UserFactory(username="rita", role="reviewer")
+    issue_token(rita)
+    issue_token(rita)
+    ApiToken.objects.filter(pk=ApiToken.objects.first().pk).update(
+        created=timezone.now() - timedelta(days=31)
     )
-    assert response.status_code == 200 and response.data["token"] == "b" * 40
+    assert tasks.purge_expired_tokens() == 1
+    assert ApiToken.objects.count() == 1
+    settings.FACTCHECK_TOKEN_DAYS = 0  # tokens never expire: none is old enough to go
+    ApiToken.objects.update(created=timezone.now() - timedelta(days=3650))
+    assert tasks.purge_expired_tokens() == 0
 
 
 def test_rate_limits_let_requests_through_when_the_cache_is_down(
@@ -331,3 +376,22 @@ def test_rate_limits_let_requests_through_when_the_cache_is_down(
     client.force_authenticate(alice)
     submitted = client.post("/api/v1/articles/", {"text": "Plain words."}, format="json")
     assert submitted.status_code in (201, 202)
+
+
+def test_admins_see_and_revoke_tokens_in_the_admin_and_editors_do_not(client):
+    from claims.api.authentication import issue_token
+
+    rita = UserFactory(username="rita", role="reviewer")
+    token = issue_token(rita)
+    held = ApiToken.objects.get(user=rita)
+    client.force_login(UserFactory(username="ada", role="admin", is_staff=True))
+    listed = client.get("/admin/claims/apitoken/")
+    assert listed.status_code == 200 and token[:6] in listed.content.decode()
+    assert token not in listed.content.decode()
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404  # DRF's, unused
+    revoked = client.post(f"/admin/claims/apitoken/{held.pk}/delete/", {"post": "yes"})
+    assert revoked.status_code == 302 and not ApiToken.objects.exists()
+
+    issue_token(rita)
+    client.force_login(UserFactory(username="ed", role="editor", is_staff=True))
+    assert client.get("/admin/claims/apitoken/").status_code == 403
