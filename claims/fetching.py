@@ -322,8 +322,7 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
                     content_type=content_type.split(";")[0].strip().lower(),
                     charset=_header_charset(content_type),
                     headers=dict(response.headers),
-                    moved=bool(response.history)
-                    and all(hop.status_code in (301, 308) for hop in response.history),
+                    moved=_moved_for_good(url, response),
                 )
     except InvalidIPAddress as exc:
         raise FetchRefused(_refusal(url, exc)) from None
@@ -342,6 +341,18 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
         raise FetchRefused(f"Invalid URL {url!r}: {exc}") from None
     except requests.exceptions.RequestException as exc:
         raise FetchError(f"Could not fetch {url}: {exc}") from None
+
+
+def _moved_for_good(url: str, response: requests.Response) -> bool:
+    """Whether `url` redirected permanently (301, 308) on every hop; from HTTPS, only over
+    HTTPS all the way: whoever answers a plain-HTTP hop could otherwise pick the address."""
+    hops = response.history
+    if not hops or any(hop.status_code not in (301, 308) for hop in hops):
+        return False
+    addresses = [hop.url for hop in hops] + [response.url]
+    return not url.lower().startswith("https:") or all(
+        address.lower().startswith("https:") for address in addresses
+    )
 
 
 def _raise_for_status(url: str, response: requests.Response) -> None:

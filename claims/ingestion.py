@@ -871,7 +871,9 @@ def poll_feed(feed: Feed) -> FeedPoll:
     poll = FeedPoll(feed)
     skipped = []
     taken: set[int] = set()
-    new = 0  # taken and in no earlier run's job: new, or failed before and tried again
+    # Only articles made by this poll count towards the cap: entries failing again at the
+    # top of the feed would otherwise use it up on every poll, and the rest never come.
+    new = 0
     for position, entry in enumerate(parsed.entries):
         if new >= settings.FACTCHECK_FEED_MAX_NEW_ENTRIES:
             # A feed with thousands of new entries (an archive, a first poll) would hold a
@@ -882,7 +884,7 @@ def poll_feed(feed: Feed) -> FeedPoll:
         name = (entry.get("link") or entry.get("title") or "?")[:200]
         try:
             with transaction.atomic():
-                article = _submit_entry(feed, entry)
+                submitted = _submit_entry(feed, entry)
         except (FetchError, IngestionError) as exc:  # a link or text we cannot take
             skipped.append(f"{name}: {exc}")
             continue
@@ -891,10 +893,10 @@ def poll_feed(feed: Feed) -> FeedPoll:
             skipped.append(f"{name}: {exc}")
             continue
         # Two entries with one link are one article (counted, and processed, once).
-        if article is not None and article.pk not in taken:
-            taken.add(article.pk)
-            poll.submitted.append(article)
-            new += article.job_id is None
+        if submitted is not None and submitted.article.pk not in taken:
+            taken.add(submitted.article.pk)
+            poll.submitted.append(submitted.article)
+            new += submitted.created
     if not poll.waiting:
         feed.etag = _storable(result.headers.get("ETag", ""))[:500]
         feed.last_modified = _storable(result.headers.get("Last-Modified", ""))[:100]
@@ -967,10 +969,10 @@ def _feed_headers(result) -> dict[str, str]:
     return headers
 
 
-def _submit_entry(feed: Feed, entry) -> Article | None:
+def _submit_entry(feed: Feed, entry) -> Submitted | None:
     """Submit one feed entry: its link, or its own text when it has no link. Return the
-    article to process, if any; raise IngestionError or FetchError for an entry we cannot
-    take (the poll reports it on the feed)."""
+    submission if its article is to be processed; raise IngestionError or FetchError for
+    an entry we cannot take (the poll reports it on the feed)."""
     link = (entry.get("link") or "").strip()
     title = entry.get("title") or ""
     body = ""
@@ -992,7 +994,7 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
             published_at=published,
         )
         # A known entry whose page failed before is tried again.
-        return submitted.article if submitted.needs_processing else None
+        return submitted if submitted.needs_processing else None
     if not body:
         raise IngestionError("the entry has neither a link nor any text")
     submitted = submit_text(
@@ -1001,12 +1003,12 @@ def _submit_entry(feed: Feed, entry) -> Article | None:
     if not submitted.created:
         return None
     Article.objects.filter(pk=submitted.article.pk).update(feed=feed)
-    return submitted.article
+    return submitted
 
 
 # A month or day written as 00 ("2024-03-00"), which feedparser rolls back into the day
 # before ("2024-02-29"): a date no one wrote.
-_ZERO_MONTH_OR_DAY = re.compile(r"\s*-?\d{4}-(?:00|\d\d-00)")
+_ZERO_MONTH_OR_DAY = re.compile(r"\s*-?\d{4}(?:-00|-\d\d-00|00\d\d|\d\d00)(?:\D|$)")
 
 
 def _entry_date(entry) -> datetime | None:

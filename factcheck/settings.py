@@ -236,6 +236,21 @@ STORAGES = {
     },
 }
 
+
+def _redis_database(url: str) -> tuple | None:
+    """Host, port and database number a Redis URL names (unset parts as redis-py reads
+    them), so that two spellings of one database compare equal."""
+    if not url:
+        return None
+    from redis.connection import parse_url
+
+    try:
+        parts = parse_url(url)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"Cannot read the Redis URL {url!r}: {exc}") from None
+    return (parts.get("host", "localhost"), parts.get("port", 6379), parts.get("db", 0))
+
+
 # --- Cache: the rate limits' counters ------------------------------------------------------
 # Unset, each process counts on its own: fine for `make run`, but gunicorn's processes would
 # each allow the full rate. CACHE_URL shares the counters in Redis. It must be a database of
@@ -246,7 +261,7 @@ if CACHE_URL:
         raise ImproperlyConfigured(
             f"CACHE_URL must start with redis:// or rediss://, got {CACHE_URL!r}"
         )
-    if CACHE_URL.rstrip("/") == os.environ.get("REDIS_URL", "").rstrip("/"):
+    if _redis_database(CACHE_URL) == _redis_database(os.environ.get("REDIS_URL", "")):
         raise ImproperlyConfigured(
             "CACHE_URL must name another Redis database than REDIS_URL (e.g. /1 against /0): "
             "clearing the cache would empty the task queue."

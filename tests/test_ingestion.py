@@ -1036,3 +1036,66 @@ def test_an_atom_entry_with_only_its_update_time_is_dated_by_it():
     )
     entry = feedparser.parse(atom).entries[0]
     assert ingestion._entry_date(entry).isoformat() == "2026-05-01T08:00:00+00:00"
+
+
+def test_entries_failing_again_at_the_top_of_a_feed_do_not_hold_back_the_rest(
+    allow_private, server, settings
+):
+    # Retried failures counted towards the cap: every poll spent it on them, a minute apart.
+    settings.FACTCHECK_FEED_MAX_NEW_ENTRIES = 2
+    links = [server.url("gone/0.html"), server.url("gone/1.html"), server.url("article.html")]
+    items = "".join(
+        f"<item><title>{n}</title><link>{link}</link></item>" for n, link in enumerate(links)
+    )
+    rss = f'<rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'
+    server.routes["/top.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    feed = Feed.objects.create(url=server.url("top.xml"))
+
+    first = ingestion.poll_feed(feed)
+    assert first.waiting == 1
+    for article in first.own:
+        assert ingestion.process_article(article.pk).status == Article.Status.FAILED
+    second = ingestion.poll_feed(feed)
+    assert second.waiting == 0
+    assert server.url("article.html") in [a.source_url for a in second.own]
+    feed.refresh_from_db()
+    assert feed.next_poll_at > feed.last_polled_at  # caught up: back to its interval
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("20240300", False),  # compact form of 2024-03-00
+        ("20240010", False),
+        ("2024-003", True),  # an ISO ordinal date: 3 January
+        ("2024-03-05", True),
+    ],
+)
+def test_only_dates_with_a_zero_month_or_day_are_dropped(written, kept):
+    import feedparser
+
+    rss = (
+        '<rss version="2.0"><channel><title>W</title><item><title>x</title>'
+        f"<link>https://news.example.org/x</link><pubDate>{written}</pubDate></item>"
+        "</channel></rss>"
+    )
+    entry = feedparser.parse(rss).entries[0]
+    assert (ingestion._entry_date(entry) is not None) == kept
+
+
+def test_a_plain_http_hop_cannot_move_an_https_feed(allow_private, server, tls_server):
+    # Whoever answers the unencrypted hop could send the feed anywhere, for good.
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base).encode()
+    tls_server.routes["/elsewhere.xml"] = Answer(200, rss, {"Content-Type": "application/rss+xml"})
+    tls_server.routes["/rss"] = Answer(301, b"", {"Location": server.url("hop")})
+    server.routes["/hop"] = Answer(301, b"", {"Location": tls_server.url("elsewhere.xml")})
+    tls_server.routes["/old.xml"] = Answer(308, b"", {"Location": "/elsewhere.xml"})
+    through_http = Feed.objects.create(url=tls_server.url("rss"))
+    over_https = Feed.objects.create(url=tls_server.url("old.xml"))
+
+    assert len(ingestion.poll_feed(through_http).submitted) == 3  # still read
+    ingestion.poll_feed(over_https)
+    through_http.refresh_from_db()
+    over_https.refresh_from_db()
+    assert through_http.url == tls_server.url("rss")
+    assert over_https.url == tls_server.url("elsewhere.xml")

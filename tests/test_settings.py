@@ -70,12 +70,19 @@ def test_good_values_are_taken(monkeypatch):
     assert loaded.FACTCHECK_RAW_HTML_RETENTION_DAYS == 0
 
 
-def test_the_cache_may_not_share_the_brokers_redis_database(monkeypatch):
+@pytest.mark.parametrize(
+    ("broker", "cache"),
+    [
+        ("redis://redis:6379/0", "redis://redis:6379/0/"),
+        ("redis://redis:6379/0", "redis://redis:6379"),  # no number: database 0
+        ("redis://redis:6379", "redis://REDIS/0"),  # host names are not case-sensitive
+        ("redis://redis:6379/2", "redis://redis:6379?db=2"),
+    ],
+)
+def test_the_cache_may_not_share_the_brokers_redis_database(monkeypatch, broker, cache):
     # Clearing the cache flushes its Redis database, which would drop every queued task.
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL must name another Redis database"):
-        load_settings(
-            monkeypatch, REDIS_URL="redis://redis:6379/0", CACHE_URL="redis://redis:6379/0/"
-        )
+        load_settings(monkeypatch, REDIS_URL=broker, CACHE_URL=cache)
 
 
 def test_rate_limits_count_in_redis_with_a_cache_url(monkeypatch):
