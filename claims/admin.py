@@ -1,8 +1,5 @@
-from contextlib import suppress
-
 from django.contrib import admin
 from django.db import models
-from rest_framework.authtoken.models import TokenProxy
 
 from claims.forms import FeedForm
 from claims.models import (
@@ -132,11 +129,6 @@ class ReviewEventAdmin(admin.ModelAdmin):
 class IngestionJobAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "source", "total", "done", "duplicates", "failed", "started_at"]
     readonly_fields = ["errors"]
-
-
-# DRF's token admin would show an empty table (tokens are kept as digests, in ApiToken).
-with suppress(admin.sites.NotRegistered):
-    admin.site.unregister(TokenProxy)
 
 
 @admin.register(ApiToken)

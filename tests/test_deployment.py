@@ -66,6 +66,10 @@ def test_the_web_health_check_is_answered_with_the_env_example(client, settings)
 def test_flower_is_optional_and_open_on_this_host_only():
     flower = compose()["services"]["flower"]
     assert flower["profiles"] == ["monitoring"]  # not started by a plain `up`
-    assert flower["command"][:4] == ["celery", "-A", "factcheck", "flower"]
+    script = flower["command"][2]
+    assert flower["command"][:2] == ["sh", "-c"]
+    assert "exec celery -A factcheck flower " in script
+    # Without its login Flower would show every task to anyone reaching the port.
+    assert 'test -n "$$FLOWER_BASIC_AUTH" ||' in script
     assert all(port.startswith("127.0.0.1:") for port in flower["ports"])
     assert "\nFLOWER_BASIC_AUTH=" in (ROOT / ".env.example").read_text()

@@ -51,6 +51,14 @@ def issue_token(user) -> str:
     return token
 
 
+def revoke_tokens_on_password_change(sender, instance, **kwargs) -> None:
+    """post_save of the user model: a new password ends the user's API tokens, as it ends
+    their other sessions. `_password` is what Django's own check reads (it holds the new
+    password only until the save; a hash upgraded at login leaves it empty)."""
+    if getattr(instance, "_password", None) is not None:
+        ApiToken.objects.filter(user_id=instance.pk).delete()
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         params = [*_ROLES, workflow.ADMIN, workflow.EDITOR, digest(key)]

@@ -713,11 +713,25 @@ class TokenView(APIView):
     def get_throttles(self):
         return super().get_throttles() if self.request.method == "POST" else []
 
-    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "all",
+                OpenApiTypes.BOOL,
+                description="Revoke every token of the user (a copy leaked somewhere), "
+                "not only the one sent.",
+            )
+        ],
+        responses={204: OpenApiResponse(description="Token(s) revoked")},
+    )
     def delete(self, request):
         if not isinstance(request.auth, ApiToken):
             raise NotAuthenticated("Send the token to revoke: Authorization: Token …")
-        ApiToken.objects.filter(pk=request.auth.pk).delete()
+        tokens = ApiToken.objects.filter(user=request.user)
+        if request.query_params.get("all", "").lower() not in ("1", "true", "yes"):
+            tokens = tokens.filter(pk=request.auth.pk)
+        tokens.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)

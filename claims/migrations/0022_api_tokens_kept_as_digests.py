@@ -5,27 +5,44 @@ age, and the clear copy is deleted. Admins may see and revoke tokens in the admi
 """
 
 import hashlib
+from datetime import UTC
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 def move_tokens(apps, schema_editor):
-    Token = apps.get_model("authtoken", "Token")
+    # DRF's authtoken app is no longer installed: its table, where an earlier version made
+    # it, is read as it is.
+    connection = schema_editor.connection
+    if "authtoken_token" not in connection.introspection.table_names():
+        return
     ApiToken = apps.get_model("claims", "ApiToken")
-    ApiToken.objects.bulk_create(
-        ApiToken(
-            digest=hashlib.sha256(token.key.encode()).hexdigest(),
-            user_id=token.user_id,
-            prefix=token.key[:6],
-            created=token.created,
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key, user_id, created FROM authtoken_token")
+        rows = cursor.fetchall()
+    moved = []
+    for key, user_id, created in rows:
+        if isinstance(created, str):  # SQLite hands the column back as text
+            created = parse_datetime(created)
+        if created is not None and timezone.is_naive(created):
+            created = timezone.make_aware(created, UTC)
+        moved.append(
+            ApiToken(
+                digest=hashlib.sha256(key.encode()).hexdigest(),
+                user_id=user_id,
+                prefix=key[:6],
+                created=created or timezone.now(),
+            )
         )
-        for token in Token.objects.all()
-    )
-    Token.objects.all().delete()
+    ApiToken.objects.bulk_create(moved)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM authtoken_token")
 
 
 def let_admins_revoke(apps, schema_editor):
@@ -44,7 +61,6 @@ def let_admins_revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0021_confirmed_when_that"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

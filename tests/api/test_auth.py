@@ -309,25 +309,42 @@ def test_tokens_are_kept_as_digests_and_each_login_gets_its_own():
 
 
 def test_tokens_handed_out_before_are_moved_over_as_digests():
+    # DRF's authtoken table, as the earlier versions made and filled it.
     import importlib
+    from types import SimpleNamespace
 
     from django.apps import apps
+    from django.db import connection
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     rita = UserFactory(username="rita", role="reviewer")
-    made = timezone.now() - timezone.timedelta(days=3)
-    Token.objects.create(user=rita, key="c" * 40)
-    Token.objects.filter(user=rita).update(created=made)
+    made = (timezone.now() - timezone.timedelta(days=3)).replace(microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, "
+            "created timestamp with time zone NOT NULL, user_id integer NOT NULL)"
+        )
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", ["c" * 40, made, rita.pk])
     migration = importlib.import_module("claims.migrations.0022_api_tokens_kept_as_digests")
-    migration.move_tokens(apps, None)
+    # Only the editor's connection is used (SQLite opens no schema editor in a test's
+    # transaction).
+    migration.move_tokens(apps, SimpleNamespace(connection=connection))
 
-    assert not Token.objects.exists()  # no clear copy left
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM authtoken_token")
+        assert cursor.fetchone()[0] == 0  # no clear copy left
     moved = ApiToken.objects.get(user=rita)
     assert moved.prefix == "cccccc" and moved.created == made
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token " + "c" * 40)
     assert client.get("/api/v1/claims/").status_code == 200
+
+
+def test_drfs_token_command_and_admin_are_gone():
+    # drf_create_token wrote a token in clear, which the API then refused.
+    from django.core.management import get_commands
+
+    assert "drf_create_token" not in get_commands()
 
 
 def test_expired_tokens_are_purged(settings):
@@ -388,10 +405,35 @@ def test_admins_see_and_revoke_tokens_in_the_admin_and_editors_do_not(client):
     listed = client.get("/admin/claims/apitoken/")
     assert listed.status_code == 200 and token[:6] in listed.content.decode()
     assert token not in listed.content.decode()
-    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404  # DRF's, unused
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404  # DRF's, gone
     revoked = client.post(f"/admin/claims/apitoken/{held.pk}/delete/", {"post": "yes"})
     assert revoked.status_code == 302 and not ApiToken.objects.exists()
 
     issue_token(rita)
     client.force_login(UserFactory(username="ed", role="editor", is_staff=True))
     assert client.get("/admin/claims/apitoken/").status_code == 403
+
+
+def test_a_user_can_revoke_every_token_and_a_new_password_does_too():
+    # Each login makes a token: one copied from a laptop or a log could not be revoked.
+    rita = UserFactory(username="rita", role="reviewer")
+    leaked, mine = APIClient(), APIClient()
+    leaked.credentials(HTTP_AUTHORIZATION=f"Token {_token_for(leaked)}")
+    mine.credentials(HTTP_AUTHORIZATION=f"Token {_token_for(mine)}")
+    other = UserFactory(username="omar", role="reviewer")
+    theirs = APIClient()
+    theirs.credentials(HTTP_AUTHORIZATION=f"Token {_token_for(theirs, 'omar')}")
+
+    assert mine.delete("/api/v1/auth/token/?all=1").status_code == 204
+    assert leaked.get("/api/v1/claims/").status_code == 401
+    assert mine.get("/api/v1/claims/").status_code == 401
+    assert theirs.get("/api/v1/claims/").status_code == 200  # only her own
+
+    leaked.credentials(HTTP_AUTHORIZATION=f"Token {_token_for(leaked)}")
+    rita.last_name = "Moy"
+    rita.save()  # not a new password: the token stays
+    assert leaked.get("/api/v1/claims/").status_code == 200
+    rita.set_password("a-new-pass-word-456")
+    rita.save()
+    assert leaked.get("/api/v1/claims/").status_code == 401
+    assert ApiToken.objects.filter(user=other).count() == 1
