@@ -92,6 +92,11 @@ class ClaimAdmin(admin.ModelAdmin):
     ]
     inlines = [EvidenceInline]
 
+    def has_add_permission(self, request):
+        # A claim is a sentence detection found in an article: its text and offsets are
+        # not typed in (the add form could never be valid, and saving it was a 500).
+        return False
+
 
 @admin.register(Verdict)
 class VerdictAdmin(admin.ModelAdmin):

@@ -33,7 +33,12 @@ class WebURLValidator(URLValidator):
         if isinstance(value, str) and has_invisible_characters(value):
             raise ValidationError(self.message, code=self.code, params={"value": value})
         super().__call__(value)
-        if "@" in urlsplit(value).netloc:  # a valid URL splits
+        parts = urlsplit(value)  # a valid URL splits
+        try:
+            parts.port  # noqa: B018 (read to check it: 99999 passes URLValidator)
+        except ValueError:
+            raise ValidationError(self.message, code=self.code, params={"value": value}) from None
+        if "@" in parts.netloc:
             raise ValidationError(
                 "Leave the user name and password out of the link: readers would see them.",
                 code="credentials",  # not "invalid", which forms replace with their message

@@ -9,6 +9,8 @@ from django.db import connection
 from django.http import HttpResponseRedirect
 from django.urls import is_valid_path
 
+from claims.api.filters import MAX_SEARCH
+
 MAX_ID = 2**63 - 1
 
 
@@ -54,7 +56,7 @@ class AdminSelectionMiddleware:
     """Refuse admin requests that Django's admin would turn into a 500: a list action on
     selected rows whose ids cannot be ids of the model, a NUL in a list filter, and a
     number beyond any id column in a filter (``?id__in=…``) or a form (a many-to-many
-    field, a list-edit row).
+    field, a list-edit row), and a search longer than SQLite takes in a LIKE pattern.
 
     Django's admin hands these to the database as they come, which refuses them. Every
     admin page (ours, auth's, axes') goes through here.
@@ -74,6 +76,9 @@ class AdminSelectionMiddleware:
             if any("\x00" in v or (_is_id_filter(key) and _beyond_any_id(v)) for v in values):
                 messages.error(request, "That filter was not valid.")
                 return HttpResponseRedirect(request.path)
+        if len(request.GET.get("q", "")) > MAX_SEARCH:  # SQLite refuses such a LIKE pattern
+            messages.error(request, f"A search may be at most {MAX_SEARCH} characters long.")
+            return HttpResponseRedirect(request.path)
         if request.method != "POST":
             return None
         pk = model_admin.model._meta.pk

@@ -16,6 +16,10 @@ from rest_framework.filters import OrderingFilter
 from claims.api.serializers import MAX_ID, user_named
 from claims.models import Article, Claim
 
+#: Longest search, in characters: SQLite refuses a LIKE pattern past 50,000 bytes (a 500),
+#: and no one searches a paragraph.
+MAX_SEARCH = 500
+
 
 class MomentField(django_filters.fields.IsoDateTimeField):
     """An ISO 8601 moment that the database can hold once turned into UTC."""
@@ -119,7 +123,9 @@ class ClaimFilter(FilterSet):
     rating = django_filters.CharFilter(field_name="verdict__rating__slug")
     created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
     created_before = MomentFilter(field_name="created_at", lookup_expr="lt")
-    q = django_filters.CharFilter(method="filter_q", help_text="Search the text and speaker.")
+    q = django_filters.CharFilter(
+        method="filter_q", max_length=MAX_SEARCH, help_text="Search the text and speaker."
+    )
 
     class Meta:
         model = Claim
@@ -160,7 +166,7 @@ class ArticleFilter(FilterSet):
     published_before = MomentFilter(field_name="published_at", lookup_expr="lt")
     created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
     created_before = MomentFilter(field_name="created_at", lookup_expr="lt")
-    q = django_filters.CharFilter(method="filter_q")
+    q = django_filters.CharFilter(method="filter_q", max_length=MAX_SEARCH)
 
     class Meta:
         model = Article

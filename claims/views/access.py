@@ -138,8 +138,10 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
     """Redirect to the page the form came from (when it is ours), else to `fallback`."""
     target = request.POST.get("next") or ""
     ours = {request.get_host()}
-    if target and url_has_allowed_host_and_scheme(target, ours, request.is_secure()):
-        return redirect(target)
+    # An address only: redirect() would take "abc" or "dashboard" for the name of a URL (a
+    # 500 after the change was saved, for a name it does not know).
+    if "/" in target and url_has_allowed_host_and_scheme(target, ours, request.is_secure()):
+        return HttpResponseRedirect(target)
     return redirect(fallback)
 
 

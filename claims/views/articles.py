@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from claims import ingestion, tasks
+from claims.api.filters import MAX_SEARCH
 from claims.api.serializers import as_id
 from claims.fetching import FetchError, decode_body, decode_text_file
 from claims.forms import ArticleAddForm
@@ -36,7 +37,8 @@ def articles(request):
     feed = Feed.objects.filter(pk=feed_id).first() if feed_id else None
     if feed is not None:
         qs = qs.filter(feed=feed)
-    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
+    # PostgreSQL refuses NUL; SQLite a LIKE pattern past 50,000 bytes.
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH]
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(url__icontains=q) | Q(source_url__icontains=q))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -322,9 +322,12 @@ def claim_action(request, pk: int, action: str):
         elif action == "release":
             workflow.claim_release(claim=claim, actor=user, version=version)
         elif action == "assign":
-            assignee = get_object_or_404(
-                get_user_model(), pk=as_id(request.POST.get("assignee")) or 0
+            assignee = (
+                get_user_model().objects.filter(pk=as_id(request.POST.get("assignee")) or 0).first()
             )
+            if assignee is None:  # a user deleted meanwhile, or an altered form
+                messages.error(request, "Choose a reviewer from the list to assign the claim to.")
+                return redirect("claim-review", pk=pk)
             workflow.claim_assign(claim=claim, assignee=assignee, actor=user, version=version)
         else:
             raise Http404("No such action.")

@@ -631,3 +631,24 @@ def test_a_claim_is_taken_by_its_id(api, editor_api):
     assert response.data["assignee"] == "rita"
     again = editor_api.post(f"/api/v1/claims/{claim.pk}/take/", {}, format="json")
     assert again.status_code == 409 and "not waiting" in again.data["detail"]
+
+
+def test_a_source_with_a_port_beyond_any_is_refused(api):
+    # It passed URL validation and was published in the ClaimReview's citations.
+    ClaimFactory()
+    claim = take(api)
+    response = api.post(
+        f"/api/v1/claims/{claim['id']}/evidence/",
+        {"url": "https://[::1]:99999/report", "stance": "context"},
+        format="json",
+    )
+    assert response.status_code == 400 and "url" in response.data
+
+
+def test_a_search_too_long_to_run_is_a_400_naming_it(api):
+    # SQLite refuses a LIKE pattern past 50,000 bytes: that was a 500.
+    ClaimFactory()
+    response = api.get("/api/v1/claims/", {"q": "a" * 50_000})
+    assert response.status_code == 400 and "q" in response.json()
+    articles = api.get("/api/v1/articles/", {"q": "a" * 50_000})
+    assert articles.status_code == 400 and "q" in articles.json()
