@@ -17,6 +17,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from claims import ingestion, workflow
+from claims.api.authentication import token_cutoff
 from claims.fetching import FetchTransientError
 from claims.models import ApiToken, Article, Feed
 
@@ -136,10 +137,8 @@ def requeue_stale_articles() -> int:
 def purge_expired_tokens() -> int:
     """Delete API tokens past FACTCHECK_TOKEN_DAYS (refused already; a new one is made
     at every login, so they would pile up)."""
-    if not settings.FACTCHECK_TOKEN_DAYS:
-        return 0
-    cutoff = timezone.now() - timedelta(days=settings.FACTCHECK_TOKEN_DAYS)
-    return ApiToken.objects.filter(created__lt=cutoff).delete()[0]
+    cutoff = token_cutoff()
+    return ApiToken.objects.filter(created__lt=cutoff).delete()[0] if cutoff else 0
 
 
 @shared_task

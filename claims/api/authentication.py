@@ -61,7 +61,8 @@ def revoke_tokens_on_password_change(sender, instance, **kwargs) -> None:
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        params = [*_ROLES, workflow.ADMIN, workflow.EDITOR, digest(key)]
+        hashed = digest(key)
+        params = [*_ROLES, workflow.ADMIN, workflow.EDITOR, hashed]
         user = next(iter(User.objects.raw(_USER_BY_TOKEN, params)), None)
         if user is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
@@ -74,13 +75,22 @@ class TokenAuthentication(authentication.TokenAuthentication):
         workflow.remember_role(user, user.token_role)
         # request.auth: the token DELETE auth/token/ revokes.
         return user, ApiToken(
-            pk=user.token_id, digest=digest(key), user=user, created=user.token_created
+            pk=user.token_id, digest=hashed, user=user, created=user.token_created
         )
 
 
-def expired(created) -> bool:
-    """Whether a token made at `created` is past FACTCHECK_TOKEN_DAYS (0: never expires)."""
+def token_cutoff():
+    """Tokens made before this moment have expired (FACTCHECK_TOKEN_DAYS); None when
+    tokens never expire (0)."""
     days = settings.FACTCHECK_TOKEN_DAYS
+    return timezone.now() - timedelta(days=days) if days else None
+
+
+def expired(created) -> bool:
+    """Whether a token made at `created` has expired."""
+    cutoff = token_cutoff()
+    if cutoff is None:
+        return False
     if timezone.is_naive(created):  # SQLite hands the raw column back without its zone
         created = timezone.make_aware(created, UTC)
-    return bool(days) and created < timezone.now() - timedelta(days=days)
+    return created < cutoff
