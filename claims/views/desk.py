@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -16,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import workflow
+from claims import stats, workflow
 from claims.api.filters import ClaimFilter
 from claims.api.serializers import as_id
 from claims.forms import BulkForm
@@ -34,22 +32,21 @@ from claims.workflow import EDITOR, REVIEWER
 
 # --- dashboard ------------------------------------------------------------------------------
 
+HOUR = timedelta(hours=1)
 TTV_BUCKETS = [
-    ("<1h", 1),
-    ("1–4h", 4),
-    ("4–24h", 24),
-    ("1–3d", 72),
-    ("3–7d", 168),
+    ("<1h", HOUR),
+    ("1–4h", 4 * HOUR),
+    ("4–24h", 24 * HOUR),
+    ("1–3d", 72 * HOUR),
+    ("3–7d", 168 * HOUR),
     (">7d", None),
 ]
-AGE_BUCKETS = [("< 1 hour", 1), ("1–24 hours", 24), ("1–7 days", 168), ("> 7 days", None)]
-
-
-def _bucket(hours: float, buckets) -> str:
-    for name, limit in buckets:
-        if limit is None or hours < limit:
-            return name
-    return buckets[-1][0]
+AGE_BUCKETS = [
+    ("< 1 hour", HOUR),
+    ("1–24 hours", 24 * HOUR),
+    ("1–7 days", 168 * HOUR),
+    ("> 7 days", None),
+]
 
 
 @_desk()
@@ -81,12 +78,8 @@ def dashboard(request):
             .order_by("verdict__submitted_at")[:10]
         )
 
-    backlog_created = list(
-        Claim.objects.filter(status=Claim.Status.NEW).values_list("created_at", flat=True)
-    )
-    ages = Counter(_bucket((now - t).total_seconds() / 3600, AGE_BUCKETS) for t in backlog_created)
-    backlog = [(name, ages.get(name, 0)) for name, _ in AGE_BUCKETS]
-    oldest = min(backlog_created) if backlog_created else None
+    backlog = stats.histogram(stats.backlog(now), AGE_BUCKETS)
+    oldest = stats.oldest_waiting()
 
     since = (now - timedelta(days=29)).date()
     per_day = dict(
@@ -100,15 +93,11 @@ def dashboard(request):
         for i in range(30)
     ]
 
-    durations = [
-        (submitted - created).total_seconds() / 3600
-        for created, submitted in Verdict.objects.filter(
-            submitted_at__isnull=False, submitted_at__gte=now - timedelta(days=90)
-        ).values_list("claim__created_at", "submitted_at")[:5000]
-    ]
-    ttv = Counter(_bucket(h, TTV_BUCKETS) for h in durations)
-    ttv_series = [(name, ttv.get(name, 0)) for name, _ in TTV_BUCKETS]
-    ttv_median = statistics.median(durations) if durations else None
+    submitted = stats.time_to_verdict(
+        Verdict.objects.filter(submitted_at__gte=now - timedelta(days=90)), "submitted_at"
+    )
+    ttv_series = stats.histogram(submitted, TTV_BUCKETS)
+    ttv_median = stats.median(submitted)
 
     feeds = Feed.objects.annotate(article_count=Count("articles")).order_by(
         "-failure_count", "title"
@@ -128,13 +117,13 @@ def dashboard(request):
             "mine": mine,
             "to_approve": to_approve,
             "backlog": backlog,
-            "backlog_total": len(backlog_created),
+            "backlog_total": sum(count for _, count in backlog),
             "oldest": oldest,
             "published_series": published_series,
             "published_total": sum(per_day.values()),
             "ttv_series": ttv_series,
-            "ttv_median": ttv_median,
-            "ttv_count": len(durations),
+            "ttv_median": ttv_median / HOUR if ttv_median is not None else None,
+            "ttv_count": sum(count for _, count in ttv_series),
             "feeds": feeds,
             "activity": activity,
             "jobs": jobs,
