@@ -9,7 +9,7 @@ No parser: a handful of surface rules that cover how news writes attribution.
   the name (``the director, Dr. Y, said``); ``X, who …, said`` likewise;
 - ``X quoted Y as saying`` - Y, the person quoted;
 - ``…, saying …`` and ``X did this, and said …`` - the subject at the start of the sentence;
-- ``X's claim that …`` - X;
+- ``X's claim that …`` - X; ``his claim that …`` - his;
 - pronouns ("he", "they") are kept as the speaker: resolving them to the last named person
   is a guess that a reviewer reading the article does better.
 
@@ -39,6 +39,8 @@ QUOTES = frozenset("\"'“”‘’«»")
 CLOSING = frozenset("\"'”’»")
 DASHES = frozenset("-–—―")
 PRONOUNS = word_set("he she they it we i you who one")
+#: Whose claim it is: "his claim that…" ("its" and "our" are the writer's or no one's).
+OWNERS = word_set("his her their")
 DETERMINERS = word_set(
     "the a an his her their its our my your these those this such new any some no other "
     "several many earlier previous recent false similar neither either both all each every "
@@ -75,6 +77,8 @@ MONTHS = word_set(
 )
 WHEN = MONTHS | word_set("monday tuesday wednesday thursday friday saturday sunday")
 PERIODS = word_set("week month year morning afternoon evening night weekend")
+#: "that summer", "that day": a time, not a clause.
+THAT_TIMES = PERIODS | word_set("day time season summer winter spring autumn fall")
 #: Words that open a time after a name ("said X on Tuesday", "said X last week").
 TIME_WORDS = WHEN | word_set("on at last this yesterday today tonight earlier later")
 #: What may follow the speaker after an inverted "said" ("…, said Lena Holt in a
@@ -184,6 +188,7 @@ SPEAKER_NOUNS = re.compile(
 
 _NEXT_WORD = re.compile(r"\s*(\w+)")
 _NEXT_CHARACTER = re.compile(r"\s*(\S)")
+_THAT_WORD = re.compile(r"\s+that\s+(\w+)", re.IGNORECASE)
 _TOKEN = r"\w[\w’'.&-]*|''|[^\w\s]"
 _SPACED_TOKEN = re.compile(rf"(\s*)({_TOKEN})")  # every non-space character is in a token
 _MAX_WORDS = 10
@@ -250,6 +255,12 @@ class _Attribution:
         """Return the word right after the verb, lower-cased ("" if none)."""
         found = _NEXT_WORD.match(self.text, self.verb.end, self.sentence.end)
         return found.group(1).lower() if found else ""
+
+    def _that_clause(self) -> bool:
+        """Tell whether a "that" clause follows the verb: "his claim that the dam leaked",
+        not "staked their claim that summer"."""
+        found = _THAT_WORD.match(self.text, self.verb.end, self.sentence.end)
+        return found is not None and found.group(1).lower() not in THAT_TIMES
 
     def speaker(self) -> Span | None:
         word = self.word
@@ -319,6 +330,8 @@ class _Attribution:
         last = before[index]
         if last.lower in PRONOUN_QUANTIFIERS and (index == 0 or not before[index - 1].is_word):
             return Span(last.start, last.end)  # "Some said…", "…; many say"
+        if last.lower in OWNERS and self.word in ("claim", "claims") and self._that_clause():
+            return Span(last.start, last.end)  # "repeated his claim that…": the claim is his
         if last.lower == "to" or last.lower in BE or last.lower in DETERMINERS:
             return None
         if last.lower in PREPOSITIONS and (self.word in AMBIGUOUS or self.word in BASE_FORMS):

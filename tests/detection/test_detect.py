@@ -81,6 +81,9 @@ def test_it_flags_an_attribution_with_its_speaker():
          "Sen. Claire McCaskill"),
         ("The ad ends with footage of Trump saying he pays no tax.", "Trump"),
         ("He’s claiming that fraud is rampant.", "He"),
+        # The claim is his, whoever the sentence's subject is.
+        ("The senator repeated his claim that the count was rigged.", "his"),
+        ("Critics mocked their claims that the dam never leaked.", "their"),
         ("Bloomberg reports that he won, according to the Roper Center.", "the Roper Center"),
         ("“I did not see the car,” the driver told police, according to court documents.",
          "the driver"),
@@ -170,6 +173,8 @@ def test_it_names_who_disputes():
         "The border dispute dragged on for years.",
         "The disputed region voted on Sunday.",
         "The claims were published on Monday.",
+        "The miners staked their claim that summer.",
+        "She filed her claim with the insurer.",
     ],
 )
 def test_it_ignores_false_friends(sentence):
