@@ -267,36 +267,45 @@ def redetect(article: Article) -> tuple[int, int]:
         .annotate(history=Count("events"))
         .filter(history=0)
     )
-    stale = [c for c in untouched if (c.start, c.end) not in flags]
-    fresh = []
-    for claim in untouched:
-        flag = flags.get((claim.start, claim.end))
-        if flag is not None:
-            new = _claim(article, flag)
-            claim.score, claim.category, claim.cues = new.score, new.category, new.cues
-            claim.speaker, claim.speaker_start = new.speaker, new.speaker_start
-            claim.speaker_end = new.speaker_end
-            fresh.append(claim)
     fingerprints = {detection.fingerprint(flag.text) for flag in flags.values()}
     with transaction.atomic():
         # The fingerprints' locks before any claim row's, in the order ingestion takes them:
         # the other way round, a wire copy being ingested and this could wait for each other.
         workflow.lock_fingerprints(fingerprints | {claim.fingerprint for claim in untouched})
-        # Checked again here: a reviewer may have taken one since they were read.
-        stale = list(
-            Claim.objects.select_for_update(of=("self",))
+        # Checked again under the rows' locks: since they were read, a reviewer may have
+        # taken one, or an editor bumped one. The history is read after the lock, in a
+        # statement of its own: after waiting for a row, PostgreSQL checks the row's own
+        # columns again, not a join, so a bump committed meanwhile would go unseen.
+        locked = list(
+            Claim.objects.select_for_update()
             .filter(
-                pk__in=[c.pk for c in stale],
+                pk__in=[c.pk for c in untouched],
                 status=Claim.Status.NEW,
                 assignee__isnull=True,
-                events__isnull=True,
             )
-            .order_by()
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
+        still = set(
+            Claim.objects.filter(pk__in=locked, events__isnull=True).values_list("pk", flat=True)
+        )
+        untouched = [claim for claim in untouched if claim.pk in still]
+        stale = [c for c in untouched if (c.start, c.end) not in flags]
+        fresh = []
+        for claim in untouched:
+            flag = flags.get((claim.start, claim.end))
+            if flag is not None:
+                new = _claim(article, flag)
+                claim.score, claim.category, claim.cues = new.score, new.category, new.cues
+                claim.speaker, claim.speaker_start = new.speaker, new.speaker_start
+                claim.speaker_end = new.speaker_end
+                fresh.append(claim)
         workflow.unprioritise_removed_claims(article, stale)
         Claim.objects.filter(pk__in=[c.pk for c in stale]).delete()
+        workflow.reprioritise(article, fresh)  # from the new score
         Claim.objects.bulk_update(
-            fresh, ["score", "category", "cues", "speaker", "speaker_start", "speaker_end"]
+            fresh,
+            ["score", "category", "cues", "speaker", "speaker_start", "speaker_end", "priority"],
         )
         total = store_claims(article, detected)
     return total, len(stale)

@@ -158,6 +158,20 @@ def unprioritise_removed_claims(article: Article, claims: list[Claim]) -> None:
         _shift_twins(article, _seen_in(article, gone), raise_=False)
 
 
+def reprioritise(article: Article, claims: list[Claim]) -> None:
+    """Work out again the priority of claims of ``article`` (in memory), as of when they
+    were flagged, as ingestion did, counting the copies of each seen since."""
+    seen_in = _seen_in(article, {claim.fingerprint for claim in claims})
+    for claim in claims:
+        claim.priority = priority_for(
+            score=claim.score,
+            published_at=article.published_at or article.created_at,
+            seen_in=seen_in[claim.fingerprint],
+            bump=claim.priority_bump,
+            now=claim.created_at,
+        )
+
+
 def lock_fingerprints(fingerprints: set[str]) -> None:
     """On PostgreSQL, hold a lock per fingerprint until the transaction ends.
 
@@ -195,9 +209,11 @@ def _shift_twins(article: Article, seen_in: dict[str, int], *, raise_: bool) -> 
             by_count.setdefault(count, []).append(fingerprint)
     for count, group in by_count.items():
         delta = SPREAD_WEIGHT * (_spread(count) - _spread(count - 1))
-        Claim.objects.filter(fingerprint__in=group, status=Claim.Status.NEW).exclude(
-            article=article
-        ).update(priority=F("priority") + (delta if raise_ else -delta))
+        # Every twin, not only those in the queue: one in review when a copy arrives is
+        # back in the queue with it counted if it is released or its lease runs out.
+        Claim.objects.filter(fingerprint__in=group).exclude(article=article).update(
+            priority=F("priority") + (delta if raise_ else -delta)
+        )
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -720,16 +736,9 @@ def claim_restore(*, claim: Claim, actor, reason: str = "", version: int | None 
     else:
         _require(actor, REVIEWER, "put claims back in the queue")
     reason = _reason(reason, "") if (reason or "").strip() else ""
-    # Twins raised only queued claims while this one was out: its place is worked out
-    # again, as of when it was flagged (as ingestion did), so it is not behind its peers.
-    article = claim.article
-    claim.priority = priority_for(
-        score=claim.score,
-        published_at=article.published_at or article.created_at,
-        seen_in=_seen_in(article, {claim.fingerprint})[claim.fingerprint],
-        bump=claim.priority_bump,
-        now=claim.created_at,
-    )
+    # Its place is worked out again, as of when it was flagged: claims dismissed before
+    # twins raised claims in every state missed the copies that came meanwhile.
+    reprioritise(claim.article, [claim])
     claim.status = Claim.Status.NEW
     dismissed_for, claim.dismiss_reason = claim.dismiss_reason, ""
     _save(claim, "status", "dismiss_reason", "priority")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from claims import ingestion, tasks
+from claims import ingestion, tasks, workflow
 from claims.models import Article, Claim, CuePattern, Feed, IngestionJob
 from tests.factories import ArticleFactory
 from tests.http_server import Answer
@@ -122,7 +122,14 @@ def test_detecting_again_reads_the_article_once(monkeypatch):
 
     assert ingestion.redetect(article) == (1, 0)
     assert len(runs) == 1  # over a whole archive, a second pass doubled the time
-    assert article.claims.get().score == pytest.approx(0.9, abs=0.1)
+    claim = article.claims.get()
+    assert claim.score == pytest.approx(0.9, abs=0.1)
+    # Its place in the queue follows the new score (it kept the old one).
+    assert claim.priority == pytest.approx(
+        workflow.priority_for(
+            score=claim.score, published_at=article.created_at, seen_in=1, now=claim.created_at
+        )
+    )
 
 
 def test_detecting_again_raises_a_twin_once_however_often_a_claim_comes_and_goes():
@@ -290,13 +297,13 @@ def test_detecting_again_keeps_a_claim_taken_while_it_ran(monkeypatch, django_us
     hedged = article.claims.get(category="hedged")
     CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
     reviewer = django_user_model.objects.create(username="rita")
-    build = ingestion._claim
+    lock = workflow.lock_fingerprints
 
-    def taken_meanwhile(*args, **kwargs):  # runs after redetect read the untouched claims
+    def taken_meanwhile(fingerprints):  # runs after redetect read the untouched claims
         Claim.objects.filter(pk=hedged.pk).update(status=Claim.Status.IN_REVIEW, assignee=reviewer)
-        return build(*args, **kwargs)
+        return lock(fingerprints)
 
-    monkeypatch.setattr(ingestion, "_claim", taken_meanwhile)
+    monkeypatch.setattr(workflow, "lock_fingerprints", taken_meanwhile)
     assert ingestion.redetect(article) == (2, 0)
     assert Claim.objects.filter(pk=hedged.pk, assignee=reviewer).exists()
 

@@ -302,6 +302,40 @@ def test_it_raises_the_priority_of_a_claim_seen_in_more_articles():
     assert first.claims.get().priority == pytest.approx(twin.priority)
 
 
+def _as_flagged(claim: Claim, seen_in: int) -> float:
+    published = claim.article.published_at or claim.article.created_at
+    return workflow.priority_for(
+        score=claim.score, published_at=published, seen_in=seen_in, now=claim.created_at
+    )
+
+
+@pytest.mark.parametrize("back", ["release", "lease runs out"])
+def test_a_copy_that_arrives_while_a_claim_is_in_review_counts_when_it_is_back(alice, back):
+    from claims import ingestion
+    from claims.models import CuePattern
+
+    text = "The minister said the grain deal collapsed."
+    first = ingestion.process_article(ingestion.submit_text(text, title="One").article.pk)
+    claim = workflow.claim_take(claim=first.claims.get(), reviewer=alice)
+    second = ingestion.process_article(
+        ingestion.submit_text(f"Markets fell.\n\n{text}", title="Two").article.pk
+    )
+    if back == "release":
+        workflow.claim_release(claim=claim, actor=alice)
+    else:
+        Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now())
+        assert workflow.expire_leases() == 1
+    claim.refresh_from_db()
+    # Only queued claims were raised: back in the queue, it ranked as if seen once.
+    assert claim.priority == pytest.approx(_as_flagged(claim, seen_in=2))
+
+    # The copy is no longer flagged: the claim is lowered by what it was raised, no more.
+    CuePattern.objects.filter(text__iexact="said").update(enabled=False)
+    assert ingestion.redetect(second) == (0, 1)
+    claim.refresh_from_db()
+    assert claim.priority == pytest.approx(_as_flagged(claim, seen_in=1))
+
+
 def test_the_admin_role_manages_the_lexicon_in_the_admin_site(client):
     admin_role = UserFactory(username="adminrole", role="admin", is_staff=True)
     editor = UserFactory(username="editorrole", role="editor", is_staff=True)
