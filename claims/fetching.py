@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import contextvars
 import ipaddress
+import logging
 import re
 import socket
 import threading
@@ -27,13 +28,17 @@ from requests_hardened.ip_filter import InvalidIPAddress, filter_host
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-# Python counts neither of these as private, so requests-hardened lets them through: the
-# deprecated site-local IPv6 range (still routed inside some networks) and IPv4-compatible
-# IPv6 addresses ("[::10.0.0.1]", an IPv4 address in disguise). The guard reads this tuple
-# on every check, at the first look and on every connect.
+# IPv6 outside 2000::/3, the only range given out for global unicast. Python counts some
+# of it as neither private nor reserved, so requests-hardened let it through: the
+# deprecated site-local range fec0::/10 (still routed inside some networks), and
+# IPv4-compatible and IPv4-translated addresses ("[::10.0.0.1]", "[::ffff:0:a00:1]": IPv4
+# addresses in disguise, reached through a translator). The guard reads this tuple on
+# every check, at the first look and on every connect.
 ip_filter.EXTRA_BLOCKED_NET_RANGES += tuple(
-    ipaddress.ip_network(net) for net in ("fec0::/10", "::/96")
+    ipaddress.ip_network(net) for net in ("::/3", "4000::/2", "8000::/1")
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 TOTAL_TIMEOUT_FACTOR = 3
@@ -154,9 +159,13 @@ def check_url(url: str) -> None:
         return
 
 
-def _refusal(url: str, exc: Exception) -> str:
+def _refusal(url: str, exc: Exception, *, redirected: bool = False) -> str:
+    # The address goes to the log, not to the user: it would map the names of the
+    # newsroom's own network ("http://postgres/") to their addresses for anyone who asks.
+    logger.warning("Refused to fetch %s: %s", url, exc)
+    where = "it or a page it redirects to resolves" if redirected else "it resolves"
     return (
-        f"Refused to fetch {url}: it resolves to a private or reserved address ({exc}). "
+        f"Refused to fetch {url}: {where} to a private or reserved address. "
         "Set FACTCHECK_FETCH_ALLOW_PRIVATE=1 only for local testing."
     )
 
@@ -325,7 +334,7 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
                     moved=_moved_for_good(url, response),
                 )
     except InvalidIPAddress as exc:
-        raise FetchRefused(_refusal(url, exc)) from None
+        raise FetchRefused(_refusal(url, exc, redirected=True)) from None
     except requests.exceptions.InvalidSchema as exc:
         raise FetchRefused(f"Refused to follow {url}: {exc}") from None
     except requests.exceptions.TooManyRedirects:

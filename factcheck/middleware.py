@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponseRedirect
 from django.urls import is_valid_path
+from django.utils.cache import patch_cache_control
 
 from claims.api.filters import MAX_SEARCH
 
@@ -26,6 +27,24 @@ class NulFreeHeadersMiddleware:
             if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
                 request.META[key] = value.replace("\x00", "")
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Keep what a signed-in user is shown out of every cache: a response to a request
+    made with a session or an API token (unpublished claims, drafts, exports) is
+    ``private, no-store`` unless its view said otherwise. Anonymous requests (the public
+    pages and reviews) stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # The API authenticates a token in its view, and DRF sets request.user then.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class ApiWithoutSlashMiddleware:

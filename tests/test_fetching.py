@@ -37,6 +37,12 @@ from tests.http_server import Answer
         "http://[fec0::1]/",
         "http://[::127.0.0.1]/",
         "http://[::10.0.0.1]/",
+        # IPv4-translated (10.0.0.1 and 127.0.0.1 through a translator), and IPv6 outside
+        # the range given out for global unicast.
+        "http://[::ffff:0:a00:1]/",
+        "http://[::ffff:0:7f00:1]/",
+        "http://[4000::1]/",
+        "http://[fe00::1]/",
     ],
 )
 def test_it_refuses_private_and_reserved_addresses(settings, url):
@@ -45,6 +51,21 @@ def test_it_refuses_private_and_reserved_addresses(settings, url):
         check_url(url)
     with pytest.raises(FetchRefused, match="private or reserved"):
         fetch(url)
+
+
+def test_it_lets_global_addresses_through(settings):
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    for url in ("http://[2a00:1450:4001::1]/", "http://93.184.215.14/"):
+        check_url(url)  # no FetchRefused
+
+
+def test_a_refusal_does_not_say_what_the_name_resolves_to(settings, caplog):
+    # "http://postgres/" would tell anyone who asks the address of the newsroom's database.
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    with pytest.raises(FetchRefused) as refused:
+        check_url("http://localhost/")
+    assert "127.0.0.1" not in str(refused.value)
+    assert "127.0.0.1" in caplog.text  # the operator still sees it in the log
 
 
 @pytest.mark.parametrize(
@@ -62,16 +83,17 @@ def test_it_refuses_a_page_on_loopback_with_the_guard_on(settings, server):
     assert server.requests == []
 
 
-def test_it_checks_every_redirect_hop(settings, server):
+def test_it_checks_every_redirect_hop(settings, server, caplog):
     # Loopback allowed (so the first hop reaches the test server), everything else guarded.
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
     settings.FACTCHECK_FETCH_ALLOW_LOOPBACK = True
     server.routes["/moved"] = Answer(
         302, b"", {"Location": "http://169.254.169.254/latest/meta-data/"}
     )
-    with pytest.raises(FetchRefused, match="169.254.169.254"):
+    with pytest.raises(FetchRefused, match="or a page it redirects to"):
         fetch(server.url("moved"))
     assert server.hits("/moved") == 1
+    assert "169.254.169.254" in caplog.text
 
 
 def test_it_follows_a_harmless_redirect(allow_private, server):

@@ -744,4 +744,5 @@ class TokenView(APIView):
             )
         # A new token each time (only digests are kept, so an earlier one cannot be given
         # back); the user's other tokens, on other machines, keep working.
-        return Response({"token": issue_token(user)})
+        # A secret: no cache keeps it (as OAuth 2.0 asks of token responses).
+        return Response({"token": issue_token(user)}, headers={"Cache-Control": "no-store"})

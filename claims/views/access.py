@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims import workflow
@@ -37,10 +36,8 @@ def _desk(role: str = REVIEWER):
                 return redirect_to_login(request.get_full_path(), reverse("login"))
             if not workflow.has_role(request.user, role):
                 raise PermissionDenied(f"This page is for the {role}s of the desk.")
-            response = view(request, *args, **kwargs)
-            # Unpublished articles and drafts: not kept by the browser to show after logout.
-            patch_cache_control(response, private=True, no_store=True)
-            return response
+            # Kept out of caches by factcheck.middleware.PrivateResponsesMiddleware.
+            return view(request, *args, **kwargs)
 
         return wrapper
 

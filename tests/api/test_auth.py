@@ -437,3 +437,31 @@ def test_a_user_can_revoke_every_token_and_a_new_password_does_too():
     rita.save()
     assert leaked.get("/api/v1/claims/").status_code == 401
     assert ApiToken.objects.filter(user=other).count() == 1
+
+
+def test_what_a_signed_in_user_is_shown_is_kept_out_of_caches():
+    # Unpublished claims, drafts and exports stayed in the browser's cache after logout.
+    from tests.factories import ClaimFactory
+
+    rita = UserFactory(username="rita", role="reviewer")
+    claim = ClaimFactory()
+    private = [f"/api/v1/claims/{claim.pk}/", "/api/v1/claims/export.csv", "/api/v1/stats/"]
+
+    token = APIClient().post(
+        "/api/v1/auth/token/", {"username": "rita", "password": "pass-word-123"}, format="json"
+    )
+    assert token["Cache-Control"] == "no-store"  # the token itself
+    with_token = APIClient()
+    with_token.credentials(HTTP_AUTHORIZATION=f"Token {token.data['token']}")
+    with_session = Client()
+    with_session.force_login(rita)
+    for client in (with_token, with_session):
+        for path in private:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert "no-store" in response["Cache-Control"], path
+            assert "private" in response["Cache-Control"], path
+
+    # The public reviews and ratings, asked for by anyone, stay cacheable.
+    for path in ("/api/v1/ratings/", "/api/v1/claimreviews/"):
+        assert not Client().get(path).has_header("Cache-Control"), path
