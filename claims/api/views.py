@@ -513,8 +513,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _inert(value):
     """A text cell a spreadsheet would run as a formula ('=HYPERLINK(…)' in a quoted
-    claim), with a leading apostrophe, which spreadsheets show as text (OWASP's advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    claim), with a leading apostrophe, which spreadsheets show as text (OWASP's advice).
+    Also after leading spaces or line breaks, which an import may trim."""
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+    ):
         return f"'{value}"
     return value
 

