@@ -110,6 +110,22 @@
     show();
   }
 
+  // Text typed into a desk form and not sent yet: leaving the page (a link, "Take next",
+  // its shortcut) would lose it, so the browser asks first. Sending the form clears it.
+  const unsaved = new Set();
+  function unsavedWork() {
+    document.addEventListener("input", function (event) {
+      const form = event.target.form;
+      if (form && form.method === "post" && !form.closest("dialog")) unsaved.add(form);
+    });
+    document.addEventListener("submit", function (event) { unsaved.delete(event.target); }, true);
+    window.addEventListener("beforeunload", function (event) {
+      if (!unsaved.size) return;
+      event.preventDefault();
+      event.returnValue = "";  // older browsers need a value to ask
+    });
+  }
+
   function globalShortcuts() {
     if (document.getElementById("queue-table")) return;
     document.addEventListener("keydown", function (event) {
@@ -117,7 +133,11 @@
       if (shortcutsOff()) return;
       if (event.key === "n") {
         const take = document.querySelector("form[action$='/queue/next/']");
-        if (take) { event.preventDefault(); take.requestSubmit(); }
+        if (!take) return;
+        event.preventDefault();
+        if (unsaved.size && !window.confirm("Take the next claim? What you typed here is not saved.")) return;
+        unsaved.clear();  // asked once, not again by the browser on the way out
+        take.requestSubmit();
       }
     });
   }
@@ -125,6 +145,12 @@
   // The evidence panel is swapped in whole by htmx: focus would fall back to the top of
   // the page. Move it to the first field in error, else to the message (so it is read).
   function evidenceFocus() {
+    // A request sent from the panel brings news to focus again (a panel that stays, with
+    // a notice added at its top, keeps the mark of the last one).
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      const panel = document.getElementById("evidence");
+      if (panel && panel.contains(event.detail.elt)) delete panel.dataset.focused;
+    });
     document.body.addEventListener("htmx:afterSettle", function () {
       const panel = document.getElementById("evidence");
       if (!panel || panel.dataset.focused) return;
@@ -163,6 +189,9 @@
     document.body.addEventListener("htmx:beforeSwap", function (event) {
       if (event.detail.serverResponse.indexOf('id="session-ended"') === -1) return;
       document.querySelectorAll("#session-ended").forEach(function (old) { old.remove(); });
+      // "Evidence added." from before would stand under "nothing was saved".
+      const target = event.detail.target;
+      if (target) target.querySelectorAll(".message[role=status]").forEach(function (old) { old.remove(); });
     });
   }
 
@@ -200,6 +229,7 @@
     sessionEndedNotices();
     queuePage();
     addArticlePage();
+    unsavedWork();
     globalShortcuts();
   });
 })();

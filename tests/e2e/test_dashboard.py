@@ -255,6 +255,53 @@ def test_the_progress_partial_polls_until_the_article_is_processed(seeded, live_
     assert page.locator("#progress").get_attribute("aria-live") is None
 
 
+def test_polling_the_progress_keeps_the_keyboard_where_it_was(seeded, live_server, new_page):
+    # The panel is swapped every second: focus fell back to the page, so a keyboard user
+    # could not reach its links while anything was pending.
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    pending = ingestion.submit_text(STORY, title="Still waiting").article
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/articles/progress/?ids={pending.pk}")
+    link = page.get_by_role("link", name="Still waiting")
+    link.focus()
+    for _ in range(2):
+        with page.expect_response(lambda r: "/articles/progress/status/" in r.url):
+            pass
+    page.wait_for_timeout(300)  # the swap after the second answer, settled
+    focused = page.evaluate("[document.activeElement.tagName, document.activeElement.textContent]")
+    assert focused == ["A", "Still waiting"]
+
+
+def test_taking_the_next_claim_by_its_shortcut_asks_before_losing_what_was_typed(
+    seeded, live_server, new_page
+):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/queue/")
+    page.get_by_role("button", name=re.compile("^Take next")).click()
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    here = page.url
+    summary = page.locator("#verdict-form").get_by_label("Summary")
+    summary.fill("The audit found no discarded ballots.")
+    page.locator("#verdict-form").get_by_role("button", name="Save verdict").focus()
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("n")
+    expect(summary).to_have_value("The audit found no discarded ballots.")
+    assert asked and "not saved" in asked[0]
+    assert page.url == here
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("n")
+    page.wait_for_url(lambda url: url != here and re.search(r"/claims/\d+/$", url))
+
+
 def test_script_and_onerror_in_an_article_stay_inert(seeded, live_server, new_page):
     base = live_server.url
     UserFactory(username="rita", role="reviewer")
@@ -367,6 +414,12 @@ def test_a_panel_sent_after_the_session_ended_keeps_the_text_and_leads_to_login(
     claim_path = re.search(r"/claims/\d+/$", page.url).group()
     assert article.claims.filter(assignee__username="rita").count() == 1
 
+    form = page.locator("#evidence-form")
+    form.get_by_label("URL").fill("https://elections.example.org/first")
+    form.get_by_label("Stance").select_option("refutes")
+    form.get_by_role("button", name="Add evidence").click()
+    expect(page.locator("#evidence [role=status]")).to_be_focused()
+
     page.context.clear_cookies(name="sessionid")  # the session ends (logged out elsewhere)
     form = page.locator("#evidence-form")
     form.get_by_label("URL").fill("https://elections.example.org/audit")
@@ -378,6 +431,9 @@ def test_a_panel_sent_after_the_session_ended_keeps_the_text_and_leads_to_login(
     expect(notice).to_contain_text("https://elections.example.org/audit")
     expect(form.get_by_label("URL")).to_have_value("https://elections.example.org/audit")
     assert page.url == f"{base}{claim_path}"
+    # Read out in place of the earlier source's "Evidence added.", which is gone.
+    expect(notice).to_be_focused()
+    expect(page.locator("#evidence .message[role=status]")).to_have_count(0)
     # Sent again, the notice is replaced (it stacked, two elements with one id).
     form.get_by_label("URL").fill("https://elections.example.org/recount")
     form.get_by_role("button", name="Add evidence").click()
