@@ -1422,13 +1422,19 @@ def test_a_bulk_action_that_cannot_be_applied_keeps_the_ticks_and_the_reason(cli
     ids = [claims[0].pk, claims[2].pk]
     response = client.post(reverse("queue-bulk"), {"action": "dismiss", "ids": ids}, follow=True)
     body = response.content.decode()
-    assert "Say why the claims are dismissed." in body
+    # Beside its field and tied to it, so focus lands there and the error is read out.
+    assert 'aria-invalid="true" aria-describedby="bulk-reason-error"' in body
+    assert '<p class="error-text" id="bulk-reason-error">Say why the claims are dismissed.</p>' in (
+        body
+    )
+    assert body.count("Say why the claims are dismissed.") == 1
     for claim in claims:
         ticked = f'claim-{claim.pk}" aria-label="Select" checked>' in body
         assert ticked == (claim.pk in ids)
     data = {"action": "assign", "ids": ids, "assignee": "abc", "reason": "kept words"}
     body = client.post(reverse("queue-bulk"), data, follow=True).content.decode()
     assert "Enter a whole number." in body and "Choose a reviewer." not in body
+    assert 'id="bulk-assignee" aria-invalid="true" aria-describedby="bulk-assignee-error"' in body
     assert '<option value="assign" selected>' in body and 'value="kept words"' in body
     again = client.get(reverse("queue")).content.decode()  # kept for one showing only
     assert f'claim-{ids[0]}" aria-label="Select" checked>' not in again

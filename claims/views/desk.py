@@ -257,10 +257,14 @@ def take_next(request):
 def queue_bulk(request):
     form = BulkForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return _back_with_choices(request)
+        beside = {}  # shown beside their fields in the bulk bar, the rest as messages
+        for name, errors in form.errors.items():
+            if name in BULK_FIELDS:
+                beside[name] = " ".join(errors)
+            else:
+                for error in errors:
+                    messages.error(request, error)
+        return _back_with_choices(request, errors=beside)
     action = form.cleaned_data["action"]
     assignee = None
     if action == "assign":
@@ -317,14 +321,18 @@ def queue_bulk(request):
 
 #: What a bulk form that could not be applied had chosen, kept for the queue to show again.
 BULK_CHOICES = "bulk_choices"
+#: The bulk bar's fields that show their own errors (linked to them for screen readers).
+BULK_FIELDS = ("reason", "assignee")
 
 
-def _back_with_choices(request):
-    """Back to the queue with the ticked claims, the action and the reason kept."""
+def _back_with_choices(request, errors: dict[str, str] | None = None):
+    """Back to the queue with the ticked claims, the action and the reason kept, and the
+    errors of the bulk bar's fields."""
     request.session[BULK_CHOICES] = {
         "ids": [as_id(value) for value in request.POST.getlist("ids")[: PAGE_SIZE * 4]],
         "action": request.POST.get("action", "")[:20],
         "reason": request.POST.get("reason", "")[:2000].replace("\x00", ""),
         "assignee": as_id(request.POST.get("assignee", "")),
+        "errors": errors or {},
     }
     return _back(request, reverse("queue"))
