@@ -45,6 +45,10 @@ class InvalidTransition(WorkflowError):
     """The claim's state does not allow this action."""
 
 
+class ClaimGone(WorkflowError):
+    """The claim no longer exists (detection run again removed it meanwhile)."""
+
+
 class Conflict(WorkflowError):
     """The edit was based on an old version of the claim."""
 
@@ -228,7 +232,7 @@ def _lock(claim: Claim | int) -> Claim:
     try:
         return Claim.objects.select_for_update().get(pk=pk)
     except Claim.DoesNotExist:
-        raise WorkflowError(f"Claim {pk} does not exist.") from None
+        raise ClaimGone(f"Claim {pk} does not exist.") from None
 
 
 def _log(claim: Claim, actor, action: str, **payload) -> ReviewEvent:

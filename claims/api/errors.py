@@ -11,7 +11,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from claims.workflow import Conflict, InvalidTransition, NotAllowed, WorkflowError
+from claims.workflow import ClaimGone, Conflict, InvalidTransition, NotAllowed, WorkflowError
 
 
 def exception_handler(exc, context):
@@ -25,6 +25,8 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc), "code": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, ClaimGone):
+        return Response({"detail": str(exc), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, InvalidTransition):
         return Response(
             {"detail": str(exc), "code": "invalid_state"}, status=status.HTTP_409_CONFLICT

@@ -656,3 +656,17 @@ def test_a_search_too_long_to_run_is_a_400_naming_it(api):
     assert response.status_code == 400 and "q" in response.json()
     articles = api.get("/api/v1/articles/", {"q": "a" * 50_000})
     assert articles.status_code == 400 and "q" in articles.json()
+
+
+def test_an_action_on_a_claim_removed_meanwhile_is_a_404(editor_api, monkeypatch):
+    # Detection run again may remove a claim between the view reading it and the
+    # workflow locking it: that was a 400 "Claim N does not exist".
+    from claims.api.views import ClaimViewSet
+
+    claim = ClaimFactory()
+    read = Claim.objects.get(pk=claim.pk)
+    Claim.objects.filter(pk=claim.pk).delete()
+    monkeypatch.setattr(ClaimViewSet, "get_object", lambda self: read)
+    response = editor_api.post(f"/api/v1/claims/{claim.pk}/bump/", {"amount": 0.2}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"Claim {claim.pk} does not exist.", "code": "not_found"}
