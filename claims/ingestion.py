@@ -203,8 +203,7 @@ def parse_published(value: object) -> datetime | None:
                     return None
                 moment = datetime(day.year, day.month, day.day)
             elif moment is None:
-                # RSS's RFC 2822 form, "Tue, 05 Mar 2024 09:00:00 GMT", as feeds write it.
-                moment = parsedate_to_datetime(value)
+                moment = rfc2822_moment(value)
         except (ValueError, TypeError):  # impossible (2024-02-30) or not a date at all
             return None
     else:
@@ -212,10 +211,28 @@ def parse_published(value: object) -> datetime | None:
     try:
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment, UTC)
-        moment.astimezone(UTC)  # stored in UTC: 0001-01-01T00:00+14:00 is no moment there
+        # Stored in UTC: 0001-01-01T00:00+14:00 is no moment there, and PostgreSQL refuses
+        # an offset past ±15:59 (2020-01-01T00:00-23:45) that ISO 8601 allows.
+        moment = moment.astimezone(UTC)
     except OverflowError:
         return None
     return None if too_far_ahead(moment) else moment
+
+
+_RFC2822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d+)\b")
+
+
+def rfc2822_moment(value: str) -> datetime:
+    """RSS's RFC 2822 form, "Tue, 05 Mar 2024 09:00:00 GMT", as feeds write it.
+
+    Raises ValueError or TypeError for what is no such date, and for a year written in
+    full below 100: the email module reads every year below 100 as two digits ("0001"
+    became 2001)."""
+    moment = parsedate_to_datetime(value)
+    written = _RFC2822_YEAR.search(value)
+    if written and len(written.group(1)) > 2 and int(written.group(1)) != moment.year:
+        raise ValueError(f"The year {written.group(1)} was read as {moment.year}.")
+    return moment
 
 
 # --- store and detect ---------------------------------------------------------------------

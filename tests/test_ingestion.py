@@ -885,6 +885,11 @@ def test_html_is_told_from_text_by_its_tags():
         ("yesterday", None),
         ("Mon, 99 Foo 2026", None),
         ("2026-02-30", None),
+        # Past PostgreSQL's ±15:59, within ISO 8601's ±23:59: kept, in UTC.
+        ("2020-01-01T00:00:00-23:45", "2020-01-01T23:45:00+00:00"),
+        # The email module reads years below 100 as two digits, also written in full.
+        ("Mon, 01 Jan 0001 00:00:00 +0100", None),
+        ("Mon, 01 Jan 01 00:00:00 +0000", "2001-01-01T00:00:00+00:00"),
     ],
 )
 def test_publication_dates_are_read_in_the_forms_feeds_and_files_use(value, expected):

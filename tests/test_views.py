@@ -1932,3 +1932,10 @@ def test_assigning_to_someone_not_there_says_so(client, erin):
     )
     assert response.status_code == 200
     assert "Choose a reviewer from the list" in response.content.decode()
+
+
+def test_a_queue_filter_with_an_offset_past_what_postgresql_takes_is_no_500(client, alice):
+    ClaimFactory()
+    client_for(client, alice)
+    response = client.get(reverse("queue"), {"created_after": "2026-01-01T00:00:00-23:45"})
+    assert response.status_code == 200

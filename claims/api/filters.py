@@ -28,7 +28,8 @@ class MomentField(django_filters.fields.IsoDateTimeField):
         moment = super().to_python(value)
         if moment is not None:
             try:
-                moment.astimezone(UTC)
+                # In UTC: PostgreSQL takes offsets up to ±15:59 only, ISO 8601 up to ±23:59.
+                moment = moment.astimezone(UTC)
             except OverflowError:
                 raise ValidationError("This date is out of range.", code="invalid") from None
         return moment

@@ -6,7 +6,8 @@ adds them where they can happen: 400 with field messages where a body or a query
 403 where a role is needed, 404 on paths with an id and on pages past the end, 409 on the
 claim actions (a stale `version`, or a state that does not allow the action), 415 where a
 body is read (JSON only), and 429 on writes (throttled) and on the token endpoint (locked
-out). An error a view documents by its description alone gets the JSON it answers with.
+out; 401 also on revoking a token). An error a view documents by its description alone
+gets the JSON it answers with; ClaimReview's errors come in JSON-LD too.
 
 Web addresses are IRIs: a host or path may be written in any script ("https://例え.jp/"),
 as readers and the URL fields accept them, which the "uri" format (ASCII only) denies.
@@ -39,8 +40,24 @@ CONFLICT = {
     "required": ["detail", "code"],
 }
 _CLAIM_ACTION = re.compile(
-    r"/claims/\{id\}/(assign|release|bump|verdict|evidence|submit|publish|dismiss|reopen)/"
-)  # noqa: E501
+    r"/claims/\{id\}/"
+    r"(assign|release|bump|verdict|evidence|submit|publish|dismiss|reopen|take|restore)/"
+)
+#: ClaimReview answers its errors in JSON-LD too when that is what was asked for.
+_JSON_LD = re.compile(r"/claimreviews?/$")
+CLAIM_REVIEW_PAGE = {
+    "type": "object",
+    "properties": {
+        "count": {"type": "integer"},
+        "next": {"type": "string", "nullable": True},
+        "previous": {"type": "string", "nullable": True},
+        "results": {
+            "type": "array",
+            "items": {"type": "object", "description": "A schema.org ClaimReview."},
+        },
+    },
+    "required": ["count", "next", "previous", "results"],
+}
 
 
 def add_error_responses(result, generator, request, public):
@@ -67,11 +84,24 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault("409", _response("Stale version or wrong state", "Conflict"))
             if path.endswith("/auth/token/"):
                 responses.setdefault("429", _response("Locked out after failed logins", "Error"))
+                if method == "delete":  # public for POST (a login), not for revoking
+                    responses.setdefault(
+                        "401", _response("No token sent, or not a valid one", "Error")
+                    )
             elif method in ("post", "put", "patch", "delete"):
                 responses.setdefault("429", _response("Too many writes: throttled", "Error"))
             for code, response in responses.items():
                 if code.startswith("4") and "content" not in response:
                     response.update(_response(response.get("description", ""), "Error"))
+                if code.startswith("4") and _JSON_LD.search(path):
+                    content = response["content"]
+                    content.setdefault("application/ld+json", content["application/json"])
+            if path.endswith("/claimreviews/") and method == "get":
+                page = {"schema": CLAIM_REVIEW_PAGE}
+                responses["200"]["content"] = {
+                    "application/json": page,
+                    "application/ld+json": page,
+                }
     _web_addresses_as_iris(result)
     return result
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -309,7 +308,7 @@ class PublishedAtField(serializers.DateTimeField):
         except serializers.ValidationError:
             if isinstance(value, str) and value.strip()[:1].isalpha():
                 with suppress(ValueError, TypeError, OverflowError):
-                    return super().to_internal_value(parsedate_to_datetime(value.strip()))
+                    return super().to_internal_value(ingestion.rfc2822_moment(value.strip()))
             raise
 
 
@@ -559,7 +558,7 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class CredentialsSerializer(serializers.Serializer):
     # No longer than the user table's column: the lockout records every name tried.
     username = serializers.CharField(max_length=User._meta.get_field("username").max_length)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)

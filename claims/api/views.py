@@ -95,7 +95,8 @@ class ClaimCursorPagination(CursorPagination):
                 value = field.to_python(cursor.position)
                 if isinstance(value, datetime):  # also storable in UTC (not 9999-12-31-05:00)
                     aware = timezone.make_aware(value) if timezone.is_naive(value) else value
-                    aware.astimezone(UTC)
+                    # Given on in UTC: PostgreSQL refuses an offset past ±15:59 (-23:45).
+                    cursor = cursor._replace(position=str(aware.astimezone(UTC)))
             except (DjangoValidationError, OverflowError):
                 raise NotFound(self.invalid_cursor_message) from None
         return cursor
@@ -726,9 +727,9 @@ class TokenView(APIView):
         tokens.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    @extend_schema(request=s.CredentialsSerializer, responses=s.TokenSerializer)
     def post(self, request):
-        serializer = s.TokenRequestSerializer(data=request.data)
+        serializer = s.CredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             user = authenticate(

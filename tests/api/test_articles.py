@@ -204,7 +204,22 @@ def test_a_publication_date_may_be_given_as_feeds_write_it(api):
     response = api.post("/api/v1/articles/", body, format="json")
     assert response.status_code in (201, 202), response.data
     assert response.data["published_at"] == "2026-03-05T09:00:00Z"
-    body = {"text": "The clerk said it did not.", "published_at": "Thu, 35 Mar 2026 09:00 GMT"}
-    refused = api.post("/api/v1/articles/", body, format="json")
-    assert refused.status_code == 400
-    assert "RFC 2822" in str(refused.data["published_at"])
+    for wrong in ("Thu, 35 Mar 2026 09:00 GMT", "Mon, 01 Jan 0001 00:00:00 +0100"):
+        body = {"text": "The clerk said it did not.", "published_at": wrong}
+        refused = api.post("/api/v1/articles/", body, format="json")
+        assert refused.status_code == 400, wrong  # the year 0001 was stored as 2001
+        assert "RFC 2822" in str(refused.data["published_at"])
+
+
+@processing
+def test_a_page_dated_with_an_offset_past_what_postgresql_takes_is_processed(api):
+    # The article failed on PostgreSQL with the database's error text as its reason.
+    page = (
+        '<html><head><meta property="article:published_time" content="2020-01-01T00:00:00-23:45">'
+        "</head><body><article><p>Officials said the ferry to Lanvik would run all winter "
+        "despite the storms.</p></article></body></html>"
+    )
+    response = api.post("/api/v1/articles/", {"html": page}, format="json")
+    assert response.status_code == 201, response.data
+    assert response.data["status"] == "processed", response.data.get("error")
+    assert response.data["published_at"] == "2020-01-01T23:45:00Z"

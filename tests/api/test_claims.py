@@ -371,6 +371,22 @@ def test_the_schema_documents_the_errors_a_client_meets_on_the_way(api):
     for path in ("/api/v1/articles/", "/api/v1/claims/", "/api/v1/feeds/", "/api/v1/jobs/"):
         assert "404" in paths[path]["get"]["responses"], path  # a page past the end
     assert "415" in paths["/api/v1/auth/token/"]["post"]["responses"]  # a form, not JSON
+    # Found by generating requests from the schema (schemathesis): answers it left out.
+    for action in ("take", "restore"):  # a stale version, or a claim not in that state
+        assert "409" in paths[f"/api/v1/claims/{{id}}/{action}/"]["post"]["responses"]
+    assert "401" in paths["/api/v1/auth/token/"]["delete"]["responses"]  # no token to revoke
+    # A blank reason or summary is refused: the request bodies say so.
+    assert components["ReasonRequest"]["properties"]["reason"]["minLength"] == 1
+    assert components["VerdictInputRequest"]["properties"]["summary"]["minLength"] == 1
+    for path in ("/api/v1/claimreviews/", "/api/v1/claims/{id}/claimreview/"):
+        assert "application/ld+json" in paths[path]["get"]["responses"]["404"]["content"]
+    page = paths["/api/v1/claimreviews/"]["get"]["responses"]["200"]["content"]
+    assert set(page["application/json"]["schema"]["required"]) == {
+        "count",
+        "next",
+        "previous",
+        "results",
+    }
     assert "415" in paths["/api/v1/claims/{id}/evidence/"]["post"]["responses"]
     for path in ("/api/v1/articles/{id}/retry/", "/api/v1/feeds/{id}/poll/"):
         conflict = paths[path]["post"]["responses"]["409"]
@@ -670,3 +686,13 @@ def test_an_action_on_a_claim_removed_meanwhile_is_a_404(editor_api, monkeypatch
     response = editor_api.post(f"/api/v1/claims/{claim.pk}/bump/", {"amount": 0.2}, format="json")
     assert response.status_code == 404
     assert response.json() == {"detail": f"Claim {claim.pk} does not exist.", "code": "not_found"}
+
+
+def test_an_unknown_format_is_a_400_naming_the_formats_there_are(api):
+    # DRF answered 404 "Not found.", which the schema did not say and which reads as if
+    # the claims were missing.
+    ClaimFactory()
+    response = api.get("/api/v1/claims/export.csv?format=xlsx")
+    assert response.status_code == 400
+    assert response.json() == {"format": ["Unknown format 'xlsx': use one of api, csv, json."]}
+    assert api.get("/api/v1/claims/export.csv?format=csv").status_code == 200

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from claims.models import Article, Claim
 from tests.factories import ClaimFactory, FeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,40 @@ def test_a_date_filter_out_of_range_is_a_400(api, path, moment):
     response = api.get(path + moment.replace("+", "%2B"))
     assert response.status_code == 400
     assert "out of range" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/claims/?created_after=",
+        "/api/v1/claims/export.csv?created_after=",
+        "/api/v1/articles/?created_after=",
+    ],
+)
+def test_a_date_filter_with_an_offset_past_what_postgresql_takes_is_read_in_utc(api, path):
+    # ISO 8601 allows offsets to ±23:59, PostgreSQL to ±15:59: a 500 there (an empty
+    # export), though SQLite answered.
+    old, new = ClaimFactory(), ClaimFactory()
+    Claim.objects.filter(pk=old.pk).update(created_at="2026-01-01T23:00:00Z")
+    Claim.objects.filter(pk=new.pk).update(created_at="2026-01-02T00:30:00Z")
+    Article.objects.filter(pk=old.article_id).update(created_at="2026-01-01T23:00:00Z")
+    Article.objects.filter(pk=new.article_id).update(created_at="2026-01-02T00:30:00Z")
+    response = api.get(path + "2026-01-01T00:00:00-23:45")  # 2026-01-01T23:45Z
+    assert response.status_code == 200
+    if path.startswith("/api/v1/claims/export.csv"):
+        rows = b"".join(response.streaming_content).decode().splitlines()
+        assert len(rows) == 2 and rows[1].startswith(f"{new.pk},")
+    else:
+        assert [item["id"] for item in response.json()["results"]] == [
+            new.pk if "claims" in path else new.article_id
+        ]
+
+
+def test_a_cursor_with_an_offset_past_what_postgresql_takes_is_read_in_utc(api):
+    ClaimFactory()
+    cursor = base64.b64encode(b"p=2026-01-01 00:00:00-23:45").decode()
+    response = api.get(f"/api/v1/claims/?ordering=created_at&cursor={cursor}")
+    assert response.status_code == 200
 
 
 def test_a_tampered_cursor_is_a_404(api):
