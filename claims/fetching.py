@@ -20,6 +20,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+import charset_normalizer
 import requests
 import urllib3
 from django.conf import settings
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
 TOTAL_TIMEOUT_FACTOR = 3
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 
 
 class FetchError(Exception):
@@ -341,6 +343,8 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
         raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times.") from None
     except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
         raise FetchTransientError(f"Could not fetch {url}: {_reason(exc)}") from None
+    except urllib3.exceptions.DecodeError:  # says gzip, is not: sending it again will not help
+        raise FetchError(f"{url} sent a compressed body that could not be decoded.") from None
     except urllib3.exceptions.HTTPError as exc:  # while reading the body with read1
         reason = "timed out" if isinstance(exc, urllib3.exceptions.TimeoutError) else str(exc)
         raise FetchTransientError(f"The connection broke while reading {url}: {reason}") from None
@@ -350,6 +354,10 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
         raise FetchRefused(f"Invalid URL {url!r}: {exc}") from None
     except requests.exceptions.RequestException as exc:
         raise FetchError(f"Could not fetch {url}: {exc}") from None
+    except (ValueError, UnicodeError) as exc:
+        # A redirect to an address that cannot be read: "Location: http://[::1", or a
+        # byte that is not UTF-8 in it.
+        raise FetchError(f"Could not follow {url}: it redirects to an invalid address.") from exc
 
 
 def _moved_for_good(url: str, response: requests.Response) -> bool:
@@ -431,12 +439,14 @@ def decode_body(content: bytes, header_charset: str | None = None) -> str:
     ):
         if content.startswith(bom):
             return content.decode(charset, errors="replace")
+    if not header_charset and (wide := _utf16_without_bom(content)):
+        return content.decode(wide, errors="replace")
     candidates = []
     if header_charset:
         candidates.append(header_charset)
-    meta = _META_CHARSET.search(content[:4096])
-    if meta:
-        candidates.append(meta.group(1).decode("ascii", "ignore"))
+    for declared in (_META_CHARSET, _XML_ENCODING):  # <meta charset>, <?xml encoding?>
+        if found := declared.search(content[:4096]):
+            candidates.append(found.group(1).decode("ascii", "ignore"))
     if candidates and _western(candidates[0]) and not content.isascii():
         # A page labelled Latin-1 (or cp1252, ASCII) that is valid UTF-8 is UTF-8: the
         # usual mislabel, and Latin-1 never fails to decode, so no other test would catch
@@ -451,5 +461,37 @@ def decode_body(content: bytes, header_charset: str | None = None) -> str:
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
-        # cp1252 is the usual mislabelled Latin-1; it decodes almost every byte.
-        return content.decode("cp1252", errors="replace")
+        pass
+    # A page that names no charset (or a wrong one) and is not UTF-8: a script cp1252
+    # cannot show if charset-normalizer is sure of one (Cyrillic, Japanese…), else cp1252,
+    # the usual unlabelled Latin-1 (the detector takes most of those for cp1250).
+    guess = charset_normalizer.from_bytes(content[:65536]).best()
+    if guess is not None and guess.encoding.startswith(_OTHER_SCRIPTS):
+        with suppress(LookupError, UnicodeError):
+            return content.decode(guess.encoding)
+    return content.decode("cp1252", errors="replace")
+
+
+#: Codecs (charset-normalizer's names) of scripts that cp1252 cannot show at all.
+_OTHER_SCRIPTS = (
+    "cp1251", "koi8", "cp866", "mac_cyrillic", "iso8859_5",  # Cyrillic
+    "cp932", "shift_jis", "euc_jp", "iso2022_jp",  # Japanese
+    "gb2312", "gbk", "gb18030", "big5", "hz",  # Chinese
+    "euc_kr", "cp949", "johab",  # Korean
+    "cp1253", "iso8859_7",  # Greek
+    "cp1255", "iso8859_8",  # Hebrew
+    "cp1256", "iso8859_6",  # Arabic
+    "cp874", "tis_620",  # Thai
+)  # fmt: skip
+
+
+def _utf16_without_bom(content: bytes) -> str | None:
+    """ "utf-16-le" or "-be" for UTF-16 text with no byte-order mark (markup and Latin text
+    then have a NUL in every other byte), else None."""
+    head = content[:512]
+    if len(head) < 16:
+        return None
+    for codec, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            return codec
+    return None

@@ -77,8 +77,36 @@ class Extracted:
     url: str = ""
 
 
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_BYTES_REFERENCE = re.compile(_CHARACTER_REFERENCE.pattern.encode())
+
+
+def _unreadable(match: re.Match) -> bool:
+    """A reference to a character no text holds: a control character other than tab and
+    line breaks, a surrogate, a non-character, or past Unicode's last."""
+    hexadecimal, decimal = match.group(1), match.group(2)
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    return (
+        (code < 32 and code not in (9, 10, 13))
+        or code == 0x7F
+        or 0xD800 <= code <= 0xDFFF
+        or code in (0xFFFE, 0xFFFF)
+        or code > 0x10FFFF
+    )
+
+
+def without_bad_references(markup):
+    """HTML or XML (str or bytes) without references to characters no text holds
+    ("&#12;", "&#xD800;"): one of them lost a whole page's text in extraction, or made
+    a whole feed unreadable."""
+    pattern = _BYTES_REFERENCE if isinstance(markup, bytes) else _CHARACTER_REFERENCE
+    empty = b"" if isinstance(markup, bytes) else ""
+    return pattern.sub(lambda m: empty if _unreadable(m) else m.group(0), markup)
+
+
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """Pull the main text and metadata out of an HTML page with trafilatura."""
+    html = without_bad_references(html)
     # fast: no fallback extractors, and a date search limited to the usual places. On
     # the evaluation pages this is both quicker and at least as accurate (see README).
     document = trafilatura.bare_extraction(
@@ -118,10 +146,19 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         site_name=(data.get("sitename") or "")[:300],
         published_at=parse_published(data.get("date")),
         language=(data.get("language") or "")[:20],
-        url=canonical
-        if canonical.startswith(("http://", "https://")) and len(canonical) <= MAX_URL_LENGTH
-        else "",
+        url=canonical if _publishable(canonical) else "",
     )
+
+
+def _publishable(url: str) -> bool:
+    """An address we keep for an article and publish with its reviews: http(s), not too
+    long, and with no user name or password in it."""
+    if not url.startswith(("http://", "https://")) or len(url) > MAX_URL_LENGTH:
+        return False
+    try:
+        return "@" not in urlsplit(url).netloc
+    except ValueError:  # "http://[::1", as a page may name itself
+        return False
 
 
 # The notices pages show without a browser: asking to switch JavaScript on, or saying the
@@ -378,6 +415,7 @@ def submit_url(
     if len(url) > MAX_URL_LENGTH:
         raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.", field="url")
     check_url(url)
+    _refuse_credentials(url)
     with transaction.atomic():
         _lock_url(url)
         # One query for both: the (newest) article fetched from `url`, else the one it is
@@ -532,6 +570,17 @@ MAX_URL_LENGTH = 2000
 MAX_TEXT_CHARS = 1_000_000
 
 
+def _refuse_credentials(url: str) -> None:
+    """An article's address is kept, shown to the desk and published with its reviews:
+    no user name or password in it."""
+    if "@" in urlsplit(url).netloc:  # a URL that does not split was refused before
+        raise IngestionError(
+            "Leave the user name and password out of the address: it is kept with the "
+            "article and published with its reviews.",
+            field="url",
+        )
+
+
 def checked_url(url: str) -> str:
     """Return a URL given with pasted text or HTML, or raise: it is stored and shown as a
     link, so only http(s) and at most 2,000 characters (nothing is fetched)."""
@@ -542,10 +591,15 @@ def checked_url(url: str) -> str:
         raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.", field="url")
     if has_invisible_characters(url):
         raise IngestionError(INVISIBLE_MESSAGE, field="url")
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1"
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise IngestionError(
             f"The URL must be an http or https address, not {url[:100]!r}.", field="url"
         )
+    _refuse_credentials(url)
     return url
 
 
@@ -679,12 +733,23 @@ def _fetch_and_extract(article: Article) -> tuple[Extracted, str, str]:
         final_url = result.final_url
         if result.content_type and not _looks_like_html(result.content_type, result.content):
             if result.content_type.startswith("text/plain"):
-                return _plain_page(result.text()), "", final_url
+                return _within_limit(_plain_page(result.text())), "", final_url
             raise IngestionError(
                 f"{article.source_url} is {result.content_type}, not an HTML page."
             )
         html = result.text()
-    return extract_html(html, url=final_url or None), html, final_url
+    return _within_limit(extract_html(html, url=final_url or None)), html, final_url
+
+
+def _within_limit(extracted: Extracted) -> Extracted:
+    """An extracted page held to the length pasted text is held to: a page of millions of
+    characters took minutes to detect and render, as one article."""
+    if len(extracted.text) > MAX_TEXT_CHARS:
+        raise IngestionError(
+            f"The page's text is too long for one article ({len(extracted.text):,} "
+            f"characters; at most {MAX_TEXT_CHARS:,})."
+        )
+    return extracted
 
 
 def _plain_page(content: str) -> Extracted:
@@ -709,7 +774,7 @@ def _store_extracted(
     """
     digest = content_hash(extracted.text)
     # The page's own address (checked on extraction), else where the fetch ended, if it fits.
-    storable = final_url if final_url and len(final_url) <= MAX_URL_LENGTH else None
+    storable = final_url if final_url and _publishable(final_url) else None
     canonical = storable
     if extracted.url and final_url and same_site(extracted.url, final_url):
         canonical = extracted.url
@@ -797,7 +862,7 @@ def looks_like_html(text: str) -> bool:
 def _process_entry_text(article: Article, *, reason: str) -> Article:
     text = clean_text(_strip_tags(article.entry_text))
     digest = content_hash(text)
-    if not text:
+    if not text or len(text) > MAX_TEXT_CHARS:
         return _mark_failed(article, reason)
     duplicate = Article.objects.exclude(pk=article.pk).filter(content_hash=digest).first()
     if duplicate is not None:
@@ -886,8 +951,13 @@ def poll_feed(feed: Feed) -> FeedPoll:
         if result.not_modified:
             _feed_ok(feed, now)
             return FeedPoll(feed, not_modified=True)
-        parsed = feedparser.parse(result.content, response_headers=_feed_headers(result))
-        if not parsed.entries and (parsed.bozo or not parsed.feed):
+        content = without_bad_references(result.content)
+        try:
+            parsed = feedparser.parse(content, response_headers=_feed_headers(result))
+        except (ValueError, UnicodeError) as exc:
+            raise IngestionError(f"{feed.url} could not be read as a feed ({exc}).") from exc
+        # No version: feedparser found no RSS, Atom or RDF in it (a sign-in page in XHTML).
+        if not parsed.version or (not parsed.entries and (parsed.bozo or not parsed.feed)):
             problem = getattr(parsed, "bozo_exception", None) or "no entries"
             raise IngestionError(f"{feed.url} is not a readable RSS or Atom feed ({problem}).")
     except (FetchError, IngestionError) as exc:
