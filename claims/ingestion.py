@@ -28,6 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import strip_tags
 
 from claims import detection, workflow
 from claims.fetching import (
@@ -220,9 +221,18 @@ def content_hash(text: str) -> str:
 PUBLISHED_AHEAD = timedelta(days=1)
 
 
+#: Before this, a publication date is a mistake too ("0001-01-01", or feedparser reading
+#: a "+1400" offset as the year 1400), which the ClaimReview would publish as it is.
+EARLIEST_PUBLISHED = datetime(1800, 1, 1, tzinfo=UTC)
+
+
 def too_far_ahead(moment: datetime) -> bool:
     """Whether a publication date is further ahead of now than PUBLISHED_AHEAD."""
     return moment > timezone.now() + PUBLISHED_AHEAD
+
+
+def too_far_back(moment: datetime) -> bool:
+    return moment < EARLIEST_PUBLISHED
 
 
 def parse_published(value: object) -> datetime | None:
@@ -253,7 +263,7 @@ def parse_published(value: object) -> datetime | None:
         moment = moment.astimezone(UTC)
     except OverflowError:
         return None
-    return None if too_far_ahead(moment) else moment
+    return None if too_far_ahead(moment) or too_far_back(moment) else moment
 
 
 _RFC2822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d+)\b")
@@ -1070,7 +1080,8 @@ def _submit_entry(feed: Feed, entry) -> Submitted | None:
     submission if its article is to be processed; raise IngestionError or FetchError for
     an entry we cannot take (the poll reports it on the feed)."""
     link = (entry.get("link") or "").strip()
-    title = entry.get("title") or ""
+    # Text, not markup: feedparser gives "&lt;b&gt;Bold&lt;/b&gt;" back as "<b>Bold</b>".
+    title = strip_tags(entry.get("title") or "").strip()
     body = ""
     if entry.get("content"):
         body = entry["content"][0].get("value", "")

@@ -191,3 +191,31 @@ def test_an_xhtml_page_served_as_xml_is_not_a_feed(allow_private, server):
     ingestion.poll_feed(feed)
     feed.refresh_from_db()
     assert "not a readable RSS or Atom feed" in feed.last_error and feed.failure_count == 1
+
+
+def test_a_feed_title_is_kept_as_text_not_markup(allow_private, server):
+    rss = RSS.format(reference="", base=server.base).replace(
+        "Good title", "&lt;script&gt;x()&lt;/script&gt;&lt;b&gt;Bold&lt;/b&gt; title"
+    )
+    server.routes["/feed.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    for path in ("one", "two"):
+        server.routes[f"/{path}"] = Answer(404, b"gone")  # the entry's own title stays
+    poll = ingestion.poll_feed(Feed.objects.create(url=server.url("feed.xml")))
+    titles = {article.title for article in poll.submitted}
+    assert "x()Bold title" in titles and not any("<" in title for title in titles)
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00Z", "1400-01-01T00:00:00+00:00", "Mon, 01 Jan 1799 00:00 GMT"]
+)
+def test_a_publication_date_before_1800_is_a_mistake(value, alice):
+    # Stored as given, and published so in the ClaimReview.
+    from rest_framework.test import APIClient
+
+    assert ingestion.parse_published(value) is None
+    api_client = APIClient()
+    api_client.force_authenticate(alice)
+    body = {"text": PARAGRAPHS, "published_at": value}
+    response = api_client.post("/api/v1/articles/", body, format="json")
+    assert response.status_code == 400 and "published_at" in response.json()
+    assert ingestion.parse_published("1851-09-18") is not None  # an archive's first issue

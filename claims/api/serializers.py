@@ -331,6 +331,8 @@ class ArticleCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 "A publication date cannot be more than a day ahead of now."
             )
+        if value is not None and ingestion.too_far_back(value):
+            raise serializers.ValidationError("A publication date cannot be before 1800.")
         return value
 
     def validate(self, data: dict) -> dict:
