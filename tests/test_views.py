@@ -1939,3 +1939,15 @@ def test_a_queue_filter_with_an_offset_past_what_postgresql_takes_is_no_500(clie
     client_for(client, alice)
     response = client.get(reverse("queue"), {"created_after": "2026-01-01T00:00:00-23:45"})
     assert response.status_code == 200
+
+
+def test_a_form_too_large_to_take_says_so_and_what_to_do(client, alice, settings):
+    # Django's own page said only "Bad Request (400)"; the paste was gone without a word.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+    client_for(client, alice)
+    response = client.post(
+        reverse("article-add"), {"source": "text", "text": "Officials said so. " * 150_000}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "too large to take" in body and "at most 2 MB" in body and "Back button" in body

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -106,6 +107,12 @@ def bad_request(request, exception):
     under /api/, the default page elsewhere."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": f"Bad request: {exception}"}, status=400)
+    if isinstance(exception, RequestDataTooBig):
+        # A desk form with a huge paste: say what happened and what to do instead (the
+        # default page said only "Bad Request (400)"). The text itself is too big to give
+        # back; the browser's Back button usually still has it.
+        megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return render(request, "400_too_large.html", {"megabytes": megabytes}, status=400)
     return defaults.bad_request(request, exception)
 
 
