@@ -446,7 +446,10 @@ def decode_body(content: bytes, header_charset: str | None = None) -> str:
         candidates.append(header_charset)
     for declared in (_META_CHARSET, _XML_ENCODING):  # <meta charset>, <?xml encoding?>
         if found := declared.search(content[:4096]):
-            candidates.append(found.group(1).decode("ascii", "ignore"))
+            name = found.group(1).decode("ascii", "ignore")
+            # Markup readable as ASCII is not UTF-16 or -32 whatever it says (.NET writes
+            # encoding="utf-16" into UTF-8 it sends); the HTML standard reads it as UTF-8.
+            candidates.append("utf-8" if name.lower().startswith(("utf-16", "utf-32")) else name)
     if candidates and _western(candidates[0]) and not content.isascii():
         # A page labelled Latin-1 (or cp1252, ASCII) that is valid UTF-8 is UTF-8: the
         # usual mislabel, and Latin-1 never fails to decode, so no other test would catch

@@ -19,6 +19,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape as unescape_html
 from urllib.parse import urlsplit
 
 import feedparser
@@ -78,7 +79,8 @@ class Extracted:
     url: str = ""
 
 
-_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+# HTML takes a reference without its semicolon ("&#12 ") and with leading zeros too.
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 _BYTES_REFERENCE = re.compile(_CHARACTER_REFERENCE.pattern.encode())
 
 
@@ -86,7 +88,13 @@ def _unreadable(match: re.Match) -> bool:
     """A reference to a character no text holds: a control character other than tab and
     line breaks, a surrogate, a non-character, or past Unicode's last."""
     hexadecimal, decimal = match.group(1), match.group(2)
-    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    digits = hexadecimal if hexadecimal is not None else decimal
+    if isinstance(digits, bytes):
+        digits = digits.decode("ascii")
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > 8:  # past U+10FFFF either way (and int() refuses thousands of digits)
+        return True
+    code = int(digits, 16 if hexadecimal is not None else 10)
     return (
         (code < 32 and code not in (9, 10, 13))
         or code == 0x7F
@@ -1080,8 +1088,7 @@ def _submit_entry(feed: Feed, entry) -> Submitted | None:
     submission if its article is to be processed; raise IngestionError or FetchError for
     an entry we cannot take (the poll reports it on the feed)."""
     link = (entry.get("link") or "").strip()
-    # Text, not markup: feedparser gives "&lt;b&gt;Bold&lt;/b&gt;" back as "<b>Bold</b>".
-    title = strip_tags(entry.get("title") or "").strip()
+    title = _entry_title(entry)
     body = ""
     if entry.get("content"):
         body = entry["content"][0].get("value", "")
@@ -1116,6 +1123,26 @@ def _submit_entry(feed: Feed, entry) -> Submitted | None:
 # A month or day written as 00 ("2024-03-00"), which feedparser rolls back into the day
 # before ("2024-02-29"): a date no one wrote.
 _ZERO_MONTH_OR_DAY = re.compile(r"\s*-?\d{4}(?:-00|-\d\d-00|00\d\d|\d\d00)(?:\D|$)")
+
+
+#: Tags that RSS titles carry escaped as text ("&lt;b&gt;Bold&lt;/b&gt;"), by name, so that
+#: "x < y and y > z" in a title stays.
+_TITLE_TAG = re.compile(
+    r"</?(?:a|abbr|b|br|cite|code|div|em|font|i|img|mark|p|q|script|small|span|strong|style"
+    r"|sub|sup|u)\b[^<>]*>",
+    re.IGNORECASE,
+)
+
+
+def _entry_title(entry) -> str:
+    """An entry's title as text: without the tags RSS titles carry escaped (feedparser
+    gives "&lt;b&gt;Bold&lt;/b&gt;" back as "<b>Bold</b>"), and, when the feed marks it as
+    HTML, with its tags dropped and its entities read."""
+    title = _TITLE_TAG.sub("", entry.get("title") or "")
+    detail = dict.get(entry, "title_detail") or {}
+    if detail.get("type") == "text/html" and ("<" in title or "&" in title):
+        title = unescape_html(strip_tags(title))
+    return title.strip()
 
 
 def _entry_date(entry) -> datetime | None:

@@ -83,7 +83,21 @@ def test_a_page_longer_than_an_article_may_be_fails_with_its_reason(allow_privat
 # --- characters -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("reference", ["&#12;", "&#x1B;", "&#1;", "&#xFFFE;", "&#xD800;"])
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "&#12;",
+        "&#x1B;",
+        "&#1;",
+        "&#xFFFE;",
+        "&#xD800;",
+        # Leading zeros, and no semicolon, as HTML allows.
+        "&#x000000000C;",
+        "&#0000000000012;",
+        "&#x0C",
+        "&#12",
+    ],
+)
 def test_a_reference_to_a_character_no_text_holds_does_not_lose_the_page(reference):
     # One such reference and the whole page gave "No article text could be extracted".
     extracted = ingestion.extract_html(page(f"{PARAGRAPHS} Form feed {reference} here."))
@@ -110,6 +124,16 @@ def test_a_page_that_names_no_charset_is_read_in_its_script(text, encoding):
 def test_an_unlabelled_western_page_is_still_read_as_cp1252():
     html = "<p>Le maire a déclaré que le barrage était sûr, « selon des responsables ».</p>"
     assert decode_body(html.encode("cp1252")) == html  # the detector's guess is cp1250
+
+
+def test_markup_that_says_utf16_and_is_readable_as_ascii_is_utf8():
+    # .NET writes encoding="utf-16" into UTF-8 it sends: read as UTF-16, the page was lost.
+    xhtml = '<?xml version="1.0" encoding="utf-16"?>' + page("Le maire a déclaré. " * 4)
+    body = xhtml.encode("utf-8")
+    body += b"" if len(body) % 2 == 0 else b" "  # an even length decodes as UTF-16 too
+    assert "Le maire a déclaré." in decode_body(body)
+    meta = page(head='<meta charset="utf-16"><title>Pier</title>') + " "
+    assert "harbour master" in decode_body(meta.encode("utf-8")[: len(meta) // 2 * 2])
 
 
 def test_utf16_without_a_byte_order_mark_and_an_xml_declaration_are_read():
@@ -219,3 +243,21 @@ def test_a_publication_date_before_1800_is_a_mistake(value, alice):
     response = api_client.post("/api/v1/articles/", body, format="json")
     assert response.status_code == 400 and "published_at" in response.json()
     assert ingestion.parse_published("1851-09-18") is not None  # an archive's first issue
+
+
+def test_a_plain_text_feed_title_keeps_its_angle_brackets(allow_private, server):
+    atom = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>'
+        '<entry><title type="text">Why x &lt; y and y &gt; z matters</title>'
+        f'<link href="{server.base}/one"/><id>one</id></entry>'
+        '<entry><title type="html">Q&amp;amp;A: what &amp;quot;net zero&amp;quot; means</title>'
+        f'<link href="{server.base}/two"/><id>two</id></entry></feed>'
+    )
+    server.routes["/feed.xml"] = Answer(
+        200, atom.encode(), {"Content-Type": "application/atom+xml"}
+    )
+    for path in ("one", "two"):
+        server.routes[f"/{path}"] = Answer(404, b"gone")
+    poll = ingestion.poll_feed(Feed.objects.create(url=server.url("feed.xml")))
+    titles = {article.title for article in poll.submitted}
+    assert titles == {"Why x < y and y > z matters", 'Q&A: what "net zero" means'}

@@ -1435,6 +1435,7 @@ def test_a_bulk_action_that_cannot_be_applied_keeps_the_ticks_and_the_reason(cli
     body = client.post(reverse("queue-bulk"), data, follow=True).content.decode()
     assert "Enter a whole number." in body and "Choose a reviewer." not in body
     assert 'id="bulk-assignee" aria-invalid="true" aria-describedby="bulk-assignee-error"' in body
+
     assert '<option value="assign" selected>' in body and 'value="kept words"' in body
     again = client.get(reverse("queue")).content.decode()  # kept for one showing only
     assert f'claim-{ids[0]}" aria-label="Select" checked>' not in again
@@ -1948,6 +1949,16 @@ def test_a_form_too_large_to_take_says_so_and_what_to_do(client, alice, settings
     response = client.post(
         reverse("article-add"), {"source": "text", "text": "Officials said so. " * 150_000}
     )
-    assert response.status_code == 400
+    # 413: htmx leaves a panel as it is on a 413 (it swapped a 400's whole page into it).
+    assert response.status_code == 413
     body = response.content.decode()
     assert "too large to take" in body and "at most 2 MB" in body and "Back button" in body
+
+
+def test_a_reviewer_sent_a_bulk_assign_is_told_why_it_was_refused(client, alice):
+    # A reviewer's bulk bar has no reviewer list: the error beside it was shown nowhere.
+    claim = ClaimFactory()
+    client_for(client, alice)
+    data = {"action": "assign", "ids": [claim.pk]}
+    body = client.post(reverse("queue-bulk"), data, follow=True).content.decode()
+    assert "Choose a reviewer." in body

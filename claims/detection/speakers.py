@@ -188,7 +188,7 @@ SPEAKER_NOUNS = re.compile(
 
 _NEXT_WORD = re.compile(r"\s*(\w+)")
 _NEXT_CHARACTER = re.compile(r"\s*(\S)")
-_THAT_WORD = re.compile(r"\s+that\s+(\w+)", re.IGNORECASE)
+_THAT_WORD = re.compile(r"\s+that\s+[\"'“‘«]?(\w+)", re.IGNORECASE)
 _TOKEN = r"\w[\w’'.&-]*|''|[^\w\s]"
 _SPACED_TOKEN = re.compile(rf"(\s*)({_TOKEN})")  # every non-space character is in a token
 _MAX_WORDS = 10

@@ -258,8 +258,9 @@ def queue_bulk(request):
     form = BulkForm(request.POST)
     if not form.is_valid():
         beside = {}  # shown beside their fields in the bulk bar, the rest as messages
+        shown = BULK_FIELDS if workflow.has_role(request.user, EDITOR) else ("reason",)
         for name, errors in form.errors.items():
-            if name in BULK_FIELDS:
+            if name in shown:  # a reviewer's bulk bar has no reviewer to choose
                 beside[name] = " ".join(errors)
             else:
                 for error in errors:

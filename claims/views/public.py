@@ -112,7 +112,9 @@ def bad_request(request, exception):
         # default page said only "Bad Request (400)"). The text itself is too big to give
         # back; the browser's Back button usually still has it.
         megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-        return render(request, "400_too_large.html", {"megabytes": megabytes}, status=400)
+        # 413, not 400: htmx swaps a 400 into the panel (a whole page inside the page),
+        # while a 413 leaves the panel as it is and says "Not saved".
+        return render(request, "413.html", {"megabytes": megabytes}, status=413)
     return defaults.bad_request(request, exception)
 
 

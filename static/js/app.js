@@ -113,14 +113,22 @@
   // Text typed into a desk form and not sent yet: leaving the page (a link, "Take next",
   // its shortcut) would lose it, so the browser asks first. Sending the form clears it.
   const unsaved = new Set();
+  function hasUnsaved() {
+    // A form htmx swapped out took its text with it: nothing left to lose there.
+    unsaved.forEach(function (form) { if (!form.isConnected) unsaved.delete(form); });
+    return unsaved.size > 0;
+  }
   function unsavedWork() {
     document.addEventListener("input", function (event) {
-      const form = event.target.form;
-      if (form && form.method === "post" && !form.closest("dialog")) unsaved.add(form);
+      const el = event.target;
+      const form = el.form;
+      // Typed text only: a ticked box or a chosen option is quickly done again.
+      const typed = el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !/^(checkbox|radio|hidden|file)$/.test(el.type));
+      if (typed && form && form.method === "post" && !form.closest("dialog")) unsaved.add(form);
     });
     document.addEventListener("submit", function (event) { unsaved.delete(event.target); }, true);
     window.addEventListener("beforeunload", function (event) {
-      if (!unsaved.size) return;
+      if (!hasUnsaved()) return;
       event.preventDefault();
       event.returnValue = "";  // older browsers need a value to ask
     });
@@ -135,7 +143,7 @@
         const take = document.querySelector("form[action$='/queue/next/']");
         if (!take) return;
         event.preventDefault();
-        if (unsaved.size && !window.confirm("Take the next claim? What you typed here is not saved.")) return;
+        if (hasUnsaved() && !window.confirm("Take the next claim? What you typed here is not saved.")) return;
         unsaved.clear();  // asked once, not again by the browser on the way out
         take.requestSubmit();
       }

@@ -84,6 +84,7 @@ def test_it_flags_an_attribution_with_its_speaker():
         # The claim is his, whoever the sentence's subject is.
         ("The senator repeated his claim that the count was rigged.", "his"),
         ("Critics mocked their claims that the dam never leaked.", "their"),
+        ('He repeated his claim that "the count was rigged."', "his"),
         ("Bloomberg reports that he won, according to the Roper Center.", "the Roper Center"),
         ("“I did not see the car,” the driver told police, according to court documents.",
          "the driver"),

@@ -535,3 +535,31 @@ def test_no_page_breaks_the_content_security_policy(seeded, live_server, new_pag
     admin.goto(f"{base}/admin/claims/feed/add/")
     expect(admin.get_by_label("Feed URL")).to_be_visible()
     assert not [text for text in refused if "Content Security Policy" in text], refused
+
+
+def test_ticks_and_text_an_htmx_swap_took_away_do_not_hold_the_page(seeded, live_server, new_page):
+    # The browser asked "Leave site?" after a box was ticked, and after the evidence panel
+    # was swapped away with text typed in it: nothing was left to lose either time.
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    login(page, base, "rita")
+    page.goto(f"{base}/queue/")
+    page.locator("#queue-table input[name=ids]").first.click()
+    page.keyboard.press("n")
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+
+    claim = Claim.objects.get(pk=int(re.search(r"/claims/(\d+)/", page.url).group(1)))
+    EvidenceFactory(claim=claim, title="County audit")
+    page.reload()
+    page.locator("#evidence-form").get_by_label("Title").fill("Typed, then the panel went")
+    page.locator("#evidence").get_by_role("button", name=re.compile("^Remove")).click()
+    expect(page.locator("#evidence [role=status]")).to_be_focused()
+    here = page.url
+    page.locator("body").focus()
+    page.keyboard.press("n")
+    page.wait_for_url(lambda url: url != here)
+    assert asked == []
