@@ -103,8 +103,8 @@ def csrf_failure(request, reason=""):
 
 
 def bad_request(request, exception):
-    """400 raised by Django itself (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE): JSON
-    under /api/, the default page elsewhere."""
+    """400 raised by Django itself: JSON under /api/; elsewhere a page that says what to
+    do for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (as a 413), else Django's page."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": f"Bad request: {exception}"}, status=400)
     if isinstance(exception, RequestDataTooBig):
