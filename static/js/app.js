@@ -17,11 +17,14 @@
     try { return window.localStorage.getItem(SHORTCUTS_OFF) === "1"; } catch (e) { return false; }
   }
   function shortcutSwitch() {
-    const box = document.getElementById("shortcuts-off");
-    if (!box) return;
-    box.checked = shortcutsOff();
-    box.addEventListener("change", function () {
-      try { window.localStorage.setItem(SHORTCUTS_OFF, box.checked ? "1" : "0"); } catch (e) { /* private mode */ }
+    // One switch at the foot of every desk page, one in the queue's help: kept alike.
+    const boxes = document.querySelectorAll("[data-shortcuts-off]");
+    boxes.forEach(function (box) {
+      box.checked = shortcutsOff();
+      box.addEventListener("change", function () {
+        try { window.localStorage.setItem(SHORTCUTS_OFF, box.checked ? "1" : "0"); } catch (e) { /* private mode */ }
+        boxes.forEach(function (other) { other.checked = box.checked; });
+      });
     });
   }
 

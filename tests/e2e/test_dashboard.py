@@ -563,3 +563,29 @@ def test_ticks_and_text_an_htmx_swap_took_away_do_not_hold_the_page(seeded, live
     page.keyboard.press("n")
     page.wait_for_url(lambda url: url != here)
     assert asked == []
+
+
+def test_single_key_shortcuts_can_be_turned_off_on_every_desk_page(seeded, live_server, new_page):
+    # "n" works on the dashboard and a claim's page; its off switch was only in the
+    # queue's help dialog.
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/dashboard/")
+    switch = page.get_by_label(re.compile("Single-key shortcuts off in this browser"))
+    switch.check()
+    page.locator("body").focus()
+    page.keyboard.press("n")
+    page.wait_for_timeout(500)
+    assert page.url == f"{base}/dashboard/"
+    page.goto(f"{base}/queue/")  # the queue's own switch says the same
+    page.keyboard.press("?")
+    expect(page.get_by_label(re.compile("Turn single-key shortcuts off"))).to_be_checked()
+    page.keyboard.press("Escape")
+    page.goto(f"{base}/dashboard/")
+    page.get_by_label(re.compile("Single-key shortcuts off in this browser")).uncheck()
+    page.locator("body").focus()
+    page.keyboard.press("n")
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
