@@ -183,7 +183,12 @@
       const reading = event.detail.requestConfig && event.detail.requestConfig.verb === "get";
       box.textContent = (reading ? "Could not update the page: " : "Not saved: ") + why;
       box.hidden = false;
-      if (!reading) box.focus();  // not from a poll every second: focus would be held there
+      if (reading) return;  // not from a poll every second: focus would be held there
+      // Just above the panel the form was to update (outside it, as a swap replaces it),
+      // so focus stays beside the form rather than jumping to the top of the page.
+      const near = event.detail.target || (event.detail.elt && event.detail.elt.closest("form"));
+      if (near && near !== document.body && near.parentNode) near.before(box);
+      box.focus();
     }
     document.body.addEventListener("htmx:responseError", function (event) {
       show(event, "the server answered with an error (" + event.detail.xhr.status + "). Try again, or reload the page.");

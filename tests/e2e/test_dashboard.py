@@ -483,6 +483,10 @@ def test_a_request_that_fails_says_so_instead_of_looking_saved(seeded, live_serv
     expect(alert).to_be_visible()
     expect(alert).to_have_text(re.compile(r"^Not saved: the server answered with an error \(500\)"))
     expect(alert).to_be_focused()  # read out at once
+    # Beside the panel the form was to update, not at the top of the page, 17 tabs away.
+    assert page.evaluate("document.getElementById('request-error').nextElementSibling.id") == (
+        "evidence"
+    )
     page.unroute("**/evidence/**")
     form.get_by_role("button", name="Add evidence").click()
     expect(page.get_by_text("Evidence added.")).to_be_visible()
