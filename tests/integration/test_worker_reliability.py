@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -204,16 +205,32 @@ def test_beat_and_worker_poll_a_feed_conditionally(workers, beat, server, allow_
 
     server.routes["/live.xml"] = feed
     record = Feed.objects.create(url=server.url("live.xml"), poll_interval=1)
+
+    def poll_saved(since):
+        """Wait until a poll after `since` has saved the feed: until then, a next_poll_at
+        set here would be overwritten by the poll's own (a minute on), and the next poll
+        would come after the wait gave up."""
+        return wait_for(
+            lambda: (
+                Feed.objects.filter(pk=record.pk, last_polled_at__gt=since)
+                .values_list("last_polled_at", flat=True)
+                .first()
+            ),
+            what="the poll to be saved",
+        )
+
     wait_for(
         lambda: Article.objects.filter(feed=record, status="processed").count() == 2,
         what="beat to poll the feed and the worker to ingest two entries",
     )
+    first = poll_saved(record.created_at - timedelta(days=1))
 
     # The next poll (its interval has passed) asks conditionally and gets 304.
     Feed.objects.filter(pk=record.pk).update(next_poll_at=timezone.now())
     wait_for(lambda: server.hits("/live.xml") >= 2, what="a second poll")
     second = [headers for path, headers in server.requests if path == "/live.xml"][1]
     assert second.get("If-None-Match") == '"v1"'
+    poll_saved(first)
 
     # A new entry appears; the next poll picks it up.
     version["etag"] = '"v2"'
