@@ -43,6 +43,19 @@ def ingest(text: str, title: str) -> Article:
     return ingestion.process_article(submitted.article.pk)
 
 
+def reviewer_on_a_taken_claim(live_server, new_page):
+    """Rita, a reviewer, logged in on the page of the claim she took from the queue of the
+    ballots story; returns her page and the story."""
+    UserFactory(username="rita", role="reviewer")
+    article = ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    login(page, live_server.url, "rita")
+    page.goto(f"{live_server.url}/queue/")
+    page.get_by_role("button", name=re.compile("^Take next")).click()
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    return page, article
+
+
 def desk_history(reviewer, editor) -> None:
     """A month of earlier work, so the dashboard's charts have something to show."""
     from datetime import timedelta
@@ -277,14 +290,7 @@ def test_polling_the_progress_keeps_the_keyboard_where_it_was(seeded, live_serve
 def test_taking_the_next_claim_by_its_shortcut_asks_before_losing_what_was_typed(
     seeded, live_server, new_page
 ):
-    base = live_server.url
-    UserFactory(username="rita", role="reviewer")
-    ingest(STORY, "Harbor City ballots")
-    page = new_page()
-    login(page, base, "rita")
-    page.goto(f"{base}/queue/")
-    page.get_by_role("button", name=re.compile("^Take next")).click()
-    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    page, _ = reviewer_on_a_taken_claim(live_server, new_page)
     here = page.url
     summary = page.locator("#verdict-form").get_by_label("Summary")
     summary.fill("The audit found no discarded ballots.")
@@ -404,13 +410,7 @@ def test_a_panel_sent_after_the_session_ended_keeps_the_text_and_leads_to_login(
     # The login page was swapped into the evidence panel, inside the claim's page; then
     # the page went to the login page and the typed source was lost.
     base = live_server.url
-    UserFactory(username="rita", role="reviewer")
-    article = ingest(STORY, "Harbor City ballots")
-    page = new_page()
-    login(page, base, "rita")
-    page.goto(f"{base}/queue/")
-    page.get_by_role("button", name=re.compile("^Take next")).click()
-    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    page, article = reviewer_on_a_taken_claim(live_server, new_page)
     claim_path = re.search(r"/claims/\d+/$", page.url).group()
     assert article.claims.filter(assignee__username="rita").count() == 1
 
@@ -464,14 +464,7 @@ def test_enter_on_a_queue_control_does_what_the_control_does(seeded, live_server
 
 
 def test_a_request_that_fails_says_so_instead_of_looking_saved(seeded, live_server, new_page):
-    base = live_server.url
-    UserFactory(username="rita", role="reviewer")
-    ingest(STORY, "Harbor City ballots")
-    page = new_page()
-    login(page, base, "rita")
-    page.goto(f"{base}/queue/")
-    page.get_by_role("button", name=re.compile("^Take next")).click()
-    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    page, _ = reviewer_on_a_taken_claim(live_server, new_page)
 
     page.route("**/evidence/**", lambda route: route.fulfill(status=500, body="Server error"))
     form = page.locator("#evidence-form")
