@@ -118,6 +118,12 @@ def has_invisible_characters(text: str) -> bool:
     return not BIDI_CONTROLS.isdisjoint(text)
 
 
+def has_credentials(url: str) -> bool:
+    """Whether a URL carries a user name or password ("https://user:pw@host/"), which a
+    link kept and published must not; raises ValueError for a URL that does not split."""
+    return "@" in urlsplit(url).netloc
+
+
 INVISIBLE_MESSAGE = (
     "The URL contains invisible direction controls (such as a right-to-left override)."
 )

@@ -37,6 +37,7 @@ from claims.fetching import (
     FetchError,
     check_url,
     fetch,
+    has_credentials,
     has_invisible_characters,
     normalised_url,
 )
@@ -165,7 +166,7 @@ def _publishable(url: str) -> bool:
     if not url.startswith(("http://", "https://")) or len(url) > MAX_URL_LENGTH:
         return False
     try:
-        return "@" not in urlsplit(url).netloc
+        return not has_credentials(url)
     except ValueError:  # "http://[::1", as a page may name itself
         return False
 
@@ -591,7 +592,7 @@ MAX_TEXT_CHARS = 1_000_000
 def _refuse_credentials(url: str) -> None:
     """An article's address is kept, shown to the desk and published with its reviews:
     no user name or password in it."""
-    if "@" in urlsplit(url).netloc:  # a URL that does not split was refused before
+    if has_credentials(url):  # a URL that does not split was refused before
         raise IngestionError(
             "Leave the user name and password out of the address: it is kept with the "
             "article and published with its reviews.",

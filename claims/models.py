@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from claims import detection
-from claims.fetching import has_invisible_characters
+from claims.fetching import has_credentials, has_invisible_characters
 
 
 @deconstructible
@@ -38,7 +38,7 @@ class WebURLValidator(URLValidator):
             parts.port  # noqa: B018 (read to check it: 99999 passes URLValidator)
         except ValueError:
             raise ValidationError(self.message, code=self.code, params={"value": value}) from None
-        if "@" in parts.netloc:
+        if has_credentials(value):
             raise ValidationError(
                 "Leave the user name and password out of the link: readers would see them.",
                 code="credentials",  # not "invalid", which forms replace with their message
