@@ -4,6 +4,8 @@ or a feed with a clear state, never a lost page, a silent failure or a leaked se
 from __future__ import annotations
 
 import gzip
+import signal
+from contextlib import contextmanager
 
 import pytest
 
@@ -78,6 +80,39 @@ def test_a_page_longer_than_an_article_may_be_fails_with_its_reason(allow_privat
         assert article.status == "failed", path
         assert "too long for one article" in article.error
         assert not article.claims.exists()
+
+
+@contextmanager
+def deadline(seconds: int):
+    """Fail, rather than hang the suite, if the block runs past ``seconds``."""
+
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_paragraph_of_forty_thousand_links_is_read_without_holding_the_worker(
+    allow_private, server
+):
+    # trafilatura's time grows with the square of the inline elements: this page took
+    # minutes of CPU, holding a worker (or, in-process, the request) all that time.
+    links = " ".join(f'<a href="/tag/{n}">tag{n}</a>' for n in range(40_000))
+    server.routes["/tags"] = Answer(
+        200, page(f"{PARAGRAPHS}</p><p>{links}").encode(), {"Content-Type": "text/html"}
+    )
+    with deadline(30):
+        article = ingest_url(server.url("tags"))
+    assert article.status == "processed", article.error
+    assert "Officials said the ferry to Lanvik" in article.text
+    assert "tag0 tag1" in article.text and "tag39999" in article.text
+    assert article.claims.filter(text__startswith="Officials said the ferry").exists()
 
 
 # --- characters -------------------------------------------------------------------------
