@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from kombu.exceptions import OperationalError as BrokerUnreachable
 from rest_framework import status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -42,7 +44,26 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = _writable(response.data)
+    return response
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _writable(data):
+    """Error messages with any lone surrogate they repeat from the request ("\\ud800" is
+    not a valid choice) replaced by U+FFFD: no UTF-8 holds one, so the answer was a 500."""
+    if isinstance(data, dict):
+        return {key: _writable(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_writable(value) for value in data]
+    if isinstance(data, str) and _SURROGATE.search(data):
+        text = _SURROGATE.sub("\ufffd", data)
+        return ErrorDetail(text, data.code) if isinstance(data, ErrorDetail) else text
+    return data
 
 
 def lockout_response(request, original_response, credentials):

@@ -128,6 +128,30 @@ def test_json_nested_too_deeply_is_a_400(api):
     assert "nested too deeply" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "action, body",
+    [
+        ("evidence", b'{"url": "https://records.example.org/c", "stance": "\\ud800"}'),
+        ("bulk", b'{"action": "\\udfff", "ids": [1]}'),
+        ("dismiss", b'{"reason": "\\ud800x"}'),
+    ],
+)
+def test_a_lone_surrogate_in_a_choice_is_a_400_naming_the_field(editor_api, editor, action, body):
+    # The choice's error repeats what was sent, and a lone surrogate cannot be written out
+    # as UTF-8: the answer was a 500.
+    from claims import workflow
+
+    claim = workflow.claim_assign(claim=ClaimFactory(), assignee=editor, actor=editor)
+    path = "/api/v1/claims/bulk/" if action == "bulk" else f"/api/v1/claims/{claim.pk}/{action}/"
+    editor_api.raise_request_exception = False
+
+    response = editor_api.post(path, body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    field = {"evidence": "stance", "bulk": "action", "dismiss": "reason"}[action]
+    assert field in response.json()
+
+
 def test_an_unknown_api_path_is_a_json_404(api):
     response = api.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
