@@ -127,6 +127,16 @@ def has_credentials(url: str) -> bool:
 INVISIBLE_MESSAGE = (
     "The URL contains invisible direction controls (such as a right-to-left override)."
 )
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
+
+
+def control_character(url: str) -> str | None:
+    """A message naming the first control character in a URL (a NUL, a line break…), if
+    any: no address holds one, and PostgreSQL cannot even store a NUL."""
+    found = _CONTROL_CHARACTER.search(url)
+    if found is None:
+        return None
+    return f"The URL contains a control character (U+{ord(found.group()):04X}): copy it again."
 
 
 def check_url(url: str) -> None:
@@ -138,6 +148,8 @@ def check_url(url: str) -> None:
     """
     if has_invisible_characters(url):
         raise FetchRefused(INVISIBLE_MESSAGE)
+    if problem := control_character(url):
+        raise FetchRefused(problem)
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 address)

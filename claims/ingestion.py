@@ -39,6 +39,7 @@ from claims.fetching import (
     INVISIBLE_MESSAGE,
     FetchError,
     check_url,
+    control_character,
     fetch,
     has_credentials,
     has_invisible_characters,
@@ -643,6 +644,8 @@ def checked_url(url: str) -> str:
         raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.", field="url")
     if has_invisible_characters(url):
         raise IngestionError(INVISIBLE_MESSAGE, field="url")
+    if problem := control_character(url):
+        raise IngestionError(problem, field="url")
     try:
         parts = urlsplit(url)
     except ValueError:  # "http://[::1"

@@ -62,6 +62,27 @@ def test_a_page_naming_itself_with_a_password_keeps_the_address_it_was_fetched_f
     assert article.status == "processed" and article.url == server.url("pier")
 
 
+def test_a_control_character_in_a_bulk_line_address_fails_the_line_naming_it():
+    # PostgreSQL refused the NUL with a database error; SQLite stored and published it.
+    line = (
+        '{"text": "The mayor said the dam is safe.", "url": "https://news.example.org/c\\u0000d"}'
+    )
+    results = []
+    ingestion.ingest_jsonl([line], on_line=results.append)
+    assert not Article.objects.exists()
+    assert "control character (U+0000)" in str(results[0])
+
+
+def test_a_feed_entry_whose_link_holds_a_nul_is_skipped_with_its_reason(allow_private, server):
+    rss = RSS.format(reference="", base=server.base).replace("/one<", "/o\x00ne<")
+    server.routes["/feed.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    server.routes["/two"] = Answer(200, page().encode(), {"Content-Type": "text/html"})
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    poll = ingestion.poll_feed(feed)
+    assert "control character (U+0000)" in poll.skipped
+    assert [a.source_url for a in Article.objects.all()] == [server.url("two")]
+
+
 # --- limits -----------------------------------------------------------------------------
 
 
