@@ -24,8 +24,9 @@ from urllib.parse import urlsplit
 
 import feedparser
 import trafilatura
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -51,6 +52,10 @@ from claims.models import Article, Claim, Feed, IngestionJob
 log = logging.getLogger(__name__)
 
 MAX_FEED_BACKOFF_MINUTES = 24 * 60
+
+#: The database connection lost mid-way (a restart, a failover, a pooler restart): a
+#: failure of the moment, not of the article or the feed entry being stored.
+CONNECTION_LOST = (OperationalError, InterfaceError)
 
 
 class IngestionError(Exception):
@@ -684,10 +689,25 @@ def process_article(article_id: int, *, final_attempt: bool = True) -> Article |
         return _process(article, final_attempt=final_attempt)
     except FetchError:
         raise  # transient: left pending for the caller's retry
+    except CONNECTION_LOST as exc:
+        if not final_attempt:
+            raise  # left pending for the caller's retry, as a transient fetch error is
+        _mark_failed(article, f"The database connection was lost while processing ({exc}).")
+        raise
+    except SoftTimeLimitExceeded:
+        _mark_failed(article, f"Processing {_took_too_long()}.")
+        raise
     except Exception as exc:
         # A bug must not leave the article pending for ever: record it, then let it surface.
         _mark_failed(article, f"Unexpected error while processing: {exc!r}")
         raise
+
+
+def _took_too_long() -> str:
+    return (
+        f"took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT:,} s, the time limit of a "
+        "background task"
+    )
 
 
 def _process(article: Article, *, final_attempt: bool) -> Article:
@@ -985,6 +1005,7 @@ class FeedPoll:
     error: str = ""  # the feed could not be read
     skipped: str = ""  # entries that could not be taken (the feed itself is fine)
     waiting: int = 0  # entries left for the next poll (FACTCHECK_FEED_MAX_NEW_ENTRIES)
+    interrupted: str = ""  # why the poll stopped before the end (the rest wait too)
     job: IngestionJob | None = None
 
     @property
@@ -1018,6 +1039,10 @@ def poll_feed(feed: Feed) -> FeedPoll:
     except (FetchError, IngestionError) as exc:
         _feed_failed(feed, now, str(exc))
         return FeedPoll(feed, error=str(exc))
+    except SoftTimeLimitExceeded:  # shown, and backed off, like any failing feed
+        reason = f"The poll {_took_too_long()}."
+        _feed_failed(feed, now, reason)
+        return FeedPoll(feed, error=reason)
 
     poll = FeedPoll(feed)
     skipped = []
@@ -1039,6 +1064,12 @@ def poll_feed(feed: Feed) -> FeedPoll:
         except (FetchError, IngestionError) as exc:  # a link or text we cannot take
             skipped.append(f"{name}: {exc}")
             continue
+        except (*CONNECTION_LOST, SoftTimeLimitExceeded) as exc:
+            # Not the entry's fault: the poll stops here, and the feed's validators are not
+            # kept, so the next poll (a minute later) reads this entry and the rest again.
+            why = _took_too_long() if isinstance(exc, SoftTimeLimitExceeded) else exc
+            poll.interrupted = f"the poll stopped at {name} ({why}); the next poll goes on"
+            break
         except Exception as exc:  # one bad entry never stops the others
             log.exception("Feed %s: an entry could not be stored", feed.url)
             skipped.append(f"{name}: {exc}")
@@ -1048,7 +1079,7 @@ def poll_feed(feed: Feed) -> FeedPoll:
             taken.add(submitted.article.pk)
             poll.submitted.append(submitted.article)
             new += submitted.created
-    if not poll.waiting:
+    if not poll.waiting and not poll.interrupted:
         feed.etag = _storable(result.headers.get("ETag", ""))[:500]
         feed.last_modified = _storable(result.headers.get("Last-Modified", ""))[:100]
     if not feed.title:
@@ -1056,7 +1087,9 @@ def poll_feed(feed: Feed) -> FeedPoll:
     notes = []
     if result.moved and (moved_from := _follow_move(feed, result.final_url)):
         notes.append(f"moved permanently from {moved_from}; polled at its new address now")
-    _feed_ok(feed, now, again_now=bool(poll.waiting))
+    _feed_ok(feed, now, again_now=bool(poll.waiting or poll.interrupted))
+    if poll.interrupted:
+        notes.append(poll.interrupted)
     if poll.waiting:
         notes.append(
             f"{new:,} new entries taken; the {poll.waiting:,} after them wait for the "

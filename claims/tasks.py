@@ -39,7 +39,7 @@ def process_article(self, article_id: int) -> str | None:
     final = self.request.is_eager or self.request.retries >= self.max_retries
     try:
         article = ingestion.process_article(article_id, final_attempt=final)
-    except FetchTransientError as exc:
+    except (FetchTransientError, *ingestion.CONNECTION_LOST) as exc:
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from None
     return article.status if article else None
 
@@ -92,14 +92,21 @@ def queue_poll(feed_id: int) -> None:
 
 @shared_task
 def poll_due_feeds() -> int:
-    """Queue a poll for every active feed whose time has come (run by beat every minute)."""
+    """Queue a poll for every active feed whose time has come (run by beat every minute).
+
+    Each feed's next poll moves one interval on as its poll is queued (the poll then sets
+    it from what it found): while the worker is down or busy, beat queues one poll per
+    feed and interval, not one every minute.
+    """
     now = timezone.now()
-    due = (
-        Feed.objects.filter(active=True).exclude(next_poll_at__gt=now).values_list("pk", flat=True)
-    )
-    for feed_id in due:
-        poll_feed.delay(feed_id)
-    return len(due)
+    due = Feed.objects.filter(active=True).exclude(next_poll_at__gt=now)
+    queued = 0
+    for feed_id, interval in due.values_list("pk", "poll_interval"):
+        moved = due.filter(pk=feed_id).update(next_poll_at=now + timedelta(minutes=interval))
+        if moved:  # not taken by another beat, or polled meanwhile
+            poll_feed.delay(feed_id)
+            queued += 1
+    return queued
 
 
 @shared_task
@@ -143,10 +150,12 @@ def purge_expired_tokens() -> int:
 
 @shared_task
 def purge_raw_html() -> int:
-    """Drop fetched HTML older than FACTCHECK_RAW_HTML_RETENTION_DAYS."""
+    """Drop fetched HTML older than FACTCHECK_RAW_HTML_RETENTION_DAYS, of every article
+    but those still waiting to be processed (failed and duplicate ones too)."""
     cutoff = timezone.now() - timedelta(days=settings.FACTCHECK_RAW_HTML_RETENTION_DAYS)
     return (
-        Article.objects.filter(created_at__lt=cutoff, status=Article.Status.PROCESSED)
+        Article.objects.filter(created_at__lt=cutoff)
+        .exclude(status=Article.Status.PENDING)
         .exclude(raw_html="")
         .update(raw_html="")
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
 from django.utils import timezone
 
 from claims import ingestion, tasks, workflow
@@ -335,3 +337,149 @@ def test_a_poll_queues_only_its_own_articles(allow_private, server, monkeypatch)
     monkeypatch.setattr(tasks.process_article, "delay", lambda pk: queued.append(pk))
     assert tasks.poll_feed.delay(feed.pk).get() == 0
     assert queued == []
+
+
+# --- interruptions: the database connection lost, the time limit reached -----------------
+
+
+def lose_the_connection_once(monkeypatch, name, when=lambda *args: True):
+    """Make ingestion's function `name` raise as a lost database connection does, once."""
+    real = getattr(ingestion, name)
+    lost = []
+
+    def flaky(*args, **kwargs):
+        if not lost and when(*args):
+            lost.append(args)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingestion, name, flaky)
+    return lost
+
+
+def test_an_article_whose_database_connection_is_lost_stays_pending_for_a_retry(
+    allow_private, server, monkeypatch
+):
+    # It was failed for good, with "Unexpected error while processing: OperationalError…".
+    lose_the_connection_once(monkeypatch, "store_claims")
+    article = ingestion.submit_url(server.url("feed/story-1.html")).article
+    with pytest.raises(OperationalError):
+        ingestion.process_article(article.pk, final_attempt=False)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PENDING and article.error == ""
+
+    assert ingestion.process_article(article.pk, final_attempt=False).status == "processed"
+
+
+def test_the_last_attempt_of_an_article_whose_connection_is_lost_says_so(
+    allow_private, server, monkeypatch
+):
+    lose_the_connection_once(monkeypatch, "store_claims")
+    article = ingestion.submit_url(server.url("feed/story-1.html")).article
+    with pytest.raises(OperationalError):
+        ingestion.process_article(article.pk, final_attempt=True)
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert article.error.startswith("The database connection was lost while processing")
+
+
+def test_an_article_past_the_time_limit_fails_with_a_reason_a_reader_understands(
+    allow_private, server, monkeypatch, settings
+):
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(ingestion, "store_claims", slow)
+    article = ingestion.submit_url(server.url("feed/story-1.html")).article
+    with pytest.raises(SoftTimeLimitExceeded):
+        ingestion.process_article(article.pk)
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert article.error == (
+        f"Processing took longer than {settings.CELERY_TASK_SOFT_TIME_LIMIT} s, the time "
+        "limit of a background task."
+    )
+
+
+def serve_feed_with_etag(server):
+    feed_xml = server.fixture("/feed.xml").body
+
+    def route(handler):
+        if handler.headers.get("If-None-Match") == '"v1"':
+            return Answer(304, b"", {"ETag": '"v1"'})
+        return Answer(200, feed_xml, {"Content-Type": "application/rss+xml", "ETag": '"v1"'})
+
+    server.routes["/tagged.xml"] = route
+    return Feed.objects.create(url=server.url("tagged.xml"))
+
+
+@pytest.mark.parametrize("cause", ["connection", "time limit"])
+def test_a_poll_interrupted_at_an_entry_leaves_it_and_the_rest_to_the_next_poll(
+    allow_private, server, monkeypatch, cause
+):
+    # The entry was skipped as a bad one, the poll kept the feed's ETag, and every poll
+    # after it got a 304: the entry was lost, and the note saying so went with the next poll.
+    feed = serve_feed_with_etag(server)
+    second = lambda feed, entry: entry.get("link", "").endswith("story-2.html")  # noqa: E731
+    if cause == "connection":
+        lose_the_connection_once(monkeypatch, "_submit_entry", second)
+    else:
+        real = ingestion._submit_entry
+
+        def slow(feed, entry):
+            if second(feed, entry):
+                raise SoftTimeLimitExceeded()
+            return real(feed, entry)
+
+        monkeypatch.setattr(ingestion, "_submit_entry", slow)
+
+    poll = ingestion.poll_feed(feed)
+
+    assert "the poll stopped at" in poll.interrupted and "story-2.html" in poll.interrupted
+    feed.refresh_from_db()
+    assert feed.etag == "" and feed.next_poll_at <= timezone.now()
+    assert "the next poll goes on" in feed.last_error and feed.failure_count == 0
+    assert Article.objects.count() == 1
+
+    monkeypatch.undo()
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert Article.objects.count() == 3 and feed.etag == '"v1"' and feed.last_error == ""
+
+
+def test_a_poll_past_the_time_limit_while_fetching_the_feed_fails_and_backs_off(
+    allow_private, server, monkeypatch
+):
+    # Nothing was recorded: the feed looked never polled and was due again every minute.
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(ingestion, "fetch", slow)
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    poll = ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert poll.error.startswith("The poll took longer than")
+    assert feed.last_error == poll.error and feed.failure_count == 1
+    assert feed.next_poll_at > timezone.now()
+
+
+def test_beat_queues_one_poll_per_feed_and_interval_while_the_worker_is_away(monkeypatch):
+    # Every tick queued another poll of every due feed: an hour without a worker made sixty.
+    feed = Feed.objects.create(url="https://news.example.org/feed.xml", poll_interval=15)
+    queued = []
+    monkeypatch.setattr(tasks.poll_feed, "delay", lambda pk: queued.append(pk))
+    for _ in range(5):  # five ticks before any worker takes the poll
+        tasks.poll_due_feeds()
+    assert queued == [feed.pk]
+    feed.refresh_from_db()
+    assert feed.next_poll_at > timezone.now() + timedelta(minutes=14)
+
+
+def test_the_raw_html_of_failed_and_duplicate_articles_is_purged_too(settings):
+    settings.FACTCHECK_RAW_HTML_RETENTION_DAYS = 7
+    for status in ("failed", "duplicate", "pending"):
+        ArticleFactory(raw_html=f"<html>{status}</html>", status=status)
+    Article.objects.update(created_at=timezone.now() - timedelta(days=8))
+    assert tasks.purge_raw_html.delay().get() == 2
+    kept = Article.objects.exclude(raw_html="").values_list("status", flat=True)
+    assert list(kept) == ["pending"]  # still to be processed from it
