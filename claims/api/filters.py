@@ -8,7 +8,6 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.filters import OrderingFilter
@@ -41,7 +40,7 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
     field_class = MomentField
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A database id: a whole number in range (1e30 would overflow the query)."""
 

@@ -358,7 +358,7 @@ def test_the_schema_says_what_the_api_answers(api):
     assert "text/csv" in export["responses"]["200"]["content"]
     assert {"status", "category", "assignee", "q"} <= {p["name"] for p in export["parameters"]}
     params = {p["name"]: p for p in paths["/api/v1/claims/"]["get"]["parameters"]}
-    assert params["article"]["schema"]["type"] == "integer"
+    assert params["article"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
     evidence = paths["/api/v1/claims/{id}/evidence/{evidence_id}/"]["delete"]
     assert {p["name"]: p["schema"]["type"] for p in evidence["parameters"]}["evidence_id"] == (
         "integer"
