@@ -237,7 +237,10 @@ def _whole_page(request, pk: int, done: str):
     """After a change of sources took a submitted claim back to review: the status, the
     version and the buttons change too, so the whole page is shown again, not the panel."""
     messages.success(request, f"{done} The claim went back to review: submit it again.")
-    url = reverse("claim-review", args=[pk]) + "#evidence"
+    # No "#evidence": htmx sets location.href, and the page's own address plus a fragment
+    # only scrolls, loading nothing. Loaded at its top, the page shows the message and the
+    # new status first (a reload could send again the form a 400 page came from).
+    url = reverse("claim-review", args=[pk])
     if request.headers.get("HX-Request"):
         return htmx_redirect(url)
     return redirect(url)

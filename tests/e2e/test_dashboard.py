@@ -586,3 +586,36 @@ def test_single_key_shortcuts_can_be_turned_off_on_every_desk_page(seeded, live_
     page.locator("body").focus()
     page.keyboard.press("n")
     page.wait_for_url(re.compile(r"/claims/\d+/$"))
+
+
+@pytest.mark.parametrize("change", ["add", "remove"])
+def test_changing_the_sources_of_a_submitted_claim_shows_it_back_in_review(
+    seeded, live_server, new_page, change
+):
+    # The answer sent the browser to the same page plus "#evidence": only the fragment
+    # changed, nothing was loaded, and the page still said "Reviewed" with the old sources.
+    from tests.factories import reviewed_claim
+
+    base = live_server.url
+    claim = reviewed_claim(UserFactory(username="rita", role="reviewer"))
+    EvidenceFactory(claim=claim, url="https://records.example.org/second")
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/claims/{claim.pk}/")
+    expect(page.locator("#claim-status")).to_have_text("Reviewed")
+    if change == "add":
+        form = page.locator("#evidence-form")
+        form.get_by_label("URL").fill("https://records.example.org/third")
+        form.get_by_label("Stance").select_option("refutes")
+        form.get_by_role("button", name="Add evidence").click()
+        sources = 3
+    else:
+        page.get_by_role(
+            "button", name="Remove evidence https://records.example.org/second"
+        ).click()
+        sources = 1
+
+    expect(page.locator("#claim-status")).to_have_text("In Review")
+    expect(page.get_by_text("The claim went back to review")).to_be_visible()
+    expect(page.locator(".evidence-list li.evidence")).to_have_count(sources)
+    expect(page.get_by_role("button", name="Submit for approval")).to_be_visible()
