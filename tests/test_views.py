@@ -1791,6 +1791,44 @@ def test_evidence_typed_after_the_session_ended_comes_back_into_its_panel(client
     assert "Court filing, page 4." in page and "<html" not in page
 
 
+PASTED_PAGE = "<html><body><article><p>The dam at Lake Orrin was safe.</p></article></body></html>"
+
+
+def test_html_pasted_after_the_session_ended_is_given_back(client):
+    response = client.post(reverse("article-add"), {"source": "html", "html": PASTED_PAGE})
+    assert response.status_code == 401  # was a redirect to the login page: the page lost
+    assert "The dam at Lake Orrin was safe." in response.content.decode()
+
+
+def test_html_pasted_in_a_form_from_before_a_new_login_is_given_back(alice):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    response = browser.post(
+        reverse("article-add"),
+        {"source": "html", "html": PASTED_PAGE, "csrfmiddlewaretoken": "stale"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 403
+    assert "The dam at Lake Orrin was safe." in response.content.decode()
+
+
+def test_a_long_paste_is_given_back_whole(client):
+    text = "Officials said the dam was safe. " * 1000 + "The last paragraph."
+    response = client.post(reverse("article-add"), {"source": "text", "text": text})
+    page = response.content.decode()
+    assert "The last paragraph." in page and "only the first" not in page
+
+
+def test_a_paste_too_long_to_give_back_says_it_was_cut(client):
+    text = "x" * 1_000_000 + "The last paragraph."
+    response = client.post(reverse("article-add"), {"source": "text", "text": text})
+    page = response.content.decode()
+    assert "The last paragraph." not in page
+    assert "only the first 1,000,000 characters are shown" in page
+
+
 def _refused_evidence_post(user, data: dict, origin: str):
     """Evidence posted by `user` with a CSRF token the desk refuses (an old page's)."""
     from django.test import Client

@@ -54,18 +54,24 @@ TYPED_FIELDS = {
     "publisher": "Publisher",
     "note": "Note",
     "text": "Text",
+    "html": "Page HTML",
 }
-_KEPT_CHARS = 20_000
+#: As much as pasted text may hold (ingestion.MAX_TEXT_CHARS); pasted HTML may hold more.
+_KEPT_CHARS = 1_000_000
 
 
 def typed_text(request) -> list[tuple[str, str]]:
-    """What the user typed into a posted desk form, by label (capped: a pasted article
-    can be a megabyte)."""
-    return [
-        (label, value[:_KEPT_CHARS])
-        for name, label in TYPED_FIELDS.items()
-        if (value := request.POST.get(name, "").replace("\x00", "")).strip()
-    ]
+    """What the user typed into a posted desk form, by label; a value cut to _KEPT_CHARS
+    says so in its label."""
+    typed = []
+    for name, label in TYPED_FIELDS.items():
+        value = request.POST.get(name, "").replace("\x00", "")
+        if not value.strip():
+            continue
+        if len(value) > _KEPT_CHARS:
+            label = f"{label} (only the first {_KEPT_CHARS:,} characters are shown)"
+        typed.append((label, value[:_KEPT_CHARS]))
+    return typed
 
 
 def _session_ended(request, typed: list[tuple[str, str]]) -> HttpResponse:
