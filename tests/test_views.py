@@ -639,6 +639,20 @@ def test_the_progress_partial_polls_while_pending(client, alice):
     assert "js/htmx.min.js" in body
 
 
+def test_the_progress_list_brings_its_job_panel_up_to_date(client, alice):
+    # The job's counts and reasons were drawn once: the poll renewed the list only.
+    job = IngestionJob.objects.create(kind="bulk", source="wire.jsonl", total=2)
+    article = ArticleFactory(status=Article.Status.PENDING, job=job)
+    query = {"ids": str(article.pk), "job": str(job.pk)}
+    page = client_for(client, alice).get(reverse("article-progress"), query).content.decode()
+    assert f"job={job.pk}" in page.split('id="progress"')[1].split(">")[0]  # polled with it
+    errors = [{"line": 2, "reason": "Not valid JSON."}]
+    IngestionJob.objects.filter(pk=job.pk).update(done=1, failed=1, errors=errors)
+    partial = client.get(reverse("article-progress-status"), query).content.decode()
+    assert f'id="job-{job.pk}"' in partial and 'hx-swap-oob="true"' in partial
+    assert "2 of 2 handled" in partial and "Not valid JSON." in partial
+
+
 def test_adding_needs_the_field_of_the_chosen_source(client, alice):
     response = client_for(client, alice).post(reverse("article-add"), {"source": "text"})
     assert response.status_code == 200

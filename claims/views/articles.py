@@ -197,15 +197,19 @@ def _progress_articles(request) -> list[Article]:
     )
 
 
+def _progress_job(request) -> IngestionJob | None:
+    job_id = as_id(request.GET.get("job", ""))
+    return IngestionJob.objects.filter(pk=job_id).first() if job_id else None
+
+
 @_desk()
 def article_progress(request):
     found = _progress_articles(request)
-    job_id = as_id(request.GET.get("job", ""))
     return render(
         request,
         "desk/article_progress.html",
         {
-            "job": IngestionJob.objects.filter(pk=job_id).first() if job_id else None,
+            "job": _progress_job(request),
             "articles": found,
             "pending": any(a.status == Article.Status.PENDING for a in found),
             "ids": request.GET.get("ids", ""),
@@ -240,6 +244,12 @@ def article_progress_partial(request):
     response = render(
         request,
         "desk/_progress.html",
-        {"articles": found, "pending": pending, "ids": request.GET.get("ids", "")},
+        {
+            "articles": found,
+            "pending": pending,
+            "ids": request.GET.get("ids", ""),
+            "job": _progress_job(request),
+            "swap_job": True,
+        },
     )
     return response

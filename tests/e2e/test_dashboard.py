@@ -619,3 +619,24 @@ def test_changing_the_sources_of_a_submitted_claim_shows_it_back_in_review(
     expect(page.get_by_text("The claim went back to review")).to_be_visible()
     expect(page.locator(".evidence-list li.evidence")).to_have_count(sources)
     expect(page.get_by_role("button", name="Submit for approval")).to_be_visible()
+
+
+def test_the_job_panel_of_the_progress_page_follows_the_work(seeded, live_server, new_page):
+    from claims.models import IngestionJob
+
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    job = IngestionJob.objects.create(kind="bulk", source="wire.jsonl", total=2)
+    ids = []
+    for i in range(2):
+        submitted = ingestion.submit_text(f"{STORY} Version {i}.", title=f"Ballots {i}")
+        Article.objects.filter(pk=submitted.article.pk).update(job=job)
+        ids.append(submitted.article.pk)
+    page = new_page()
+    login(page, base, "rita")
+    page.goto(f"{base}/articles/progress/?ids={ids[0]},{ids[1]}&job={job.pk}")
+    expect(page.locator(".job")).to_contain_text("0 of 2 handled")
+    for pk in ids:
+        ingestion.process_article(pk)
+    expect(page.locator("#progress")).to_have_attribute("data-state", "done")
+    expect(page.locator(".job")).to_contain_text("2 of 2 handled: 2 ingested")
