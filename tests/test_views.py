@@ -1718,7 +1718,7 @@ def test_a_reviewer_is_not_offered_to_dismiss_a_claim_under_correction(client, a
     assert "why not check-worthy" in page.content.decode()
 
 
-def test_an_expired_lease_is_shown_as_expired(client, alice):
+def test_an_expired_lease_is_shown_as_expired_promising_no_take(client, alice, bob):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -1733,7 +1733,12 @@ def test_an_expired_lease_is_shown_as_expired(client, alice):
 
     for url in (reverse("claim-review", args=[claim.pk]), reverse("dashboard")):
         page = client.get(url).content.decode()
-        assert "lease expired: anyone may take it now" in page and "lease ends" not in page
+        assert "lease expired: it goes back to the queue shortly" in page
+        assert "lease ends" not in page
+    # It said "anyone may take it now", and showed no one a way to: a claim in review is
+    # taken once the housekeeping has put it back in the queue (workflow.claim_take).
+    page = client_for(client, bob).get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert "take it now" not in page and 'id="take-btn"' not in page
 
 
 def test_the_progress_page_counts_the_claims_its_queue_link_shows(client, alice):

@@ -346,9 +346,11 @@ def age(moment) -> str:
 @register.filter
 def lease_note(expires_at) -> str:
     """How long a taken claim stays with its reviewer, or that it no longer does (the
-    lease ran out: the next Take next or the minute's housekeeping hands it on)."""
+    lease ran out: the minute's housekeeping, or the next Take next without a broker, puts
+    it back in the queue; no other reviewer can take it before, and its reviewer's next
+    save renews the lease)."""
     if expires_at is None:
         return ""
     if expires_at <= timezone.now():
-        return "lease expired: anyone may take it now"
+        return "lease expired: it goes back to the queue shortly"
     return f"lease ends in {timeuntil(expires_at)}"
