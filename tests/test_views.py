@@ -101,6 +101,21 @@ def test_it_logs_out_with_a_post(client, alice):
     assert client.get(reverse("dashboard")).status_code == 302
 
 
+def test_it_asks_before_logging_out_on_a_get(client, alice):
+    # Typed into the address bar, /logout/ was a blank 405: no way to log out from there.
+    client_for(client, alice)
+    response = client.get(reverse("logout"))
+    assert response.status_code == 200
+    main = response.content.decode().split('<main id="main"')[1]  # not the header's button
+    assert f'<form method="post" action="{reverse("logout")}"' in main and "Log out" in main
+    assert client.get(reverse("dashboard")).status_code == 200  # still logged in
+
+
+def test_it_sends_a_get_of_logout_to_the_login_page_when_logged_out(client):
+    response = client.get(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+
+
 def test_it_gives_users_without_a_role_a_clear_403(client):
     client_for(client, UserFactory(username="nobody"))
     response = client.get(reverse("queue"))

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views import defaults
@@ -76,7 +76,17 @@ class DeskLoginView(LoginView):
 
 
 class DeskLogoutView(LogoutView):
+    """Log out on a POST. A GET (/logout/ typed into the address bar) asks with a button
+    rather than logging out, which another site's link or image could do; signed out, it
+    goes to the login page."""
+
     next_page = "login"
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("login")
+        return render(request, "desk/logout.html")
 
 
 def csrf_failure(request, reason=""):
