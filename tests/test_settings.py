@@ -46,6 +46,8 @@ def load_settings(monkeypatch, **environ):
         ("REDIS_URL", "notaurl", "must start with redis://"),
         ("REDIS_URL", "unix:///run/redis.sock", "must start with redis://"),
         ("CACHE_URL", "memcached://127.0.0.1:11211", "must start with redis://"),
+        ("FACTCHECK_TIME_ZONE", "Mars/Olympus_Mons", "must be a time zone name"),
+        ("FACTCHECK_TIME_ZONE", "../etc/passwd", "must be a time zone name"),
     ],
 )
 def test_a_bad_value_stops_the_app_naming_the_variable(monkeypatch, name, value, message):
@@ -62,12 +64,15 @@ def test_good_values_are_taken(monkeypatch):
         FACTCHECK_LEASE_MINUTES="45",
         REDIS_URL="redis://127.0.0.1:6379/3",
         FACTCHECK_RAW_HTML_RETENTION_DAYS="0",
+        FACTCHECK_TIME_ZONE="Europe/Oslo",
     )
     assert loaded.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["writes"] == "20/hour"
     assert loaded.LOGGING["root"]["level"] == "WARN"  # an alias logging knows
     assert loaded.FACTCHECK_LEASE_MINUTES == 45
     assert loaded.CELERY_BROKER_URL == "redis://127.0.0.1:6379/3"
     assert loaded.FACTCHECK_RAW_HTML_RETENTION_DAYS == 0
+    assert loaded.FACTCHECK_TIME_ZONE == "Europe/Oslo"
+    assert loaded.TIME_ZONE == "UTC"  # what the API, the tasks and the database work in
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claims import workflow
-from claims.models import Article, Claim, Evidence, Feed, IngestionJob
+from claims.models import Article, Claim, Evidence, Feed, IngestionJob, ReviewEvent
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -1754,6 +1754,23 @@ def test_an_expired_lease_is_shown_as_expired_promising_no_take(client, alice, b
     # taken once the housekeeping has put it back in the queue (workflow.claim_take).
     page = client_for(client, bob).get(reverse("claim-review", args=[claim.pk])).content.decode()
     assert "take it now" not in page and 'id="take-btn"' not in page
+
+
+def test_clock_times_are_shown_in_the_desks_time_zone_and_name_it(client, alice, settings):
+    # They were in UTC, and said nothing of it.
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    claim = taken_by(alice)
+    ReviewEvent.objects.filter(claim=claim).update(created_at="2026-01-15T17:05:00Z")
+    Article.objects.filter(pk=claim.article_id).update(published_at="2026-07-01T12:30:00Z")
+    job = IngestionJob.objects.create(kind="bulk", total=1)
+    IngestionJob.objects.filter(pk=job.pk).update(started_at="2026-01-15T17:05:00Z")
+    client_for(client, alice)
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert ">15 Jan 12:05 EST</time>" in page
+    page = client.get(reverse("article-detail", args=[claim.article_id])).content.decode()
+    assert "1 Jul 2026 08:30 EDT" in page
+    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert "started 15 Jan 2026 12:05 EST" in page
 
 
 def test_the_progress_page_counts_the_claims_its_queue_link_shows(client, alice):

@@ -81,7 +81,7 @@ def dashboard(request):
     backlog = stats.histogram(stats.backlog(now), AGE_BUCKETS)
     oldest = stats.oldest_waiting()
 
-    since = (now - timedelta(days=29)).date()
+    since = timezone.localdate(now) - timedelta(days=29)  # days of the desk's time zone
     per_day = dict(
         Verdict.objects.filter(published_at__date__gte=since)
         .annotate(day=TruncDate("published_at"))

@@ -211,6 +211,13 @@ def test_a_publication_date_may_be_given_as_feeds_write_it(api):
         assert "RFC 2822" in str(refused.data["published_at"])
 
 
+def test_the_desks_time_zone_leaves_the_api_in_utc(api, settings):
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    article = ArticleFactory(published_at="2026-03-05T09:00:00Z")
+    response = api.get(f"/api/v1/articles/{article.pk}/")
+    assert response.data["published_at"] == "2026-03-05T09:00:00Z"
+
+
 @processing
 def test_a_page_dated_with_an_offset_past_what_postgresql_takes_is_processed(api):
     # The article failed on PostgreSQL with the database's error text as its reason.
