@@ -100,11 +100,18 @@ class ClaimAdmin(admin.ModelAdmin):
 
 @admin.register(Verdict)
 class VerdictAdmin(admin.ModelAdmin):
+    """Read-only: a verdict is written, submitted, published and corrected through the
+    workflow (claims/workflow.py), which checks who may and logs it. Saved here, it would
+    rewrite what the public reads, or publish a claim no one reviewed, without a trace."""
+
     list_display = ["claim", "rating", "reviewer", "approver", "published_at"]
-    raw_id_fields = ["claim"]
     list_select_related = ["rating", "reviewer", "approver", "claim"]
-    # What the public was shown when it was published: a record, not something to edit.
-    readonly_fields = ["claim_reviewed", "citations"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         # A verdict is part of its claim's record (and may be the published one); deleting
