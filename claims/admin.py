@@ -63,9 +63,21 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 class EvidenceInline(admin.TabularInline):
+    """Read-only: sources are added and removed through the workflow, which checks the
+    claim's state and its holder, sends a submitted claim back to review and logs it."""
+
     formfield_overrides = HTTPS_URLS
     model = Evidence
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Claim)
@@ -74,11 +86,24 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["status", "category"]
     search_fields = ["text", "speaker"]
     list_select_related = ["assignee"]
-    raw_id_fields = ["assignee", "verdict", "covers"]
-    # What detection found, as offsets into the article's text: not for hand edits.
+    raw_id_fields = ["covers"]
     readonly_fields = [
+        # The claim's state: changed through claims/workflow.py only, which checks the
+        # transition, bumps the version and logs an event (a status set here could leave
+        # the claim where no workflow action applies).
+        "status",
+        "assignee",
+        "lease_expires_at",
+        "verdict",
+        "dismiss_reason",
+        "priority",
+        "priority_bump",
+        "version",
+        # What detection found, as offsets into the article's text: not for hand edits
+        # (the score is also part of the priority, which claim_bump moves).
         "article",
         "text",
+        "score",
         "start",
         "end",
         "cues",
@@ -86,7 +111,6 @@ class ClaimAdmin(admin.ModelAdmin):
         "speaker_start",
         "speaker_end",
         "fingerprint",
-        "version",
         "created_at",
         "updated_at",
     ]

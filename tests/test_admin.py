@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims import workflow
-from claims.models import Verdict
+from claims.models import ReviewEvent, Verdict
 from tests.factories import ClaimFactory, UserFactory, rating, reviewed_claim
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,87 @@ def test_it_shows_a_verdict(client, adm, alice):
     page = client.get(f"/admin/claims/verdict/{verdict.pk}/change/")
     assert page.status_code == 200 and b"Records show no such thing." in page.content
     assert b'name="summary"' not in page.content
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def claim_form(**fields) -> dict:
+    data = {
+        "score": "0.6",
+        "category": "attributed",
+        "claim_reviewed": "",
+        "status": "new",
+        "priority": "0.5",
+        "priority_bump": "0",
+        "dismiss_reason": "",
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+    }
+    return data | fields
+
+
+def test_it_changes_no_claims_state(client, adm, alice):
+    claim = ClaimFactory()
+    score, priority = claim.score, claim.priority
+    client.force_login(adm)
+    form = claim_form(
+        status="reviewed",
+        assignee=alice.pk,
+        lease_expires_at_0="2026-01-01",
+        lease_expires_at_1="10:00:00",
+        dismiss_reason="Opinion.",
+        priority="5",
+        priority_bump="5",
+        score="0.99",
+        version="7",
+        claim_reviewed="Dam burst",
+    )
+    response = client.post(f"/admin/claims/claim/{claim.pk}/change/", form)
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee, claim.lease_expires_at) == ("new", None, None)
+    assert (claim.dismiss_reason, claim.version, claim.priority_bump) == ("", 1, 0)
+    assert (claim.score, claim.priority) == (score, priority)
+    assert claim.claim_reviewed == "Dam burst"  # the wording for ClaimReview stays editable
+    assert not ReviewEvent.objects.filter(claim=claim).exists()
+
+
+def test_it_sets_no_verdict_on_a_claim(client, adm, alice):
+    claim = ClaimFactory()
+    made_up = Verdict.objects.create(
+        claim=claim, rating=rating("false"), summary="Made up.", reviewer=alice
+    )
+    client.force_login(adm)
+    form = claim_form(verdict=made_up.pk, status="published")
+    response = client.post(f"/admin/claims/claim/{claim.pk}/change/", form)
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.verdict, claim.status) == (None, "new")
+
+
+def test_it_adds_changes_and_removes_no_evidence(client, adm, alice):
+    claim = reviewed_claim(alice)
+    evidence = claim.evidence.get()
+    client.force_login(adm)
+    form = claim_form(
+        **{
+            "evidence-TOTAL_FORMS": "2",
+            "evidence-INITIAL_FORMS": "1",
+            "evidence-0-id": evidence.pk,
+            "evidence-0-claim": claim.pk,
+            "evidence-0-url": "https://elsewhere.example.org/",
+            "evidence-0-stance": "supports",
+            "evidence-0-added_by": alice.pk,
+            "evidence-0-DELETE": "on",
+            "evidence-1-claim": claim.pk,
+            "evidence-1-url": "https://new.example.org/",
+            "evidence-1-stance": "refutes",
+            "evidence-1-added_by": alice.pk,
+        }
+    )
+    response = client.post(f"/admin/claims/claim/{claim.pk}/change/", form)
+    assert response.status_code == 302
+    assert list(claim.evidence.values_list("pk", "url")) == [(evidence.pk, evidence.url)]
+    page = client.get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
+    assert evidence.url in page and 'name="evidence-0-url"' not in page
