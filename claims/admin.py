@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 
 from claims.forms import FeedForm
@@ -38,6 +39,13 @@ class FeedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # A page's text and HTML run to megabytes each: a list of 100 read them all.
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer(*Article.BODY_FIELDS)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
@@ -46,6 +54,9 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "url", "source_url"]
     raw_id_fields = ["feed", "duplicate_of"]
     readonly_fields = ["content_hash", "attempts", "created_at", "updated_at", "processed_at"]
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
 
 @admin.register(CuePattern)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims import workflow
-from claims.models import ReviewEvent, Verdict
-from tests.factories import ClaimFactory, UserFactory, rating, reviewed_claim
+from claims.models import Article, ReviewEvent, Verdict
+from tests.factories import ArticleFactory, ClaimFactory, UserFactory, rating, reviewed_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +159,28 @@ def test_it_adds_changes_and_removes_no_evidence(client, adm, alice):
     assert list(claim.evidence.values_list("pk", "url")) == [(evidence.pk, evidence.url)]
     page = client.get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
     assert evidence.url in page and 'name="evidence-0-url"' not in page
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+def test_the_article_list_leaves_out_the_bodies(client, root):
+    ArticleFactory(title="Dam holds", raw_html="<p>The dam holds.</p>", entry_text="Holds.")
+    client.force_login(root)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/claims/article/")
+    assert page.status_code == 200 and b"Dam holds" in page.content
+    listing = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "claims_article"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+    body_columns = [f'"claims_article"."{name}"' for name in Article.BODY_FIELDS]
+    assert listing and not [sql for sql in listing for col in body_columns if col in sql]
+
+
+def test_an_article_still_opens_with_its_text(client, root):
+    article = ArticleFactory()
+    client.force_login(root)
+    page = client.get(f"/admin/claims/article/{article.pk}/change/")
+    assert article.text[:40].encode() in page.content
