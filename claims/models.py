@@ -269,11 +269,14 @@ class Claim(models.Model):
         max_length=75, blank=True, help_text="Short wording of the claim for ClaimReview."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    # Users are deactivated, not deleted: one who holds a claim, or acted on one (events,
+    # evidence, verdicts), stays, so the history keeps their name and no claim is left
+    # in review with nobody holding it.
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="assigned_claims",
         db_index=False,
     )
@@ -368,7 +371,7 @@ class Evidence(models.Model):
     stance = models.CharField(max_length=10, choices=Stance.choices)
     note = models.TextField(max_length=5000, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -387,8 +390,9 @@ class ReviewEvent(models.Model):
     claim = models.ForeignKey(
         Claim, on_delete=models.CASCADE, related_name="events", db_index=False
     )
+    # None for the system's own events (a lease running out).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=30)
     payload = models.JSONField(default=dict, blank=True)

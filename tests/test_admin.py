@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -184,3 +185,36 @@ def test_an_article_still_opens_with_its_text(client, root):
     client.force_login(root)
     page = client.get(f"/admin/claims/article/{article.pk}/change/")
     assert article.text[:40].encode() in page.content
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def test_a_user_who_acted_is_not_deleted(client, root, alice, erin):
+    claim = workflow.claim_assign(claim=ClaimFactory(), assignee=alice, actor=erin)
+    workflow.evidence_add(claim=claim, actor=alice, url="https://e.org/x", stance="refutes")
+    workflow.claim_release(claim=claim, actor=alice)
+    client.force_login(root)
+    page = client.get(f"/admin/auth/user/{alice.pk}/delete/")
+    assert b"Cannot delete user" in page.content
+    client.post(f"/admin/auth/user/{alice.pk}/delete/", {"post": "yes"})
+    assert User.objects.filter(pk=alice.pk).exists()
+    event = ReviewEvent.objects.get(claim=claim, action="evidence_add")
+    assert event.actor == alice and claim.evidence.get().added_by == alice
+
+
+def test_a_user_holding_a_claim_is_not_deleted(client, root, alice, erin):
+    # Assigned by an editor: the claim's events name erin, not alice.
+    claim = workflow.claim_assign(claim=ClaimFactory(), assignee=alice, actor=erin)
+    client.force_login(root)
+    client.post(f"/admin/auth/user/{alice.pk}/delete/", {"post": "yes"})
+    assert User.objects.filter(pk=alice.pk).exists()
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee) == ("in_review", alice)
+
+
+def test_a_user_who_never_acted_is_deleted(client, root, alice):
+    client.force_login(root)
+    response = client.post(f"/admin/auth/user/{alice.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=alice.pk).exists()
