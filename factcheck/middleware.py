@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
-from django.db import connection
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection, models
 from django.http import HttpResponseRedirect
 from django.urls import is_valid_path
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from claims.api.filters import MAX_SEARCH
 
 MAX_ID = 2**63 - 1
+# The first UTC offset PostgreSQL refuses; no time zone is past +14:00.
+MAX_OFFSET = timedelta(hours=16)
 
 
 class NulFreeHeadersMiddleware:
@@ -75,7 +80,8 @@ class AdminSelectionMiddleware:
     """Refuse admin requests that Django's admin would turn into a 500: a list action on
     selected rows whose ids cannot be ids of the model, a NUL in a list filter, and a
     number beyond any id column in a filter (``?id__in=…``) or a form (a many-to-many
-    field, a list-edit row), and a search longer than SQLite takes in a LIKE pattern.
+    field, a list-edit row), a date filter on a moment outside the years 1 to 9999 once
+    in UTC, and a search longer than SQLite takes in a LIKE pattern.
 
     Django's admin hands these to the database as they come, which refuses them. Every
     admin page (ours, auth's, axes') goes through here.
@@ -91,8 +97,14 @@ class AdminSelectionMiddleware:
         model_admin = getattr(view_func, "model_admin", None)
         if model_admin is None:
             return None
+        model = model_admin.model
         for key, values in request.GET.lists():
-            if any("\x00" in v or (_is_id_filter(key) and _beyond_any_id(v)) for v in values):
+            if any(
+                "\x00" in v
+                or (_is_id_filter(key) and _beyond_any_id(v))
+                or _beyond_any_moment(model, key, v)
+                for v in values
+            ):
                 messages.error(request, "That filter was not valid.")
                 return HttpResponseRedirect(request.path)
         if len(request.GET.get("q", "")) > MAX_SEARCH:  # SQLite refuses such a LIKE pattern
@@ -133,6 +145,47 @@ def _beyond_any_id(value: str) -> bool:
         if digits.isdecimal() and (len(digits) > 19 or int(digits) > MAX_ID):
             return True
     return False
+
+
+def _beyond_any_moment(model, key: str, value: str) -> bool:
+    """Whether ``key`` filters a date and time of ``model`` (``created__gte``,
+    ``user__date_joined__lt``) on a moment that turned into UTC falls outside the years
+    1 to 9999, as 9999-12-31T23:59:59-14:00 does (SQLite gets it in UTC), or whose offset
+    PostgreSQL refuses: ISO 8601 allows up to ±23:59, PostgreSQL ±15:59."""
+    field = _field_filtered(model, key)
+    if not isinstance(field, models.DateTimeField):
+        return False
+    for part in value.split(","):  # a list for __in and __range
+        try:
+            moment = field.to_python(part.strip())
+        except ValidationError:
+            continue  # not a date at all: the admin says so itself
+        if moment is None:
+            continue
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            return True
+        if abs(moment.utcoffset()) >= MAX_OFFSET:
+            return True
+    return False
+
+
+def _field_filtered(model, key: str):
+    """The field a list filter's ``key`` ends on, following relations, or None."""
+    field = None
+    for name in key.split("__"):
+        if field is not None:
+            if field.related_model is None:
+                break  # the rest is a lookup ("gte") or a transform ("date")
+            model = field.related_model
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            break
+    return field
 
 
 def _is_key(pk, value: str) -> bool:

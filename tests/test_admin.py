@@ -218,3 +218,35 @@ def test_a_user_who_never_acted_is_deleted(client, root, alice):
     response = client.post(f"/admin/auth/user/{alice.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not User.objects.filter(pk=alice.pk).exists()
+
+
+# --- list filters ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model, query",
+    [
+        # In UTC these are in the year 10000 and the year 0, which no datetime holds.
+        ("claims/apitoken", "created__gte=9999-12-31T23:59:59-14:00"),
+        ("claims/apitoken", "created__lt=0001-01-01 00:00:00%2B14:00"),
+        ("claims/reviewevent", "created_at__gte=9999-12-31T23:59:59-14:00"),
+        ("auth/user", "date_joined__lt=0001-01-01T00:00:00%2B14:00"),
+        ("auth/user", "date_joined__in=2026-01-01,9999-12-31T23:59:59-14:00"),
+        # PostgreSQL takes offsets up to ±15:59; ISO 8601 allows ±23:59.
+        ("auth/user", "date_joined__gte=2026-01-01T00:00:00%2B20:00"),
+        ("claims/apitoken", "created__lt=2026-01-01T00:00:00-16:30"),
+    ],
+)
+def test_a_date_filter_out_of_range_is_refused(client, root, model, query):
+    client.force_login(root)
+    response = client.get(f"/admin/{model}/", QUERY_STRING=query)
+    assert response.status_code == 302 and response["Location"] == f"/admin/{model}/"
+    assert b"That filter was not valid" in client.get(response["Location"]).content
+
+
+def test_a_date_filter_in_range_still_filters(client, root, alice):
+    client.force_login(root)
+    page = client.get("/admin/auth/user/", {"date_joined__gte": "2000-01-01T00:00:00-14:00"})
+    assert page.status_code == 200 and b"alice" in page.content
+    page = client.get("/admin/auth/user/", {"date_joined__lt": "2000-01-01T00:00:00+14:00"})
+    assert page.status_code == 200 and b"alice" not in page.content
