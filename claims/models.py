@@ -354,7 +354,8 @@ class Verdict(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.rating} — {self.claim_id}"
+        # Ids only: a delete page names thousands of verdicts, and the rating is a query.
+        return f"Verdict {self.pk} on claim {self.claim_id}"
 
 
 class Evidence(models.Model):

@@ -250,3 +250,32 @@ def test_a_date_filter_in_range_still_filters(client, root, alice):
     assert page.status_code == 200 and b"alice" in page.content
     page = client.get("/admin/auth/user/", {"date_joined__lt": "2000-01-01T00:00:00+14:00"})
     assert page.status_code == 200 and b"alice" not in page.content
+
+
+# --- deleting -------------------------------------------------------------------------------
+
+
+def verdicts_on(claim, count: int, reviewer) -> None:
+    Verdict.objects.bulk_create(
+        Verdict(claim=claim, rating=rating("false"), summary="Made up.", reviewer=reviewer)
+        for _ in range(count)
+    )
+
+
+def test_the_delete_page_names_verdicts_without_a_query_each(client, root, alice):
+    few, many = ClaimFactory(), ClaimFactory()
+    verdicts_on(few, 1, alice)
+    verdicts_on(many, 30, alice)
+    client.force_login(root)
+    counts = []
+    for claim in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/admin/claims/claim/{claim.pk}/delete/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_verdict_is_named_without_a_query(alice, django_assert_num_queries):
+    verdict = Verdict.objects.get(pk=reviewed_claim(alice).verdict_id)
+    with django_assert_num_queries(0):
+        assert str(verdict) == f"Verdict {verdict.pk} on claim {verdict.claim_id}"
