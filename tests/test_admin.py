@@ -196,7 +196,7 @@ def test_a_user_who_acted_is_not_deleted(client, root, alice, erin):
     workflow.claim_release(claim=claim, actor=alice)
     client.force_login(root)
     page = client.get(f"/admin/auth/user/{alice.pk}/delete/")
-    assert b"Cannot delete user" in page.content
+    assert b"Cannot delete user" in page.content and b"deactivate them" in page.content
     client.post(f"/admin/auth/user/{alice.pk}/delete/", {"post": "yes"})
     assert User.objects.filter(pk=alice.pk).exists()
     event = ReviewEvent.objects.get(claim=claim, action="evidence_add")
@@ -207,6 +207,8 @@ def test_a_user_holding_a_claim_is_not_deleted(client, root, alice, erin):
     # Assigned by an editor: the claim's events name erin, not alice.
     claim = workflow.claim_assign(claim=ClaimFactory(), assignee=alice, actor=erin)
     client.force_login(root)
+    page = client.get(f"/admin/auth/user/{alice.pk}/delete/")
+    assert claim.text[:40].encode() in page.content and b"deactivate them" in page.content
     client.post(f"/admin/auth/user/{alice.pk}/delete/", {"post": "yes"})
     assert User.objects.filter(pk=alice.pk).exists()
     claim.refresh_from_db()
