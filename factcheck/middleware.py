@@ -53,7 +53,8 @@ class PrivateResponsesMiddleware:
 
 
 class ApiWithoutSlashMiddleware:
-    """Answer an API path given without its trailing slash as the path with it.
+    """Answer an API path given without its trailing slash as the path with it (and the
+    CSV export given with one as the export).
 
     CommonMiddleware's APPEND_SLASH redirects instead: a client following the redirect
     drops a POST's body, and in DEBUG a POST there is a 500. The dashboard keeps the
@@ -73,6 +74,11 @@ class ApiWithoutSlashMiddleware:
         ):
             request.path_info = f"{path}/"
             request.path = f"{request.path}/"
+        elif path.startswith("/api/") and path.endswith(".csv/") and is_valid_path(path[:-1]):
+            # A file's address given with a slash: "claims/export.csv/" otherwise reads as
+            # claim "export" in the format "csv", a puzzling 400.
+            request.path_info = path[:-1]
+            request.path = request.path[:-1]
         return self.get_response(request)
 
 

@@ -4,7 +4,24 @@ from rest_framework.routers import DefaultRouter
 
 from claims.api import views
 
-router = DefaultRouter()
+
+class ApiRouter(DefaultRouter):
+    """DRF's router, whose root (GET /api/v1/) also lists the endpoints that are not
+    viewsets: it listed five of the nine."""
+
+    OTHER_ENDPOINTS = {
+        "auth/token": "api-token",
+        "claims/export.csv": "claims-export",
+        "claimreviews": "claimreviews",
+        "stats": "stats",
+    }
+
+    def get_api_root_view(self, api_urls=None):
+        listed = {prefix: self.routes[0].name.format(basename=b) for prefix, _, b in self.registry}
+        return self.APIRootView.as_view(api_root_dict={**listed, **self.OTHER_ENDPOINTS})
+
+
+router = ApiRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("feeds", views.FeedViewSet, basename="feed")

@@ -576,6 +576,14 @@ def test_a_path_without_its_trailing_slash_is_answered(api, path):
     assert response.status_code in (200, 204, 400), response.status_code
 
 
+def test_the_csv_export_given_with_a_trailing_slash_is_the_export(api):
+    # It read as claim "export" in the format "csv": a 400 about an unknown format.
+    ClaimFactory(category="hedged")
+    response = api.get("/api/v1/claims/export.csv/?category=hedged")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert len(b"".join(response.streaming_content).decode().splitlines()) == 2
+
+
 def test_a_change_that_changes_nothing_leaves_the_version_alone(editor_api, reviewer):
     # Each needless version bump turned other reviewers' next save into a 409.
     claim = ClaimFactory()
@@ -696,3 +704,14 @@ def test_an_unknown_format_is_a_400_naming_the_formats_there_are(api):
     assert response.status_code == 400
     assert response.json() == {"format": ["Unknown format 'xlsx': use one of api, csv, json."]}
     assert api.get("/api/v1/claims/export.csv?format=csv").status_code == 200
+
+
+def test_the_api_root_lists_every_endpoint(api):
+    # It listed the five viewsets only: not the token, the export, the reviews or the stats.
+    listed = api.get("/api/v1/").json()
+    assert set(listed) == {
+        "articles", "claims", "feeds", "ratings", "jobs",
+        "auth/token", "claims/export.csv", "claimreviews", "stats",
+    }  # fmt: skip
+    for url in listed.values():
+        assert api.get(url).status_code in (200, 405), url  # the token endpoint takes a POST
