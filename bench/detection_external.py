@@ -17,6 +17,7 @@ derived from the detector's lexicon.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -168,7 +169,8 @@ def _context(text: str, attribution: dict) -> str:
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a != "-v"]
-    if not arguments:
-        sys.exit(__doc__)
-    main(Path(arguments[0]), verbose="-v" in sys.argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", type=Path, help="a PolNeAR split (JSON lines)")
+    parser.add_argument("-v", action="store_true", help="print each miss and wrong flag")
+    args = parser.parse_args()
+    main(args.path, verbose=args.v)

@@ -10,6 +10,7 @@ positives that name one, exactly (case-insensitive) and by overlap of words.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -86,5 +87,8 @@ def main(path: Path = DEFAULT_PATH, verbose: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a != "-v"]
-    main(Path(arguments[0]) if arguments else DEFAULT_PATH, verbose="-v" in sys.argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", type=Path, nargs="?", default=DEFAULT_PATH, help="a labelled set")
+    parser.add_argument("-v", action="store_true", help="print each wrong sentence")
+    args = parser.parse_args()
+    main(args.path, verbose=args.v)

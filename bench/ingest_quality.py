@@ -13,6 +13,7 @@ a scratch SQLite database, and prints:
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -92,6 +93,6 @@ def main(eval_dir: Path) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    sys.exit(main(Path(sys.argv[1])))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("articles", type=Path, help="the directory of pages and ground-truth.json")
+    sys.exit(main(parser.parse_args().articles))
