@@ -1344,21 +1344,20 @@ def ingest_jsonl(
     *,
     source: str = "",
     total: int = 0,
+    job: IngestionJob | None = None,
     on_line: Callable[[BulkLine], None] | None = None,
     process: Callable[[Article], Article | None] | None = None,
 ) -> IngestionJob:
     """Ingest a JSONL stream line by line; one bad line never stops the rest.
 
     `process` turns a submitted article into a processed one (in-process by default).
-    Progress is kept on an IngestionJob row.
+    Progress is kept on `job`, or on a new IngestionJob row for `source` and `total`. An
+    interrupted run (Ctrl-C) is marked finished, saying at which line it stopped.
     """
     process = process or (lambda article: process_article(article.pk))
-    job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=source, total=total)
-    try:
-        _ingest_lines(job, lines, on_line=on_line, process=process)
-    except BaseException:  # an interrupted run shows as finished, with what it got through
-        IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
-        raise
+    if job is None:
+        job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=source, total=total)
+    _ingest_lines(job, lines, on_line=on_line, process=process)
     _finish_if_counted(job.pk)  # or later, by the last of its articles still queued
     job.refresh_from_db()
     return job
@@ -1376,23 +1375,27 @@ def _ingest_lines(job: IngestionJob, lines, *, on_line, process) -> None:
     reasons: list[dict] = []
     reasons_kept = 0
     written_at = time.monotonic()
+    handled = 0  # the number of the last line handled
     try:
         for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            result, counted_by_article = _ingest_line(job, number, line, process)
-            if not counted_by_article:
-                unwritten[LINE_COUNTERS[result.status]] += 1
-                if result.status == "failed" and reasons_kept < MAX_JOB_ERRORS:
-                    reasons.append({"line": number, "reason": result.reason})
-                    reasons_kept += 1
-            if on_line:
-                on_line(result)
+            if line.strip():
+                result, counted_by_article = _ingest_line(job, number, line, process)
+                if not counted_by_article:
+                    unwritten[LINE_COUNTERS[result.status]] += 1
+                    if result.status == "failed" and reasons_kept < MAX_JOB_ERRORS:
+                        reasons.append({"line": number, "reason": result.reason})
+                        reasons_kept += 1
+                if on_line:
+                    on_line(result)
+            handled = number
             if time.monotonic() - written_at >= PROGRESS_EVERY:
                 _write_progress(job, unwritten, reasons)
                 written_at = time.monotonic()
-    finally:
+    except BaseException as exc:
         _write_progress(job, unwritten, reasons)
+        _close_interrupted(job, handled + 1, exc)
+        raise
+    _write_progress(job, unwritten, reasons)
 
 
 def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[BulkLine, bool]:
@@ -1404,8 +1407,7 @@ def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[Bu
         return result, False
     article = result.article
     # The job is set before processing starts, so that the article counts towards it.
-    taken = Article.objects.filter(pk=article.pk, job__isnull=True, status=Article.Status.PENDING)
-    if not taken.update(job=job):
+    if not _take_for_job(article, job):
         # Waiting in another run already, which counts it, or processed meanwhile.
         result.status = "duplicate"
         return result, False
@@ -1423,6 +1425,40 @@ def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[Bu
         elif processed.status == Article.Status.DUPLICATE:
             result.status = "duplicate"
     return result, True
+
+
+def _take_for_job(article: Article, job: IngestionJob) -> bool:
+    """Give a pending article to `job`, unless a run still going has it. An article left
+    pending by a run that stopped (its job is finished) is taken again: without beat
+    nothing else would ever process it."""
+    held = (
+        Article.objects.filter(pk=article.pk, status=Article.Status.PENDING)
+        .values_list("job_id", "job__finished_at")
+        .first()
+    )
+    if held is None:
+        return False
+    held_by, finished_at = held
+    if held_by is not None and finished_at is None:
+        return False
+    # Only if it is still held by the run just read: of two runs taking it, one gets it.
+    pending = Article.objects.filter(pk=article.pk, status=Article.Status.PENDING)
+    return bool(pending.filter(job_id=held_by).update(job=job))
+
+
+def _close_interrupted(job: IngestionJob, line: int, exc: BaseException) -> None:
+    """Mark a run that stopped (Ctrl-C, a signal, an error) finished, with what it got
+    through and, as the last of its errors, the line where it stopped and why."""
+    if isinstance(exc, KeyboardInterrupt):
+        why = str(exc) or "Ctrl-C"  # a signal handler's KeyboardInterrupt names its signal
+    else:
+        why = f"unexpected error: {exc!r}"
+    with transaction.atomic():
+        locked = IngestionJob.objects.select_for_update().get(pk=job.pk)
+        # Past MAX_JOB_ERRORS too: this one says why the rest of the file is missing.
+        locked.errors = [*locked.errors, {"line": line, "reason": f"interrupted ({why})"}]
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["errors", "finished_at"])
 
 
 def _write_progress(job: IngestionJob, unwritten: Counter, reasons: list[dict]) -> None:

@@ -259,3 +259,61 @@ def test_one_stray_byte_does_not_garble_a_whole_utf8_jsonl_file(tmp_path):
         ("Été", "Le maire a déclaré."),
         ("Hiver", "Le préfet a dit non."),
     }
+
+
+def ferry_file(tmp_path, count: int = 3) -> Path:
+    path = tmp_path / "ferries.jsonl"
+    lines = [
+        json.dumps({"text": f"Officials said ferry number {n} sank near Tolvik harbour."})
+        for n in range(1, count + 1)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def ctrl_c_at_article(monkeypatch, nth: int) -> None:
+    """Press Ctrl-C while the nth article of the run is being processed."""
+    from claims import ingestion
+
+    real = ingestion.process_article
+    seen = []
+
+    def process(article_id, *args, **kwargs):
+        seen.append(article_id)
+        if len(seen) == nth:
+            raise KeyboardInterrupt
+        return real(article_id, *args, **kwargs)
+
+    monkeypatch.setattr(ingestion, "process_article", process)
+
+
+def test_ingest_jsonl_interrupted_by_ctrl_c_says_what_it_did_and_where_it_stopped(
+    tmp_path, monkeypatch
+):
+    # It gave a traceback, printed none of the lines done, and its job did not say so.
+    ctrl_c_at_article(monkeypatch, 2)
+    out = StringIO()
+    with pytest.raises(CommandError, match="^Interrupted at line 2: 1 ingested") as stopped:
+        call_command("ingest", "--jsonl", str(ferry_file(tmp_path)), stdout=out, stderr=StringIO())
+    assert stopped.value.returncode == 130
+    first = Article.objects.order_by("pk").first()
+    assert out.getvalue() == f"line 1: article {first.pk}: 1 claims (processed)\n"
+    job = IngestionJob.objects.get()
+    assert job.finished_at is not None and job.done == 1
+    assert job.errors == [{"line": 2, "reason": "interrupted (Ctrl-C)"}]
+    assert str(job.pk) in str(stopped.value)
+
+
+def test_ingest_jsonl_again_after_ctrl_c_processes_the_article_left_pending(tmp_path, monkeypatch):
+    # It was left pending for good: "waiting in another run", the run that had stopped.
+    path = ferry_file(tmp_path)
+    ctrl_c_at_article(monkeypatch, 2)
+    with pytest.raises(CommandError):
+        run("ingest", "--jsonl", str(path))
+    monkeypatch.undo()
+
+    out = run("ingest", "--jsonl", str(path))
+    assert not Article.objects.filter(status=Article.Status.PENDING).exists()
+    second = Article.objects.order_by("pk")[1]
+    assert f"line 2: article {second.pk}: 1 claims (processed)" in out
+    assert "2 ingested, 1 duplicates, 0 failed" in out

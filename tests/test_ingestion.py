@@ -8,6 +8,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from claims import detection, ingestion
 from claims.models import Article, Claim, Feed, IngestionJob
@@ -492,6 +493,32 @@ def test_an_interrupted_bulk_run_is_marked_finished():
         ingestion.ingest_jsonl(lines())
     job = IngestionJob.objects.get()
     assert job.failed == 1 and job.finished_at is not None
+    assert job.errors[-1] == {"line": 2, "reason": "interrupted (Ctrl-C)"}
+
+
+def test_a_bulk_line_takes_an_article_a_stopped_run_left_pending():
+    # It was taken for "waiting in another run" and left pending for good.
+    text = "The harbour master said the old pier would close in May."
+    stopped = IngestionJob.objects.create(kind="bulk", total=1, finished_at=timezone.now())
+    left = ingestion.submit_text(text).article
+    Article.objects.filter(pk=left.pk).update(job=stopped)
+
+    job = ingestion.ingest_jsonl([json.dumps({"text": text})], total=1)
+
+    left.refresh_from_db()
+    assert (left.status, left.job_id, job.done) == (Article.Status.PROCESSED, job.pk, 1)
+
+
+def test_a_bulk_line_leaves_an_article_to_the_run_still_going_that_has_it():
+    text = "The harbour master said the old pier would close in May."
+    going = IngestionJob.objects.create(kind="bulk", total=1)
+    waiting = ingestion.submit_text(text).article
+    Article.objects.filter(pk=waiting.pk).update(job=going)
+
+    job = ingestion.ingest_jsonl([json.dumps({"text": text})], total=1)
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.job_id, job.duplicates) == (Article.Status.PENDING, going.pk, 1)
 
 
 def test_a_failed_article_is_not_processed_again_by_a_second_delivery():

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from claims import ingestion
 from claims.fetching import FetchError, check_url, decode_body, decode_text_file, normalised_url
-from claims.models import Article, Feed
+from claims.models import Article, Feed, IngestionJob
 
 
 class Command(BaseCommand):
@@ -120,6 +120,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
         total = sum(1 for line in lines if line.strip())
+        # Made here, so that an interrupted run can still say which job it was.
+        job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=path, total=total)
         bar = tqdm(total=total, unit="article", file=sys.stderr, disable=None)
         results = []
 
@@ -127,8 +129,14 @@ class Command(BaseCommand):
             results.append(result)
             bar.update(1)
 
-        job = ingestion.ingest_jsonl(lines, source=path, total=total, on_line=on_line)
-        bar.close()
+        interrupted = None
+        try:
+            ingestion.ingest_jsonl(lines, job=job, on_line=on_line)
+        except KeyboardInterrupt as exc:  # the job is closed, saying where it stopped
+            interrupted = exc
+        finally:
+            bar.close()
+        job.refresh_from_db()
         for result in results:
             if result.status == "failed":
                 self.stdout.write(f"line {result.number}: failed — {result.reason}")
@@ -139,6 +147,12 @@ class Command(BaseCommand):
         summary = (
             f"{job.done} ingested, {job.duplicates} duplicates, {job.failed} failed (job {job.pk})"
         )
+        if interrupted is not None:
+            raise CommandError(
+                f"Interrupted at line {job.errors[-1]['line']}: {summary}; run the file again "
+                "to go on.",
+                returncode=130,  # as a shell reports Ctrl-C
+            )
         if job.failed:
             raise CommandError(summary)
         self.stdout.write(summary)
