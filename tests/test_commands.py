@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -154,9 +162,6 @@ def test_detect_says_when_nothing_is_flagged():
 
 
 def test_detect_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
-    import subprocess
-    import sys
-
     path = tmp_path / "many.txt"
     path.write_text("\n".join(f"The minister said the port closed on day {n}." for n in range(500)))
     detect = subprocess.Popen(
@@ -317,3 +322,70 @@ def test_ingest_jsonl_again_after_ctrl_c_processes_the_article_left_pending(tmp_
     second = Article.objects.order_by("pk")[1]
     assert f"line 2: article {second.pk}: 1 claims (processed)" in out
     assert "2 ingested, 1 duplicates, 0 failed" in out
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage_env(database: Path) -> dict[str, str]:
+    """The environment of a manage.py process on its own SQLite database."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    env.pop("REDIS_URL", None)
+    return env
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Path:
+    database = tmp_path_factory.mktemp("migrated") / "desk.sqlite3"
+    migrate = [sys.executable, "manage.py", "migrate", "-v0"]
+    subprocess.run(migrate, cwd=ROOT, env=manage_env(database), check=True, timeout=60)
+    return database
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_ingest_jsonl_stopped_by_a_signal_closes_its_job_as_interrupted(
+    server, tmp_path, migrated_database, signum
+):
+    # The job was left running for good (finished_at empty), with no word of why.
+    released = threading.Event()
+
+    def slow(handler):
+        released.wait(30)  # the page never comes: the client is gone by then
+
+    server.routes["/slow"] = slow
+    path = tmp_path / "bulk.jsonl"
+    lines = [{"text": "The mayor said the dam is safe."}, {"url": server.url("slow")}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    database = Path(shutil.copy(migrated_database, tmp_path / "desk.sqlite3"))
+    ingest = subprocess.Popen(
+        [sys.executable, "manage.py", "ingest", "--jsonl", str(path)],
+        cwd=ROOT,
+        env={**manage_env(database), "FACTCHECK_FETCH_ALLOW_PRIVATE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not server.hits("/slow") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        ingest.send_signal(signum)
+        out, err = ingest.communicate(timeout=30)
+    finally:
+        released.set()
+        if ingest.poll() is None:
+            ingest.kill()
+
+    assert ingest.returncode == 128 + signum
+    assert "Traceback" not in err and "Interrupted at line 2: 1 ingested" in err
+    assert out.startswith("line 1: article ")
+    name = signal.Signals(signum).name
+    with sqlite3.connect(database) as db:
+        finished_at, errors = db.execute(
+            "SELECT finished_at, errors FROM claims_ingestionjob"
+        ).fetchone()
+        status = db.execute(
+            "SELECT status FROM claims_article WHERE source_url = ?", (server.url("slow"),)
+        ).fetchone()[0]
+    assert finished_at is not None and status == "pending"  # taken again by the next run
+    assert json.loads(errors) == [{"line": 2, "reason": f"interrupted ({name})"}]

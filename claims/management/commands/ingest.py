@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -131,7 +133,8 @@ class Command(BaseCommand):
 
         interrupted = None
         try:
-            ingestion.ingest_jsonl(lines, job=job, on_line=on_line)
+            with _signals_interrupt():
+                ingestion.ingest_jsonl(lines, job=job, on_line=on_line)
         except KeyboardInterrupt as exc:  # the job is closed, saying where it stopped
             interrupted = exc
         finally:
@@ -151,7 +154,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Interrupted at line {job.errors[-1]['line']}: {summary}; run the file again "
                 "to go on.",
-                returncode=130,  # as a shell reports Ctrl-C
+                # As a shell reports a process its signal ended: 130 for Ctrl-C.
+                returncode=128 + getattr(interrupted, "signum", signal.SIGINT),
             )
         if job.failed:
             raise CommandError(summary)
@@ -170,6 +174,33 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{prefix}article {article.pk}: {article.claims.count()} claims ({article.status})"
             )
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the run is, as Ctrl-C raises KeyboardInterrupt."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _signals_interrupt():
+    """Stop on SIGTERM (kill, systemd, docker stop) and SIGHUP (a closed terminal) as on
+    Ctrl-C: their default ends the process at once, leaving its job running for good."""
+
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (call_command from a thread)
+        return
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager
