@@ -56,8 +56,14 @@ def env_float(name: str, default: float, minimum: float = 0, maximum: float = 10
     return _within(name, number, minimum, maximum)
 
 
+#: The longest span in days, a century: now minus it must still be a date (year 1 or later).
+MAX_DAYS = 36_500
+
+
 def _within(name: str, number, minimum, maximum):
-    # The bounds keep every duration a timedelta can hold (and refuse NaN and infinity).
+    # The bounds keep now plus or minus every duration a date (and refuse NaN and infinity):
+    # MAX_DAYS for days; env_int's default maximum is 3 years as seconds, 190 as minutes;
+    # env_float's is 114 years as hours.
     if not minimum <= number <= maximum:
         shown = str(number) if len(str(number)) <= 30 else f"{str(number)[:30]}…"
         raise ImproperlyConfigured(
@@ -379,7 +385,9 @@ FACTCHECK_STALE_PENDING_MINUTES = env_int("FACTCHECK_STALE_PENDING_MINUTES", 30)
 # New entries one feed poll takes; the rest wait for the next poll, a minute later.
 FACTCHECK_FEED_MAX_NEW_ENTRIES = env_int("FACTCHECK_FEED_MAX_NEW_ENTRIES", 500, minimum=1)
 # Days to keep the fetched HTML of an article (0: do not keep it at all).
-FACTCHECK_RAW_HTML_RETENTION_DAYS = env_int("FACTCHECK_RAW_HTML_RETENTION_DAYS", 30)
+FACTCHECK_RAW_HTML_RETENTION_DAYS = env_int(
+    "FACTCHECK_RAW_HTML_RETENTION_DAYS", 30, maximum=MAX_DAYS
+)
 FACTCHECK_FETCH_USER_AGENT = env_str(
     "FACTCHECK_FETCH_USER_AGENT", "FactcheckDesk/1.0 (+https://factcheck.example.org)"
 )
@@ -387,7 +395,7 @@ FACTCHECK_FETCH_USER_AGENT = env_str(
 # --- Review workflow ----------------------------------------------------------------------
 FACTCHECK_LEASE_MINUTES = env_int("FACTCHECK_LEASE_MINUTES", 30, minimum=1)
 # An API token older than this stops working (0: never); asking again gives a new one.
-FACTCHECK_TOKEN_DAYS = env_int("FACTCHECK_TOKEN_DAYS", 90)
+FACTCHECK_TOKEN_DAYS = env_int("FACTCHECK_TOKEN_DAYS", 90, maximum=MAX_DAYS)
 FACTCHECK_EDITOR_MAY_PUBLISH_OWN = env_bool("FACTCHECK_EDITOR_MAY_PUBLISH_OWN", False)
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Factcheck desk")
 FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org")

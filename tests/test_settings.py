@@ -43,6 +43,9 @@ def load_settings(monkeypatch, **environ):
         ("FACTCHECK_TASK_SOFT_TIME_LIMIT", "500", "must be below FACTCHECK_TASK_TIME_LIMIT"),
         ("FACTCHECK_LEASE_MINUTES", "9" * 400, "from 1 to 100,000,000"),
         ("FACTCHECK_LOGIN_COOLOFF_HOURS", "1e300", "from 0 to 1,000,000"),
+        # Passed, then every token request was a 500 and the hourly purges raised.
+        ("FACTCHECK_TOKEN_DAYS", "1000000", "from 0 to 36,500"),
+        ("FACTCHECK_RAW_HTML_RETENTION_DAYS", "740000", "from 0 to 36,500"),
         ("REDIS_URL", "notaurl", "must start with redis://"),
         ("REDIS_URL", "unix:///run/redis.sock", "must start with redis://"),
         ("CACHE_URL", "memcached://127.0.0.1:11211", "must start with redis://"),
@@ -112,3 +115,27 @@ def test_a_sqlite_database_file_uses_write_ahead_logging(monkeypatch, tmp_path, 
             assert cursor.fetchone()[0] == "wal"
     finally:
         database.close()
+
+
+@pytest.mark.django_db
+def test_the_longest_durations_taken_give_dates_the_app_can_work_with(monkeypatch, settings):
+    from claims import tasks, workflow
+    from claims.api.authentication import token_cutoff
+
+    loaded = load_settings(
+        monkeypatch,
+        FACTCHECK_TOKEN_DAYS="36500",
+        FACTCHECK_RAW_HTML_RETENTION_DAYS="36500",
+        FACTCHECK_LEASE_MINUTES=str(10**8),
+        FACTCHECK_STALE_PENDING_MINUTES=str(10**8),
+    )
+    for name in (
+        "FACTCHECK_TOKEN_DAYS",
+        "FACTCHECK_RAW_HTML_RETENTION_DAYS",
+        "FACTCHECK_LEASE_MINUTES",
+        "FACTCHECK_STALE_PENDING_MINUTES",
+    ):
+        setattr(settings, name, getattr(loaded, name))
+    assert token_cutoff() is not None and workflow._lease_end() is not None
+    assert tasks.purge_expired_tokens() == tasks.purge_raw_html() == 0
+    assert tasks.requeue_stale_articles() == 0
