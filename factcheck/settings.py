@@ -82,6 +82,22 @@ def env_rate(name: str, default: str) -> str:
     return value
 
 
+def env_database(name: str, default: str, **options) -> dict:
+    """A database as dj-database-url reads its URL; a bad one is named without its password."""
+    value = os.environ.get(name) or default
+    try:
+        return dj_database_url.parse(value, **options)
+    except dj_database_url.UnknownSchemeError:
+        scheme, has_scheme, _ = value.partition("://")
+        why = f"unknown scheme {scheme!r}" if has_scheme else "it has no scheme"
+    except ValueError:  # a port that is not a number, a stray character in the password
+        why = "it cannot be read as a URL (is the password %-encoded?)"
+    raise ImproperlyConfigured(
+        f"{name} must look like postgres://user:password@host:5432/name or "
+        f"sqlite:///path/to/db.sqlite3: {why}"
+    )
+
+
 def env_log_level(name: str, default: str) -> str:
     value = (os.environ.get(name) or default).upper()
     if value not in logging.getLevelNamesMapping():
@@ -201,8 +217,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "factcheck.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         # Connections are kept for a minute (web threads and worker processes alike) and
         # checked before reuse, rather than opened for every request or task.
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),

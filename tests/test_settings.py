@@ -46,6 +46,9 @@ def load_settings(monkeypatch, **environ):
         # Passed, then every token request was a 500 and the hourly purges raised.
         ("FACTCHECK_TOKEN_DAYS", "1000000", "from 0 to 36,500"),
         ("FACTCHECK_RAW_HTML_RETENTION_DAYS", "740000", "from 0 to 36,500"),
+        ("DATABASE_URL", "postgress://postgres@127.0.0.1/desk", "unknown scheme 'postgress'"),
+        ("DATABASE_URL", "notaurl", "must look like postgres://user:password@host:5432/name"),
+        ("DATABASE_URL", "postgres://db:notaport/desk", "cannot be read"),
         ("REDIS_URL", "notaurl", "must start with redis://"),
         ("REDIS_URL", "unix:///run/redis.sock", "must start with redis://"),
         ("CACHE_URL", "memcached://127.0.0.1:11211", "must start with redis://"),
@@ -57,6 +60,12 @@ def test_a_bad_value_stops_the_app_naming_the_variable(monkeypatch, name, value,
     with pytest.raises(ImproperlyConfigured, match=message) as refused:
         load_settings(monkeypatch, **{name: value})
     assert name in str(refused.value)
+
+
+def test_a_bad_database_url_is_not_shown_with_its_password(monkeypatch):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_settings(monkeypatch, DATABASE_URL="postgress://desk:s3cret@db/desk")
+    assert "s3cret" not in str(refused.value)
 
 
 def test_good_values_are_taken(monkeypatch):
