@@ -79,6 +79,8 @@ def env_rate(name: str, default: str) -> str:
     valid_period = period[:1] in ("s", "m", "h", "d") and "/" not in period
     if not (count.isascii() and count.isdigit() and valid_period):
         raise ImproperlyConfigured(f"{name} must look like 600/minute, got {value!r}")
+    if int(count) == 0:  # every request refused: for the login rate, everyone locked out
+        raise ImproperlyConfigured(f"{name} must allow at least one request, got {value!r}")
     return value
 
 

@@ -30,6 +30,9 @@ def load_settings(monkeypatch, **environ):
         ("FACTCHECK_WRITE_THROTTLE", "10/fortnight", "must look like 600/minute"),
         ("FACTCHECK_LOGIN_THROTTLE", "/minute", "must look like 600/minute"),
         ("FACTCHECK_WRITE_THROTTLE", "600/minute/x", "must look like 600/minute"),
+        # Taken, and then every login (or write) was a 429, right password or not.
+        ("FACTCHECK_LOGIN_THROTTLE", "0/minute", "must allow at least one request"),
+        ("FACTCHECK_WRITE_THROTTLE", "00/hour", "must allow at least one request"),
         ("LOG_LEVEL", "bogus", "must be one of CRITICAL, DEBUG"),
         ("FACTCHECK_LEASE_MINUTES", "-5", "from 1 to"),
         ("FACTCHECK_LEASE_MINUTES", "0", "from 1 to"),
