@@ -238,7 +238,7 @@ def clean_text(text: str) -> str:
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def _refuse_binary(text: str) -> None:
+def refuse_binary(text: str) -> None:
     """Refuse binary data (a PDF or a word-processor file sent as text): its bytes would
     decode into gibberish in which the detector still finds words like "said"."""
     found = len(_NOT_TEXT.findall(text))
@@ -551,7 +551,7 @@ def submit_text(
             f"The text is too long for one article ({len(text):,} characters; at most "
             f"{MAX_TEXT_CHARS:,})."
         )
-    _refuse_binary(text or "")
+    refuse_binary(text or "")
     cleaned = clean_text(text or "")
     if not cleaned:
         raise IngestionError("The text is empty once page chrome is removed.")

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from io import StringIO
+from io import BytesIO, StringIO, TextIOWrapper
 from pathlib import Path
 
 import pytest
@@ -154,6 +154,22 @@ def test_redetect_queue_without_a_broker_says_it_runs_here():
     call_command("redetect", "--all", "--queue", stdout=out, stderr=err)
     assert "No broker" in err.getvalue()
     assert out.getvalue().startswith("1 articles: 1 claims")
+
+
+def test_detect_reads_standard_input_as_it_reads_a_file(monkeypatch):
+    # Bytes that are not UTF-8 became surrogates, and printing them crashed.
+    piped = "Officials said café was closed.\n".encode("cp1252")
+    monkeypatch.setattr("sys.stdin", TextIOWrapper(BytesIO(piped), errors="surrogateescape"))
+    flag = json.loads(run("detect", "--file", "-", "--json"))
+    assert flag["text"] == "Officials said café was closed."
+
+
+def test_detect_refuses_a_file_that_is_not_text(tmp_path):
+    # It printed "No sentence flagged." for a PDF, which `ingest --file` refuses.
+    path = tmp_path / "story.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    with pytest.raises(CommandError, match="does not look like plain text"):
+        run("detect", "--file", str(path))
 
 
 def test_detect_says_when_nothing_is_flagged():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims import detection
+from claims import detection, ingestion
 from claims.fetching import decode_body
 from claims.lexicon import current_lexicon
 
@@ -58,12 +58,17 @@ class Command(BaseCommand):
         path = options["file"]
         if path is None:
             raise CommandError("Give --file F or --text T.")
-        if path == "-":
-            return sys.stdin.read()
         try:
-            return decode_body(Path(path).read_bytes())
+            # Standard input as a file: bytes, read in their charset, not the locale's.
+            raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
+        text = decode_body(raw)
+        try:
+            ingestion.refuse_binary(text)  # as `ingest --file` does: a PDF is not a story
+        except ingestion.IngestionError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        return text
 
 
 def _lexicon() -> detection.Lexicon:
