@@ -70,6 +70,35 @@ def test_ingest_a_url_twice_gives_one_article(allow_private, server):
     assert Article.objects.count() == 1
 
 
+def test_ingest_a_failed_url_again_reports_it_processed(allow_private, server):
+    # A page that failed and now loads was reported "already ingested".
+    from tests.http_server import Answer
+
+    server.routes["/later.html"] = Answer(503, b"busy", {"Content-Type": "text/plain"})
+    with pytest.raises(CommandError, match="1 of 1 could not be ingested"):
+        run("ingest", server.url("later.html"))
+    server.routes["/later.html"] = server.fixture("article.html")
+    out = run("ingest", server.url("later.html"))
+    assert "claims (processed)" in out and "already ingested" not in out
+
+
+def test_ingest_refuses_a_title_without_a_file(allow_private, server):
+    # It was dropped without a word: a URL's page has its own title.
+    with pytest.raises(CommandError, match="^--title goes with --file"):
+        run("ingest", server.url("article.html"), "--title", "My title")
+    assert server.requests == [] and not Article.objects.exists()
+
+
+@pytest.mark.parametrize("content", ["", "\n\n  \n"])
+def test_ingest_jsonl_refuses_a_file_without_lines(tmp_path, content):
+    # It said "0 ingested" and left an empty job behind.
+    path = tmp_path / "empty.jsonl"
+    path.write_text(content)
+    with pytest.raises(CommandError, match="holds no lines"):
+        run("ingest", "--jsonl", str(path))
+    assert not IngestionJob.objects.exists()
+
+
 def test_ingest_refuses_a_loopback_url_with_the_guard_on(server, settings):
     settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
     err = StringIO()

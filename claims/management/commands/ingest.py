@@ -50,6 +50,10 @@ class Command(BaseCommand):
         ]
         if sum(chosen) != 1:
             raise CommandError("Give URLs, or exactly one of --file, --feed, --jsonl.")
+        if options["title"] and not options["file"]:
+            raise CommandError(
+                "--title goes with --file: a page, a feed entry or a JSONL line has its own."
+            )
         if options["jsonl"]:
             return self.ingest_jsonl(options["jsonl"])
         if options["feed"]:
@@ -65,7 +69,8 @@ class Command(BaseCommand):
                 continue
             article = ingestion.process_article(item.article.pk)
             failed += article.status == Article.Status.FAILED
-            self.report(article, known=not item.created)
+            # A failed article asked again is tried again: reported as it ends, not as known.
+            self.report(article, known=not item.needs_processing)
         if failed:
             raise CommandError(f"{failed} of {len(submitted)} could not be ingested.")
 
@@ -122,6 +127,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
         total = sum(1 for line in lines if line.strip())
+        if not total:
+            raise CommandError(f"{path} holds no lines to ingest.")
         # Made here, so that an interrupted run can still say which job it was.
         job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=path, total=total)
         bar = tqdm(total=total, unit="article", file=sys.stderr, disable=None)
