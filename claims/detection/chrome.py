@@ -5,6 +5,9 @@ Two kinds of chrome are recognised, line by line:
 - single lines: "Advertisement", "Read more", share/subscribe/sign-up prompts, view
   counters ("veryGood! (3341)"), "View Date:" stamps, tag lists ("- In: - Ukraine"),
   "X contributed to this report" and "Reporting by …" credits, copyright lines;
+  comment headers ("Guy Hence says:"), page titles with the site's name after a bar ("… |
+  Fox News") or a comment count, privacy and cookie notices, menu items ("Latest News &
+  Rumors", "See tweets :") and video credits ("Adriana Diaz reports.");
 - link lists: a heading such as "Related", "Ranking", "Recommendation", "More from …" or
   "Most read", and the headline-like lines under it. A tight list ends at the first blank
   line; a list whose items are separated by blank lines ends at the first line that reads
@@ -12,7 +15,9 @@ Two kinds of chrome are recognised, line by line:
 
 The outlet's own notes ("Correction: …", "Editor's note: …", "Clarification: …") are no
 chrome: they stay in the stored text for the reviewer to read, but they are the outlet
-speaking, not a claim to check, so detection skips them too.
+speaking, not a claim to check, so detection skips them too. It skips a title with the
+site's name after a dash ("… - Los Angeles Times"), which is kept because lists of dates
+or products in an article look the same ("August 8 – Tinley Park").
 
 Ingestion stores :func:`strip_chrome` of plain-text input; :func:`detect` skips the spans
 :func:`find_chrome` returns (notes included), keeping offsets into the original text.
@@ -42,6 +47,48 @@ _CHROME_LINE = re.compile(
       | (?:copyright|©)[ \t].* | all[ \t]rights[ \t]reserved\.?
     )[ \t]*\r?\Z""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+# Lines that are chrome by their shape, matched with case as written:
+# - comment headers: a handle or a name, then "says:" and nothing after ("thelastchargersfan
+#   says:", "Guy Hence says:"), or any short name with a date and time ("Gary M on September
+#   17, 2018 at 8:50 pm said:"); not "He said:" or "The minister says:", which open a quote;
+# - a page title with the site's name after a bar or dash ("… | Fox News", "… - CNN 16
+#   comments") or a link with its comment count ("… Surfaces 16 comments");
+# - a notice about the site's privacy or cookie policy ("We have updated our privacy policy…");
+# - menu items: "Latest News & Rumors", "See tweets :", a video's credit "Adriana Diaz reports.".
+_NAME_WORD = r"[A-Z][\w.'’-]*"
+_NOT_COMMENTERS = (
+    r"(?!(?:The|A|An|He|She|It|They|We|I|You|This|That|One|President|Prime|Minister|Sen|"
+    r"Senator|Rep|Gov|Governor|Mayor|Dr|Mr|Mrs|Ms|Judge|Police|Officials?)\b)"
+)
+_SHAPED_CHROME = re.compile(
+    rf"""^{_BULLET}(?:
+        (?:[a-z0-9_][\w.-]*|{_NOT_COMMENTERS}{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})
+            [ \t]+says:
+      | [^\n.!?:"“”]{{1,40}}?[ \t]on[ \t][A-Z][^\n]{{3,30}}?[ \t]at[ \t]\d{{1,2}}:\d\d
+            (?:[ \t]?[ap]\.?m\.?)?[ \t]+(?:says|said|wrote):
+      | [^\n]*?[^\s.!?…:;,"“”'‘’][ \t]+\|[ \t]+{_NAME_WORD}(?:[ \t]+[\w&.'’-]+){{0,3}}
+            (?:[ \t]+\d{{1,5}}[ \t]+comments?)?
+      | [^\n]*?[^\s.!?…:;,"“”'‘’][ \t]+\d{{1,5}}[ \t]+comments?
+      | (?:Your[ \t]privacy[ \t]is[ \t]important[ \t]to[ \t]us\.[ \t]+)?
+            We(?:[ \t]have|['’]ve)[ \t]updated[ \t]our[ \t](?:privacy|cookie)[ \t]
+            (?:policy|notice|statement)\b.*
+      | (?:This[ \t](?:site|website)|We)[ \t]uses?[ \t]cookies\b.*
+      | {_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}[ \t]+&[ \t]+{_NAME_WORD}
+      | See[ \t](?:the[ \t])?(?:tweets?|posts?|photos?|videos?)[ \t]*:?
+      | {_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}[ \t]+reports\.
+    )[ \t]*\r?\Z""",
+    re.VERBOSE,
+)
+
+# A title with the site's name after a dash ("… - Los Angeles Times", "… – TechCrunch"): the
+# same shape as a list of dates or products in an article ("August 8 – Tinley Park"), so
+# it is only skipped by detection, like the outlet's notes, and stays in the stored text.
+_TITLE_WITH_SITE = re.compile(
+    rf"""[^\n]*?[^\s.!?…:;,"“”'‘’][ \t]+[-–—][ \t]+{_NAME_WORD}(?:[ \t]+[A-Z&][\w.'’-]*){{0,3}}
+    (?:[ \t]+\d{{1,5}}[ \t]+comments?)?[ \t]*\r?\Z""",
+    re.VERBOSE,
 )
 
 # "Maria Alvarez contributed to this report." - searched only in lines that say "contribut".
@@ -82,7 +129,8 @@ _HEADING_MAX = 80
 
 def find_chrome(text: str, *, notes: bool = True) -> list[Span]:
     """Return the spans of chrome lines in ``text``, in order, newlines excluded; with
-    ``notes``, the lines of the outlet's own notes too."""
+    ``notes``, the lines that stay in the stored text but are not searched too (the outlet's
+    own notes, titles with the site's name after a dash)."""
     spans: list[Span] = []
     listing: _LinkList | None = None
     end = -1
@@ -109,7 +157,12 @@ def find_chrome(text: str, *, notes: bool = True) -> list[Span]:
         if len(line) <= _HEADING_MAX and _LIST_HEADING.match(line):
             spans.append(Span(start, end))
             listing = _LinkList()
-        elif _CHROME_LINE.match(line) or ("ontribut" in line.lower() and _CREDIT_LINE.match(line)):
+        elif (
+            _CHROME_LINE.match(line)
+            or ("ontribut" in line.lower() and _CREDIT_LINE.match(line))
+            or _SHAPED_CHROME.match(line)
+            or (notes and _TITLE_WITH_SITE.match(line))
+        ):
             spans.append(Span(start, end))
     return spans
 

@@ -159,6 +159,8 @@ def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag 
     value = score([cue.weight for cue in cues])
     if not positive or value <= 0:
         return None
+    if speaker is not None and _says_nothing(text, sentence, speaker, cues):
+        return None  # "Adriana Diaz reports." on a line of its own: a speaker and no words
     return Flag(
         text=text[sentence.start : sentence.end],
         start=sentence.start,
@@ -169,6 +171,31 @@ def _flag(text: str, sentence: Span, hits: list[Hit], lexicon: Lexicon) -> Flag 
         speaker=speaker,
         covers=(),
     )
+
+
+def _says_nothing(text: str, sentence: Span, speaker: Speaker, cues: list[Cue]) -> bool:
+    """Tell whether a line is only a speaker and cues ("Adriana Diaz reports.", a menu's
+    "Nurse call"): nothing is said that could be checked.
+
+    Not a line that ends with a colon ("Limbaugh added:"), whose quotation follows, nor a
+    sentence that shares its line ("…," Ms. Moore said. where "Ms." ended a sentence).
+    """
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    rest = text[sentence.end : len(text) if line_end < 0 else line_end]
+    if text[line_start : sentence.start].strip() or rest.strip():
+        return False
+    if text[sentence.start : sentence.end].rstrip().endswith(":"):
+        return False
+    if any(cue.category != "attributed" for cue in cues):
+        return False  # "It was not possible to verify the Houthi claims." says it all
+    taken = sorted([(speaker.start, speaker.end), *((cue.start, cue.end) for cue in cues)])
+    position = sentence.start
+    for start, end in taken:
+        if any(c.isalnum() for c in text[position:start]):
+            return False
+        position = max(position, end)
+    return not any(c.isalnum() for c in text[position : sentence.end])
 
 
 def _is_question(sentence: str) -> bool:

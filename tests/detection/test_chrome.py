@@ -83,3 +83,30 @@ def test_the_outlets_notes_stay_in_the_stored_text_but_are_not_searched():
     assert strip_chrome(text) == text.strip("\n")  # the reviewer still reads it
     (note,) = find_chrome(text)
     assert text[note.start : note.end].startswith("Correction:")
+
+
+def test_it_finds_comment_headers_titles_notices_and_menu_items():
+    text = (
+        "harborfan88 says:\nNell Ostrander says:\n"
+        "Tomas Reyes on March 3, 2024 at 7:12 pm said:\n"
+        "Ferry fares to rise in spring, council says | Harbor Gazette\n"
+        "Mayor Lind Denies Link To Contractor 12 comments\n"
+        "We have updated our privacy policy to explain how we use your data.\n"
+        "This site uses cookies to improve your experience.\n"
+        "Latest News & Rumors\nSee tweets :\nPetra Lind reports.\n"
+    )
+    assert chrome_lines(text) == text.splitlines()
+
+
+def test_it_keeps_quotes_opened_with_says_or_said():
+    text = (
+        'The minister says: "We will not leave."\nHe said:\nThe minister says:\n'
+        "Mayor Ruth Lind says:\nOfficials said two people died - Reuters reported.\n"
+    )
+    assert find_chrome(text) == []
+
+
+def test_a_title_with_the_site_after_a_dash_is_skipped_but_kept_in_the_stored_text():
+    text = "Ferry fares to rise, council says - Harbor Gazette\nAugust 8 – Tinley Park\n"
+    assert chrome_lines(text) == text.splitlines()
+    assert strip_chrome(text) == text.strip("\n")

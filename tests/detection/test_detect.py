@@ -424,6 +424,26 @@ def test_it_does_not_flag_page_chrome():
     assert [f.text for f in flags] == ["Officials said the road would reopen on Friday."]
 
 
+def test_it_does_not_flag_the_chrome_of_a_scraped_page():
+    text = (
+        "Ferry fares to rise in spring, council says | Harbor Gazette\n"
+        "Ferry fares to rise in spring, council says - Harbor Gazette\n"
+        "We have updated our privacy policy to explain how we use your data.\n"
+        "Latest News & Rumors\n\n"
+        "The council said fares would rise by 8% in April.\n\n"
+        "Petra Lind reports.\n\n"
+        "harborfan88 says:\n"
+        "Nobody asked us about this.\n"
+        "Nell Ostrander says:\n"
+        "Tomas Reyes on March 3, 2024 at 7:12 pm said:\n"
+    )
+    assert [f.text for f in detect(text)] == ["The council said fares would rise by 8% in April."]
+
+
+def test_a_line_opened_with_says_still_flags_its_quote():
+    assert only('The minister says: "We will not leave."').speaker.text == "The minister"
+
+
 def test_it_keeps_offsets_into_the_original_text():
     text = "Advertisement\r\n\r\nHeadline here\r\nThe claims, he said, could not be verified.\r\n"
     flag = only(text)
