@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from .chrome import find_chrome
@@ -45,6 +45,7 @@ _NOT_CLAIMANTS = word_set(
     "the these those such their its his her neither both either all some any no "
     "earlier other similar"
 )
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we"])
 _NOT_NAMES = frozenset(["the", "a", "an", "he", "she", "they", "it", "we", "i", "two", "some"])
 _QUESTION_OPENINGS = word_set(
     "what why how who whom whose when where which is are was were do does did will would "
@@ -282,16 +283,56 @@ def _about_referent(text: str, disclaimer: Flag, candidates: list[Flag]) -> list
         for match in _NAMED_CLAIMS.finditer(text, disclaimer.start, disclaimer.end)
         if match.start() > disclaimer.start and match.group(1).lower() not in _NOT_CLAIMANTS
     ]
-    referent = {word.lower() for word in named} - _NOT_REFERENTS
-    if not referent:
+    named = [word for word in named if word.lower() not in _NOT_REFERENTS]
+    if not named:
         return candidates
+    referent = {word.lower() for word in named}
     referent |= {word + "s" for word in referent}  # "the rebels' claims" → "rebel(s)"
-    return [
-        flag
-        for flag in candidates
-        if not _names_someone(flag.speaker)
-        or referent & {w.lower() for w in _WORD.findall(flag.speaker.text)}
-    ]
+    if not any(word[:1].isupper() for word in named):
+        return _with_their_pronouns(candidates, _ties_to(referent))
+    return _with_their_pronouns(
+        candidates,
+        lambda flag: (
+            not _names_someone(flag.speaker)
+            or referent & {w.lower() for w in _WORD.findall(flag.speaker.text)}
+        ),
+    )
+
+
+def _ties_to(referent: set[str]) -> Callable[[Flag], bool]:
+    """For a common-noun referent ("the group's claim"), which names no one: accept unnamed
+    speakers, and a named one who shares a capitalised word with a speaker accepted before
+    ("The Afghan Taliban claimed…", then "Taliban spokesman Zabihullah Mujahid said…",
+    then "Mujahid said…"), so the other side's "Zelenskyy said…" stays out."""
+    known = set(referent)
+
+    def about(flag: Flag) -> bool:
+        words = _WORD.findall(flag.speaker.text) if flag.speaker is not None else []
+        lowered = {word.lower() for word in words}
+        if _names_someone(flag.speaker) and not known & lowered:
+            return False
+        known.update(w.lower() for w in words if w[:1].isupper() and w.lower() not in _NOT_NAMES)
+        return True
+
+    return about
+
+
+def _with_their_pronouns(candidates: list[Flag], about: Callable[[Flag], bool]) -> list[Flag]:
+    """Keep the candidates ``about`` accepts, and a candidate whose speaker is a pronoun
+    ("It said…", "He added…") only when the one before it is kept: the pronoun is most
+    likely the last speaker named, and a disclaimer that names whom it doubts covers the
+    first pronoun only when that speaker is one it covers."""
+    kept: list[Flag] = []
+    previous_kept = False
+    for flag in candidates:
+        if flag.speaker is not None and flag.speaker.text.lower() in _PRONOUNS:
+            keep = previous_kept
+        else:
+            keep = about(flag)
+        if keep:
+            kept.append(flag)
+        previous_kept = keep
+    return kept
 
 
 def _names_someone(speaker: Speaker | None) -> bool:

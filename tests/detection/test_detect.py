@@ -677,3 +677,20 @@ def test_the_object_of_a_verb_is_not_its_speaker(sentence, not_speaker):
     assert all(
         flag.speaker is None or flag.speaker.text != not_speaker for flag in detect(sentence)
     )
+
+
+def test_a_disclaimer_about_the_group_covers_its_named_spokesman():
+    text = (
+        "The army said a drone fell near the border.\n\n"
+        "It did not say where the drone was launched from.\n\n"
+        "The Northern Front claimed it had downed the drone.\n\n"
+        '"We shot it down," Northern Front spokesman Arif Dane said in a post.\n\n'
+        '"Nobody was hurt," Dane said.\n\n'
+        "It was not possible to independently verify the group's claim."
+    )
+    covered = [text[s.start : s.end] for s in detect(text)[-1].covers]
+    assert covered == [
+        "The Northern Front claimed it had downed the drone.",
+        '"We shot it down," Northern Front spokesman Arif Dane said in a post.',
+        '"Nobody was hurt," Dane said.',
+    ]
