@@ -434,3 +434,40 @@ def test_ingest_jsonl_stopped_by_a_signal_closes_its_job_as_interrupted(
         ).fetchone()[0]
     assert finished_at is not None and status == "pending"  # taken again by the next run
     assert json.loads(errors) == [{"line": 2, "reason": f"interrupted ({name})"}]
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [("seed_demo",), ("redetect", "--all"), ("ingest", "--file", "manage.py")]
+)
+def test_a_database_that_cannot_be_reached_is_one_line_naming_database_url(tmp_path, args):
+    # It was some ninety lines of traceback ending in psycopg's OperationalError.
+    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere"}
+    done = run_manage(*args, env=env)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr, done.stderr[-500:]
+    assert "The database could not be used" in done.stderr and "DATABASE_URL" in done.stderr
+
+
+def test_a_database_never_migrated_says_to_migrate(tmp_path):
+    done = run_manage("seed_demo", env=manage_env(tmp_path / "new.sqlite3"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "no such table" in done.stderr and "manage.py migrate" in done.stderr
+
+
+def test_a_broker_that_cannot_be_reached_is_one_line_naming_redis_url(migrated_database):
+    env = {**manage_env(migrated_database), "REDIS_URL": "redis://127.0.0.1:1/11"}
+    run_manage("seed_demo", env=env)  # articles to detect again (processed in-process)
+    done = run_manage("redetect", "--all", "--queue", env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-500:]
+    assert "The task queue could not be reached" in done.stderr and "REDIS_URL" in done.stderr

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from claims import ingestion
 from claims.fetching import FetchError, check_url, decode_body, decode_text_file, normalised_url
+from claims.management.services import reports_unreachable_services
 from claims.models import Article, Feed, IngestionJob
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--jsonl", help="A JSONL file, one article per line.")
 
+    @reports_unreachable_services
     def handle(self, *args, **options):
         with _quiet_logs():
             self.ingest(options)

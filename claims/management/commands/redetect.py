@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from claims import ingestion, tasks
 from claims.api.serializers import as_id
+from claims.management.services import reports_unreachable_services
 from claims.models import Article
 
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             "--queue", action="store_true", help="Send batches to the worker instead."
         )
 
+    @reports_unreachable_services
     def handle(self, *args, **options):
         if bool(options["article"]) == options["all"]:
             raise CommandError("Give --article ID… or --all.")

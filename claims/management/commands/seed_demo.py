@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 
 from claims import ingestion
+from claims.management.services import reports_unreachable_services
 from claims.models import Article
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "articles"
@@ -23,6 +24,7 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Create demo users (reviewer, editor, admin) and ingest the sample articles."
 
+    @reports_unreachable_services
     def handle(self, *args, **options):
         for username, password, role in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
