@@ -137,6 +137,11 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title or self.url or f"Article {self.pk}"
 
+    @property
+    def in_another_language(self) -> bool:
+        """Whether the page says it is in a language detection does not read (English)."""
+        return bool(self.language) and not self.language.lower().startswith("en")
+
 
 #: The same columns seen from a claim, for ``select_related("article")`` lists.
 CLAIM_ARTICLE_BODY = tuple(f"article__{name}" for name in Article.BODY_FIELDS)

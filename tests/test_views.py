@@ -2052,3 +2052,15 @@ def test_a_reviewer_sent_a_bulk_assign_is_told_why_it_was_refused(client, alice)
     data = {"action": "assign", "ids": [claim.pk]}
     body = client.post(reverse("queue-bulk"), data, follow=True).content.decode()
     assert "Choose a reviewer." in body
+
+
+@pytest.mark.parametrize(
+    "language, noted", [("fr", True), ("es-MX", True), ("en-GB", False), ("", False)]
+)
+def test_an_article_in_another_language_says_detection_reads_english(
+    client, alice, language, noted
+):
+    # It showed "No claim flagged." as for an English article with nothing to check.
+    article = ArticleFactory(language=language)
+    page = client_for(client, alice).get(reverse("article-detail", args=[article.pk]))
+    assert ("detection reads English only" in page.content.decode()) is noted
