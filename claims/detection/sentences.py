@@ -103,7 +103,7 @@ def _segment(chunk: str) -> list[str]:
     pieces = list(segment(_LANGUAGE, chunk)) if chunk and not chunk.isspace() else [chunk]
     if sum(map(len, pieces)) != len(chunk):  # never trust offsets we cannot reproduce
         return [chunk]
-    return _mend_quotes(pieces) if len(pieces) > 1 else pieces
+    return _mend(pieces) if len(pieces) > 1 else pieces
 
 
 _QUOTE_ENDS = frozenset("\"”’'“")
@@ -116,15 +116,40 @@ _ATTRIBUTION = re.compile(
 )
 
 
-def _mend_quotes(pieces: list[str]) -> list[str]:
-    """Undo two cuts sentencex makes around quotations: after a quoted question ('"Why
-    wait?" Schiff asked.' is one sentence, not two) and before an opening quote mark left
-    at the end of the sentence before ('…," he said. "We are sad…').
+# Titles sentencex does not know as abbreviations: it ends a sentence after '"…," Ms.'
+# (when a sentence came before on the line) and leaves "Moore said." alone. None of them
+# ends a sentence ("Jr.", "St." can, and sentencex already knows the common titles).
+_TITLES = tuple(
+    f"{before}{title}."
+    for title in ("Ms", "Mmes", "Atty", "Amb", "Cdr", "Ald", "Gens")
+    for before in " ("
+)
+# After "a.m."/"p.m." sentencex ends the sentence before any capital; a date, a day or a
+# time zone goes on with the time ("from 10:30 p.m. Aug. 9 to…", "9 a.m. ET").
+_TIMES = ("a.m.", "p.m.")
+_ENDINGS = frozenset(end[-3:] for end in _TITLES + _TIMES)  # a cheap first check
+_TIME_GOES_ON = re.compile(
+    r"(?:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|January|February|March|April"
+    r"|May|June|July|August|September|October|November|December)\s*\d"
+    r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b(?!['’]s)"
+    r"|(?:[ECMP][SD]?T|GMT|UTC|BST|CES?T)\b"
+)
+
+
+def _mend(pieces: list[str]) -> list[str]:
+    """Undo the cuts sentencex makes after a title or a time that goes on (see _TITLES and
+    _TIMES) and two around quotations: after a quoted question ('"Why wait?" Schiff
+    asked.' is one sentence, not two) and before an opening quote mark left at the end
+    of the sentence before ('…," he said. "We are sad…').
     The pieces still add up to the chunk."""
     mended = [pieces[0]]
     for piece in pieces[1:]:
         previous = mended[-1]
-        if previous.rstrip()[-1:] not in _QUOTE_ENDS:  # the usual case: nothing to mend
+        body = previous.rstrip()
+        if body[-3:] in _ENDINGS and _cut_too_soon(body, piece):
+            mended[-1] = previous + piece
+            continue
+        if body[-1:] not in _QUOTE_ENDS:  # the usual case: nothing to mend
             mended.append(piece)
             continue
         tail = max(0, len(previous) - 8)  # both patterns end the piece: search its end only
@@ -136,3 +161,9 @@ def _mend_quotes(pieces: list[str]) -> list[str]:
             continue
         mended.append(piece)
     return mended
+
+
+def _cut_too_soon(body: str, piece: str) -> bool:
+    if body.endswith(_TIMES):
+        return _TIME_GOES_ON.match(piece) is not None
+    return body.endswith(_TITLES) and piece[:1].isupper()

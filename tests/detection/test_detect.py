@@ -465,6 +465,30 @@ def test_it_splits_around_abbreviations():
     assert [f.text for f in flags] == ["Officials said he was well."]
 
 
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ('The shop shut. "We will not leave," Ms. Moore said.',
+         '"We will not leave," Ms. Moore said.'),
+        ("The vote failed. “Not today,” Mmes. Ruiz and Cole said.",
+         "“Not today,” Mmes. Ruiz and Cole said."),
+        ("Checks stopped from 11:15 p.m. Sept. 4 to 5 a.m., the inspectors alleged.",
+         "Checks stopped from 11:15 p.m. Sept. 4 to 5 a.m., the inspectors alleged."),
+        ("The lines stayed open until 8 p.m. Tuesday, the clerk said.",
+         "The lines stayed open until 8 p.m. Tuesday, the clerk said."),
+        ("Results came at 9 p.m. ET, officials said.",
+         "Results came at 9 p.m. ET, officials said."),
+    ],
+)  # fmt: skip
+def test_a_title_or_a_time_before_a_capital_ends_no_sentence(text, flagged):
+    assert only(text).text == flagged
+
+
+def test_a_time_at_the_end_of_a_sentence_still_ends_it():
+    text = "The polls closed at 8 p.m. Officials said turnout was high."
+    assert only(text).text == "Officials said turnout was high."
+
+
 def test_it_returns_nothing_for_empty_text():
     assert detect("") == []
     assert detect(" \n\r\n ") == []
