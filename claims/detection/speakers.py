@@ -108,7 +108,8 @@ NOT_SAYING_NEXT = {
     "added": word_set(
         "to more another his her their its two three four five six seven eight nine ten"
     ),
-    "called": word_set("911 off up back in police"),
+    # "called an ambulance" phones; "one called a tuft cell" names (see _not_saying).
+    "called": word_set("911 off up back in police ambulance ambulances paramedics"),
     "asked": word_set("for to about if whether them him her me us you"),
     "promising": None,  # the adjective at the end of a clause, see _not_saying
     # "testified before the committee." tells where, not what; "testified before the
@@ -119,7 +120,10 @@ NOT_SAYING_NEXT = {
     "believe": word_set("in me you him her them"),
     "accused": word_set("of"),  # "officers accused of lying"
     # "maintained a lead", "maintained close ties", not "maintained that…"
-    "maintained": word_set("a an close control contact ties links order"),
+    "maintained": word_set(
+        "a an close control contact ties links order existing strict tight relations offices "
+        "operations records contacts friendly diplomatic normal regular"
+    ),
 }
 NOT_SAYING_NEXT["testifies"] = NOT_SAYING_NEXT["testifying"] = NOT_SAYING_NEXT["testified"]
 for _verb, _base in (
@@ -399,6 +403,10 @@ class _Attribution:
             return not (len(after) > 1 and after[1].text == ":")
         if following in NOT_SAYING_NEXT[word] or following[:1].isdigit():
             return True
+        if word.startswith("call") and following in ("a", "an"):
+            # "called a tuft cell", "called an ambulance", "called a meeting": naming or a
+            # deed; 'called a former Miss Universe “disgusting”' says.
+            return not any(token.text in QUOTES for token in self.after())
         if word.startswith("call") and following in NAMED_OBJECTS:
             # Naming, not saying: "called him Mike" (but "called him a liar" accuses).
             after = self.after()
