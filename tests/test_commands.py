@@ -436,6 +436,64 @@ def test_ingest_jsonl_stopped_by_a_signal_closes_its_job_as_interrupted(
     assert json.loads(errors) == [{"line": 2, "reason": f"interrupted ({name})"}]
 
 
+def test_ingest_jsonl_under_nohup_goes_on_when_its_terminal_closes(
+    server, tmp_path, migrated_database
+):
+    # The SIGHUP handler replaced nohup's "ignore": closing the terminal stopped the run.
+    released = threading.Event()
+
+    def slow(handler):
+        released.wait(30)
+        return server.fixture("/article.html")
+
+    server.routes["/slow"] = slow
+    path = tmp_path / "bulk.jsonl"
+    lines = [{"text": "The mayor said the dam is safe."}, {"url": server.url("slow")}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    database = Path(shutil.copy(migrated_database, tmp_path / "desk.sqlite3"))
+    ingest = subprocess.Popen(
+        [sys.executable, "manage.py", "ingest", "--jsonl", str(path)],
+        cwd=ROOT,
+        env={**manage_env(database), "FACTCHECK_FETCH_ALLOW_PRIVATE": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup does
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not server.hits("/slow") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        ingest.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        released.set()
+        out, err = ingest.communicate(timeout=30)
+    finally:
+        released.set()
+        if ingest.poll() is None:
+            ingest.kill()
+    assert ingest.returncode == 0, err[-500:]
+    assert "2 ingested" in out
+
+
+def test_ctrl_c_after_the_last_line_is_reported_as_an_interruption(tmp_path, monkeypatch):
+    # The command read the line from the job's last error, which only a stop inside the
+    # loop writes: an IndexError traceback, or the line of an earlier failure.
+    from claims import ingestion
+
+    path = tmp_path / "wire.jsonl"
+    path.write_text('{"text": "The mayor said the dam at Lake Orrin was safe.", "title": "Dam"}\n')
+    real = ingestion._ingest_lines
+
+    def pressed(*args, **kwargs):
+        real(*args, **kwargs)
+        raise KeyboardInterrupt  # Ctrl-C as the run leaves its loop
+
+    monkeypatch.setattr(ingestion, "_ingest_lines", pressed)
+    with pytest.raises(CommandError, match="Interrupted after line 1: 1 ingested"):
+        call_command("ingest", jsonl=str(path), stdout=StringIO(), stderr=StringIO())
+
+
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -161,7 +161,7 @@ class Command(BaseCommand):
         )
         if interrupted is not None:
             raise CommandError(
-                f"Interrupted at line {job.errors[-1]['line']}: {summary}; run the file again "
+                f"Interrupted {_where_stopped(job, results)}: {summary}; run the file again "
                 "to go on.",
                 # As a shell reports a process its signal ended: 130 for Ctrl-C.
                 returncode=128 + getattr(interrupted, "signum", signal.SIGINT),
@@ -193,6 +193,15 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+def _where_stopped(job, results) -> str:
+    """The line the job says the run stopped at; when the stop came after the run left
+    its loop (so the job says nothing), after the last line read."""
+    for error in reversed(job.errors):
+        if str(error.get("reason", "")).startswith("interrupted"):
+            return f"at line {error['line']}"
+    return f"after line {results[-1].number}" if results else "before the first line"
+
+
 @contextmanager
 def _signals_interrupt():
     """Stop on SIGTERM (kill, systemd, docker stop) and SIGHUP (a closed terminal) as on
@@ -204,7 +213,13 @@ def _signals_interrupt():
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers (call_command from a thread)
         return
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    # A signal ignored on purpose stays ignored: under `nohup` a closed terminal must not
+    # stop the run.
+    previous = {
+        signum: signal.signal(signum, stop)
+        for signum in (signal.SIGTERM, signal.SIGHUP)
+        if signal.getsignal(signum) is not signal.SIG_IGN
+    }
     try:
         yield
     finally:
