@@ -147,10 +147,28 @@ def without_inline_flood(html: str) -> str:
     tree = load_html(html)
     if tree is None:
         return html
+    _drop_link_lists(tree)
     strip_elements(tree, *_INLINE_TAGS)
     # Written out and read again, as trafilatura will: strip_tags leaves the pieces of text
     # side by side, as many text nodes as there were elements, and their number is the cost.
     return tostring(tree, encoding="unicode")
+
+
+#: An element with this many links, whose text is mostly theirs, is a list of links.
+LINK_LIST_LINKS = 50
+
+
+def _drop_link_lists(tree) -> None:
+    """Remove the lists of links (tag clouds, "related" lists): with the links taken out,
+    trafilatura could no longer tell them from text by their share of link text."""
+    links = Counter(link.getparent() for link in tree.iter("a"))
+    for parent, count in links.items():
+        if count < LINK_LIST_LINKS or parent is None or parent.getparent() is None:
+            continue
+        text = len(parent.text_content().strip())
+        linked = sum(len(a.text_content().strip()) for a in parent.iterchildren("a"))
+        if linked >= 0.8 * text:
+            parent.drop_tree()  # its tail, the text after it, stays
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
