@@ -5,7 +5,8 @@ Two kinds of chrome are recognised, line by line:
 - single lines: "Advertisement", "Read more", share/subscribe/sign-up prompts, view
   counters ("veryGood! (3341)"), "View Date:" stamps, tag lists ("- In: - Ukraine"),
   "X contributed to this report" and "Reporting by …" credits, copyright lines;
-  comment headers ("Guy Hence says:"), page titles with the site's name after a bar ("… |
+  comment headers ("thelastchargersfan says:", and "Guy Hence says:" where three or more
+  make a thread), page titles with the site's name after a bar ("… |
   Fox News") or a comment count, privacy and cookie notices, menu items ("Latest News &
   Rumors", "See tweets :") and video credits ("Adriana Diaz reports.");
 - link lists: a heading such as "Related", "Ranking", "Recommendation", "More from …" or
@@ -64,8 +65,7 @@ _NOT_COMMENTERS = (
 )
 _SHAPED_CHROME = re.compile(
     rf"""^{_BULLET}(?:
-        (?:[a-z0-9_][\w.-]*|{_NOT_COMMENTERS}{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})
-            [ \t]+says:
+        [a-z0-9_][\w.-]*[ \t]+says:
       | [^\n.!?:"“”]{{1,40}}?[ \t]on[ \t][A-Z][^\n]{{3,30}}?[ \t]at[ \t]\d{{1,2}}:\d\d
             (?:[ \t]?[ap]\.?m\.?)?[ \t]+(?:says|said|wrote):
       | [^\n]*?[^\s.!?…:;,"“”'‘’][ \t]+\|[ \t]+{_NAME_WORD}(?:[ \t]+[\w&.'’-]+){{0,3}}
@@ -81,6 +81,14 @@ _SHAPED_CHROME = re.compile(
     )[ \t]*\r?\Z""",
     re.VERBOSE,
 )
+
+# A comment header signed with a name ("Guy Hence says:"): the same shape as a speaker
+# before a quote ("Elizabeth Warren says:"), so chrome only where the text has a thread of
+# them (COMMENT_THREAD or more).
+_NAMED_COMMENTER = re.compile(
+    rf"^{_BULLET}{_NOT_COMMENTERS}{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}[ \t]+says:[ \t]*\r?\Z"
+)
+COMMENT_THREAD = 3
 
 # A title with the site's name after a dash ("… - Los Angeles Times", "… – TechCrunch"): the
 # same shape as a list of dates or products in an article ("August 8 – Tinley Park"), so
@@ -132,6 +140,7 @@ def find_chrome(text: str, *, notes: bool = True) -> list[Span]:
     ``notes``, the lines that stay in the stored text but are not searched too (the outlet's
     own notes, titles with the site's name after a dash)."""
     spans: list[Span] = []
+    commenters: list[Span] = []
     listing: _LinkList | None = None
     end = -1
     for line in text.split("\n"):
@@ -164,6 +173,10 @@ def find_chrome(text: str, *, notes: bool = True) -> list[Span]:
             or (notes and _TITLE_WITH_SITE.match(line))
         ):
             spans.append(Span(start, end))
+        elif line.rstrip().endswith("says:") and _NAMED_COMMENTER.match(line):
+            commenters.append(Span(start, end))
+    if len(commenters) >= COMMENT_THREAD:
+        spans = sorted(spans + commenters, key=lambda span: span.start)
     return spans
 
 

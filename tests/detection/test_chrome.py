@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from claims.detection import find_chrome, strip_chrome
+from claims.detection import detect, find_chrome, strip_chrome
 
 PAGE = """\
 Officials said the road would reopen on Friday.
@@ -87,7 +87,7 @@ def test_the_outlets_notes_stay_in_the_stored_text_but_are_not_searched():
 
 def test_it_finds_comment_headers_titles_notices_and_menu_items():
     text = (
-        "harborfan88 says:\nNell Ostrander says:\n"
+        "harborfan88 says:\nNell Ostrander says:\nGuy Hence says:\nRuth M. Adair says:\n"
         "Tomas Reyes on March 3, 2024 at 7:12 pm said:\n"
         "Ferry fares to rise in spring, council says | Harbor Gazette\n"
         "Mayor Lind Denies Link To Contractor 12 comments\n"
@@ -104,6 +104,16 @@ def test_it_keeps_quotes_opened_with_says_or_said():
         "Mayor Ruth Lind says:\nOfficials said two people died - Reuters reported.\n"
     )
     assert find_chrome(text) == []
+
+
+def test_a_name_before_says_and_a_quote_is_the_article_unless_a_thread_of_them():
+    # "Elizabeth Warren says:" looks like a comment header: taken for one, the line was
+    # dropped from the stored text and the quote under it lost its speaker.
+    text = 'Ines Duarte says:\n"Unemployment fell to 3 percent last year, the lowest in 50 years."'
+    assert find_chrome(text) == [] and strip_chrome(text) == text
+    assert detect(text)[0].text == "Ines Duarte says:"
+    thread = "Guy Hence says:\nGreat story.\nRuth Adair says:\nI disagree.\nOla Berg says:\nSame.\n"
+    assert chrome_lines(thread) == ["Guy Hence says:", "Ruth Adair says:", "Ola Berg says:"]
 
 
 def test_a_title_with_the_site_after_a_dash_is_skipped_but_kept_in_the_stored_text():

@@ -440,7 +440,10 @@ def test_it_does_not_flag_the_chrome_of_a_scraped_page():
         "harborfan88 says:\n"
         "Nobody asked us about this.\n"
         "Nell Ostrander says:\n"
+        "Same here.\n"
+        "Guy Hence says:\n"
         "Tomas Reyes on March 3, 2024 at 7:12 pm said:\n"
+        "Ruth Adair says:\n"
     )
     assert [f.text for f in detect(text)] == ["The council said fares would rise by 8% in April."]
 
