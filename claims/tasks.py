@@ -151,11 +151,13 @@ def purge_expired_tokens() -> int:
 @shared_task
 def purge_raw_html() -> int:
     """Drop fetched HTML older than FACTCHECK_RAW_HTML_RETENTION_DAYS, of every article
-    but those still waiting to be processed (failed and duplicate ones too)."""
+    but those still waiting to be processed, and failed ones with no address to fetch
+    again (pasted HTML: "Try again" reads it from there)."""
     cutoff = timezone.now() - timedelta(days=settings.FACTCHECK_RAW_HTML_RETENTION_DAYS)
     return (
         Article.objects.filter(created_at__lt=cutoff)
         .exclude(status=Article.Status.PENDING)
+        .exclude(status=Article.Status.FAILED, source_url="")
         .exclude(raw_html="")
         .update(raw_html="")
     )

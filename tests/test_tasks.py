@@ -475,10 +475,34 @@ def test_beat_queues_one_poll_per_feed_and_interval_while_the_worker_is_away(mon
     assert feed.next_poll_at > timezone.now() + timedelta(minutes=14)
 
 
+def test_a_failed_pasted_page_can_be_tried_again_after_the_purge(settings):
+    # Its HTML is the only copy of it: purged, "Try again" failed with "Only http and
+    # https URLs can be fetched, not ''."
+    settings.FACTCHECK_RAW_HTML_RETENTION_DAYS = 7
+    page = (
+        "<html><body><article><p>The mayor said the dam at Lake Orrin was safe and cost four "
+        "million dollars to repair last year, the council's records show.</p></article></body>"
+        "</html>"
+    )
+    article = ingestion.submit_html(page).article
+    Article.objects.filter(pk=article.pk).update(
+        status="failed",
+        error="Processing took longer than 120 s.",
+        created_at=timezone.now() - timedelta(days=8),
+    )
+    tasks.purge_raw_html()
+    ingestion.retry(article)
+    assert ingestion.process_article(article.pk).status == "processed"
+
+
 def test_the_raw_html_of_failed_and_duplicate_articles_is_purged_too(settings):
     settings.FACTCHECK_RAW_HTML_RETENTION_DAYS = 7
     for status in ("failed", "duplicate", "pending"):
-        ArticleFactory(raw_html=f"<html>{status}</html>", status=status)
+        ArticleFactory(
+            raw_html=f"<html>{status}</html>",
+            status=status,
+            source_url=f"https://news.example.org/{status}",
+        )
     Article.objects.update(created_at=timezone.now() - timedelta(days=8))
     assert tasks.purge_raw_html.delay().get() == 2
     kept = Article.objects.exclude(raw_html="").values_list("status", flat=True)
