@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -50,6 +51,22 @@ class PrivateResponsesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class NewsroomTimeZoneMiddleware:
+    """Pages (the desk, the public reviews, the admin) show clock times and count days in
+    the newsroom's zone, FACTCHECK_TIME_ZONE, so a review published at 21:30 in New York is
+    dated the same on the desk and on its public page. The API, the tasks and the database
+    stay in UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        with timezone.override(settings.FACTCHECK_TIME_ZONE):
+            return self.get_response(request)
 
 
 class ApiWithoutSlashMiddleware:

@@ -175,6 +175,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "factcheck.middleware.PrivateResponsesMiddleware",
+    "factcheck.middleware.NewsroomTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "factcheck.middleware.AdminSelectionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -257,7 +258,7 @@ LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-us"
 # The API, the tasks and the database work in UTC; the desk's pages show clock times in
-# the newsroom's zone (claims.views.access._desk), naming it.
+# the newsroom's zone (factcheck.middleware.NewsroomTimeZoneMiddleware), naming it.
 TIME_ZONE = "UTC"
 FACTCHECK_TIME_ZONE = env_time_zone("FACTCHECK_TIME_ZONE", "UTC")
 USE_I18N = True

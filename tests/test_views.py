@@ -2064,3 +2064,19 @@ def test_an_article_in_another_language_says_detection_reads_english(
     article = ArticleFactory(language=language)
     page = client_for(client, alice).get(reverse("article-detail", args=[article.pk]))
     assert ("detection reads English only" in page.content.decode()) is noted
+
+
+def test_the_desk_and_the_public_page_date_a_review_alike(client, alice, erin, settings):
+    # The public page stayed in UTC: a review published at 21:30 in New York was dated the
+    # 15th on the desk and the 16th for readers.
+    from claims.models import Verdict
+
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    Verdict.objects.filter(claim=claim).update(published_at="2026-01-16T02:30:00Z")
+    client_for(client, alice)
+    desk = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    public = client.get(reverse("review-public", args=[claim.pk])).content.decode()
+    assert "published 15 Jan 2026" in desk and "Published 15 January 2026" in public
+    review = client.get(f"/api/v1/claims/{claim.pk}/claimreview/").json()
+    assert review["datePublished"] == "2026-01-16"  # the API stays in UTC

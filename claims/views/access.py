@@ -5,14 +5,12 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims import workflow
@@ -39,8 +37,7 @@ def _desk(role: str = REVIEWER):
             if not workflow.has_role(request.user, role):
                 raise PermissionDenied(f"This page is for the {role}s of the desk.")
             # Kept out of caches by factcheck.middleware.PrivateResponsesMiddleware.
-            with timezone.override(settings.FACTCHECK_TIME_ZONE):
-                return view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
 
         return wrapper
 
