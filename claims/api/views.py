@@ -44,6 +44,7 @@ from claims.models import (
     Rating,
     ReviewEvent,
     Verdict,
+    with_claim_counts,
 )
 
 
@@ -129,17 +130,19 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     pagination_class = PagePagination
 
     def get_queryset(self):
-        articles = Article.objects.annotate(claim_count=Count("claims")).order_by(
-            "-created_at", "-id"
-        )
-        if self.action == "list":
+        articles = Article.objects.order_by("-created_at", "-id")
+        if self.action == "list":  # counted for the page only: see paginate_queryset
             return articles.defer(*Article.BODY_FIELDS)
-        return articles.prefetch_related(
+        return articles.annotate(claim_count=Count("claims")).prefetch_related(
             Prefetch(
                 "claims",
                 Claim.objects.select_related("assignee", "verdict__rating").order_by("start"),
             )
         )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return with_claim_counts(page) if page is not None else None
 
     def get_serializer_class(self):
         if self.action == "create":

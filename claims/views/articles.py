@@ -13,7 +13,7 @@ from claims.api.filters import MAX_SEARCH
 from claims.api.serializers import as_id
 from claims.fetching import FetchError, decode_body, decode_text_file
 from claims.forms import ArticleAddForm
-from claims.models import Article, Feed, IngestionJob
+from claims.models import Article, Feed, IngestionJob, with_claim_counts
 from claims.templatetags.desk import highlight
 from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _desk, _post_only
 
@@ -22,13 +22,8 @@ from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _desk, _post_only
 def articles(request):
     qs = (
         Article.objects.select_related("feed")
-        # Not the page's text and HTML: the claim counts group every selected column.
-        .defer(*Article.BODY_FIELDS)
+        .defer(*Article.BODY_FIELDS)  # not the pages' text and HTML
         .order_by("-created_at", "-id")
-        .annotate(
-            claim_count=Count("claims"),
-            open_count=Count("claims", filter=Q(claims__status__in=OPEN_STATUSES)),
-        )
     )
     status = request.GET.get("status", "")
     if status in Article.Status.values:
@@ -42,6 +37,7 @@ def articles(request):
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(url__icontains=q) | Q(source_url__icontains=q))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_claim_counts(page.object_list, OPEN_STATUSES)
     without_page = request.GET.copy()
     without_page.pop("page", None)
     return render(
