@@ -81,3 +81,25 @@ def test_a_feed_moved_to_another_address_starts_afresh(editor_api):
     assert (feed.etag, feed.last_modified, feed.last_error, feed.failure_count) == ("", "", "", 0)
     assert feed.next_poll_at <= timezone.now()
     assert moved.json()["last_error"] == ""
+
+
+def test_the_claim_lists_can_order_and_search_through_an_index():
+    # Without these indexes each page of the queue's "newest", "oldest" and "score" orders
+    # sorted every claim, and a search read every claim: 0.4-4 s over 1,000,000 claims.
+    from django.db import connection
+    from django.db.models import Q
+
+    from claims.models import Claim
+    from tests.factories import ClaimFactory
+
+    ClaimFactory()
+    if connection.vendor == "postgresql":  # a table this small is read whole otherwise
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "claim_created" in Claim.objects.order_by("-created_at", "-id")[:50].explain()
+    assert "claim_created" in Claim.objects.order_by("created_at", "id")[:50].explain()
+    assert "claim_score" in Claim.objects.order_by("-score", "id")[:50].explain()
+    if connection.vendor == "postgresql":
+        search = Claim.objects.filter(Q(text__icontains="dam") | Q(speaker__icontains="dam"))
+        plan = search.explain()
+        assert "claim_text_trgm" in plan and "claim_speaker_trgm" in plan
