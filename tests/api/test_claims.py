@@ -715,3 +715,22 @@ def test_the_api_root_lists_every_endpoint(api):
     }  # fmt: skip
     for url in listed.values():
         assert api.get(url).status_code in (200, 405), url  # the token endpoint takes a POST
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around the request
+def test_the_csv_export_reads_its_rows_inside_a_transaction(api, monkeypatch):
+    # Outside one, PostgreSQL declared the export's cursor WITH HOLD and computed the whole
+    # result before sending the first row (5 s and a 245 MB temporary file at 1,000,000).
+    from django.db import connection
+
+    from claims.api import views
+
+    ClaimFactory()
+    seen = []
+    real = views._inert
+    monkeypatch.setattr(
+        views, "_inert", lambda value: seen.append(connection.in_atomic_block) or real(value)
+    )
+    response = api.get("/api/v1/claims/export.csv")
+    assert len(b"".join(response.streaming_content).decode().splitlines()) == 2
+    assert seen and all(seen)
