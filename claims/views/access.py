@@ -8,9 +8,11 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims import workflow
@@ -19,6 +21,36 @@ from claims.workflow import REVIEWER
 
 PAGE_SIZE = 50
 OPEN_STATUSES = [Claim.Status.NEW, Claim.Status.IN_REVIEW, Claim.Status.REVIEWED]
+#: Rows a desk list counts, at most: an exact count of a million claims on every page load
+#: took 0.1-0.9 s (with a search), and no one pages through ten thousand claims.
+COUNT_CAP = 10_000
+
+
+def capped_count(queryset) -> int:
+    """How many rows ``queryset`` has, counting no further than COUNT_CAP + 1."""
+    return queryset[: COUNT_CAP + 1].count()
+
+
+def shown_count(count: int) -> str:
+    """A capped count as a page shows it: "10,000+" past the cap."""
+    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most COUNT_CAP + 1 rows: past that, the page shows
+    "10,000+" (``shown_count``) and its pages go as far as the cap."""
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def shown_count(self) -> str:
+        return shown_count(self.count)
 
 
 def _desk(role: str = REVIEWER):

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.http import QueryDict
@@ -27,7 +26,17 @@ from claims.models import (
     ReviewEvent,
     Verdict,
 )
-from claims.views.access import OPEN_STATUSES, PAGE_SIZE, _back, _desk, _fail, _post_only
+from claims.views.access import (
+    OPEN_STATUSES,
+    PAGE_SIZE,
+    CappedPaginator,
+    _back,
+    _desk,
+    _fail,
+    _post_only,
+    capped_count,
+    shown_count,
+)
 from claims.workflow import EDITOR, REVIEWER
 
 # --- dashboard ------------------------------------------------------------------------------
@@ -187,7 +196,7 @@ def queue(request):
     claim_filter = ClaimFilter(params, queryset=base, request=request)
     sort = request.GET.get("sort", "priority")
     claims = claim_filter.qs.order_by(*SORTS.get(sort, SORTS["priority"]))
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     without_page = request.GET.copy()
     without_page.pop("page", None)
     without_article = without_page.copy()
@@ -225,7 +234,9 @@ def queue(request):
             "feeds": Feed.objects.all(),
             "reviewers": reviewers,
             "is_editor": workflow.has_role(request.user, EDITOR),
-            "waiting": Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).count(),
+            "waiting": shown_count(
+                capped_count(Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True))
+            ),
             "kept": request.session.pop(BULK_CHOICES, None) or {},
             "nav": "queue",
         },
