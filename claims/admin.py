@@ -98,6 +98,8 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["text", "speaker"]
     list_select_related = ["assignee"]
     raw_id_fields = ["covers"]
+    # A filtered list does not count the whole table too ("12 results (1,000,000 total)").
+    show_full_result_count = False
     readonly_fields = [
         # The claim's state: changed through claims/workflow.py only, which checks the
         # transition, bumps the version and logs an event (a status set here could leave
@@ -160,6 +162,7 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "claim", "actor", "action"]
     list_filter = ["action"]
+    show_full_result_count = False  # as for claims: no count of the whole table
     list_select_related = ["claim", "actor"]
 
     def has_add_permission(self, request):

@@ -281,3 +281,19 @@ def test_a_verdict_is_named_without_a_query(alice, django_assert_num_queries):
     verdict = Verdict.objects.get(pk=reviewed_claim(alice).verdict_id)
     with django_assert_num_queries(0):
         assert str(verdict) == f"Verdict {verdict.pk} on claim {verdict.claim_id}"
+
+
+@pytest.mark.parametrize("model", ["claim", "reviewevent"])
+def test_a_filtered_admin_list_of_claims_or_events_does_not_count_the_whole_table(
+    client, root, model
+):
+    # Each filtered page also counted every row of the table (55-95 ms over 1,000,000).
+    claim = ClaimFactory()
+    workflow.claim_bump(claim=claim, actor=UserFactory(username="ed", role="editor"), amount=1)
+    client.force_login(root)
+    field = {"claim": "status__exact=new", "reviewevent": "action__exact=bump"}[model]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/admin/claims/{model}/?{field}").status_code == 200
+    table = f'"claims_{model}"'
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and table in q["sql"]]
+    assert counts and all("WHERE" in sql for sql in counts), counts
