@@ -101,5 +101,7 @@ def test_the_claim_lists_can_order_and_search_through_an_index():
     assert "claim_score" in Claim.objects.order_by("-score", "id")[:50].explain()
     if connection.vendor == "postgresql":
         search = Claim.objects.filter(Q(text__icontains="dam") | Q(speaker__icontains="dam"))
-        plan = search.explain()
+        # Unordered: over a table this small the planner may walk the priority index
+        # instead, whatever the search could use.
+        plan = search.order_by().explain()
         assert "claim_text_trgm" in plan and "claim_speaker_trgm" in plan
