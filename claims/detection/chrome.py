@@ -140,7 +140,8 @@ def find_chrome(text: str, *, notes: bool = True) -> list[Span]:
     ``notes``, the lines that stay in the stored text but are not searched too (the outlet's
     own notes, titles with the site's name after a dash)."""
     spans: list[Span] = []
-    commenters: list[Span] = []
+    commenters: list[Span] = []  # named comment headers, chrome only in a thread
+    headers = 0  # handles' comment headers ("harbourwatcher says:")
     listing: _LinkList | None = None
     end = -1
     for line in text.split("\n"):
@@ -173,9 +174,11 @@ def find_chrome(text: str, *, notes: bool = True) -> list[Span]:
             or (notes and _TITLE_WITH_SITE.match(line))
         ):
             spans.append(Span(start, end))
+            headers += line.rstrip().endswith("says:")  # a handle's comment header
         elif line.rstrip().endswith("says:") and _NAMED_COMMENTER.match(line):
             commenters.append(Span(start, end))
-    if len(commenters) >= COMMENT_THREAD:
+    # A thread counts the handles' headers too: three handles and two names are one thread.
+    if commenters and len(commenters) + headers >= COMMENT_THREAD:
         spans = sorted(spans + commenters, key=lambda span: span.start)
     return spans
 

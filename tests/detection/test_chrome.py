@@ -114,6 +114,9 @@ def test_a_name_before_says_and_a_quote_is_the_article_unless_a_thread_of_them()
     assert detect(text)[0].text == "Ines Duarte says:"
     thread = "Guy Hence says:\nGreat story.\nRuth Adair says:\nI disagree.\nOla Berg says:\nSame.\n"
     assert chrome_lines(thread) == ["Guy Hence says:", "Ruth Adair says:", "Ola Berg says:"]
+    # Handles count towards the thread: with them, two names were kept and flagged.
+    mixed = "pier_fan_77 says:\nTypical.\nharbourwatcher says:\nNo.\nGuy Hence says:\nYes.\n"
+    assert chrome_lines(mixed) == ["pier_fan_77 says:", "harbourwatcher says:", "Guy Hence says:"]
 
 
 def test_a_title_with_the_site_after_a_dash_is_skipped_but_kept_in_the_stored_text():
