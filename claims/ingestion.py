@@ -158,17 +158,27 @@ def without_inline_flood(html: str) -> str:
 LINK_LIST_LINKS = 50
 
 
+#: What a link sits in within a list of links: an item, a span, formatting.
+_LINK_WRAPPERS = frozenset(["li", "span", "b", "strong", "em", "i", "small", "font"])
+
+
 def _drop_link_lists(tree) -> None:
-    """Remove the lists of links (tag clouds, "related" lists): with the links taken out,
-    trafilatura could no longer tell them from text by their share of link text."""
-    links = Counter(link.getparent() for link in tree.iter("a"))
-    for parent, count in links.items():
-        if count < LINK_LIST_LINKS or parent is None or parent.getparent() is None:
+    """Remove the lists of links (tag clouds, "related" lists, as <div><a>, <ul><li><a> or
+    <div><span><a>): with the links taken out, trafilatura could no longer tell them from
+    text by their share of link text."""
+    links: Counter = Counter()
+    linked: Counter = Counter()
+    for link in tree.iter("a"):
+        holder = link.getparent()
+        while holder is not None and holder.tag in _LINK_WRAPPERS:
+            holder = holder.getparent()
+        links[holder] += 1
+        linked[holder] += len(link.text_content().strip())
+    for holder, count in links.items():
+        if count < LINK_LIST_LINKS or holder is None or holder.getparent() is None:
             continue
-        text = len(parent.text_content().strip())
-        linked = sum(len(a.text_content().strip()) for a in parent.iterchildren("a"))
-        if linked >= 0.8 * text:
-            parent.drop_tree()  # its tail, the text after it, stays
+        if linked[holder] >= 0.8 * len(holder.text_content().strip()):
+            holder.drop_tree()  # its tail, the text after it, stays
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:

@@ -136,17 +136,30 @@ def test_a_paragraph_of_forty_thousand_links_is_read_without_holding_the_worker(
     assert article.claims.filter(text__startswith="Officials said the ferry").exists()
 
 
-def test_a_page_with_thousands_of_inline_elements_keeps_its_lists_of_links_out():
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "<div class='tags'>{}</div>",
+        "<ul class='related'>{}</ul>",
+        "<div class='related'>{}</div>",
+    ],
+)
+def test_a_page_with_thousands_of_inline_elements_keeps_its_lists_of_links_out(shape):
     # With the links taken out ahead of extraction, trafilatura could no longer see a list
     # of links as one: 6,000 related headlines were stored as the article's text.
     story = "".join(
         f"<p>The harbour master said the pier would close, in part {n}.</p>" for n in range(6)
     )
-    links = "".join(f'<a href="/t/{n}">Related headline number {n}</a> ' for n in range(6000))
+    link = '<a href="/t/{0}">Related headline number {0}</a> '
+    if "<ul" in shape:
+        link = f"<li>{link}</li>"
+    elif "related" in shape:
+        link = f"<span>{link}</span>"
+    links = "".join(link.format(n) for n in range(6000))
     bold = "".join(f"<b>{n}</b> " for n in range(60))  # formatting, kept as text
     html = (
         "<html><head><title>Pier</title></head><body><article><h1>Pier to close</h1>"
-        f"{story}<p>In bold: {bold}</p><div class='tags'>{links}</div></article></body></html>"
+        f"{story}<p>In bold: {bold}</p>{shape.format(links)}</article></body></html>"
     )
     text = ingestion.extract_html(html).text
     assert "the pier would close, in part 5." in text and "In bold: 0 1 2" in text
