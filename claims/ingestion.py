@@ -1419,11 +1419,11 @@ def _ingest_lines(job: IngestionJob, lines, *, on_line, process) -> None:
             if time.monotonic() - written_at >= PROGRESS_EVERY:
                 _write_progress(job, unwritten, reasons)
                 written_at = time.monotonic()
+        _write_progress(job, unwritten, reasons)  # inside: a stop here closes the job too
     except BaseException as exc:
         _write_progress(job, unwritten, reasons)
         _close_interrupted(job, handled + 1, exc)
         raise
-    _write_progress(job, unwritten, reasons)
 
 
 def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[BulkLine, bool]:

@@ -529,3 +529,28 @@ def test_a_broker_that_cannot_be_reached_is_one_line_naming_redis_url(migrated_d
     done = run_manage("redetect", "--all", "--queue", env=env)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-500:]
     assert "The task queue could not be reached" in done.stderr and "REDIS_URL" in done.stderr
+
+
+def test_ctrl_c_as_the_run_writes_its_last_progress_closes_the_job(tmp_path, monkeypatch):
+    # The last progress write sat outside the run's guard: a Ctrl-C there left the job
+    # running for good, without the counts of its last lines.
+    from claims import ingestion
+
+    path = tmp_path / "wire.jsonl"
+    path.write_text(
+        '{"text": "The mayor said the dam at Lake Orrin was safe.", "title": "Dam"}\nnot json\n'
+    )
+    real = ingestion._write_progress
+    calls = []
+
+    def pressed(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # the write after the last line: Ctrl-C lands here
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingestion, "_write_progress", pressed)
+    with pytest.raises(CommandError, match="Interrupted"):
+        call_command("ingest", jsonl=str(path), stdout=StringIO(), stderr=StringIO())
+    job = IngestionJob.objects.get()
+    assert job.finished_at is not None and job.failed == 1
