@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import CLAIM_ARTICLE_BODY, Claim, Verdict
 
 CLAIM_REVIEWED_MAX = 75
+
+
+def newsroom_date(moment: datetime) -> date:
+    """The day of ``moment`` in the newsroom's zone (FACTCHECK_TIME_ZONE), as its pages
+    date it: a review published at 21:30 in New York is of that day, not the next (UTC's)."""
+    return timezone.localdate(moment, timezone=ZoneInfo(settings.FACTCHECK_TIME_ZONE))
+
+
 PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you"])
 ORGANISATION = re.compile(
     r"\b(?:ministry|department|agency|police|army|military|government|council|office|"
@@ -87,7 +98,7 @@ def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
     article = claim.article
     item = {
         "@type": "Claim",
-        "datePublished": (article.published_at or article.created_at).date().isoformat(),
+        "datePublished": newsroom_date(article.published_at or article.created_at).isoformat(),
         "appearance": [
             {"@type": "CreativeWork", "url": url}
             for url in [article.url or article.source_url]
@@ -118,7 +129,7 @@ def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
             "name": settings.FACTCHECK_ORGANIZATION_NAME,
             "url": settings.FACTCHECK_ORGANIZATION_URL,
         },
-        "datePublished": first_published.date().isoformat(),
+        "datePublished": newsroom_date(first_published).isoformat(),
         "reviewBody": verdict.summary,
         "citation": [
             {
@@ -140,6 +151,6 @@ def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
             review["correction"] = {
                 "@type": "CorrectionComment",
                 "text": verdict.correction_note,
-                "datePublished": verdict.published_at.date().isoformat(),
+                "datePublished": newsroom_date(verdict.published_at).isoformat(),
             }
     return review
