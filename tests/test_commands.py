@@ -387,15 +387,14 @@ def migrated_database(tmp_path_factory) -> Path:
     return database
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_ingest_jsonl_stopped_by_a_signal_closes_its_job_as_interrupted(
-    server, tmp_path, migrated_database, signum
-):
-    # The job was left running for good (finished_at empty), with no word of why.
+def bulk_run_waiting_on_a_page(server, tmp_path, migrated_database, page=None, **popen):
+    """Start `ingest --jsonl` on two lines, a text and a page the server holds back until
+    the returned event is set; return (the process, the event, its database)."""
     released = threading.Event()
 
     def slow(handler):
-        released.wait(30)  # the page never comes: the client is gone by then
+        released.wait(30)  # without `page`, it never comes: the client is gone by then
+        return page
 
     server.routes["/slow"] = slow
     path = tmp_path / "bulk.jsonl"
@@ -409,17 +408,31 @@ def test_ingest_jsonl_stopped_by_a_signal_closes_its_job_as_interrupted(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        **popen,
     )
+    deadline = time.monotonic() + 30
+    while not server.hits("/slow") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return ingest, released, database
+
+
+def finished(ingest, released) -> tuple[str, str]:
     try:
-        deadline = time.monotonic() + 30
-        while not server.hits("/slow") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        ingest.send_signal(signum)
-        out, err = ingest.communicate(timeout=30)
+        return ingest.communicate(timeout=30)
     finally:
         released.set()
         if ingest.poll() is None:
             ingest.kill()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_ingest_jsonl_stopped_by_a_signal_closes_its_job_as_interrupted(
+    server, tmp_path, migrated_database, signum
+):
+    # The job was left running for good (finished_at empty), with no word of why.
+    ingest, released, database = bulk_run_waiting_on_a_page(server, tmp_path, migrated_database)
+    ingest.send_signal(signum)
+    out, err = finished(ingest, released)
 
     assert ingest.returncode == 128 + signum
     assert "Traceback" not in err and "Interrupted at line 2: 1 ingested" in err
@@ -440,38 +453,17 @@ def test_ingest_jsonl_under_nohup_goes_on_when_its_terminal_closes(
     server, tmp_path, migrated_database
 ):
     # The SIGHUP handler replaced nohup's "ignore": closing the terminal stopped the run.
-    released = threading.Event()
-
-    def slow(handler):
-        released.wait(30)
-        return server.fixture("/article.html")
-
-    server.routes["/slow"] = slow
-    path = tmp_path / "bulk.jsonl"
-    lines = [{"text": "The mayor said the dam is safe."}, {"url": server.url("slow")}]
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    database = Path(shutil.copy(migrated_database, tmp_path / "desk.sqlite3"))
-    ingest = subprocess.Popen(
-        [sys.executable, "manage.py", "ingest", "--jsonl", str(path)],
-        cwd=ROOT,
-        env={**manage_env(database), "FACTCHECK_FETCH_ALLOW_PRIVATE": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    ingest, released, _ = bulk_run_waiting_on_a_page(
+        server,
+        tmp_path,
+        migrated_database,
+        page=server.fixture("/article.html"),
         preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup does
     )
-    try:
-        deadline = time.monotonic() + 30
-        while not server.hits("/slow") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        ingest.send_signal(signal.SIGHUP)
-        time.sleep(0.5)
-        released.set()
-        out, err = ingest.communicate(timeout=30)
-    finally:
-        released.set()
-        if ingest.poll() is None:
-            ingest.kill()
+    ingest.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    released.set()
+    out, err = finished(ingest, released)
     assert ingest.returncode == 0, err[-500:]
     assert "2 ingested" in out
 
