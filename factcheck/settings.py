@@ -257,8 +257,9 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-us"
-# The API, the tasks and the database work in UTC; the desk's pages show clock times in
-# the newsroom's zone (factcheck.middleware.NewsroomTimeZoneMiddleware), naming it.
+# The API, the tasks and the database work in UTC; the pages (the desk, the public reviews,
+# the admin) show times and count days in the newsroom's zone
+# (factcheck.middleware.NewsroomTimeZoneMiddleware), and so do a ClaimReview's dates.
 TIME_ZONE = "UTC"
 FACTCHECK_TIME_ZONE = env_time_zone("FACTCHECK_TIME_ZONE", "UTC")
 USE_I18N = True
