@@ -23,9 +23,12 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Without Redis there is no beat: run_schedule runs its periodic tasks (feed polls, lease
+# expiry, purges) beside the server, and stops with it.
 run: demo
 	@echo "Serving on http://127.0.0.1:8000 (log in at /login/ with the users above)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py run_schedule & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -546,3 +546,33 @@ def test_ctrl_c_as_the_run_writes_its_last_progress_closes_the_job(tmp_path, mon
         call_command("ingest", jsonl=str(path), stdout=StringIO(), stderr=StringIO())
     job = IngestionJob.objects.get()
     assert job.finished_at is not None and job.failed == 1
+
+
+def test_run_schedule_runs_the_periodic_tasks_of_a_desk_without_redis(allow_private, server):
+    # Without Redis there was no beat: a feed was polled only when someone pressed
+    # "Poll now", and nothing was purged.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims import workflow
+    from tests.factories import ClaimFactory, UserFactory
+
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    reviewer = UserFactory(username="rita", role="reviewer")
+    held = workflow.claim_take(claim=ClaimFactory(), reviewer=reviewer)
+    Claim.objects.filter(pk=held.pk).update(lease_expires_at=timezone.now() - timedelta(hours=1))
+    out = StringIO()
+
+    call_command("run_schedule", once=True, stdout=out, stderr=StringIO())
+
+    feed.refresh_from_db()
+    assert feed.last_polled_at is not None and Article.objects.filter(feed=feed).exists()
+    assert Claim.objects.get(pk=held.pk).status == Claim.Status.NEW  # its lease expired
+    assert "poll-due-feeds: 1" in out.getvalue()
+
+
+def test_run_schedule_leaves_a_desk_with_redis_to_beat(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with pytest.raises(CommandError, match="celery -A factcheck beat"):
+        call_command("run_schedule", once=True)

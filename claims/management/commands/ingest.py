@@ -106,8 +106,8 @@ class Command(BaseCommand):
         feed, created = Feed.objects.get_or_create(url=url, defaults={"active": False})
         if created:
             self.stdout.write(
-                f"feed {feed.pk}: added, paused (resume it on the Feeds page to have beat "
-                f"poll it every {feed.poll_interval} minutes)"
+                f"feed {feed.pk}: added, paused (resume it on the Feeds page to have it "
+                f"polled every {feed.poll_interval} minutes)"
             )
         poll = ingestion.poll_feed(feed)
         if poll.error and not poll.submitted:
