@@ -1095,7 +1095,11 @@ def poll_feed(feed: Feed) -> FeedPoll:
         except (*CONNECTION_LOST, SoftTimeLimitExceeded) as exc:
             # Not the entry's fault: the poll stops here, and the feed's validators are not
             # kept, so the next poll (a minute later) reads this entry and the rest again.
-            why = _took_too_long() if isinstance(exc, SoftTimeLimitExceeded) else exc
+            if isinstance(exc, SoftTimeLimitExceeded):
+                why = _took_too_long()
+            else:  # the editors see the feed's note: the database's own words go to the log
+                log.warning("Feed %s: the database connection was lost: %s", feed.url, exc)
+                why = "the database connection was lost"
             poll.interrupted = f"the poll stopped at {name} ({why}); the next poll goes on"
             break
         except Exception as exc:  # one bad entry never stops the others

@@ -436,6 +436,8 @@ def test_a_poll_interrupted_at_an_entry_leaves_it_and_the_rest_to_the_next_poll(
     poll = ingestion.poll_feed(feed)
 
     assert "the poll stopped at" in poll.interrupted and "story-2.html" in poll.interrupted
+    why = "the database connection was lost" if cause == "connection" else "took longer than"
+    assert why in poll.interrupted and "server closed" not in poll.interrupted
     feed.refresh_from_db()
     assert feed.etag == "" and feed.next_poll_at <= timezone.now()
     assert "the next poll goes on" in feed.last_error and feed.failure_count == 0
