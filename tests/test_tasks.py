@@ -342,26 +342,29 @@ def test_a_poll_queues_only_its_own_articles(allow_private, server, monkeypatch)
 # --- interruptions: the database connection lost, the time limit reached -----------------
 
 
-def lose_the_connection_once(monkeypatch, name, when=lambda *args: True):
-    """Make ingestion's function `name` raise as a lost database connection does, once."""
+def fail_once(monkeypatch, name, error, when=lambda *args: True):
+    """Make ingestion's function `name` raise `error` once, on the first call `when`
+    accepts: a lost database connection, a task's time limit."""
     real = getattr(ingestion, name)
-    lost = []
+    raised = []
 
     def flaky(*args, **kwargs):
-        if not lost and when(*args):
-            lost.append(args)
-            raise OperationalError("server closed the connection unexpectedly")
+        if not raised and when(*args):
+            raised.append(args)
+            raise error
         return real(*args, **kwargs)
 
     monkeypatch.setattr(ingestion, name, flaky)
-    return lost
+
+
+CONNECTION_LOST = OperationalError("server closed the connection unexpectedly")
 
 
 def test_an_article_whose_database_connection_is_lost_stays_pending_for_a_retry(
     allow_private, server, monkeypatch
 ):
     # It was failed for good, with "Unexpected error while processing: OperationalError…".
-    lose_the_connection_once(monkeypatch, "store_claims")
+    fail_once(monkeypatch, "store_claims", CONNECTION_LOST)
     article = ingestion.submit_url(server.url("feed/story-1.html")).article
     with pytest.raises(OperationalError):
         ingestion.process_article(article.pk, final_attempt=False)
@@ -374,7 +377,7 @@ def test_an_article_whose_database_connection_is_lost_stays_pending_for_a_retry(
 def test_the_last_attempt_of_an_article_whose_connection_is_lost_says_so(
     allow_private, server, monkeypatch
 ):
-    lose_the_connection_once(monkeypatch, "store_claims")
+    fail_once(monkeypatch, "store_claims", CONNECTION_LOST)
     article = ingestion.submit_url(server.url("feed/story-1.html")).article
     with pytest.raises(OperationalError):
         ingestion.process_article(article.pk, final_attempt=True)
@@ -386,10 +389,7 @@ def test_the_last_attempt_of_an_article_whose_connection_is_lost_says_so(
 def test_an_article_past_the_time_limit_fails_with_a_reason_a_reader_understands(
     allow_private, server, monkeypatch, settings
 ):
-    def slow(*args, **kwargs):
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(ingestion, "store_claims", slow)
+    fail_once(monkeypatch, "store_claims", SoftTimeLimitExceeded())
     article = ingestion.submit_url(server.url("feed/story-1.html")).article
     with pytest.raises(SoftTimeLimitExceeded):
         ingestion.process_article(article.pk)
@@ -421,17 +421,8 @@ def test_a_poll_interrupted_at_an_entry_leaves_it_and_the_rest_to_the_next_poll(
     # after it got a 304: the entry was lost, and the note saying so went with the next poll.
     feed = serve_feed_with_etag(server)
     second = lambda feed, entry: entry.get("link", "").endswith("story-2.html")  # noqa: E731
-    if cause == "connection":
-        lose_the_connection_once(monkeypatch, "_submit_entry", second)
-    else:
-        real = ingestion._submit_entry
-
-        def slow(feed, entry):
-            if second(feed, entry):
-                raise SoftTimeLimitExceeded()
-            return real(feed, entry)
-
-        monkeypatch.setattr(ingestion, "_submit_entry", slow)
+    error = CONNECTION_LOST if cause == "connection" else SoftTimeLimitExceeded()
+    fail_once(monkeypatch, "_submit_entry", error, second)
 
     poll = ingestion.poll_feed(feed)
 
@@ -453,10 +444,7 @@ def test_a_poll_past_the_time_limit_while_fetching_the_feed_fails_and_backs_off(
     allow_private, server, monkeypatch
 ):
     # Nothing was recorded: the feed looked never polled and was due again every minute.
-    def slow(*args, **kwargs):
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(ingestion, "fetch", slow)
+    fail_once(monkeypatch, "fetch", SoftTimeLimitExceeded())
     feed = Feed.objects.create(url=server.url("feed.xml"))
     poll = ingestion.poll_feed(feed)
     feed.refresh_from_db()
