@@ -130,9 +130,12 @@ INVISIBLE_MESSAGE = (
 _CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
 
 
-def control_character(url: str) -> str | None:
-    """A message naming the first control character in a URL (a NUL, a line break…), if
-    any: no address holds one, and PostgreSQL cannot even store a NUL."""
+def invisible_characters(url: str) -> str | None:
+    """Why no address can be ``url``, if it holds characters no one sees: direction controls
+    (it reads as another address) or a control character (a NUL, a line break…, which
+    PostgreSQL cannot even store, for a NUL)."""
+    if has_invisible_characters(url):
+        return INVISIBLE_MESSAGE
     found = _CONTROL_CHARACTER.search(url)
     if found is None:
         return None
@@ -146,9 +149,7 @@ def check_url(url: str) -> None:
     The address check here gives an early, clear answer; fetch() checks again on connect
     and on every redirect, so a DNS answer that changes in between gains nothing.
     """
-    if has_invisible_characters(url):
-        raise FetchRefused(INVISIBLE_MESSAGE)
-    if problem := control_character(url):
+    if problem := invisible_characters(url):
         raise FetchRefused(problem)
     try:
         parts = urlsplit(url)

@@ -37,13 +37,11 @@ from trafilatura.utils import load_html
 
 from claims import detection, workflow
 from claims.fetching import (
-    INVISIBLE_MESSAGE,
     FetchError,
     check_url,
-    control_character,
     fetch,
     has_credentials,
-    has_invisible_characters,
+    invisible_characters,
     normalised_url,
 )
 from claims.lexicon import current_lexicon
@@ -675,9 +673,7 @@ def checked_url(url: str) -> str:
         return ""
     if len(url) > MAX_URL_LENGTH:
         raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.", field="url")
-    if has_invisible_characters(url):
-        raise IngestionError(INVISIBLE_MESSAGE, field="url")
-    if problem := control_character(url):
+    if problem := invisible_characters(url):
         raise IngestionError(problem, field="url")
     try:
         parts = urlsplit(url)
