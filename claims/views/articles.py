@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -182,15 +182,8 @@ def _submit_jsonl(content: str, *, name: str) -> tuple[list[int], IngestionJob, 
 def _progress_articles(request) -> list[Article]:
     ids = [as_id(i.strip()) for i in request.GET.get("ids", "").split(",")]
     ids = [i for i in ids if i][:PROGRESS_IDS]
-    return list(
-        Article.objects.filter(pk__in=ids)
-        .annotate(
-            claim_count=Count("claims"),
-            # What the queue link shows (open claims): a copy's claims may be done already.
-            open_count=Count("claims", filter=Q(claims__status__in=OPEN_STATUSES)),
-        )
-        .order_by("id")
-    )
+    # open_count is what the queue link shows (open claims): a copy's may be done already.
+    return with_claim_counts(Article.objects.filter(pk__in=ids).order_by("id"), OPEN_STATUSES)
 
 
 def _progress_job(request) -> IngestionJob | None:
