@@ -637,26 +637,36 @@ def claim_submit(*, claim: Claim, actor, version: int | None = None) -> Claim:
 
 
 FOUR_EYES = "Another editor must approve your own verdict (four-eyes rule)."
+FOUR_EYES_CORRECTION = (
+    "Another editor must approve a correction note you wrote when reopening (four-eyes rule)."
+)
 
 
 def may_approve(actor, verdict: Verdict) -> bool:
-    """Four eyes: an editor approves others' verdicts; their own (one they wrote, or whose
-    sources they changed) only if they are an admin or FACTCHECK_EDITOR_MAY_PUBLISH_OWN
-    allows it."""
-    if not has_role(actor, EDITOR):
-        return False
+    return has_role(actor, EDITOR) and not why_not_approve(actor, verdict)
+
+
+def why_not_approve(actor, verdict: Verdict) -> str:
+    """Four eyes: an editor approves others' work; their own (a verdict they wrote, sources
+    they changed, the correction note they wrote when reopening) only if they are an admin
+    or FACTCHECK_EDITOR_MAY_PUBLISH_OWN allows it. Return why not, or "" (roles aside)."""
     if role_of(actor) == ADMIN or settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN:
-        return True
+        return ""
     if verdict.reviewer_id == actor.pk:
-        return False
+        return FOUR_EYES
     # Any change of the sources since the claim was last published (another editor vetted
     # the earlier ones), also before this verdict was written: the verdict rests on them.
     events = ReviewEvent.objects.filter(claim_id=verdict.claim_id)
     last_published = events.filter(action="publish").order_by("-created_at", "-id").first()
-    changed_sources = events.filter(actor=actor, action__in=["evidence_add", "evidence_remove"])
+    since = events.filter(actor=actor)
     if last_published is not None:
-        changed_sources = changed_sources.filter(created_at__gt=last_published.created_at)
-    return not changed_sources.exists()
+        since = since.filter(created_at__gt=last_published.created_at)
+    if since.filter(action__in=["evidence_add", "evidence_remove"]).exists():
+        return FOUR_EYES
+    # The reopen reason is published as the correction note: public words of one person.
+    if verdict.correction_note and since.filter(action="reopen").exists():
+        return FOUR_EYES_CORRECTION
+    return ""
 
 
 @transaction.atomic
@@ -672,8 +682,8 @@ def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
         raise InvalidTransition("There is no verdict to publish; the claim needs one first.")
     if _lacks_sources(claim):
         raise WorkflowError("This verdict has no evidence source left; it cannot be published.")
-    if not may_approve(actor, verdict):
-        raise NotAllowed(FOUR_EYES)
+    if refused := why_not_approve(actor, verdict):
+        raise NotAllowed(refused)
     now = timezone.now()
     verdict.approver = actor
     verdict.published_at = now

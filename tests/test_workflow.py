@@ -226,6 +226,34 @@ def test_it_corrects_a_published_verdict_through_reopen_only(alice, erin, ed):
     assert review["correction"]["text"] == "A new court record."
 
 
+def test_four_eyes_covers_the_correction_note_its_editor_wrote(alice, erin, ed, settings):
+    """The reopen reason is published as the correction note: the editor who wrote it does
+    not approve it alone, even when a reviewer wrote the new verdict."""
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    claim = workflow.claim_reopen(claim=claim, actor=ed, reason="Written by ed alone.")
+    claim = workflow.claim_assign(claim=claim, assignee=alice, actor=ed)
+    claim = workflow.verdict_set(
+        claim=claim, rating=rating("true"), summary="Right after all.", version=None, actor=alice
+    )
+    claim = workflow.claim_submit(claim=claim, actor=alice)
+
+    assert not workflow.may_approve(ed, claim.verdict)
+    with pytest.raises(workflow.NotAllowed, match="correction note you wrote"):
+        workflow.claim_publish(claim=claim, actor=ed)
+    claim = workflow.claim_publish(claim=claim, actor=erin)
+    assert claim.verdict.correction_note == "Written by ed alone."
+
+    # An editor allowed to publish their own work may publish their own note too.
+    settings.FACTCHECK_EDITOR_MAY_PUBLISH_OWN = True
+    claim = workflow.claim_reopen(claim=claim, actor=ed, reason="Second note by ed.")
+    claim = workflow.claim_assign(claim=claim, assignee=alice, actor=ed)
+    claim = workflow.verdict_set(
+        claim=claim, rating=rating("false"), summary="Wrong again.", version=None, actor=alice
+    )
+    claim = workflow.claim_submit(claim=claim, actor=alice)
+    assert workflow.claim_publish(claim=claim, actor=ed).status == Claim.Status.PUBLISHED
+
+
 def test_it_dismisses_with_a_reason_only(alice):
     claim = ClaimFactory()
     with pytest.raises(workflow.WorkflowError, match="Say why"):

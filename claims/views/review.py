@@ -145,10 +145,8 @@ def _waiting_note(user, claim: Claim, is_editor: bool) -> str:
     """Why a submitted claim shows no publish button to this user."""
     if claim.status != Claim.Status.REVIEWED or claim.verdict is None:
         return ""
-    if workflow.may_approve(user, claim.verdict):
-        return ""
     if is_editor:
-        return workflow.FOUR_EYES
+        return workflow.why_not_approve(user, claim.verdict)
     return "Submitted: waiting for an editor's approval."
 
 
