@@ -10,6 +10,6 @@ class ClaimsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save
 
-        from claims.api.authentication import revoke_tokens_on_password_change
+        from claims.api.authentication import end_logins_of_changed_user
 
-        post_save.connect(revoke_tokens_on_password_change, sender=get_user_model())
+        post_save.connect(end_logins_of_changed_user, sender=get_user_model())

@@ -13,10 +13,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, timedelta
+from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
@@ -51,12 +54,28 @@ def issue_token(user) -> str:
     return token
 
 
-def revoke_tokens_on_password_change(sender, instance, **kwargs) -> None:
+def end_logins_of_changed_user(sender, instance, **kwargs) -> None:
     """post_save of the user model: a new password ends the user's API tokens, as it ends
-    their other sessions. `_password` is what Django's own check reads (it holds the new
-    password only until the save; a hash upgraded at login leaves it empty)."""
-    if getattr(instance, "_password", None) is not None:
+    their other sessions; deactivating them ends both for good, so that reactivating the
+    account later (by mistake, or on their return) brings no old login back. `_password` is
+    what Django's own check reads (it holds the new password only until the save; a hash
+    upgraded at login leaves it empty)."""
+    if getattr(instance, "_password", None) is not None or not instance.is_active:
         ApiToken.objects.filter(user_id=instance.pk).delete()
+    if not instance.is_active:
+        _end_sessions(instance)
+
+
+def _end_sessions(user) -> None:
+    """Delete the user's browser sessions where they are kept in the database (Django's
+    default); each is read to find whose it is, which is fine at a newsroom's size."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(store, DatabaseSessionStore):
+        return
+    user_id = str(user.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == user_id:
+            store(session.session_key).delete()  # from its cache too, with cached_db
 
 
 class TokenAuthentication(authentication.TokenAuthentication):

@@ -115,8 +115,8 @@ def test_a_token_request_reads_the_role_with_the_token():
 def test_a_bad_or_inactive_token_is_refused():
     user = UserFactory(role="editor")
     client = token_client(user)
-    user.is_active = False
-    user.save()
+    # Deactivated without a save (a bulk update): saving deletes the tokens as well.
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
     response = client.get("/api/v1/claims/")
     assert response.status_code == 401 and "inactive" in response.json()["detail"]
     client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
@@ -437,6 +437,29 @@ def test_a_user_can_revoke_every_token_and_a_new_password_does_too():
     rita.save()
     assert leaked.get("/api/v1/claims/").status_code == 401
     assert ApiToken.objects.filter(user=other).count() == 1
+
+
+def test_deactivating_a_user_ends_their_tokens_and_sessions_for_good(client):
+    """Reactivated later (by mistake, or on their return), a leaver's old token on a laptop
+    and an old browser session must not work again."""
+    rita = UserFactory(username="rita", role="reviewer")
+    omar = UserFactory(username="omar", role="reviewer")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {_token_for(api)}")
+    client.force_login(rita)
+    theirs = Client()
+    theirs.force_login(omar)
+    assert client.get("/dashboard/").status_code == 200
+
+    rita.is_active = False
+    rita.save()
+    rita.is_active = True
+    rita.save()
+
+    assert api.get("/api/v1/claims/").status_code == 401
+    assert client.get("/dashboard/").status_code == 302  # to the login page
+    assert theirs.get("/dashboard/").status_code == 200  # only hers
+    assert ApiToken.objects.filter(user=rita).count() == 0
 
 
 def test_what_a_signed_in_user_is_shown_is_kept_out_of_caches():
