@@ -133,6 +133,11 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+if not DEBUG and "change-me" in SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the example's placeholder: set a long random string, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 # Behind HTTPS in production: secure cookies, HSTS, and trust the proxy's scheme header.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)

@@ -44,6 +44,11 @@ def test_it_waits_for_the_database_and_the_migration():
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
+def test_postgres_has_no_published_password_to_fall_back_on():
+    password = compose()["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    assert password.startswith("${POSTGRES_PASSWORD:?")  # compose stops, saying to set it
+
+
 def test_the_env_example_sets_every_variable_the_settings_require():
     example = (ROOT / ".env.example").read_text()
     for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "DEBUG"):
@@ -71,5 +76,7 @@ def test_flower_is_optional_and_open_on_this_host_only():
     assert "exec celery -A factcheck flower " in script
     # Without its login Flower would show every task to anyone reaching the port.
     assert 'test -n "$$FLOWER_BASIC_AUTH" ||' in script
+    # Nor with the example's published password.
+    assert 'case "$$FLOWER_BASIC_AUTH" in *change-me*)' in script
     assert all(port.startswith("127.0.0.1:") for port in flower["ports"])
     assert "\nFLOWER_BASIC_AUTH=" in (ROOT / ".env.example").read_text()

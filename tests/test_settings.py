@@ -65,6 +65,15 @@ def test_a_bad_value_stops_the_app_naming_the_variable(monkeypatch, name, value,
     assert name in str(refused.value)
 
 
+@pytest.mark.parametrize("key", ["change-me-to-a-long-random-string", " change-me "])
+def test_the_env_examples_secret_key_is_refused_in_production(monkeypatch, key):
+    # Published with the project: anyone could sign sessions and reset tokens with it.
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is the example's placeholder"):
+        load_settings(monkeypatch, DEBUG="0", SECRET_KEY=key)
+    development = load_settings(monkeypatch, DEBUG="1", SECRET_KEY=key)
+    assert "change-me" in development.SECRET_KEY  # taken while developing
+
+
 def test_a_bad_database_url_is_not_shown_with_its_password(monkeypatch):
     with pytest.raises(ImproperlyConfigured) as refused:
         load_settings(monkeypatch, DATABASE_URL="postgress://desk:s3cret@db/desk")
