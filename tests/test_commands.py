@@ -15,9 +15,11 @@ from io import BytesIO, StringIO, TextIOWrapper
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from claims.models import Article, Claim, Feed, IngestionJob
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -153,12 +155,34 @@ def test_ingest_a_jsonl_file_with_a_summary(allow_private, server, tmp_path):
     assert "already ingested" in out.getvalue()
 
 
-def test_seed_demo_is_idempotent():
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True  # a development machine
     first = run("seed_demo")
     claims = Claim.objects.count()
     run("seed_demo")
     assert "reviewer-demo-pass" in first and claims > 20
     assert Claim.objects.count() == claims and Article.objects.count() == 4
+
+
+def test_seed_demo_refuses_production_unless_asked_and_leaves_real_accounts_alone(settings):
+    # With DEBUG off it made a superuser with a published password; an existing account
+    # named "admin" was put in the admin group and shown the demo password.
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="published passwords.*--public-passwords"):
+        run("seed_demo")
+    assert not User.objects.exists() and not Article.objects.exists()
+
+    settings.DEBUG = True
+    real = UserFactory(username="admin")  # someone's own account, no role
+    out = run("seed_demo")
+    real.refresh_from_db()
+    assert not real.groups.exists() and not real.is_superuser
+    assert "user 'admin' exists already: left as it is" in out
+    assert "admin-demo-pass" not in out and "reviewer-demo-pass" in out
+
+    settings.DEBUG = False
+    run("seed_demo", "--public-passwords")  # a demo server, knowingly
+    assert User.objects.get(username="editor").groups.filter(name="editor").exists()
 
 
 def test_redetect_needs_a_target():

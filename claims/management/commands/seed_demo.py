@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from claims import ingestion
 from claims.management.services import reports_unreachable_services
@@ -24,15 +25,29 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Create demo users (reviewer, editor, admin) and ingest the sample articles."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--public-passwords",
+            action="store_true",
+            help="run even with DEBUG off (a demo server): the accounts' passwords are published",
+        )
+
     @reports_unreachable_services
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["public_passwords"]:
+            raise CommandError(
+                "DEBUG is off: seed_demo makes accounts (an admin among them) with published "
+                "passwords. On a demo server, run it with --public-passwords."
+            )
         for username, password, role in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
-            if created:
-                user.set_password(password)
-                user.is_staff = role in ("editor", "admin")
-                user.is_superuser = role == "admin"
-                user.save()
+            if not created:  # someone's own account, or made by an earlier run: untouched
+                self.stdout.write(f"user {username!r} exists already: left as it is")
+                continue
+            user.set_password(password)
+            user.is_staff = role in ("editor", "admin")
+            user.is_superuser = role == "admin"
+            user.save()
             user.groups.add(Group.objects.get(name=role))
             self.stdout.write(f"user {username!r} ({role}) — password {password!r}")
 
