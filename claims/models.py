@@ -362,6 +362,9 @@ class Verdict(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The admin's list, newest first: without it each page sorted every verdict joined
+        # to its claim (0.3-0.8 s over 29,000 verdicts and 1,000,000 claims).
+        indexes = [models.Index(fields=["created_at", "id"], name="verdict_created")]
 
     def __str__(self) -> str:
         # Ids only: a delete page names thousands of verdicts, and the rating is a query.
