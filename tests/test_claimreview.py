@@ -73,3 +73,36 @@ def test_a_label_off_the_numeric_scale_is_given_by_name():
     claim = workflow.claim_publish(claim=claim, actor=UserFactory(username="ed", role="editor"))
     rating = claim_review(claim)["reviewRating"]
     assert rating["alternateName"] == "Unverifiable" and "ratingValue" not in rating
+
+
+def test_the_published_list_holds_corrections_and_put_back_claims_newest_change_first():
+    from claims.claimreview import published_claims
+    from claims.models import Claim
+
+    editor = UserFactory(username="ed2", role="editor")
+    first, second, third = (published() for _ in range(3))
+    workflow.claim_reopen(claim=second, actor=editor, reason="A new figure came out.")
+    workflow.claim_reopen(claim=third, actor=editor, reason="Wrong county.")
+    workflow.claim_dismiss(claim=third, actor=editor, reason="Not check-worthy after all.")
+    ClaimFactory()  # never reviewed
+    draft = reviewed_claim(UserFactory(username="rev2", role="reviewer"))  # not published
+    listed = list(published_claims().order_by("-updated_at", "-id"))
+    assert listed == [second, first]
+    workflow.claim_restore(claim=Claim.objects.get(pk=third.pk), actor=editor)
+    listed = list(published_claims().order_by("-updated_at", "-id"))
+    assert listed == [third, second, first] and draft not in listed
+
+
+def test_the_published_list_reads_only_the_claims_that_hold_a_verdict():
+    # It read every claim to find the published ones (0.2-0.5 s over 1,000,000 claims).
+    from django.db import connection
+
+    from claims.claimreview import published_claims
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads a table this small whole, whatever the query")
+    published()
+    with connection.cursor() as cursor:  # a table this small is read whole otherwise
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = published_claims().order_by("-updated_at", "-id")[:20].explain()
+    assert "verdict_id" in plan
