@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from claims import ingestion
+from claims import ingestion, stats
 from claims.fetching import FetchError, check_url, normalised_url
 from claims.models import (
     WEB_URL,
@@ -553,6 +553,12 @@ class StatsSerializer(serializers.Serializer):
     articles_by_status = serializers.DictField(child=serializers.IntegerField())
     queue_depth = serializers.IntegerField(
         allow_null=True, help_text="Tasks waiting for a worker (null without a broker)."
+    )
+    counted_at = serializers.DateTimeField(
+        help_text="When the claim and verdict figures were counted: they are counted again "
+        "when a claim comes in or changes state, and at least every "
+        f"{stats.FIGURES_MAX_AGE.seconds} seconds "
+        "(articles_by_status and queue_depth are read on each request)."
     )
 
 

@@ -656,31 +656,11 @@ class StatsView(APIView):
 
     @extend_schema(responses=s.StatsSerializer)
     def get(self, request):
-        now = timezone.now()
-        by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")))
-        by_category = dict(Claim.objects.values_list("category").annotate(n=Count("id")))
-        since = now - timedelta(days=30)
-        per_day = (
-            Verdict.objects.filter(published_at__gte=since)
-            .annotate(day=TruncDate("published_at"))
-            .values("day")
-            .annotate(n=Count("id"))
-            .order_by("day")
-        )
-        took = stats.median(
-            stats.time_to_verdict(Verdict.objects.filter(published_at__gte=since), "published_at")
-        )
-        oldest = stats.oldest_waiting()
+        figures, counted_at = stats.kept("api", _stats_figures, timezone.now())
         figures = s.StatsSerializer(
             {
-                "claims_by_status": by_status,
-                "claims_by_category": by_category,
-                "published_per_day": [{"day": row["day"], "count": row["n"]} for row in per_day],
-                "median_time_to_verdict_seconds": None if took is None else took.total_seconds(),
-                "backlog": {
-                    "new": by_status.get(Claim.Status.NEW, 0),
-                    "oldest_age_seconds": (now - oldest).total_seconds() if oldest else None,
-                },
+                **figures,
+                "counted_at": counted_at,
                 "articles_by_status": dict(
                     Article.objects.values_list("status").annotate(n=Count("id"))
                 ),
@@ -688,6 +668,34 @@ class StatsView(APIView):
             }
         )
         return Response(figures.data)
+
+
+def _stats_figures(now) -> dict:
+    """stats/'s counts over every claim and verdict (kept by ``stats.kept``)."""
+    counts = stats.claim_counts()
+    by_status = stats.by_status(counts)
+    since = now - timedelta(days=30)
+    per_day = (
+        Verdict.objects.filter(published_at__gte=since)
+        .annotate(day=TruncDate("published_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    took = stats.median(
+        stats.time_to_verdict(Verdict.objects.filter(published_at__gte=since), "published_at")
+    )
+    oldest = stats.oldest_waiting()
+    return {
+        "claims_by_status": by_status,
+        "claims_by_category": stats.by_category(counts),
+        "published_per_day": [{"day": row["day"], "count": row["n"]} for row in per_day],
+        "median_time_to_verdict_seconds": None if took is None else took.total_seconds(),
+        "backlog": {
+            "new": by_status.get(Claim.Status.NEW, 0),
+            "oldest_age_seconds": (now - oldest).total_seconds() if oldest else None,
+        },
+    }
 
 
 def _queue_depth() -> int | None:

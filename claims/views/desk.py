@@ -58,37 +58,12 @@ AGE_BUCKETS = [
 ]
 
 
-@_desk()
-def dashboard(request):
-    now = timezone.now()
-    by_status = dict(Claim.objects.values_list("status").annotate(n=Count("id")))
-    statuses = [(s.value, s.label, by_status.get(s.value, 0)) for s in Claim.Status]
-    by_category = dict(
-        Claim.objects.filter(status__in=OPEN_STATUSES)
-        .values_list("category")
-        .annotate(n=Count("id"))
-    )
-    categories = [(c.value, by_category.get(c.value, 0)) for c in Claim.Category]
-
-    mine = (
-        Claim.objects.filter(
-            assignee=request.user, status__in=[Claim.Status.IN_REVIEW, Claim.Status.REVIEWED]
-        )
-        .select_related("article", "verdict__rating")
-        .defer(*CLAIM_ARTICLE_BODY)
-        .order_by("lease_expires_at")[:20]
-    )
-
-    to_approve = None
-    if workflow.has_role(request.user, EDITOR):
-        to_approve = (
-            Claim.objects.filter(status=Claim.Status.REVIEWED)
-            .select_related("verdict__rating", "verdict__reviewer")
-            .order_by("verdict__submitted_at")[:10]
-        )
-
-    backlog = stats.histogram(stats.backlog(now), AGE_BUCKETS)
-    oldest = stats.oldest_waiting()
+def _dashboard_figures(now) -> dict:
+    """The dashboard's counts over every claim and verdict (kept by ``stats.kept``)."""
+    counts = stats.claim_counts()
+    by_status = stats.by_status(counts)
+    by_category = stats.by_category(counts, OPEN_STATUSES)
+    backlog = stats.backlog_by_age(now, AGE_BUCKETS, by_status.get(Claim.Status.NEW, 0))
 
     since = timezone.localdate(now) - timedelta(days=29)  # days of the desk's time zone
     per_day = dict(
@@ -107,6 +82,41 @@ def dashboard(request):
     )
     ttv_series = stats.histogram(submitted, TTV_BUCKETS)
     ttv_median = stats.median(submitted)
+    return {
+        "statuses": [(s.value, s.label, by_status.get(s.value, 0)) for s in Claim.Status],
+        "total": sum(by_status.values()),
+        "categories": [(c.value, by_category.get(c.value, 0)) for c in Claim.Category],
+        "open_total": sum(by_category.values()),
+        "backlog": backlog,
+        "backlog_total": sum(count for _, count in backlog),
+        "oldest": stats.oldest_waiting(),
+        "published_series": published_series,
+        "published_total": sum(per_day.values()),
+        "ttv_series": ttv_series,
+        "ttv_median": ttv_median / HOUR if ttv_median is not None else None,
+        "ttv_count": sum(count for _, count in ttv_series),
+    }
+
+
+@_desk()
+def dashboard(request):
+    figures, counted_at = stats.kept("dashboard", _dashboard_figures, timezone.now())
+    mine = (
+        Claim.objects.filter(
+            assignee=request.user, status__in=[Claim.Status.IN_REVIEW, Claim.Status.REVIEWED]
+        )
+        .select_related("article", "verdict__rating")
+        .defer(*CLAIM_ARTICLE_BODY)
+        .order_by("lease_expires_at")[:20]
+    )
+
+    to_approve = None
+    if workflow.has_role(request.user, EDITOR):
+        to_approve = (
+            Claim.objects.filter(status=Claim.Status.REVIEWED)
+            .select_related("verdict__rating", "verdict__reviewer")
+            .order_by("verdict__submitted_at")[:10]
+        )
 
     feeds = Feed.objects.annotate(article_count=Count("articles")).order_by(
         "-failure_count", "title"
@@ -119,20 +129,11 @@ def dashboard(request):
         request,
         "desk/dashboard.html",
         {
-            "statuses": statuses,
-            "total": sum(by_status.values()),
-            "categories": categories,
-            "open_total": sum(by_category.values()),
+            **figures,
+            "counted_at": counted_at,
+            "figures_max_age": int(stats.FIGURES_MAX_AGE.total_seconds()),
             "mine": mine,
             "to_approve": to_approve,
-            "backlog": backlog,
-            "backlog_total": sum(count for _, count in backlog),
-            "oldest": oldest,
-            "published_series": published_series,
-            "published_total": sum(per_day.values()),
-            "ttv_series": ttv_series,
-            "ttv_median": ttv_median / HOUR if ttv_median is not None else None,
-            "ttv_count": sum(count for _, count in ttv_series),
             "feeds": feeds,
             "activity": activity,
             "jobs": jobs,
