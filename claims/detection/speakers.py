@@ -172,14 +172,14 @@ TAKES_LISTENER = word_set("told tells tell telling")
 BASE_FORMS = word_set("say tell claim argue deny dispute ask add note warn call speak")
 DOCUMENTS = word_set("statement report post letter release filing document tweet message video")
 SPEAKER_NOUNS = re.compile(
-    r"(?:official|officials|spokes\w*|minister|ministry|president|source|sources|group|"
+    r"(?:official|officials|spokes\w*|ministers?|ministry|president|source|sources|group|"
     r"police|army|military|government|agency|company|campaign|aide|aides|analyst|analysts|"
     r"expert|experts|witness|witnesses|residents?|statement|report|leaders?|lawyers?|"
-    r"attorneys?|department|office|committee|authorities|secretary|governor|senator|mayor|"
+    r"attorneys?|department|office|committee|authorities|secretary|governors?|senators?|mayors?|"
     r"critics|opponents|supporters|observers|researchers|scientists|economists|study|"
     r"analysis|survey|poll|audit|investigation|review|data|records|documents|nominee|"
-    r"candidate|chair|chairman|chairwoman|director|executive|founder|members?|lawmakers|"
-    r"legislators|judge|prosecutors?|investigators|diplomats?|officers?|activists|media|"
+    r"candidates?|chair|chairman|chairwoman|director|executive|founder|members?|lawmakers|"
+    r"legislators|judges?|prosecutors?|investigators|diplomats?|officers?|activists|media|"
     r"outlets?|newspapers?|paper|network|broadcaster|daily|station|website|tabloid|state|"
     r"city|county|court|council|board|firm|team|club|league|union|party|school|"
     r"university|hospital|bank|administration|white house|organi[sz]ation|"

@@ -726,3 +726,31 @@ def test_a_disclaimer_about_the_group_covers_its_named_spokesman():
         '"We shot it down," Northern Front spokesman Arif Dane said in a post.',
         '"Nobody was hurt," Dane said.',
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # PolNeAR annotates "called for" and "called on" as attribution (31 of the 36 on
+        # dev), so a demand with someone making it is flagged like any other.
+        ("Senators called for an inquiry into the ferry contract.", "Senators"),
+        ("Opposition senators called for an inquiry into the ferry contract.",
+         "Opposition senators"),
+        ("The union called on the council to reopen the bridge.", "The union"),
+    ],
+)  # fmt: skip
+def test_a_call_for_something_is_attributed_to_whoever_makes_it(sentence, speaker):
+    flag = only(sentence)
+    assert flag.category == "attributed"
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The new timetable calls for three extra trains each morning.",
+        "The recipe calls for two eggs.",
+    ],
+)
+def test_a_plan_that_calls_for_something_attributes_nothing(sentence):
+    assert detect(sentence) == []
