@@ -57,7 +57,7 @@ AUXILIARIES = word_set(
 NOT_ADVERBS = word_set("family ally assembly rally daily weekly monthly anomaly")
 BE = word_set(
     "is was were are been be being am get got gets 's ’s isn't isn’t wasn't wasn’t aren't "
-    "aren’t weren't weren’t 're ’re"
+    "aren’t weren't weren’t 're ’re it's it’s that's that’s there's there’s what's what’s"
 )
 CLAUSE_WORDS = word_set(
     "that which whom when while because as if but or so since after before where though "
@@ -135,6 +135,8 @@ for _verb, _base in (
     NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
 #: Who is named after "call": "Astronomers call it TNG50", "Everyone called him Mike".
 NAMED_OBJECTS = word_set("it him her them me us")
+#: Verbs that also give names ("a company called Arbor Labs", "the app, called Tally,").
+NAMING = word_set("call calls called")
 #: Quantifiers that stand for people as the subject ("Some said", "Many believe").
 PRONOUN_QUANTIFIERS = word_set("some many several most few others")
 CAUSATIVES = word_set("made make makes making let lets letting help helped helps")
@@ -353,6 +355,8 @@ class _Attribution:
             return None if self.word in BASE_FORMS else self._subject()
         if last.is_word:
             speaker = _noun_phrase_before(before, index)
+            if speaker and self.word in NAMING and self._names_a_thing(speaker):
+                return None
             if speaker and self.word in AMBIGUOUS and not _looks_like_subject(self.text, speaker):
                 return None
             causative = index and before[index - 1].lower in CAUSATIVES  # "made Vaughan believe"
@@ -364,6 +368,8 @@ class _Attribution:
         if _is_closing(last) or (index and _is_closing(before[index - 1])):
             return self._inverted()  # '"…," said the minister'
         if last.text == ",":
+            if self.word in NAMING:  # "The app, called Tally, tracks…": a name
+                return self._appositive()
             if self.word in TAKES_LISTENER:  # "X, director at Google, told NBC News"
                 return self._appositive() or self._inverted(strict=True)
             # "…, said Monica de Bolle, a senior fellow" before "X, the minister, said".
@@ -407,6 +413,8 @@ class _Attribution:
             # "called a tuft cell", "called an ambulance", "called a meeting": naming or a
             # deed; 'called a former Miss Universe “disgusting”' says.
             return not any(token.text in QUOTES for token in self.after())
+        if word in NAMING and self._name_ends_clause():
+            return True  # "a model they call TNG50.", "Trump called Clinton.": a name, a phone call
         if word.startswith("call") and following in NAMED_OBJECTS:
             # Naming, not saying: "called him Mike" (but "called him a liar" accuses).
             after = self.after()
@@ -418,6 +426,28 @@ class _Attribution:
             words = [token.lower for token in after[:2] if token.is_word]
             return len(words) == 2 and words[0] in ("a", "an") and words[1] in SCORING_NOUNS
         return False
+
+    def _names_a_thing(self, speaker: Span) -> bool:
+        """Whether "called" after an indefinite noun names it ("a company called Arbor
+        Labs", "a rig called “Bluebox”"): it is a participle, the noun calls no one."""
+        indefinite = self.text[speaker.start : speaker.end].split()[0].lower() in ("a", "an")
+        after = _NEXT_CHARACTER.match(self.text, self.verb.end, self.sentence.end)
+        return (
+            indefinite
+            and after is not None
+            and (after.group(1).isupper() or after.group(1) in QUOTES)
+        )
+
+    def _name_ends_clause(self) -> bool:
+        """Whether the verb is followed by a capitalised name and nothing more in its clause
+        ("…they call TNG50.", "called Plan & Grow."): no "Dorsey a liar", no quote."""
+        after = self.after()
+        name = 0
+        while name < len(after) and after[name].is_word and after[name].text[0].isupper():
+            name += 1
+        if name == 0:
+            return False
+        return name == len(after) or not (after[name].is_word or after[name].text in QUOTES)
 
     def _agent(self, before: list[_Token]) -> Span | None:
         """The speaker of a passive verb of saying: who it was said by."""

@@ -754,3 +754,32 @@ def test_a_call_for_something_is_attributed_to_whoever_makes_it(sentence, speake
 )
 def test_a_plan_that_calls_for_something_attributes_nothing(sentence):
     assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It's called the Harbour Line.",
+        "It’s called Plan & Grow.",
+        "A company called Arbor Labs makes the sensors.",
+        "The phone has a feature called Night Mode.",
+        "The app, called Tally, tracks spending.",
+        "Scientists built a model they call TNG50.",
+        "The so-called reform package passed on Monday.",
+    ],
+)
+def test_a_name_given_with_called_is_no_attribution(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Critics called Dorsey a liar.", "Critics"),
+        ("The mayor called the report “a disgrace.”", "The mayor"),
+        ("Senator Ruiz called Dorsey “reckless,” and then left.", "Senator Ruiz"),
+    ],
+)  # fmt: skip
+def test_calling_someone_something_is_attributed(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
