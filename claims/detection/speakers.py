@@ -124,6 +124,9 @@ NOT_SAYING_NEXT = {
         "a an close control contact ties links order existing strict tight relations offices "
         "operations records contacts friendly diplomatic normal regular"
     ),
+    # "responded quickly", "within minutes", "responded and found": crews arriving; "to the
+    # fire" too (see _not_saying), not "responded to the allegations".
+    "responded": word_set("quickly swiftly promptly rapidly fast within and"),
 }
 NOT_SAYING_NEXT["testifies"] = NOT_SAYING_NEXT["testifying"] = NOT_SAYING_NEXT["testified"]
 for _verb, _base in (
@@ -131,8 +134,15 @@ for _verb, _base in (
     ("called", "call"),
     ("asked", "ask"),
     ("maintained", "maintain"),
+    ("responded", "respond"),
 ):
     NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
+#: What crews and police respond to ("responded to the scene", "to a report of a fire").
+EMERGENCIES = word_set(
+    "fire fires blaze blazes scene scenes call calls emergency emergencies incident incidents "
+    "crash crashes shooting shootings alarm alarms accident accidents collision disturbance "
+    "break-in burglary robbery explosion flooding outbreak"
+)
 #: Who is named after "call": "Astronomers call it TNG50", "Everyone called him Mike".
 NAMED_OBJECTS = word_set("it him her them me us")
 #: Verbs that also give names ("a company called Arbor Labs", "the app, called Tally,").
@@ -409,6 +419,8 @@ class _Attribution:
             return not (len(after) > 1 and after[1].text == ":")
         if following in NOT_SAYING_NEXT[word] or following[:1].isdigit():
             return True
+        if word.startswith("respond") and following == "to":
+            return self._answers_an_emergency()
         if word.startswith("call") and following in ("a", "an"):
             # "called a tuft cell", "called an ambulance", "called a meeting": naming or a
             # deed; 'called a former Miss Universe “disgusting”' says.
@@ -426,6 +438,12 @@ class _Attribution:
             words = [token.lower for token in after[:2] if token.is_word]
             return len(words) == 2 and words[0] in ("a", "an") and words[1] in SCORING_NOUNS
         return False
+
+    def _answers_an_emergency(self) -> bool:
+        """Whether "responded to" goes to an emergency ("to the fire", "to a report of a
+        shooting"), within the few words of its object."""
+        words = [token.lower for token in itertools.takewhile(_is_word, self.after()[1:6])]
+        return any(word.rstrip(".") in EMERGENCIES for word in words)  # "a break-in."
 
     def _names_a_thing(self, speaker: Span) -> bool:
         """Whether "called" after an indefinite noun names it ("a company called Arbor
@@ -605,6 +623,10 @@ def _skip_aside(tokens: list[_Token], index: int) -> int:
     while opening >= 0 and tokens[opening].text in DASHES:
         opening -= 1
     return opening
+
+
+def _is_word(token: _Token) -> bool:
+    return token.is_word
 
 
 def _is_closing(token: _Token) -> bool:

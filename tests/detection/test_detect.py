@@ -783,3 +783,31 @@ def test_a_name_given_with_called_is_no_attribution(sentence):
 def test_calling_someone_something_is_attributed(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Firefighters responded quickly to the blaze.",
+        "Crews responded to the fire on Elm Street.",
+        "Police responded to a report of a break-in.",
+        "Officers responded to the scene at 3 a.m.",
+        "Paramedics responded within minutes.",
+        "Deputies responded and found the door open.",
+    ],
+)
+def test_responding_to_an_emergency_is_no_attribution(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The ministry responded that the figures were wrong.", "The ministry"),
+        ("The ministry responded to the allegations in a letter.", "The ministry"),
+        ('"We were never told," the mayor responded.', "the mayor"),
+    ],
+)  # fmt: skip
+def test_responding_to_words_is_attributed(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
