@@ -127,7 +127,12 @@ NOT_SAYING_NEXT = {
     # "responded quickly", "within minutes", "responded and found": crews arriving; "to the
     # fire" too (see _not_saying), not "responded to the allegations".
     "responded": word_set("quickly swiftly promptly rapidly fast within and"),
+    # "said goodbye", "said Mass", "said a prayer", "said their vows" (see _not_saying).
+    "said": word_set("goodbye goodbyes farewell farewells grace mass prayer prayers vows"),
 }
+NOT_SAYING_NEXT["say"] = NOT_SAYING_NEXT["says"] = NOT_SAYING_NEXT["saying"] = NOT_SAYING_NEXT[
+    "said"
+]
 NOT_SAYING_NEXT["testifies"] = NOT_SAYING_NEXT["testifying"] = NOT_SAYING_NEXT["testified"]
 for _verb, _base in (
     ("added", "add"),
@@ -137,6 +142,8 @@ for _verb, _base in (
     ("responded", "respond"),
 ):
     NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
+#: Before "say" the noun: "the final say on the budget", "more say in the plan".
+SAY_NOUN_MODIFIERS = word_set("final last equal greater bigger more much little real")
 #: What crews and police respond to ("responded to the scene", "to a report of a fire").
 EMERGENCIES = word_set(
     "fire fires blaze blazes scene scenes call calls emergency emergencies incident incidents "
@@ -350,6 +357,8 @@ class _Attribution:
             return Span(last.start, last.end)  # "repeated his claim that…": the claim is his
         if last.lower == "to" or last.lower in BE or last.lower in DETERMINERS:
             return None
+        if self.word == "say" and last.lower in SAY_NOUN_MODIFIERS:
+            return None
         if last.lower in PREPOSITIONS and (self.word in AMBIGUOUS or self.word in BASE_FORMS):
             return None  # a noun: "a request for comment", "the content of calls"
         if last.text.endswith(("'s", "’s")) and last.lower not in ("it's", "it’s"):
@@ -417,6 +426,8 @@ class _Attribution:
                 return False
             after = self.after()
             return not (len(after) > 1 and after[1].text == ":")
+        if word in ("say", "says", "said", "saying"):
+            return self._says_a_ritual(following)  # "said 20 died" says, unlike "added 20"
         if following in NOT_SAYING_NEXT[word] or following[:1].isdigit():
             return True
         if word.startswith("respond") and following == "to":
@@ -438,6 +449,18 @@ class _Attribution:
             words = [token.lower for token in after[:2] if token.is_word]
             return len(words) == 2 and words[0] in ("a", "an") and words[1] in SCORING_NOUNS
         return False
+
+    def _says_a_ritual(self, following: str) -> bool:
+        """Whether "said" says a goodbye, a prayer or Mass rather than reporting: "said
+        their vows", not "said their goodbyes were cut short"."""
+        rituals = NOT_SAYING_NEXT["said"]
+        if following not in rituals and following not in ("a", "an", *OWNERS, "our"):
+            return False
+        after = self.after()
+        at = 0 if following in rituals else 1
+        if at >= len(after) or after[at].lower.rstrip(".") not in rituals:
+            return False
+        return at + 1 == len(after) or after[at + 1].lower not in BE
 
     def _answers_an_emergency(self) -> bool:
         """Whether "responded to" goes to an emergency ("to the fire", "to a report of a

@@ -811,3 +811,32 @@ def test_responding_to_an_emergency_is_no_attribution(sentence):
 def test_responding_to_words_is_attributed(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The buyer inherited the said property in 1990.",
+        "The tenant broke the terms of the said lease.",
+        "The family said goodbye to the house on Friday.",
+        "The priest said Mass at noon.",
+        "The crowd said a prayer for the victims.",
+        "The couple said their vows on the beach.",
+        "The council has the final say on the budget.",
+    ],
+)
+def test_said_in_a_sense_other_than_reporting_is_no_attribution(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The priest said the chapel would close.", "The priest"),
+        ("The family said a fire had destroyed the house.", "The family"),
+        ("The family said their goodbyes were cut short by the police.", "The family"),
+    ],
+)  # fmt: skip
+def test_said_with_a_clause_after_it_reports(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
