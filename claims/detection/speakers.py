@@ -556,12 +556,12 @@ class _Attribution:
         return None
 
     def _appositive(self) -> Span | None:
-        before = self.before(None)
-        return _before_appositive(before, len(before) - 1)
+        before = self.before(None)  # "Smith, who leads the group, has said": skip "has"
+        return _before_appositive(before, _skip_auxiliaries(before, len(before) - 1))
 
     def _dashed_appositive(self) -> Span | None:
         before = self.before(None)
-        closing = len(before) - 1
+        closing = _skip_auxiliaries(before, len(before) - 1)
         while closing >= 0 and before[closing].text in DASHES:
             closing -= 1
         opening = closing
@@ -752,13 +752,26 @@ def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
 
 
 def _relative_pronoun(tokens: list[_Token], index: int) -> int | None:
-    """Return where the noun before a "who" clause ending at ``index`` ends, if any."""
+    """Return where the noun before a relative clause ending at ``index`` ends, if any:
+    "Officials who declined to be named", "The report which (or that) was released".
+
+    Not at a comma, which ends the clause: "…, who lives on Mill Road, Harris said".
+    """
+    if tokens[index].text == ",":
+        return None
+    comma = False
     for back in range(index, max(-1, index - 8), -1):
         token = tokens[back]
         if token.text == "who" and back > 0:
             return back - 1 - (back > 1 and tokens[back - 1].text == ",")
+        # Only with a form of be, and before no comma: not "said that the plan was
+        # flawed and critics said", nor "the plan, which was flawed, and critics said".
+        relative = token.text in ("which", "that") and 0 < back < index and not comma
+        if relative and tokens[back + 1].lower in BE:
+            return back - 1
         if not token.is_word and token.text != ",":
             return None
+        comma = comma or token.text == ","
     return None
 
 

@@ -840,3 +840,24 @@ def test_said_in_a_sense_other_than_reporting_is_no_attribution(sentence):
 def test_said_with_a_clause_after_it_reports(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The report, which was released Monday, said the river was polluted.", "The report"),
+        ("Smith, who leads the group, said the plan would fail.", "Smith"),
+        # an auxiliary after the clause
+        ("Smith, who leads the group, has said the plan would fail.", "Smith"),
+        ("Smith, the mayor, has said the plan would fail.", "Smith"),
+        ("The report, which is due next week, will say the river is polluted.", "The report"),
+        # the clause ends before a new subject
+        ("Officers arrested Dana Holt, 33, who lives on Mill Road, Harris said.", "Harris"),
+        # no commas around the clause
+        ("The report which was released Monday said the river was polluted.", "The report"),
+        ("The report that was released Monday said the river was polluted.", "The report"),
+    ],
+)  # fmt: skip
+def test_the_speaker_is_the_noun_before_a_which_or_who_clause(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
