@@ -52,7 +52,7 @@ AUXILIARIES = word_set(
     "first earlier never already still often frequently now just even quickly immediately "
     "separately similarly clearly openly flatly firmly angrily bluntly famously initially "
     "originally ultimately finally since long not n't reportedly allegedly apparently "
-    "specifically explicitly directly simply ever always yet only however together"
+    "specifically explicitly directly simply ever always yet only however together almost"
 )
 NOT_ADVERBS = word_set("family ally assembly rally daily weekly monthly anomaly")
 BE = word_set(
@@ -748,7 +748,34 @@ def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
         first -= 1
         if token.lower in DETERMINERS and first > 0 and tokens[first - 1].lower not in PREPOSITIONS:
             break
+    if first > 1 and tokens[first - 1].lower == "and" and last - first < 4:
+        # "Police and fire officials said", "Mr. Smith and his wife said": one speaker.
+        joined = _speaker_before_and(tokens, first - 2)
+        if joined is not None:
+            first = joined
     return _span(tokens[first : last + 1])
+
+
+def _speaker_before_and(tokens: list[_Token], last: int) -> int | None:
+    """Return where a speaker of at most three words ending at ``tokens[last]`` (before
+    "and") starts, if it opens its clause: "Police", "Local police", "Mr. Smith"; not "The
+    bill passed" or "The mayor thanked police" (a clause of its own before "and").
+
+    The speaker after "and" has at most four words (checked by the caller).
+    """
+    head = tokens[last]
+    if not (head.text[0].isupper() or head.lower in PRONOUNS or SPEAKER_NOUNS.search(head.text)):
+        return None
+    phrase = _noun_phrase_before(tokens, last)
+    if phrase is None:
+        return None
+    first = next(index for index in range(last, -1, -1) if tokens[index].start == phrase.start)
+    while first < last and _is_auxiliary(tokens[first]):
+        first += 1  # "and then state and local leaders": the adverb is no part of it
+    if last - first >= 3:
+        return None
+    opens = first == 0 or not tokens[first - 1].is_word or tokens[first - 1].lower in CLAUSE_WORDS
+    return first if opens else None
 
 
 def _relative_pronoun(tokens: list[_Token], index: int) -> int | None:

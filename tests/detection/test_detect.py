@@ -861,3 +861,24 @@ def test_said_with_a_clause_after_it_reports(sentence, speaker):
 def test_the_speaker_is_the_noun_before_a_which_or_who_clause(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Police and fire officials said the blaze started in the kitchen.",
+         "Police and fire officials"),
+        ("Teachers and parents said the school was too crowded.", "Teachers and parents"),
+        ("Local police and fire officials said the road was closed.",
+         "Local police and fire officials"),
+        ("Mr. Smith and his wife said the house was empty.", "Mr. Smith and his wife"),
+        ("Smith and Jones said the deal was off.", "Smith and Jones"),
+        # "and" between two clauses joins no speakers
+        ("The bill passed and officials said it would take effect in May.", "officials"),
+        ("The fire spread to the school and teachers said it was frightening.", "teachers"),
+        ("The mayor thanked police and residents said they were relieved.", "residents"),
+    ],
+)  # fmt: skip
+def test_two_speakers_joined_by_and_are_one_speaker(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
