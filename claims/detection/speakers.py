@@ -91,6 +91,11 @@ PREAMBLES = word_set(
     "years minutes moments"
 )
 PREPOSITIONS = word_set("of for at from with in on to about near by close among inside outside")
+#: Words that open an adverbial before the subject, also when no comma closes it ("On
+#: Monday Mayor Ellen Dorsey said", "Meanwhile police said").
+OPENERS = PREAMBLES | word_set(
+    "then now yesterday today tonight separately additionally previously instead"
+)
 CONTRACTED_BE = word_set("he's he’s she's she’s they're they’re we're we’re")
 NOT_NAMES = word_set("the a an he she they it we i who this that")
 #: Words that are no title before a name ("said earlier this week", "said his aide Lee").
@@ -302,6 +307,8 @@ class _Attribution:
         truncated = bool(before) and before[0].start > self.sentence.start
         if truncated and (span is None or span.start <= before[0].start):
             span = self._speaker_before(self.before())
+        if span is not None and _NEXT_WORD.match(self.text, span.start).group(1).lower() in OPENERS:
+            span = _after_opening_adverbial(_tokens(self.text, span.start, span.end))
         if span is not None and _is_author(self.text[span.start : span.end]):
             return None  # "We've said this before", "I asked her": the author's own voice
         return span
@@ -756,6 +763,26 @@ def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
     return _span(tokens[first : last + 1])
 
 
+def _after_opening_adverbial(tokens: list[_Token]) -> Span | None:
+    """Return the speaker in a phrase that opens with an adverbial with no comma after it:
+    "On Monday Mayor Ellen Dorsey", "In a statement Norvale Transit", "Last week officials".
+
+    The speaker is the run of words at the end that are all capitalised (a name) or all
+    not, back to a time, a document, a preposition or a determiner.
+    """
+    last = len(tokens) - 1
+    name = tokens[last].text[0].isupper()
+    start = last
+    while start > 1:
+        token = tokens[start - 1]
+        if token.lower in ADVERBIAL_ENDS or not token.is_word:
+            break
+        if token.text[0].isupper() != name and token.lower not in NAME_PARTICLES:
+            break
+        start -= 1
+    return _span(tokens[start:])
+
+
 def _speaker_before_and(tokens: list[_Token], last: int) -> int | None:
     """Return where a speaker of at most three words ending at ``tokens[last]`` (before
     "and") starts, if it opens its clause: "Police", "Local police", "Mr. Smith"; not "The
@@ -872,6 +899,8 @@ def _before_appositive(tokens: list[_Token], comma: int) -> Span | None:
 
 CLAUSE_BREAKS = frozenset(".;:()—–") | QUOTES
 NAME_PARTICLES = word_set("de da del della di du la le van von der den bin al el")
+#: Where an opening adverbial ends before the subject ("On Monday | police said").
+ADVERBIAL_ENDS = WHEN | PERIODS | DOCUMENTS | PREPOSITIONS | DETERMINERS | OPENERS
 CONNECTIVES = word_set("moreover furthermore instead nevertheless nonetheless thus hence")
 
 

@@ -882,3 +882,26 @@ def test_the_speaker_is_the_noun_before_a_which_or_who_clause(sentence, speaker)
 def test_two_speakers_joined_by_and_are_one_speaker(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Earlier, the mayor said the road would reopen.", "the mayor"),
+        ("On Monday the ministry said the talks had failed.", "the ministry"),
+        # no comma after the adverbial
+        ("On Monday Mayor Ellen Dorsey said the road would reopen.", "Mayor Ellen Dorsey"),
+        ("In a statement Mayor Ellen Dorsey said the road would reopen.", "Mayor Ellen Dorsey"),
+        ("In an interview with the BBC on Sunday Smith said the deal was off.", "Smith"),
+        ("Last week Smith said the deal was off.", "Smith"),
+        ("Yesterday Smith said the deal was off.", "Smith"),
+        ("Meanwhile Smith said the deal was off.", "Smith"),
+        ("Speaking to reporters Smith said the deal was off.", "Smith"),
+        ("Last week officials said the deal was off.", "officials"),
+        ("On Monday police said the road was closed.", "police"),
+        ("Meanwhile fire officials said the road was closed.", "fire officials"),
+    ],
+)  # fmt: skip
+def test_an_opening_adverbial_is_no_part_of_the_speaker(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
