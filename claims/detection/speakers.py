@@ -673,9 +673,20 @@ def _is_auxiliary(token: _Token) -> bool:
 
 
 def _skip_auxiliaries(tokens: list[_Token], index: int) -> int:
-    while index >= 0 and _is_auxiliary(tokens[index]):
+    while index >= 0 and _is_auxiliary(tokens[index]) and not _ends_a_name(tokens, index):
         index -= 1
     return index
+
+
+def _ends_a_name(tokens: list[_Token], index: int) -> bool:
+    """A capitalised auxiliary after a capitalised word is a name: "Theresa May said",
+    "Kelly Later said" (but "Now tell us" opens a sentence)."""
+    return (
+        tokens[index].text[0].isupper()
+        and index > 0
+        and tokens[index - 1].is_word
+        and tokens[index - 1].text[0].isupper()
+    )
 
 
 def _skip_parenthesis(tokens: list[_Token], index: int) -> int:

@@ -905,3 +905,16 @@ def test_two_speakers_joined_by_and_are_one_speaker(sentence, speaker):
 def test_an_opening_adverbial_is_no_part_of_the_speaker(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Theresa May said the deal was off.", "Theresa May"),
+        ("Kelly Later said the deal was off.", "Kelly Later"),
+        ("Smith may say the deal is off.", "Smith"),
+    ],
+)  # fmt: skip
+def test_a_capitalised_auxiliary_before_the_verb_is_part_of_a_name(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
