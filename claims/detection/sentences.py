@@ -99,8 +99,15 @@ def split_sentences(text: str, start: int, end: int) -> tuple[list[int], list[in
     return starts, ends
 
 
+#: Spaces of more than one byte in UTF-8, given to sentencex as plain spaces: it panics on a
+#: one-letter word, such a space and a full stop ("plan B\u00a0."). Same length, same offsets.
+_WIDE_SPACES = {code: " " for code in range(0x80, 0x3001) if chr(code).isspace()}
+
+
 def _segment(chunk: str) -> list[str]:
-    pieces = list(segment(_LANGUAGE, chunk)) if chunk and not chunk.isspace() else [chunk]
+    if not chunk or chunk.isspace():
+        return [chunk]
+    pieces = list(segment(_LANGUAGE, chunk if chunk.isascii() else chunk.translate(_WIDE_SPACES)))
     if sum(map(len, pieces)) != len(chunk):  # never trust offsets we cannot reproduce
         return [chunk]
     return _mend(pieces) if len(pieces) > 1 else pieces

@@ -64,3 +64,12 @@ def test_sentences_of_a_long_line_are_in_order_exact_and_cover_it(line):
     bounds = [n for pair in pairs for n in pair]
     assert bounds == sorted(bounds)
     assert "".join(line[a:b] for a, b in pairs).replace(" ", "") == line.replace(" ", "")
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u3000"])
+def test_a_letter_before_a_wide_space_and_a_full_stop_is_split_without_a_crash(space):
+    # sentencex panics on a one-letter word, a space of more than one UTF-8 byte and a
+    # full stop ("Plan B\u00a0."); the panic is no Exception and would stop an ingestion.
+    text = f"They chose plan B{space}. The minister said it would fail."
+    flags = detect(text)
+    assert [flag.text for flag in flags] == ["The minister said it would fail."]
