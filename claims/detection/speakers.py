@@ -307,7 +307,8 @@ class _Attribution:
         truncated = bool(before) and before[0].start > self.sentence.start
         if truncated and (span is None or span.start <= before[0].start):
             span = self._speaker_before(self.before())
-        if span is not None and _NEXT_WORD.match(self.text, span.start).group(1).lower() in OPENERS:
+        space = self.text.find(" ", span.start, span.end) if span is not None else -1
+        if space > 0 and self.text[span.start : space].lower() in OPENERS:
             span = _after_opening_adverbial(_tokens(self.text, span.start, span.end))
         if span is not None and _is_author(self.text[span.start : span.end]):
             return None  # "We've said this before", "I asked her": the author's own voice
@@ -413,6 +414,8 @@ class _Attribution:
     def _not_saying(self, following: str) -> bool:
         """Whether the words after the verb show another sense than saying."""
         word = self.word
+        if word in ("said", "says", "say", "saying"):  # first: "said" is the most common
+            return self._says_a_ritual(following)  # "said 20 died" says, unlike "added 20"
         if word == "promising":
             return not following or following in PROMISING_ADJECTIVE
         if word.startswith("testif"):
@@ -433,8 +436,6 @@ class _Attribution:
                 return False
             after = self.after()
             return not (len(after) > 1 and after[1].text == ":")
-        if word in ("say", "says", "said", "saying"):
-            return self._says_a_ritual(following)  # "said 20 died" says, unlike "added 20"
         if following in NOT_SAYING_NEXT[word] or following[:1].isdigit():
             return True
         if word.startswith("respond") and following == "to":
