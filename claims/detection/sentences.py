@@ -107,7 +107,14 @@ _WIDE_SPACES = {code: " " for code in range(0x80, 0x3001) if chr(code).isspace()
 def _segment(chunk: str) -> list[str]:
     if not chunk or chunk.isspace():
         return [chunk]
-    pieces = list(segment(_LANGUAGE, chunk if chunk.isascii() else chunk.translate(_WIDE_SPACES)))
+    try:
+        pieces = list(
+            segment(_LANGUAGE, chunk if chunk.isascii() else chunk.translate(_WIDE_SPACES))
+        )
+    except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        return [chunk]  # one sentence, as when its offsets cannot be trusted
     if sum(map(len, pieces)) != len(chunk):  # never trust offsets we cannot reproduce
         return [chunk]
     return _mend(pieces) if len(pieces) > 1 else pieces

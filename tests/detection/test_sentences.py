@@ -73,3 +73,18 @@ def test_a_letter_before_a_wide_space_and_a_full_stop_is_split_without_a_crash(s
     text = f"They chose plan B{space}. The minister said it would fail."
     flags = detect(text)
     assert [flag.text for flag in flags] == ["The minister said it would fail."]
+
+
+def test_any_other_panic_of_the_splitter_leaves_the_stretch_whole(monkeypatch):
+    # Another input may make sentencex panic where the no-break spaces did; a panic
+    # (pyo3's PanicException, a BaseException) must not stop an article's ingestion.
+    class PanicException(BaseException):
+        pass
+
+    def panics(language, text):
+        raise PanicException("byte index is not a char boundary")
+
+    monkeypatch.setattr(sentences, "segment", panics)
+    text = "The mayor said so. Officials denied it."
+    assert split_sentences(text, 0, len(text)) == ([0], [len(text)])
+    assert [flag.text for flag in detect(text)] == [text]
