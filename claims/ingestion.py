@@ -275,11 +275,24 @@ def refuse_binary(text: str) -> None:
         )
 
 
+#: Dropped from what is stored: NUL (PostgreSQL text cannot hold it), the other C0 and C1
+#: control characters and DEL (in a terminal or a log viewer "Rated\b\b\b\b\bTrue"
+#: reads as "True"), and direction overrides (U+202D/U+202E reverse how the text after them
+#: reads, on the desk and the public page); none carries meaning in an article. Form feeds,
+#: vertical tabs and NEL end a line.
+_UNSTORABLE = {
+    **{code: None for code in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]},
+    0x0B: "\n",
+    0x0C: "\n",
+    0x85: "\n",
+    0x202D: None,
+    0x202E: None,
+}
+
+
 def _storable(text: str) -> str:
-    """`text` without NUL characters (PostgreSQL text cannot hold them) and direction
-    overrides (U+202D/U+202E reverse how the text after them reads, on the desk and the
-    public page); neither carries meaning in an article."""
-    return text.replace("\x00", "").replace("\u202d", "").replace("\u202e", "")
+    """`text` without the characters in _UNSTORABLE."""
+    return text.translate(_UNSTORABLE)
 
 
 def content_hash(text: str) -> str:

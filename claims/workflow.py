@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -473,7 +474,7 @@ def verdict_set(
         raise InvalidTransition("Take the claim (or have it assigned) before setting a verdict.")
     _check_holder(claim, actor, "set its verdict")
     summary = (summary or "").strip()
-    if not summary:
+    if _blank(summary):
         raise WorkflowError("A verdict needs a summary.")
     _check_published_text(summary=summary, claim_reviewed=claim_reviewed)
     current = claim.verdict
@@ -572,11 +573,33 @@ def _sources_changed(claim: Claim) -> None:
 
 def _reason(reason: str | None, missing: str) -> str:
     reason = (reason or "").strip()
-    if not reason:
+    if _blank(reason):
         raise WorkflowError(missing)
-    if "\x00" in reason:  # PostgreSQL text cannot hold it; never typed on purpose
-        raise WorkflowError("The reason contains a NUL character.")
+    _check_written_text(reason=reason)
     return reason
+
+
+def _blank(text: str) -> bool:
+    """Whether `text` shows nothing: spaces and invisible format characters only (zero-width
+    spaces, word joiners, byte-order marks), which `str.strip` keeps."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
+#: C0 and C1 control characters and DEL (tabs and line ends aside): never typed on purpose,
+#: and in a terminal or a log viewer "Rated\b\b\b\b\bTrue" reads as "True". NUL also
+#: cannot be kept by PostgreSQL.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _check_written_text(**fields: str | None) -> None:
+    """Refuse text a reviewer or an editor wrote that holds a control character."""
+    for name, value in fields.items():
+        if value and (found := _CONTROLS.search(value)):
+            raise WorkflowError(
+                f"This text holds a control character (U+{ord(found.group()):04X}), which "
+                "readers do not see and which can hide the text around it; retype it without.",
+                field=name,
+            )
 
 
 #: Right-to-left and left-to-right overrides: they reverse how the text after them reads
@@ -586,7 +609,9 @@ _OVERRIDES = re.compile("[\u202d\u202e]")
 
 
 def _check_published_text(**fields: str | None) -> None:
-    """Refuse text bound for the public page that holds a direction override."""
+    """Refuse text bound for the public page that holds a control character or a direction
+    override."""
+    _check_written_text(**fields)
     for name, value in fields.items():
         if value and _OVERRIDES.search(value):
             raise WorkflowError(

@@ -960,6 +960,22 @@ def test_direction_overrides_are_dropped_from_ingested_text_and_titles():
     assert all("\u202e" not in claim.text for claim in article.claims.all())
 
 
+def test_control_characters_are_dropped_from_ingested_text_and_titles():
+    # "Rated\b\b\b\b\bTrue" reads as "True" in a terminal or a log viewer, and an escape
+    # sequence can hide what follows: they reached claims, the desk and the CSV export.
+    submitted = ingestion.submit_text(
+        "The minister said the ferry \x1b[8mnumber 7734\x07 sank.\x0cOfficials\x85denied it.",
+        title="Ctl\x08\x08 title\x9b",
+    )
+    article = ingestion.process_article(submitted.article.pk)
+    assert article.title == "Ctl title"
+    # A form feed or NEL ends a line (each line of pasted text is a paragraph).
+    assert article.text == (
+        "The minister said the ferry [8mnumber 7734 sank.\n\nOfficials\n\ndenied it."
+    )
+    assert article.claims.exists()
+
+
 def test_a_copy_that_differs_by_zero_width_spaces_is_a_duplicate():
     first = ingestion.submit_text("The mayor said the dam held.")
     ingestion.process_article(first.article.pk)

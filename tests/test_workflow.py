@@ -475,7 +475,7 @@ def test_take_next_returns_expired_leases_when_no_beat_runs(alice, bob, settings
 
 def test_a_reason_with_a_nul_character_is_refused(alice):
     claim = ClaimFactory()
-    with pytest.raises(workflow.WorkflowError, match="NUL"):
+    with pytest.raises(workflow.WorkflowError, match=r"control character \(U\+0000\)"):
         workflow.claim_dismiss(claim=claim, actor=alice, reason="x\x00y")
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.NEW
 
@@ -551,7 +551,7 @@ def test_restoring_a_claim_checks_role_version_and_reason(alice, nobody):
         workflow.claim_restore(claim=claim, actor=nobody)
     with pytest.raises(workflow.Conflict):
         workflow.claim_restore(claim=claim, actor=alice, version=claim.version - 1)
-    with pytest.raises(workflow.WorkflowError, match="NUL"):
+    with pytest.raises(workflow.WorkflowError, match=r"control character \(U\+0000\)"):
         workflow.claim_restore(claim=claim, actor=alice, reason="a\x00b")
     claim = workflow.claim_restore(claim=claim, actor=alice, version=claim.version)
     assert claim.status == Claim.Status.NEW
@@ -649,6 +649,53 @@ def test_text_for_the_public_page_may_not_hold_a_direction_override(alice):
         url="https://records.example.org/b",
         stance="refutes",
         title="\u200fسجل المحكمة",
+    )
+
+
+def test_text_of_invisible_characters_only_is_blank(alice):
+    # A summary of zero-width spaces was published as the review's rationale.
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    for blank in ["\u200b\u200b", "\u2060 \ufeff", "\u00ad\u200d"]:
+        with pytest.raises(workflow.WorkflowError, match="needs a summary"):
+            workflow.verdict_set(
+                claim=claim, rating=rating("false"), summary=blank, version=None, actor=alice
+            )
+        with pytest.raises(workflow.WorkflowError, match="Say why"):
+            workflow.claim_dismiss(claim=claim, actor=alice, reason=blank)
+
+
+@pytest.mark.parametrize("control", ["\x08", "\x1b", "\x07", "\x7f", "\x85", "\x9b"])
+def test_text_a_reviewer_writes_may_not_hold_control_characters(alice, control):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    with pytest.raises(workflow.WorkflowError, match="control character") as refused:
+        workflow.verdict_set(
+            claim=claim,
+            rating=rating("false"),
+            summary=f"Rated{control}True.",
+            version=None,
+            actor=alice,
+        )
+    assert refused.value.field == "summary"
+    with pytest.raises(workflow.WorkflowError, match="control character") as refused:
+        workflow.evidence_add(
+            claim=claim,
+            actor=alice,
+            url="https://records.example.org/a",
+            stance="refutes",
+            publisher=f"{control}Harbour",
+        )
+    assert refused.value.field == "publisher"
+    with pytest.raises(workflow.WorkflowError, match="control character"):
+        workflow.claim_dismiss(claim=claim, actor=alice, reason=f"Opinion{control}.")
+    # Lines and tabs are text.
+    workflow.verdict_set(
+        claim=claim,
+        rating=rating("false"),
+        summary="Records show\nno such\tthing.\r\n",
+        version=None,
+        actor=alice,
     )
 
 
