@@ -349,6 +349,18 @@ def test_the_review_page_highlights_the_sentence_and_its_cues(client, alice):
     assert reverse("article-detail", args=[article.pk]) in body
 
 
+def test_the_review_page_names_each_neighbours_status_and_explains_the_lines(client, alice):
+    article = ArticleFactory(text="The mayor said it. Rebels claimed it. Police said it.")
+    claim = taken_by(alice, article=article, text="Rebels claimed it.", start=19, end=37)
+    ClaimFactory(article=article, text="The mayor said it.", start=0, end=18, status="dismissed")
+    ClaimFactory(article=article, text="Police said it.", start=38, end=53, status="published")
+    body = client_for(client, alice).get(reverse("claim-review", args=[claim.pk])).content.decode()
+    titles = re.findall(r'<a class="claim [^"]*"[^>]* title="([^"]*)"', body)
+    assert len(titles) == 2 and "· dismissed ·" in titles[0] and "· published ·" in titles[1]
+    legend = re.search(r'id="context-legend".*?</ul>', body, re.S).group(0)
+    assert "claim-dismissed" in legend and "claim-published" in legend
+
+
 def test_the_review_page_links_covered_and_twin_claims(
     client, alice, django_assert_max_num_queries
 ):

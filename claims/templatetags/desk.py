@@ -144,11 +144,12 @@ def highlight(
         if link and claim.pk != current_id:
             parts.append(
                 format_html(
-                    '<a class="{}" id="claim-{}" href="{}" title="{} · score {}">{}</a>',
+                    '<a class="{}" id="claim-{}" href="{}" title="{} · {} · score {}">{}</a>',
                     classes,
                     claim.pk,
                     reverse("claim-review", args=[claim.pk]),
                     claim.category,
+                    claim.get_status_display().lower(),
                     f"{claim.score:.2f}",
                     inner,
                 )

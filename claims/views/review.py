@@ -103,6 +103,7 @@ def _review_context(request, claim: Claim, **extra) -> dict:
             text[lo:hi], neighbours, base=lo, current_id=claim.pk, notes=notes
         ),
         "context_clipped": (lo > 0, hi < len(text)),
+        "context_has_neighbours": len(neighbours) > 1,
         "twins": twins,
         "verdict": verdict,
         "history": claim.verdicts.all(),

@@ -504,6 +504,40 @@ def test_a_claim_status_shows_in_its_line_not_only_its_colour(seeded, live_serve
     assert line(first.pk) == "solid" and line(second.pk) == "dashed"
 
 
+def test_the_context_box_tells_neighbours_apart_by_their_lines_as_the_article_does(
+    seeded, live_server, new_page
+):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    article = ingest(STORY, "Harbor City ballots")
+    first, second, third = article.claims.order_by("start")[:3]
+    Claim.objects.filter(pk=first.pk).update(status="dismissed")
+    Claim.objects.filter(pk=third.pk).update(status="published")
+    page = new_page()
+    login(page, base, "rita")
+
+    def styles(path: str, box: str) -> dict:
+        page.goto(f"{base}{path}")
+        return page.locator(box).evaluate(
+            """box => Object.fromEntries([...box.querySelectorAll('.claim:not(.current)')].map(
+                 el => [el.id, [getComputedStyle(el).borderBottomStyle,
+                   ...[...el.querySelectorAll('.cue')].map(cue => {
+                     const s = getComputedStyle(cue);
+                     return s.borderBottomStyle + ' ' + s.textDecorationStyle; })]]))"""
+        )
+
+    in_context = styles(f"/claims/{second.pk}/", "#context")
+    in_article = styles(f"/articles/{article.pk}/", "#article-text")
+    assert {f"claim-{first.pk}", f"claim-{third.pk}"} <= set(in_context)
+    assert in_context[f"claim-{first.pk}"][0] == "dashed"
+    assert in_context[f"claim-{third.pk}"][0] == "double"
+    # The same lines as on the article's page, cues' categories included.
+    assert all(in_context[key] == in_article[key] for key in in_context)
+    page.goto(f"{base}/claims/{second.pk}/")
+    assert "dismissed" in page.locator(f"#claim-{first.pk}").get_attribute("title")
+    expect(page.locator("#context-legend")).to_contain_text("dismissed")
+
+
 def test_no_page_breaks_the_content_security_policy(seeded, live_server, new_page):
     from claims import workflow
     from tests.factories import reviewed_claim
