@@ -23,6 +23,7 @@ urlpatterns = [
         views.claim_evidence_remove,
         name="claim-evidence-remove",
     ),
+    path("claims/<int:pk>/renew/", views.claim_renew, name="claim-renew"),
     path(
         "claims/<int:pk>/<slug:action>/",
         views.claim_action,

@@ -4,7 +4,8 @@ new → in_review (assigned, with a lease) → reviewed (verdict submitted) → 
 new/in_review → dismissed (with a reason); published → in_review (reopened for a correction).
 Each function checks the actor's role and the claim's state, writes a ReviewEvent, and
 raises a WorkflowError subclass otherwise. Every change bumps `Claim.version`, so an edit
-based on an older version is refused (optimistic locking).
+based on an older version is refused (optimistic locking). Renewing a lease (by itself, or
+as a side effect of a save) is no change of the claim: no event, no new version.
 """
 
 from __future__ import annotations
@@ -408,6 +409,32 @@ def claim_release(*, claim: Claim, actor, version: int | None = None) -> Claim:
         assignee=[before, None],
         status=[Claim.Status.IN_REVIEW, Claim.Status.NEW],
     )
+    return claim
+
+
+@transaction.atomic
+def claim_renew_lease(*, claim: Claim, actor, version: int | None = None) -> Claim:
+    """Keep a claim in review for another lease period (its reviewer's "Keep it").
+
+    As the lease renewals of a saved verdict or a changed source, this writes no history
+    event and leaves the version alone: neither state, assignee nor verdict changes, and
+    the forms open on the claim's page stay valid.
+    """
+    claim = _lock(claim)
+    _check_version(claim, version)
+    if claim.status == Claim.Status.NEW:
+        raise InvalidTransition(
+            "The claim is back in the queue (its lease ran out, or it was released): take "
+            "it again to go on with it."
+        )
+    if claim.status != Claim.Status.IN_REVIEW:
+        raise InvalidTransition(
+            f"Only a claim in review has a lease to renew; this one is "
+            f"{claim.get_status_display().lower()}."
+        )
+    _check_holder(claim, actor, "keep it")
+    claim.lease_expires_at = _lease_end()
+    _save(claim, "lease_expires_at", bump=False)
     return claim
 
 

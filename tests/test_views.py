@@ -1745,6 +1745,55 @@ def test_a_reviewer_is_not_offered_to_dismiss_a_claim_under_correction(client, a
     assert "why not check-worthy" in page.content.decode()
 
 
+def test_the_holder_of_a_claim_is_offered_to_keep_it_before_its_lease_ends(client, alice, erin):
+    claim = taken_by(alice)
+    page = client_for(client, alice).get(reverse("claim-review", args=[claim.pk])).content.decode()
+    dialog = re.search(r'<dialog id="lease-dialog".*?</dialog>', page, re.S).group(0)
+    assert 'role="alertdialog"' in dialog and ">Keep it</button>" in dialog
+    assert f'hx-post="{reverse("claim-renew", args=[claim.pk])}"' in dialog
+    # Beside the lease note too: kept at any time, with or without script.
+    assert page.count(">Keep it</button>") == 2
+    seconds = int(re.search(r'id="lease-note"[^>]* data-seconds="(\d+)"', page).group(1))
+    assert 29 * 60 < seconds <= 30 * 60
+    # An editor reading someone else's claim holds no lease to keep.
+    page = client_for(client, erin).get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert "lease-dialog" not in page and "lease ends in" in page
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_keep_it_renews_the_lease_and_says_until_when(client, alice, bob, htmx):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    claim = taken_by(alice)
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() + timedelta(minutes=2))
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    url = reverse("claim-renew", args=[claim.pk])
+
+    response = client_for(client, bob).post(url, **headers)
+    claim.refresh_from_db()
+    assert claim.lease_expires_at < timezone.now() + timedelta(minutes=3)
+    if htmx:
+        assert response.status_code == 400
+        assert "only they or an editor" in response.content.decode()
+
+    response = client_for(client, alice).post(url, **headers)
+    claim.refresh_from_db()
+    assert claim.lease_expires_at > timezone.now() + timedelta(minutes=29)
+    assert claim.version == 2 and claim.events.count() == 1  # the assignment alone
+    if htmx:
+        assert response.status_code == 200
+        note = response.content.decode()
+        assert note.startswith('<span class="meta" id="lease-note"') and "kept" in note
+        assert "lease ends in 29\xa0minutes" in note or "lease ends in 30\xa0minutes" in note
+    else:
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert "You keep the claim: its lease now ends at" in page
+    assert client.get(url).status_code == 302  # a GET renews nothing
+
+
 def test_an_expired_lease_is_shown_as_expired_promising_no_take(client, alice, bob):
     from datetime import timedelta
 

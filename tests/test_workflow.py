@@ -276,6 +276,39 @@ def test_it_returns_expired_leases_to_the_queue(alice):
     assert workflow.claim_take_next(reviewer=alice).pk == claim.pk
 
 
+def test_a_reviewer_keeps_a_claim_by_renewing_its_lease(alice):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() + timedelta(minutes=2))
+
+    kept = workflow.claim_renew_lease(claim=claim, actor=alice)
+
+    claim.refresh_from_db()
+    assert claim.lease_expires_at > timezone.now() + timedelta(minutes=29)
+    assert kept.lease_expires_at == claim.lease_expires_at
+    # As a save's renewal: no state, assignee or verdict changed, so the version (and the
+    # forms open on the page) stay as they were, and the history gains nothing.
+    assert claim.version == kept.version == 2 and claim.status == Claim.Status.IN_REVIEW
+    assert list(claim.events.values_list("action", flat=True)) == ["take"]
+
+
+def test_a_lease_is_renewed_only_by_its_holder_or_an_editor_while_in_review(alice, bob, erin):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=alice)
+    with pytest.raises(workflow.NotAllowed, match="assigned to alice"):
+        workflow.claim_renew_lease(claim=claim, actor=bob)
+    workflow.claim_renew_lease(claim=claim, actor=erin)
+    with pytest.raises(workflow.Conflict):
+        workflow.claim_renew_lease(claim=claim, actor=alice, version=1)
+
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
+    workflow.expire_leases()
+    with pytest.raises(workflow.InvalidTransition, match="back in the queue"):
+        workflow.claim_renew_lease(claim=claim, actor=alice)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NEW and claim.lease_expires_at is None
+
+
 def test_it_writes_an_append_only_history(alice):
     ClaimFactory()
     claim = workflow.claim_take_next(reviewer=alice)

@@ -313,6 +313,18 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
             )
         )
 
+    @extend_schema(request=s.VersionSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        """Keep a claim in review: its lease starts again (no new version, no history
+        event), as when its reviewer saves a verdict or a source."""
+        data = self.input(s.VersionSerializer)
+        return self.detail_response(
+            workflow.claim_renew_lease(
+                claim=self.get_object(), actor=request.user, version=data.get("version")
+            )
+        )
+
     @extend_schema(request=s.BumpSerializer, responses=s.ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def bump(self, request, pk=None):

@@ -345,6 +345,15 @@ def age(moment) -> str:
 
 
 @register.filter
+def seconds_until(moment) -> int:
+    """Whole seconds from now until ``moment``, 0 once it has passed (a page's script
+    counts them down: the browser's clock may be wrong, its stopwatch is not)."""
+    if moment is None:
+        return 0
+    return max(0, int((moment - timezone.now()).total_seconds()))
+
+
+@register.filter
 def lease_note(expires_at) -> str:
     """How long a taken claim stays with its reviewer, or that it no longer does (the
     lease ran out: the minute's housekeeping, or the next Take next without a broker, puts

@@ -29,6 +29,7 @@ from claims.views.review import (
     claim_action,
     claim_evidence_add,
     claim_evidence_remove,
+    claim_renew,
     claim_review_page,
     claim_verdict,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "claim_action",
     "claim_evidence_add",
     "claim_evidence_remove",
+    "claim_renew",
     "claim_review_page",
     "claim_verdict",
     "dashboard",

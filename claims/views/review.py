@@ -8,6 +8,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from claims import workflow
 from claims.api.serializers import as_id
@@ -265,6 +267,36 @@ def claim_evidence_remove(request, pk: int, evidence_id: int):
         return _evidence_panel(request, pk, message=message)
     getattr(messages, message[0])(request, message[1])
     return redirect(reverse("claim-review", args=[pk]) + "#evidence")
+
+
+@_desk()
+@_post_only("claim-review", with_pk=True)
+def claim_renew(request, pk: int):
+    """Keep the claim: its lease starts again (the "Keep it" of the warning shown before
+    it ends). htmx gets the lease note back; a plain form, the page with a message."""
+    claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
+    try:
+        claim = workflow.claim_renew_lease(claim=claim, actor=request.user)
+    except workflow.WorkflowError as exc:
+        error = str(exc)
+    else:
+        error = ""
+    if request.headers.get("HX-Request"):
+        context = {
+            "claim": claim,
+            "holds": not error,
+            "lease_kept": not error,
+            "lease_error": error,
+        }
+        return render(request, "desk/_lease_note.html", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        ends = timezone.localtime(claim.lease_expires_at)
+        messages.success(
+            request, f"You keep the claim: its lease now ends at {date_format(ends, 'H:i T')}."
+        )
+    return redirect("claim-review", pk=pk)
 
 
 def _typed(form) -> list[tuple[str, str]]:

@@ -162,9 +162,10 @@
       const panel = document.getElementById("evidence");
       if (panel && panel.contains(event.detail.elt)) delete panel.dataset.focused;
     });
-    document.body.addEventListener("htmx:afterSettle", function () {
+    document.body.addEventListener("htmx:afterSettle", function (event) {
       const panel = document.getElementById("evidence");
-      if (!panel || panel.dataset.focused) return;
+      // Only a swap of the panel: another part of the page (the lease note) keeps focus.
+      if (!panel || panel.dataset.focused || !panel.contains(event.target)) return;
       panel.dataset.focused = "1";
       const target = panel.querySelector("[aria-invalid=true]") ||
         panel.querySelector("[role=status], [role=alert]") || document.getElementById("ev-title");
@@ -180,6 +181,8 @@
     const box = document.getElementById("request-error");
     if (!box) return;
     function show(event, why) {
+      // A dialog (the lease's) says it in the dialog: the page behind it is inert.
+      if (event.detail.elt && event.detail.elt.closest("dialog[open]")) return;
       const reading = event.detail.requestConfig && event.detail.requestConfig.verb === "get";
       box.textContent = (reading ? "Could not update the page: " : "Not saved: ") + why;
       box.hidden = false;
@@ -223,6 +226,84 @@
     news.focus({ preventScroll: false });
   }
 
+  // A claim's lease, counted down on its page (from the seconds the server gave: the
+  // computer's clock may be off). Five minutes before it ends, and again once it has, a
+  // dialog offers to keep the claim (WCAG 2.2.1); "Not now" or Escape go back to the page
+  // as it was. "Keep it" renews the lease: htmx brings the lease note back, renewed.
+  function leaseCountdown() {
+    const dialog = document.getElementById("lease-dialog");
+    if (!dialog) return;
+    const WARN_MS = 5 * 60 * 1000;
+    const text = document.getElementById("lease-text");
+    const error = document.getElementById("lease-error");
+    const status = document.getElementById("lease-status");
+    let ends = 0, warned = false, ended = false, returnTo = null;
+    closeOnButtons(dialog);
+
+    function minutes(ms) {
+      const n = Math.max(1, Math.ceil(ms / 60000));
+      return n + (n === 1 ? " minute" : " minutes");
+    }
+    function start() {
+      const note = document.getElementById("lease-note");
+      if (!note || !note.dataset.seconds) return;
+      ends = Date.now() + 1000 * Number(note.dataset.seconds);
+      warned = ended = false;
+    }
+    function ask(message) {
+      text.textContent = message;
+      error.hidden = true;
+      if (dialog.open) return;
+      returnTo = document.activeElement;
+      dialog.showModal();
+    }
+    function tick() {
+      const note = document.getElementById("lease-note");
+      if (!ends || !note) return;
+      const left = ends - Date.now();
+      if (left > 0) {
+        note.textContent = "(lease ends in " + minutes(left) + ", at " + note.dataset.ends + ")";
+      } else {
+        note.textContent = "(lease expired: it goes back to the queue shortly)";
+      }
+      if (left <= 0 && !ended) {
+        ended = warned = true;
+        ask("Your lease on this claim has ended: within a minute it goes back to the queue, " +
+          "where anyone may take it. Keep it while it is still yours; what you typed stays on this page.");
+      } else if (left <= WARN_MS && !warned) {
+        warned = true;
+        ask("Your lease on this claim ends at " + note.dataset.ends + ", in " + minutes(left) +
+          ": then it goes back to the queue, where anyone may take it. Saving the verdict or a source keeps it too.");
+      }
+    }
+    function fail(message) {
+      error.textContent = message;
+      error.hidden = false;
+    }
+    dialog.addEventListener("close", function () {
+      if (returnTo && returnTo.isConnected) returnTo.focus();
+    });
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      const note = event.target;
+      if (note.id !== "lease-note") return;
+      if (note.dataset.error) return fail("Not kept: " + note.dataset.error);
+      start();
+      tick();
+      status.textContent = "Kept: the claim is yours until " + note.dataset.ends + ".";
+      dialog.close();
+    });
+    const form = dialog.querySelector("form");
+    form.addEventListener("htmx:responseError", function (event) {
+      fail("Not kept: the server answered with an error (" + event.detail.xhr.status + "). Try again.");
+    });
+    form.addEventListener("htmx:sendError", function () {
+      fail("Not kept: the server could not be reached. Check the connection and try again.");
+    });
+    start();
+    tick();
+    window.setInterval(tick, 15000);
+  }
+
   // The progress list is swapped every second; read out its state only when it changes.
   function progressAnnouncements() {
     const status = document.getElementById("progress-status");
@@ -239,6 +320,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     focusNews();
     progressAnnouncements();
+    leaseCountdown();
     shortcutSwitch();
     evidenceFocus();
     requestErrors();

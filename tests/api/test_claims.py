@@ -3,8 +3,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from claims import workflow
 from claims.models import Claim
@@ -278,6 +280,22 @@ def test_a_bulk_action_leaves_a_claim_changed_since_it_was_seen(editor_api, revi
     assert sum(r["ok"] for r in results.values()) == 1
     taken.refresh_from_db()
     assert (taken.status, taken.assignee) == ("in_review", reviewer)
+
+
+def test_a_reviewer_renews_the_lease_of_a_claim_they_hold(api, reviewer):
+    ClaimFactory()
+    claim = workflow.claim_take_next(reviewer=reviewer)
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() + timedelta(minutes=1))
+
+    response = api.post(f"/api/v1/claims/{claim.pk}/renew/", {}, format="json")
+
+    assert response.status_code == 200, response.data
+    assert set(response.data) >= CLAIM_KEYS
+    claim.refresh_from_db()
+    assert claim.lease_expires_at > timezone.now() + timedelta(minutes=29)
+    assert response.data["version"] == claim.version == 2
+    other = client_for(UserFactory(username="otto", role="reviewer"))
+    assert other.post(f"/api/v1/claims/{claim.pk}/renew/").status_code == 403
 
 
 def test_a_stale_release_or_assign_is_a_conflict(editor_api, reviewer):

@@ -674,3 +674,41 @@ def test_the_job_panel_of_the_progress_page_follows_the_work(seeded, live_server
         ingestion.process_article(pk)
     expect(page.locator("#progress")).to_have_attribute("data-state", "done")
     expect(page.locator(".job")).to_contain_text("2 of 2 handled: 2 ingested")
+
+
+def test_a_reviewer_is_warned_before_the_lease_ends_and_keeps_the_claim(
+    seeded, live_server, new_page
+):
+    page, _ = reviewer_on_a_taken_claim(live_server, new_page)
+    claim = Claim.objects.get(assignee__username="rita")
+    page.clock.install()
+    page.reload()
+    page.get_by_label("Summary").fill("Half a summary, not saved yet.")
+    dialog = page.get_by_role("alertdialog", name="Keep this claim?")
+    expect(dialog).to_be_hidden()
+
+    page.clock.run_for("25:30")  # under five minutes before the end
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("in 5 minutes")
+    keep = dialog.get_by_role("button", name="Keep it")
+    expect(keep).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#lease-status")).to_contain_text("Kept")
+    expect(page.get_by_label("Summary")).to_be_focused()  # back where the reviewer was
+    expect(page.get_by_label("Summary")).to_have_value("Half a summary, not saved yet.")
+    claim.refresh_from_db()
+    from django.utils import timezone
+
+    assert (claim.lease_expires_at - timezone.now()).total_seconds() > 29 * 60
+    expect(page.locator("#lease-note")).to_contain_text(re.compile(r"lease ends in (29|30)"))
+
+    # Not now, then the end: asked again, now that the lease has ended.
+    page.clock.run_for("25:30")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Not now").click()
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("05:00")
+    expect(dialog).to_contain_text("has ended")
+    expect(dialog).to_be_visible()
