@@ -601,7 +601,7 @@ def _sources_changed(claim: Claim) -> None:
 def _reason(reason: str | None, missing: str) -> str:
     reason = (reason or "").strip()
     if _blank(reason):
-        raise WorkflowError(missing)
+        raise WorkflowError(missing, field="reason")
     _check_written_text(reason=reason)
     return reason
 

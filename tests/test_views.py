@@ -558,6 +558,37 @@ def test_dismiss_needs_a_reason_and_reopen_is_for_editors(client, alice, erin):
     assert "reopened the claim" in page and "new records" in page
 
 
+@pytest.mark.parametrize(
+    ("action", "reason", "error"),
+    [
+        ("dismiss", "   ", "Say why the claim is dismissed."),
+        ("reopen", "Fixed: \u202eeslaf", "direction override"),
+    ],
+)
+def test_a_refused_reason_is_shown_beside_its_field_with_the_text_kept(
+    client, alice, erin, action, reason, error
+):
+    claim = taken_by(erin)
+    if action == "reopen":
+        claim = reviewed_claim(alice)
+        workflow.claim_publish(claim=claim, actor=erin)
+    response = client_for(client, erin).post(
+        reverse("claim-action", args=[claim.pk, action]), {"reason": reason}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    field = re.search(rf'<input type="text" name="reason" id="{action}-reason"[^>]*>', body)
+    assert field, body
+    assert f'value="{html.escape(reason)}"' in field.group(0)
+    assert 'aria-invalid="true"' in field.group(0)
+    assert f'aria-describedby="{action}-reason-error"' in field.group(0)
+    beside = re.search(rf'<p class="error-text" id="{action}-reason-error">(.*?)</p>', body)
+    assert beside and error in beside.group(1)
+    assert 'class="messages"' not in body  # said once, where the field is
+    claim.refresh_from_db()
+    assert claim.status == (Claim.Status.IN_REVIEW if action == "dismiss" else "published")
+
+
 def test_get_does_not_act(client, alice):
     claim = ClaimFactory()
     response = client_for(client, alice).get(reverse("claim-action", args=[claim.pk, "dismiss"]))

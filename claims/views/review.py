@@ -366,6 +366,11 @@ def claim_action(request, pk: int, action: str):
         else:
             raise Http404("No such action.")
     except workflow.WorkflowError as exc:
+        if action in REASON_LABELS and exc.field == "reason":
+            # Said beside the field, as a form's errors are, with what was typed in it.
+            kept = {"action": action, "reason": reason, "error": str(exc)}
+            context = _review_context(request, _claim_for_review(pk), kept=kept)
+            return render(request, "desk/claim.html", context, status=400)
         if reason.strip() and action in REASON_LABELS and isinstance(exc, workflow.Conflict):
             messages.error(
                 request,

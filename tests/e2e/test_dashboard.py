@@ -712,3 +712,19 @@ def test_a_reviewer_is_warned_before_the_lease_ends_and_keeps_the_claim(
     page.clock.run_for("05:00")
     expect(dialog).to_contain_text("has ended")
     expect(dialog).to_be_visible()
+
+
+def test_a_blank_dismiss_reason_is_said_beside_the_field_which_gets_focus(
+    seeded, live_server, new_page
+):
+    page, _ = reviewer_on_a_taken_claim(live_server, new_page)
+    reason = page.get_by_label("Dismiss — why not check-worthy?")
+    reason.fill("   ")
+    reason.press("Enter")
+    page.wait_for_load_state()
+
+    reason = page.get_by_label("Dismiss — why not check-worthy?")
+    expect(reason).to_be_focused()
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(reason).to_have_accessible_description("Say why the claim is dismissed.")
+    expect(page.locator("#claim-status")).to_have_text("In Review")
