@@ -190,11 +190,12 @@ def bar_chart(
     tick_every: int = 1,
 ) -> SafeString:
     """A vertical bar chart as inline SVG, one <title> per bar for a tooltip, and its
-    figures in a table that only screen readers see."""
-    pad_left, pad_bottom, pad_top = 28, 22, 10
+    figures in a table that opens under it (a keyboard reaches no tooltip)."""
+    # Room for labels of 14 units (the stylesheet's), the last one centred on its bar.
+    pad_left, pad_right, pad_bottom, pad_top = 34, 18, 26, 12
     n = max(1, len(data))
     top = max([v for _, v in data] + [1])
-    plot_w, plot_h = width - pad_left - 4, height - pad_bottom - pad_top
+    plot_w, plot_h = width - pad_left - pad_right, height - pad_bottom - pad_top
     step = plot_w / n
     bar_w = max(2.0, step * 0.72)
     bars = []
@@ -220,7 +221,7 @@ def bar_chart(
                 format_html(
                     '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
                     f"{x + bar_w / 2:.1f}",
-                    height - 6,
+                    height - 7,
                     name,
                 )
             )
@@ -230,15 +231,16 @@ def bar_chart(
         '<text class="tick" x="{}" y="{}" text-anchor="end">0</text>',
         pad_left,
         pad_top + plot_h,
-        width - 4,
+        width - pad_right,
         pad_top + plot_h,
         pad_left - 4,
-        pad_top + 8,
+        pad_top + 10,
         f"{top:g}",
         pad_left - 4,
         pad_top + plot_h,
     )
-    # The bars' figures as a table too: a screen reader cannot reach the SVG's <title>s.
+    # The bars' figures as a table too: neither a keyboard nor a screen reader reaches
+    # the SVG's <title>s.
     rows = format_html_join(
         "",
         '<tr><th scope="row">{}</th><td>{}{}</td></tr>',
@@ -247,13 +249,14 @@ def bar_chart(
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
         'preserveAspectRatio="xMidYMid meet">{}{}</svg>'
-        # In a hidden box: a table keeps the width of its content whatever it is given.
-        '<div class="visually-hidden"><table><caption>{}</caption>{}</table></div>',
+        '<details class="figures"><summary>Figures<span class="visually-hidden">: {}</span>'
+        "</summary><table><caption>{}</caption>{}</table></details>",
         width,
         height,
         label,
         grid,
         _join(bars),
+        label,
         label,
         rows,
     )

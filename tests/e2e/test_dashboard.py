@@ -728,3 +728,25 @@ def test_a_blank_dismiss_reason_is_said_beside_the_field_which_gets_focus(
     expect(reason).to_have_attribute("aria-invalid", "true")
     expect(reason).to_have_accessible_description("Say why the claim is dismissed.")
     expect(page.locator("#claim-status")).to_have_text("In Review")
+
+
+def test_the_dashboard_charts_read_at_12px_and_show_their_figures_to_the_keyboard(
+    seeded, live_server, new_page
+):
+    UserFactory(username="rita", role="reviewer")
+    page = new_page()
+    login(page, live_server.url, "rita")
+    tick_sizes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+             return parseFloat(getComputedStyle(svg.querySelector('.tick')).fontSize) * scale;
+           })"""
+    )
+    assert len(tick_sizes) == 2 and min(tick_sizes) >= 12, tick_sizes
+
+    figures = page.get_by_text("Figures: Verdicts published per day")
+    figures.focus()
+    page.keyboard.press("Enter")
+    table = page.get_by_role("table", name="Verdicts published per day over the last 30 days")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("row")).to_have_count(30)
