@@ -181,6 +181,15 @@ def test_the_dashboard_shows_counts_my_claims_charts_and_activity(
     assert "took the claim" not in body or "assigned the claim" in body
 
 
+def test_the_dashboard_counts_one_verdict_as_one_verdict(client, alice, erin):
+    workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    body = client_for(client, alice).get(reverse("dashboard")).content.decode()
+    assert "· 1 verdict, including" in body
+    assert "over 1 verdict (90 days)" in body
+    assert "<td>1 verdict</td>" in body and "<td>0 verdicts</td>" in body
+    assert "1 verdicts" not in body
+
+
 def test_the_dashboard_shows_ingestion_jobs_with_their_progress(client, alice):
     IngestionJob.objects.create(
         kind="bulk",

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django import template
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
@@ -190,7 +191,8 @@ def bar_chart(
     tick_every: int = 1,
 ) -> SafeString:
     """A vertical bar chart as inline SVG, one <title> per bar for a tooltip, and its
-    figures in a table that opens under it (a keyboard reaches no tooltip)."""
+    figures in a table that opens under it (a keyboard reaches no tooltip). A `unit` is
+    a noun after each figure ("verdict"), plural but for 1."""
     # Room for labels of 14 units (the stylesheet's), the last one centred on its bar.
     pad_left, pad_right, pad_bottom, pad_top = 34, 18, 26, 12
     n = max(1, len(data))
@@ -206,14 +208,13 @@ def bar_chart(
         bars.append(
             format_html(
                 '<rect class="bar" x="{}" y="{}" width="{}" height="{}" rx="2">'
-                "<title>{}: {}{}</title></rect>",
+                "<title>{}: {}</title></rect>",
                 f"{x:.1f}",
                 f"{y:.1f}",
                 f"{bar_w:.1f}",
                 f"{max(h, 0.5 if value else 0):.1f}",
                 name,
-                value,
-                unit,
+                _figure(value, unit),
             )
         )
         if i % tick_every == 0 or i == n - 1:
@@ -243,8 +244,8 @@ def bar_chart(
     # the SVG's <title>s.
     rows = format_html_join(
         "",
-        '<tr><th scope="row">{}</th><td>{}{}</td></tr>',
-        ((name, value, unit) for name, value in data),
+        '<tr><th scope="row">{}</th><td>{}</td></tr>',
+        ((name, _figure(value, unit)) for name, value in data),
     )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
@@ -260,6 +261,10 @@ def bar_chart(
         label,
         rows,
     )
+
+
+def _figure(value: int | float, unit: str) -> str:
+    return f"{value} {unit}{pluralize(value)}" if unit else f"{value}"
 
 
 @register.simple_tag
