@@ -102,6 +102,14 @@ def test_it_logs_out_with_a_post(client, alice):
     assert client.get(reverse("dashboard")).status_code == 302
 
 
+def test_the_login_page_says_the_user_is_logged_out(client, alice):
+    client_for(client, alice)
+    page = client.post(reverse("logout"), follow=True)
+    assert page.request["PATH_INFO"] == reverse("login")
+    assert '<p class="message message-info">You are logged out.</p>' in page.content.decode()
+    assert b"logged out" not in client.get(reverse("login")).content  # said once
+
+
 def test_it_asks_before_logging_out_on_a_get(client, alice):
     # Typed into the address bar, /logout/ was a blank 405: no way to log out from there.
     client_for(client, alice)

@@ -8,6 +8,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
@@ -87,6 +88,12 @@ class DeskLogoutView(LogoutView):
         if not request.user.is_authenticated:
             return redirect("login")
         return render(request, "desk/logout.html")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # After the session is gone: the message goes in a cookie, read on the login page.
+        messages.info(request, "You are logged out.")
+        return response
 
 
 def csrf_failure(request, reason=""):
