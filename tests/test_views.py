@@ -282,6 +282,16 @@ def test_bulk_dismiss_needs_a_reason_and_dismisses(client, alice):
     assert [statuses[c.pk] for c in claims] == ["dismissed", "dismissed", "new"]
 
 
+def test_the_bulk_bar_labels_its_fields_where_they_can_be_seen(client, erin):
+    ClaimFactory()
+    body = client_for(client, erin).get(reverse("queue")).content.decode()
+    bar = re.search(r'<div class="bulkbar.*?</div>', body, re.S).group(0)
+    for field in ("bulk-action", "bulk-reason", "bulk-assignee"):
+        label = re.search(rf'<label for="{field}"[^>]*>', bar)
+        assert label and "visually-hidden" not in label.group(0), field
+    assert "placeholder" not in bar  # a hint that goes away as one types is no label
+
+
 def test_bulk_assign_is_for_editors(client, alice, bob, erin):
     claims = ClaimFactory.create_batch(2)
     data = {"action": "assign", "ids": [c.pk for c in claims], "assignee": bob.pk}
