@@ -750,3 +750,34 @@ def test_the_dashboard_charts_read_at_12px_and_show_their_figures_to_the_keyboar
     table = page.get_by_role("table", name="Verdicts published per day over the last 30 days")
     expect(table).to_be_visible()
     expect(table.get_by_role("row")).to_have_count(30)
+
+
+def test_a_message_that_takes_focus_shows_a_focus_ring(seeded, live_server, new_page):
+    page, _ = reviewer_on_a_taken_claim(live_server, new_page)
+
+    def ring(locator) -> str:
+        return locator.evaluate(
+            "el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth"
+        )
+
+    form = page.locator("#evidence-form")
+    form.get_by_label("URL").fill("https://elections.example.org/harbor-city/audit")
+    form.get_by_label("Stance").select_option("refutes")
+    form.get_by_role("button", name="Add evidence").click()
+    added = page.locator("#evidence .message[role=status]")
+    expect(added).to_be_focused()
+    assert ring(added) == "solid 3px"
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r"/login/$"))
+    messages = page.locator(".messages")
+    expect(messages).to_be_focused()
+    assert ring(messages.locator(".message")) == "solid 3px"
+    # A heading that script focuses (a panel swapped without news) stays unringed.
+    assert (
+        page.evaluate(
+            "() => { const h = document.querySelector('h1'); h.tabIndex = -1; h.focus();"
+            " return getComputedStyle(h).outlineStyle; }"
+        )
+        == "none"
+    )
