@@ -50,6 +50,14 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 1})
+class ScoreFilter(django_filters.NumberFilter):
+    """A detection score, from 0 to 1 (1e51 was refused by the form's own limit alone)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=1, **kwargs)
+
+
 class StrictBooleanField(forms.NullBooleanField):
     """`true` or `false`; anything else is an error (the stock field reads "yes" or "1" as
     no filter at all, silently answering with the whole list)."""
@@ -118,7 +126,7 @@ class ClaimFilter(FilterSet):
     assignee = django_filters.CharFilter(
         method="filter_assignee", help_text="Username, id, `me` or `none` (unassigned)."
     )
-    min_score = django_filters.NumberFilter(field_name="score", lookup_expr="gte")
+    min_score = ScoreFilter(field_name="score", lookup_expr="gte")
     has_verdict = StrictBooleanFilter(field_name="verdict", lookup_expr="isnull", exclude=True)
     rating = django_filters.CharFilter(field_name="verdict__rating__slug")
     created_after = MomentFilter(field_name="created_at", lookup_expr="gte")

@@ -2,12 +2,13 @@
 
 The views raise errors through claims.api.errors; describing each one per view would
 repeat the same responses on forty operations. This drf-spectacular postprocessing hook
-adds them where they can happen: 400 with field messages where a body or a query is read,
-403 where a role is needed, 404 on paths with an id and on pages past the end, 409 on the
-claim actions (a stale `version`, or a state that does not allow the action), 415 where a
-body is read (JSON only), and 429 on writes (throttled) and on the token endpoint (locked
-out; 401 also on revoking a token). An error a view documents by its description alone
-gets the JSON it answers with; ClaimReview's errors come in JSON-LD too.
+adds them where they can happen: 400 with field messages (every operation reads `format`),
+401 (a public one too, when a token sent is not valid), 403 where a role is needed, 404 on
+paths with an id and on pages past the end, 409 on the claim actions (a stale `version`, or
+a state that does not allow the action), 415 where a body is read (JSON only), and 429 on
+writes (throttled) and on the token endpoint (locked out; 401 also on revoking a token). An
+error a view documents by its description alone gets the JSON it answers with; ClaimReview's
+errors come in JSON-LD too.
 
 Web addresses are IRIs: a host or path may be written in any script ("https://例え.jp/"),
 as readers and the URL fields accept them, which the "uri" format (ASCII only) denies.
@@ -41,7 +42,7 @@ CONFLICT = {
 }
 _CLAIM_ACTION = re.compile(
     r"/claims/\{id\}/"
-    r"(assign|release|bump|verdict|evidence|submit|publish|dismiss|reopen|take|restore)/"
+    r"(assign|release|renew|bump|verdict|evidence|submit|publish|dismiss|reopen|take|restore)/"
 )
 #: ClaimReview answers its errors in JSON-LD too when that is what was asked for.
 _JSON_LD = re.compile(r"/claimreviews?/$")
@@ -66,14 +67,14 @@ def add_error_responses(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            reads_input = method in ("post", "put", "patch") or any(
-                parameter.get("in") == "query" for parameter in operation.get("parameters", [])
-            )
-            if reads_input:
-                responses.setdefault("400", _response("Bad input", "FieldErrors"))
+            # Every operation reads `?format=` (an unknown one, or a suffix such as
+            # /claims/0.5/, is a 400), besides any body or query of its own.
+            responses.setdefault("400", _response("Bad input", "FieldErrors"))
             if {} not in operation.get("security", []):  # not a public operation
                 responses.setdefault("401", _response("Not logged in", "Error"))
                 responses.setdefault("403", _response("Not allowed for your role", "Error"))
+            else:  # a token is read when one is sent: send none for public data
+                responses.setdefault("401", _response("The token sent is not valid", "Error"))
             if "{" in path:
                 responses.setdefault("404", _response("No such object", "Error"))
             elif _PAGED.intersection(_query_parameters(operation)):

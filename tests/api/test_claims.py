@@ -415,6 +415,31 @@ def test_the_schema_documents_the_errors_a_client_meets_on_the_way(api):
     assert '"format": "uri"' not in json.dumps(schema)
 
 
+def test_the_schema_documents_what_any_request_may_meet(api):
+    # Found by schemathesis: `?format=x` (or /claims/0.5/, a format suffix) is a 400 on every
+    # operation; a stale token sent to a public operation is a 401; `renew/` conflicts.
+    schema = api.get("/api/schema/?format=json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert "400" in operation["responses"], (method, path)
+            assert "401" in operation["responses"], (method, path)
+    assert "409" in schema["paths"]["/api/v1/claims/{id}/renew/"]["post"]["responses"]
+    assert api.get("/api/v1/ratings/?format=x").status_code == 400
+    assert api.get("/api/v1/claims/0.5/").status_code == 400
+
+
+def test_min_score_is_a_score_from_0_to_1(api):
+    schema = api.get("/api/schema/?format=json").json()
+    (parameter,) = [
+        p for p in schema["paths"]["/api/v1/claims/"]["get"]["parameters"]
+        if p["name"] == "min_score"
+    ]  # fmt: skip
+    assert (parameter["schema"]["minimum"], parameter["schema"]["maximum"]) == (0, 1)
+    refused = api.get("/api/v1/claims/?min_score=1.5")
+    assert refused.status_code == 400 and "min_score" in refused.json()
+    assert api.get("/api/v1/claims/?min_score=0.5").status_code == 200
+
+
 def test_the_api_answers_the_errors_the_schema_documents(api):
     assert api.get("/api/v1/articles/?page=999").status_code == 404
     assert api.get("/api/v1/claims/?cursor=abc").status_code == 404
