@@ -159,6 +159,8 @@ def check_url(url: str) -> None:
         raise FetchRefused(f"Only http and https URLs can be fetched, not {url!r}.")
     try:
         hostname, port = parts.hostname, parts.port
+        if port == 0:  # nothing is served there ("could not be resolved" said nothing)
+            raise ValueError(port)
     except ValueError:
         raise FetchRefused(f"The URL {url!r} has an invalid port.") from None
     if not hostname:

@@ -696,6 +696,12 @@ def checked_url(url: str) -> str:
         raise IngestionError(
             f"The URL must be an http or https address, not {url[:100]!r}.", field="url"
         )
+    try:
+        port = parts.port
+    except ValueError:  # 99999: no such port
+        port = 0
+    if port == 0:
+        raise IngestionError(f"The URL {url[:100]!r} has an invalid port.", field="url")
     _refuse_credentials(url)
     return url
 

@@ -35,9 +35,11 @@ class WebURLValidator(URLValidator):
         super().__call__(value)
         parts = urlsplit(value)  # a valid URL splits
         try:
-            parts.port  # noqa: B018 (read to check it: 99999 passes URLValidator)
+            port = parts.port  # read to check it: 99999 passes URLValidator
         except ValueError:
-            raise ValidationError(self.message, code=self.code, params={"value": value}) from None
+            port = 0
+        if port == 0:  # nothing is served on port 0
+            raise ValidationError(self.message, code=self.code, params={"value": value})
         if has_credentials(value):
             raise ValidationError(
                 "Leave the user name and password out of the link: readers would see them.",

@@ -230,3 +230,13 @@ def test_a_page_dated_with_an_offset_past_what_postgresql_takes_is_processed(api
     assert response.status_code == 201, response.data
     assert response.data["status"] == "processed", response.data.get("error")
     assert response.data["published_at"] == "2020-01-01T23:45:00Z"
+
+
+@pytest.mark.parametrize("port", ["99999", "0"])
+def test_a_link_beside_text_must_be_one_a_reader_can_open(api, port):
+    # Stored, shown and published with the reviews: the port was not checked beside text.
+    url = f"https://example.org:{port}/story"
+    for body in ({"text": "Officials said the canal lock was stuck.", "url": url}, {"url": url}):
+        response = api.post("/api/v1/articles/", body, format="json")
+        assert response.status_code == 400 and "url" in response.json(), body
+    assert not Article.objects.exists()
