@@ -1070,20 +1070,37 @@ def poll_feed(feed: Feed) -> FeedPoll:
         if result.not_modified:
             _feed_ok(feed, now)
             return FeedPoll(feed, not_modified=True)
+        if not result.content.strip():
+            raise IngestionError(
+                f"{feed.url} answered HTTP 204 with no content."
+                if result.status == 204
+                else f"{feed.url} answered with an empty body."
+            )
         content = without_bad_references(result.content)
         try:
             parsed = feedparser.parse(content, response_headers=_feed_headers(result))
         except (ValueError, UnicodeError) as exc:
             raise IngestionError(f"{feed.url} could not be read as a feed ({exc}).") from exc
         # No version: feedparser found no RSS, Atom or RDF in it (a sign-in page in XHTML).
-        if not parsed.version or (not parsed.entries and (parsed.bozo or not parsed.feed)):
-            problem = getattr(parsed, "bozo_exception", None) or "no entries"
+        # feedparser always sets bozo, entries and feed, the other keys only once it has
+        # read something: read them with get(), their attributes raise AttributeError.
+        if not parsed.get("version") or (not parsed.entries and (parsed.bozo or not parsed.feed)):
+            problem = parsed.get("bozo_exception") or "no entries"
             raise IngestionError(f"{feed.url} is not a readable RSS or Atom feed ({problem}).")
     except (FetchError, IngestionError) as exc:
         _feed_failed(feed, now, str(exc))
         return FeedPoll(feed, error=str(exc))
     except SoftTimeLimitExceeded:  # shown, and backed off, like any failing feed
         reason = f"The poll {_took_too_long()}."
+        _feed_failed(feed, now, reason)
+        return FeedPoll(feed, error=reason)
+    except CONNECTION_LOST:  # nothing to record it in
+        raise
+    except Exception as exc:
+        # A bug of ours, or of a library, on what this feed sent: recorded and backed off
+        # too, or the feed would look never polled and beat would try it every minute.
+        log.exception("Feed %s could not be read", feed.url)
+        reason = f"{feed.url} could not be read: {type(exc).__name__}: {exc}"[:2000]
         _feed_failed(feed, now, reason)
         return FeedPoll(feed, error=reason)
 

@@ -317,6 +317,38 @@ def test_it_records_a_broken_feed_and_backs_off(allow_private, server):
     assert feed.next_poll_at - feed.last_polled_at > first_delay
 
 
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (Answer(204, b""), "answered HTTP 204 with no content"),
+        (Answer(200, b"", {"Content-Type": "application/rss+xml"}), "answered with an empty body"),
+        (Answer(200, b" \r\n", {"Content-Type": "text/xml"}), "answered with an empty body"),
+    ],
+)
+def test_a_feed_answering_with_nothing_fails_and_backs_off(allow_private, server, answer, reason):
+    # feedparser's result for an empty body has no "version": the poll raised
+    # AttributeError and recorded nothing, so beat tried the feed again every minute.
+    server.routes["/empty.xml"] = answer
+    feed = Feed.objects.create(url=server.url("empty.xml"), poll_interval=15)
+    poll = ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert reason in poll.error and reason in feed.last_error
+    assert feed.failure_count == 1 and feed.last_polled_at is not None
+    assert feed.next_poll_at - feed.last_polled_at == timezone.timedelta(minutes=30)
+
+
+def test_a_feed_that_trips_a_bug_is_recorded_and_backs_off(allow_private, server, monkeypatch):
+    def broken_parser(*args, **kwargs):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(ingestion.feedparser, "parse", broken_parser)
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    poll = ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert "parser bug" in poll.error and "parser bug" in feed.last_error
+    assert feed.failure_count == 1 and feed.next_poll_at > timezone.now()
+
+
 def test_it_records_an_unreachable_feed(allow_private, server):
     feed = Feed.objects.create(url=server.url("nope.xml"))
     ingestion.poll_feed(feed)
