@@ -31,6 +31,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
+from feedparser.datetimes.rfc822 import timezone_names as FEEDPARSER_ZONES  # hours
 from lxml.etree import strip_tags as strip_elements
 from lxml.html import tostring
 from trafilatura.utils import load_html
@@ -313,6 +314,13 @@ PUBLISHED_AHEAD = timedelta(days=1)
 EARLIEST_PUBLISHED = datetime(1800, 1, 1, tzinfo=UTC)
 
 
+#: Dates that say "no date": the zero of Unix clocks, and of spreadsheets and some
+#: databases (1900-01-01), which feeds and pages print when they have none. A moment
+#: within 14 hours of either (midnight in any time zone) is taken for one.
+PLACEHOLDER_DATES = (datetime(1970, 1, 1, tzinfo=UTC), datetime(1900, 1, 1, tzinfo=UTC))
+_ANY_ZONE = timedelta(hours=14)
+
+
 def too_far_ahead(moment: datetime) -> bool:
     """Whether a publication date is further ahead of now than PUBLISHED_AHEAD."""
     return moment > timezone.now() + PUBLISHED_AHEAD
@@ -320,6 +328,11 @@ def too_far_ahead(moment: datetime) -> bool:
 
 def too_far_back(moment: datetime) -> bool:
     return moment < EARLIEST_PUBLISHED
+
+
+def placeholder_date(moment: datetime) -> bool:
+    """Whether a date is one written for want of a date (see PLACEHOLDER_DATES)."""
+    return any(abs(moment - placeholder) <= _ANY_ZONE for placeholder in PLACEHOLDER_DATES)
 
 
 def parse_published(value: object) -> datetime | None:
@@ -350,7 +363,46 @@ def parse_published(value: object) -> datetime | None:
         moment = moment.astimezone(UTC)
     except OverflowError:
         return None
-    return None if too_far_ahead(moment) or too_far_back(moment) else moment
+    if too_far_ahead(moment) or too_far_back(moment) or placeholder_date(moment):
+        return None
+    return moment
+
+
+#: Zone names that end RFC 822 dates ("09:00:00 CEST"), as minutes east of UTC: RFC 822's
+#: own (UT, GMT, Z and the US zones) and feedparser's, and the names the tz database uses
+#: today for one offset only. A name that stands for several (IST: India, Ireland or
+#: Israel), or one not listed, is not guessed: such a date is dropped, as an unreadable one.
+NAMED_ZONES = {
+    **{"ut": 0, "utc": 0, "gmt": 0, "z": 0},
+    **{"est": -300, "edt": -240, "cst": -360, "cdt": -300},
+    **{"mst": -420, "mdt": -360, "pst": -480, "pdt": -420},
+    **{"et": -300, "ct": -360, "mt": -420, "pt": -480, "at": -240},
+    **{"ast": -240, "adt": -180, "nst": -210, "ndt": -150},
+    **{"akst": -540, "akdt": -480, "hst": -600, "hdt": -540},
+    **{"wet": 0, "west": 60, "bst": 60, "cet": 60, "cest": 120, "met": 60, "mest": 120},
+    **{"eet": 120, "eest": 180, "msk": 180, "idt": 180},
+    **{"wat": 60, "cat": 120, "sast": 120, "eat": 180},
+    **{"pkt": 300, "wib": 420, "wita": 480, "wit": 540, "hkt": 480, "jst": 540, "kst": 540},
+    **{"awst": 480, "acst": 570, "acdt": 630, "aest": 600, "aedt": 660},
+    **{"nzst": 720, "nzdt": 780},
+}
+
+# A name after a clock time, ending the date: "09:00:00 CEST", "09:00 PM", "09:00:00Z".
+_ZONE_NAME = re.compile(r"\d:\d\d(?::\d\d)?\s*([A-Za-z]+)\s*$")
+
+
+def zone_name(written: str) -> str:
+    """The zone name ending a written date, in lower case ("cest"), or "" for none (an
+    offset such as +0200, or no zone at all)."""
+    match = _ZONE_NAME.search(written)
+    return match.group(1).lower() if match else ""
+
+
+def zone_offset(name: str) -> timedelta:
+    """The UTC offset a zone name stands for; ValueError if NAMED_ZONES does not have it."""
+    if name not in NAMED_ZONES:
+        raise ValueError(f"The time zone {name.upper()} is not one we know for sure.")
+    return timedelta(minutes=NAMED_ZONES[name])
 
 
 _RFC2822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d+)\b")
@@ -362,10 +414,14 @@ def rfc2822_moment(value: str) -> datetime:
     Raises ValueError or TypeError for what is no such date, and for a year written in
     full below 100: the email module reads every year below 100 as two digits ("0001"
     became 2001)."""
+    name = zone_name(value)
+    offset = zone_offset(name) if name else None
     moment = parsedate_to_datetime(value)
     written = _RFC2822_YEAR.search(value)
     if written and len(written.group(1)) > 2 and int(written.group(1)) != moment.year:
         raise ValueError(f"The year {written.group(1)} was read as {moment.year}.")
+    if offset is not None:  # the email module reads a name it does not know as UTC
+        moment = (moment.replace(tzinfo=None) - offset).replace(tzinfo=UTC)
     return moment
 
 
@@ -1285,11 +1341,17 @@ def _entry_date(entry) -> datetime | None:
     for key in ("published", "updated"):
         # Read as a plain dict: feedparser's get("updated…") falls back to "published…".
         stamp = dict.get(entry, f"{key}_parsed")
-        if not stamp or _ZERO_MONTH_OR_DAY.match(dict.get(entry, key) or ""):
+        written = dict.get(entry, key) or ""
+        if not stamp or _ZERO_MONTH_OR_DAY.match(written):
             continue
         # feedparser's tuples are in UTC (mktime would read them in the local time zone).
         with suppress(ValueError, OverflowError, OSError):  # 0000-00-00 gives year -1
-            return parse_published(datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC))
+            moment = datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)
+            if name := zone_name(written):
+                # feedparser reads a zone name it does not know as UTC, hours off.
+                read_as = timedelta(hours=FEEDPARSER_ZONES.get(name, 0))
+                moment -= zone_offset(name) - read_as  # ValueError: not known for sure
+            return parse_published(moment)
     return None
 
 

@@ -331,6 +331,18 @@ def test_a_publication_date_before_1800_is_a_mistake(value, alice):
     assert ingestion.parse_published("1851-09-18") is not None  # an archive's first issue
 
 
+@pytest.mark.parametrize("value", ["1970-01-01T00:00:00Z", "Mon, 01 Jan 1900 00:00:00 GMT"])
+def test_a_placeholder_publication_date_is_refused_by_the_api(value, alice):
+    from rest_framework.test import APIClient
+
+    api_client = APIClient()
+    api_client.force_authenticate(alice)
+    body = {"text": PARAGRAPHS, "published_at": value}
+    response = api_client.post("/api/v1/articles/", body, format="json")
+    assert response.status_code == 400
+    assert "placeholder" in response.json()["published_at"][0]
+
+
 def test_a_plain_text_feed_title_keeps_its_angle_brackets(allow_private, server):
     atom = (
         '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>'

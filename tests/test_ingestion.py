@@ -1163,6 +1163,81 @@ def test_only_dates_with_a_zero_month_or_day_are_dropped(written, kept):
     assert (ingestion._entry_date(entry) is not None) == kept
 
 
+def feed_entry_dated(written: str):
+    import feedparser
+
+    rss = (
+        '<rss version="2.0"><channel><title>W</title><item><title>x</title>'
+        f"<link>https://news.example.org/x</link><pubDate>{written}</pubDate></item>"
+        "</channel></rss>"
+    )
+    return feedparser.parse(rss).entries[0]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # feedparser read the zone names it does not know as UTC, hours off.
+        ("Tue, 05 Mar 2024 09:00:00 CEST", "2024-03-05T07:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00:00 CET", "2024-03-05T08:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00:00 BST", "2024-03-05T08:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00:00 EEST", "2024-03-05T06:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00:00 WET", "2024-03-05T09:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00:00 AEDT", "2024-03-04T22:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00 NST", "2024-03-05T12:30:00+00:00"),
+        # Those feedparser knows stay as they were.
+        ("Tue, 05 Mar 2024 09:00:00 EST", "2024-03-05T14:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00:00 GMT", "2024-03-05T09:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00:00 UTC", "2024-03-05T09:00:00+00:00"),
+        ("Tue, 05 Mar 2024 09:00:00 +0530", "2024-03-05T03:30:00+00:00"),
+        # India, Ireland or Israel; a name no one uses; a clock time's "PM": not guessed.
+        ("Tue, 05 Mar 2024 09:00:00 IST", None),
+        ("Tue, 05 Mar 2024 09:00:00 XYZ", None),
+        ("Tue, 05 Mar 2024 09:00 PM", None),
+    ],
+)
+def test_a_feed_date_with_a_zone_name_is_read_in_that_zone_or_not_at_all(written, expected):
+    moment = ingestion._entry_date(feed_entry_dated(written))
+    assert (moment.isoformat() if moment else None) == expected
+    read = ingestion.parse_published(written)  # the API's and files' dates alike
+    assert (read.isoformat() if read else None) == expected
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "Thu, 01 Jan 1970 01:00:00 +0100",
+        "1970-01-01T00:00:00Z",
+        "Mon, 01 Jan 1900 00:00:00 GMT",
+        "1900-01-01",
+    ],
+)
+def test_a_placeholder_date_is_dropped(written):
+    # Stored as the article's date, and published so in the ClaimReview.
+    assert ingestion.parse_published(written) is None
+    if not written[0].isdigit():
+        assert ingestion._entry_date(feed_entry_dated(written)) is None
+
+
+def test_real_dates_near_the_placeholders_are_kept():
+    assert ingestion.parse_published("1970-01-02T09:00:00Z") is not None
+    assert ingestion.parse_published("1969-07-20T20:17:00Z") is not None
+    assert ingestion.parse_published("1900-03-01") is not None
+
+
+def test_an_entry_dated_in_an_ambiguous_zone_takes_its_pages_date(allow_private, server):
+    rss = (
+        '<rss version="2.0"><channel><title>Wire</title><item><title>Dam</title>'
+        f"<link>{server.url('article.html')}</link>"
+        "<pubDate>Wed, 18 Nov 2026 15:30:00 IST</pubDate></item></channel></rss>"
+    )
+    server.routes["/ist.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    poll = ingestion.poll_feed(Feed.objects.create(url=server.url("ist.xml")))
+    article = ingestion.process_article(poll.submitted[0].pk)
+    assert article.published_at.isoformat() == "2026-11-18T10:00:00+00:00"  # the page's
+
+
 def test_a_plain_http_hop_cannot_move_an_https_feed(allow_private, server, tls_server):
     # Whoever answers the unencrypted hop could send the feed anywhere, for good.
     rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base).encode()

@@ -333,6 +333,11 @@ class ArticleCreateSerializer(serializers.Serializer):
             )
         if value is not None and ingestion.too_far_back(value):
             raise serializers.ValidationError("A publication date cannot be before 1800.")
+        if value is not None and ingestion.placeholder_date(value):
+            raise serializers.ValidationError(
+                "1 January 1970 or 1900 is a placeholder for a missing date: "
+                "leave the date out instead."
+            )
         return value
 
     def validate(self, data: dict) -> dict:
