@@ -18,6 +18,8 @@ import socket
 import threading
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import charset_normalizer
@@ -48,9 +50,17 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9_
 
 
 class FetchError(Exception):
-    """A fetch that failed. `transient` errors are worth retrying later."""
+    """A fetch that failed. `transient` errors are worth retrying later; `status` is the
+    HTTP status of an error answer, `retry_after` when it asked to be tried again."""
 
     transient = False
+
+    def __init__(
+        self, message: str = "", *, status: int | None = None, retry_after: datetime | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class FetchRefused(FetchError):
@@ -403,8 +413,24 @@ def _raise_for_status(url: str, response: requests.Response) -> None:
         reason = f"not followed to {where[:200]}" if where else "no Location to follow"
         raise FetchError(f"{message}: {reason}")
     if status >= 500 or status in (408, 429):
-        raise FetchTransientError(message)
-    raise FetchError(message)
+        raise FetchTransientError(message, status=status, retry_after=_retry_after(response))
+    raise FetchError(message, status=status)
+
+
+def _retry_after(response: requests.Response) -> datetime | None:
+    """When a 429 or 503 asks to be tried again (Retry-After: seconds, or an HTTP date),
+    or None when it does not say, says it unreadably or names a moment past."""
+    value = response.headers.get("Retry-After", "").strip()
+    now = datetime.now(UTC)
+    try:
+        if value.isdigit():
+            moment = now + timedelta(seconds=int(value))
+        else:
+            moment = parsedate_to_datetime(value)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return moment if moment > now else None
 
 
 def _reason(exc: Exception) -> str:

@@ -1144,8 +1144,11 @@ def poll_feed(feed: Feed) -> FeedPoll:
             problem = parsed.get("bozo_exception") or "no entries"
             raise IngestionError(f"{feed.url} is not a readable RSS or Atom feed ({problem}).")
     except (FetchError, IngestionError) as exc:
-        _feed_failed(feed, now, str(exc))
-        return FeedPoll(feed, error=str(exc))
+        if getattr(exc, "status", None) == 410:
+            _feed_gone(feed, now, str(exc))
+        else:
+            _feed_failed(feed, now, str(exc), retry_after=getattr(exc, "retry_after", None))
+        return FeedPoll(feed, error=feed.last_error)
     except SoftTimeLimitExceeded:  # shown, and backed off, like any failing feed
         reason = f"The poll {_took_too_long()}."
         _feed_failed(feed, now, reason)
@@ -1376,20 +1379,51 @@ def _feed_ok(feed: Feed, now: datetime, *, again_now: bool = False) -> None:
     _save_poll(feed)
 
 
-def _feed_failed(feed: Feed, now: datetime, reason: str) -> None:
+def _feed_failed(
+    feed: Feed, now: datetime, reason: str, *, retry_after: datetime | None = None
+) -> None:
     # Back off exponentially so a broken feed is not hammered, up to once a day.
     feed.failure_count += 1
     delay = min(feed.poll_interval * 2 ** min(feed.failure_count, 10), MAX_FEED_BACKOFF_MINUTES)
     feed.last_polled_at = now
     feed.last_error = reason
     feed.next_poll_at = now + timedelta(minutes=delay)
+    if retry_after is not None and retry_after > feed.next_poll_at:
+        # A 429 or 503 that asks for longer than the back-off is obeyed, for a day at
+        # most: a server asking for a year would otherwise never be asked again.
+        longest = now + timedelta(minutes=MAX_FEED_BACKOFF_MINUTES)
+        feed.next_poll_at = min(retry_after, longest)
+        capped = " (a day at most)" if retry_after > longest else ""
+        feed.last_error = (
+            f"{reason.rstrip('.')}; it asked not to be polled before {_utc(retry_after)} "
+            f"(Retry-After): next poll at {_utc(feed.next_poll_at)}{capped}."
+        )
     _save_poll(feed)
 
 
-def _save_poll(feed: Feed) -> None:
-    """Write what a poll learnt, unless the feed moved to another address while it ran:
-    the old address's validators and errors would be sent and shown for the new one."""
-    fields = {name: getattr(feed, name) for name in FEED_POLL_FIELDS}
+def _feed_gone(feed: Feed, now: datetime, reason: str) -> None:
+    """Pause a feed that answered 410 Gone: removed for good, it is not worth a poll a day
+    for ever. It is due as soon as an editor resumes it (the address may live again)."""
+    feed.active = False
+    feed.failure_count += 1
+    feed.last_polled_at = now
+    feed.last_error = (
+        f"{reason.rstrip('.')}: the feed is gone, so it is paused; an editor can resume it."
+    )
+    feed.next_poll_at = now
+    _save_poll(feed, "active")
+
+
+def _utc(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    return f"{moment.day} {moment:%b %Y %H:%M} UTC"
+
+
+def _save_poll(feed: Feed, *also: str) -> None:
+    """Write what a poll learnt (and the fields named in `also`), unless the feed moved to
+    another address while it ran: the old address's validators and errors would be sent
+    and shown for the new one."""
+    fields = {name: getattr(feed, name) for name in [*FEED_POLL_FIELDS, *also]}
     Feed.objects.filter(pk=feed.pk, url=feed.url).update(**fields)
 
 

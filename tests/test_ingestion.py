@@ -349,6 +349,50 @@ def test_a_feed_that_trips_a_bug_is_recorded_and_backs_off(allow_private, server
     assert feed.failure_count == 1 and feed.next_poll_at > timezone.now()
 
 
+@pytest.mark.parametrize(
+    ("status", "retry_after", "wait"),
+    [
+        (429, "7200", timezone.timedelta(hours=2)),
+        (503, "in three hours", timezone.timedelta(hours=3)),  # an HTTP date, see below
+        (503, "259200", timezone.timedelta(days=1)),  # three days asked: a day at most
+        (503, "120", timezone.timedelta(minutes=30)),  # less than the back-off: the back-off
+    ],
+)
+def test_a_feed_asking_to_wait_is_not_polled_before_its_retry_after(
+    allow_private, server, status, retry_after, wait
+):
+    # The next poll came after the usual back-off (30 min, 60…), whatever the server asked.
+    from email.utils import format_datetime
+
+    if retry_after == "in three hours":
+        retry_after = format_datetime(timezone.now() + timezone.timedelta(hours=3), usegmt=True)
+    server.routes["/busy.xml"] = Answer(status, b"Busy", {"Retry-After": retry_after})
+    feed = Feed.objects.create(url=server.url("busy.xml"), poll_interval=15)
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    waited = feed.next_poll_at - feed.last_polled_at
+    assert abs(waited - wait) < timezone.timedelta(seconds=5)
+    assert feed.failure_count == 1 and f"HTTP {status}" in feed.last_error
+    if wait > timezone.timedelta(minutes=30):
+        next_poll = feed.next_poll_at.astimezone(UTC)
+        assert "Retry-After" in feed.last_error
+        assert f"next poll at {next_poll.day} {next_poll:%b %Y %H:%M} UTC" in feed.last_error
+
+
+def test_a_feed_that_is_gone_is_paused_until_an_editor_resumes_it(allow_private, server):
+    # A 410 was treated as a 404: the feed was polled daily for ever.
+    server.routes["/gone.xml"] = Answer(410, b"Gone", {"Content-Type": "text/plain"})
+    feed = Feed.objects.create(url=server.url("gone.xml"), poll_interval=15)
+    poll = ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert poll.error and not feed.active
+    assert "HTTP 410" in feed.last_error and "gone" in feed.last_error
+    assert "paused" in feed.last_error and "resume" in feed.last_error
+
+    Feed.objects.filter(pk=feed.pk).update(active=True)  # an editor resumes it
+    assert Feed.objects.filter(pk=feed.pk, next_poll_at__lte=timezone.now()).exists()
+
+
 def test_it_records_an_unreachable_feed(allow_private, server):
     feed = Feed.objects.create(url=server.url("nope.xml"))
     ingestion.poll_feed(feed)
