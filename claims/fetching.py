@@ -407,7 +407,9 @@ def _raise_for_status(url: str, response: requests.Response) -> None:
     status = response.status_code
     if status < 300 or status == 304:
         return
-    message = f"{url} answered HTTP {status} {response.reason or ''}".strip()
+    # After redirects the answer is the last address's, which the message names.
+    where = f"{url} redirected to {response.url}, which" if response.history else url
+    message = f"{where} answered HTTP {status} {response.reason or ''}".strip()
     if status < 400:  # a redirect requests did not follow: none given, or not one it follows
         where = response.headers.get("Location")
         reason = f"not followed to {where[:200]}" if where else "no Location to follow"

@@ -1126,11 +1126,15 @@ def poll_feed(feed: Feed) -> FeedPoll:
         if result.not_modified:
             _feed_ok(feed, now)
             return FeedPoll(feed, not_modified=True)
+        # After redirects, the errors below are of the last address: say which it was.
+        where = feed.url
+        if normalised_url(result.final_url or feed.url) != normalised_url(feed.url):
+            where = f"{feed.url} redirected to {result.final_url}, which"
         if not result.content.strip():
             raise IngestionError(
-                f"{feed.url} answered HTTP 204 with no content."
+                f"{where} answered HTTP 204 with no content."
                 if result.status == 204
-                else f"{feed.url} answered with an empty body."
+                else f"{where} answered with an empty body."
             )
         content = without_bad_references(result.content)
         try:
@@ -1142,7 +1146,9 @@ def poll_feed(feed: Feed) -> FeedPoll:
         # read something: read them with get(), their attributes raise AttributeError.
         if not parsed.get("version") or (not parsed.entries and (parsed.bozo or not parsed.feed)):
             problem = parsed.get("bozo_exception") or "no entries"
-            raise IngestionError(f"{feed.url} is not a readable RSS or Atom feed ({problem}).")
+            if _web_page(result.content):  # the parser's "syntax error" says nothing
+                problem = "it is a web page"
+            raise IngestionError(f"{where} is not a readable RSS or Atom feed ({problem}).")
     except (FetchError, IngestionError) as exc:
         if getattr(exc, "status", None) == 410:
             _feed_gone(feed, now, str(exc))
@@ -1207,10 +1213,12 @@ def poll_feed(feed: Feed) -> FeedPoll:
         feed.last_modified = _storable(result.headers.get("Last-Modified", ""))[:100]
     if not feed.title:
         feed.title = _storable(parsed.feed.get("title") or "")[:500]
-    notes = []
     if result.moved and (moved_from := _follow_move(feed, result.final_url)):
-        notes.append(f"moved permanently from {moved_from}; polled at its new address now")
+        feed.last_error = (
+            f"moved permanently from {moved_from} on {now:%Y-%m-%d}; polled at its new address now"
+        )
     _feed_ok(feed, now, again_now=bool(poll.waiting or poll.interrupted))
+    notes = [feed.last_error] if feed.last_error else []  # a recent move's
     if poll.interrupted:
         notes.append(poll.interrupted)
     if poll.waiting:
@@ -1244,6 +1252,18 @@ def poll_feed(feed: Feed) -> FeedPoll:
         if article.pk in fresh:
             article.job = poll.job
     return poll
+
+
+# An HTML or XHTML document's start, after a byte-order mark, an XML declaration, comments.
+_WEB_PAGE_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _web_page(content: bytes) -> bool:
+    """Whether what a feed's address answered is a web page (a home or sign-in page)."""
+    return bool(_WEB_PAGE_START.match(content[:4096]))
 
 
 def _follow_move(feed: Feed, new_url: str) -> str:
@@ -1371,9 +1391,28 @@ FEED_POLL_FIELDS = [
 ]
 
 
+#: How long a feed's "moved permanently" note stays, through later polls: its editors may
+#: have the old address elsewhere (a page, a newsletter), and not be on the desk that day.
+#: An editor who changes the feed's address clears it (Feed.forget_polling).
+MOVE_NOTE_DAYS = 7
+
+_MOVE_NOTE = re.compile(
+    r"moved permanently from \S+ on (\d{4}-\d\d-\d\d); polled at its new address now"
+)
+
+
+def _move_note(last_error: str, now: datetime) -> str:
+    """The note of the feed's move in its last error, while under MOVE_NOTE_DAYS old."""
+    match = _MOVE_NOTE.search(last_error)
+    if match is None:
+        return ""
+    moved_on = datetime.fromisoformat(match.group(1)).date()
+    return match.group(0) if now.date() - moved_on < timedelta(days=MOVE_NOTE_DAYS) else ""
+
+
 def _feed_ok(feed: Feed, now: datetime, *, again_now: bool = False) -> None:
     feed.last_polled_at = now
-    feed.last_error = ""
+    feed.last_error = _move_note(feed.last_error, now)
     feed.failure_count = 0
     feed.next_poll_at = now if again_now else now + timedelta(minutes=feed.poll_interval)
     _save_poll(feed)
@@ -1383,6 +1422,7 @@ def _feed_failed(
     feed: Feed, now: datetime, reason: str, *, retry_after: datetime | None = None
 ) -> None:
     # Back off exponentially so a broken feed is not hammered, up to once a day.
+    move_note = _move_note(feed.last_error, now)
     feed.failure_count += 1
     delay = min(feed.poll_interval * 2 ** min(feed.failure_count, 10), MAX_FEED_BACKOFF_MINUTES)
     feed.last_polled_at = now
@@ -1398,6 +1438,8 @@ def _feed_failed(
             f"{reason.rstrip('.')}; it asked not to be polled before {_utc(retry_after)} "
             f"(Retry-After): next poll at {_utc(feed.next_poll_at)}{capped}."
         )
+    if move_note:
+        feed.last_error = f"{feed.last_error.rstrip('.')}; {move_note}"
     _save_poll(feed)
 
 

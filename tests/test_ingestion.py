@@ -1138,6 +1138,63 @@ def test_a_feed_that_moved_for_good_is_polled_at_its_new_address(allow_private, 
     assert for_now.url == server.url("for-now.xml") and for_now.last_error == ""
 
 
+def test_a_feed_redirected_to_an_error_names_where_the_error_came_from(allow_private, server):
+    # The error named the feed's own address, which had only redirected.
+    server.routes["/moved-then-404.xml"] = Answer(301, b"", {"Location": "/nowhere.xml"})
+    feed = Feed.objects.create(url=server.url("moved-then-404.xml"))
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert f"redirected to {server.url('nowhere.xml')}, which answered HTTP 404" in (
+        feed.last_error
+    )
+    assert f"{server.url('moved-then-404.xml')} answered" not in feed.last_error
+
+
+def test_a_feed_redirected_to_a_web_page_says_so(allow_private, server):
+    # It said "not a readable RSS or Atom feed (<unknown>:2:0: syntax error)".
+    server.routes["/moved-to-html.xml"] = Answer(301, b"", {"Location": "/home.html"})
+    home = (
+        b"<!doctype html>\n<html><head><title>Home</title></head><body><h1>Home</h1></body></html>"
+    )
+    server.routes["/home.html"] = Answer(200, home, {"Content-Type": "text/html; charset=utf-8"})
+    feed = Feed.objects.create(url=server.url("moved-to-html.xml"))
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert f"redirected to {server.url('home.html')}, which is not a readable RSS or Atom" in (
+        feed.last_error
+    )
+    assert "it is a web page" in feed.last_error and "syntax error" not in feed.last_error
+    assert feed.url == server.url("moved-to-html.xml")  # not moved onto a web page
+
+
+def test_a_feeds_move_stays_noted_for_a_week(allow_private, server, monkeypatch):
+    # The next successful poll cleared it: an editor away that day never learnt of it.
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base).encode()
+    server.routes["/wire.xml"] = Answer(200, rss, {"Content-Type": "application/rss+xml"})
+    server.routes["/old-wire.xml"] = Answer(301, b"", {"Location": "/wire.xml"})
+    feed = Feed.objects.create(url=server.url("old-wire.xml"))
+    note = f"moved permanently from {server.url('old-wire.xml')}"
+    ingestion.poll_feed(feed)
+    start = timezone.now()
+    for days in (0, 3, 6):
+        later = start + timezone.timedelta(days=days)
+        monkeypatch.setattr(ingestion.timezone, "now", lambda later=later: later)
+        ingestion.poll_feed(feed)
+        feed.refresh_from_db()
+        assert note in feed.last_error and feed.failure_count == 0
+    server.routes["/wire.xml"] = Answer(500, b"down")
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert "HTTP 500" in feed.last_error and note in feed.last_error
+
+    server.routes["/wire.xml"] = Answer(200, rss, {"Content-Type": "application/rss+xml"})
+    later = start + timezone.timedelta(days=8)
+    monkeypatch.setattr(ingestion.timezone, "now", lambda: later)
+    ingestion.poll_feed(feed)
+    feed.refresh_from_db()
+    assert feed.last_error == ""
+
+
 def test_a_feed_does_not_follow_a_move_to_plain_http_or_onto_another_feed():
     secure = Feed.objects.create(url="https://news.example.org/rss")
     assert ingestion._follow_move(secure, "http://news.example.org/rss") == ""

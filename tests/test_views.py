@@ -836,6 +836,23 @@ def test_feeds_page_lists_feeds_with_errors_and_article_counts(client, alice):
     assert "Add a feed" not in body  # reviewers only read
 
 
+def test_the_feeds_page_says_when_each_feed_is_polled_next(client, alice, settings):
+    # It showed the last poll only: a feed backing off for a day looked as due as any.
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    FeedFactory(title="Calm wire", next_poll_at="2099-01-15T17:05:00Z")
+    FeedFactory(title="Busy wire", next_poll_at="2099-07-01T12:30:00Z", failure_count=3)
+    FeedFactory(title="New wire", next_poll_at=None)
+    FeedFactory(title="Paused wire", next_poll_at="2099-01-15T17:05:00Z", active=False)
+    body = client_for(client, alice).get(reverse("feeds")).content.decode()
+    rows = {row.split("</strong>")[0]: row for row in body.split("<strong>")[1:]}
+    assert "next poll at 15 Jan 12:05 EST" in rows["Calm wire"]
+    assert "backing off" not in rows["Calm wire"]
+    assert "next poll at 1 Jul 08:30 EDT" in rows["Busy wire"]
+    assert "backing off after 3 failures" in rows["Busy wire"]
+    assert "next poll: due now" in rows["New wire"]
+    assert "next poll" not in rows["Paused wire"]
+
+
 def test_an_editor_adds_pauses_and_polls_a_feed(client, erin, django_capture_on_commit_callbacks):
     client_for(client, erin)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from claims import tasks, workflow
 from claims.forms import FeedForm
@@ -36,6 +37,7 @@ def feeds(request):
             "feeds": all_feeds,
             "form": form,
             "can_edit": workflow.has_role(request.user, EDITOR),
+            "now": timezone.now(),
             "nav": "feeds",
         },
     )
