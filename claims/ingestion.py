@@ -1349,12 +1349,20 @@ _TITLE_TAG = re.compile(
 
 def _entry_title(entry) -> str:
     """An entry's title as text: without the tags RSS titles carry escaped (feedparser
-    gives "&lt;b&gt;Bold&lt;/b&gt;" back as "<b>Bold</b>"), and, when the feed marks it as
-    HTML, with its tags dropped and its entities read."""
+    gives "&lt;b&gt;Bold&lt;/b&gt;" back as "<b>Bold</b>"), when the feed marks it as
+    HTML with its tags dropped and its entities read, and without the " - Publisher" of
+    an aggregator whose <source> names that publisher."""
     title = _TITLE_TAG.sub("", entry.get("title") or "")
     detail = dict.get(entry, "title_detail") or {}
     if detail.get("type") == "text/html" and ("<" in title or "&" in title):
         title = unescape_html(strip_tags(title))
+    # An aggregator (Google News) ends its titles with " - Publisher" and names the
+    # publisher in <source>: the publisher is not part of the headline.
+    publisher = ((dict.get(entry, "source") or {}).get("title") or "").strip()
+    if publisher:
+        suffix = re.compile(rf"\s+[-\u2013\u2014|]\s+{re.escape(publisher)}\s*$", re.IGNORECASE)
+        headline = suffix.sub("", title)
+        title = headline if headline.strip() else title
     return title.strip()
 
 

@@ -1339,6 +1339,36 @@ def test_an_entry_dated_in_an_ambiguous_zone_takes_its_pages_date(allow_private,
     assert article.published_at.isoformat() == "2026-11-18T10:00:00+00:00"  # the page's
 
 
+def test_a_news_aggregators_title_loses_the_publisher_its_source_names(allow_private, server):
+    # Google News writes "Headline - Publisher" with <source>Publisher</source>: the
+    # publisher stayed in the article's title.
+    items = [
+        ("Harbour wall inspected twice, authority says - Example Gazette", "Example Gazette"),
+        ("Dam holds \u2013 engineers say \u2013 The Wire", "The Wire"),
+        ("Ferry timetable - Example Gazette", "Other Paper"),  # not its source: kept
+        ("Bridge closure - Example Gazette", None),  # no source: kept
+    ]
+    rss = (
+        '<rss version="2.0"><channel><title>News</title>'
+        + "".join(
+            f"<item><title>{title}</title><link>{server.url(f'story-{n}.html')}</link>"
+            + (f'<source url="https://example.org/rss">{source}</source>' if source else "")
+            + "</item>"
+            for n, (title, source) in enumerate(items)
+        )
+        + "</channel></rss>"
+    )
+    server.routes["/gn.xml"] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    poll = ingestion.poll_feed(Feed.objects.create(url=server.url("gn.xml")))
+    titles = [a.title for a in sorted(poll.submitted, key=lambda a: a.source_url)]
+    assert titles == [
+        "Harbour wall inspected twice, authority says",
+        "Dam holds \u2013 engineers say",
+        "Ferry timetable - Example Gazette",
+        "Bridge closure - Example Gazette",
+    ]
+
+
 def test_a_plain_http_hop_cannot_move_an_https_feed(allow_private, server, tls_server):
     # Whoever answers the unencrypted hop could send the feed anywhere, for good.
     rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base).encode()
