@@ -818,10 +818,29 @@ def _process(article: Article, *, final_attempt: bool) -> Article:
             pending.update(error=str(exc))
             raise
         if article.entry_text:
-            return _process_entry_text(article, reason=str(exc))
+            return _process_entry_text(
+                article, reason=str(exc), note=f"The page could not be fetched ({exc})"
+            )
         return _mark_failed(article, str(exc))
     except IngestionError as exc:
+        if article.entry_text:  # a script or an empty page: the entry may say more
+            return _process_entry_text(
+                article,
+                reason=str(exc),
+                note=f"The page gave no article text ({str(exc).rstrip('.')})",
+            )
         return _mark_failed(article, str(exc))
+    if page is not None and article.entry_text:
+        entry_text = _entry_text(article)
+        if _entry_says_more(entry_text, page[0].text):
+            return _process_entry_text(
+                article,
+                reason="",
+                note=(
+                    f"The page held {len(page[0].text):,} characters of text against the "
+                    f"feed entry's {len(entry_text):,} (a paywall or script notice, perhaps)"
+                ),
+            )
     with transaction.atomic():
         if not _still_pending(article):
             return _as_it_is_now(article)
@@ -1033,8 +1052,28 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_TAG.search(text[:2048]))
 
 
-def _process_entry_text(article: Article, *, reason: str) -> Article:
-    text = clean_text(_strip_tags(article.entry_text))
+#: A feed entry's own text (many feeds carry the whole article in content:encoded) is read
+#: instead of its page when the page gives less than this share of the entry's length (a
+#: paywall notice, a script's "Opening https://…", a teaser) and the entry has at least
+#: ENTRY_TEXT_MIN_CHARS characters: a summary of a line or two never replaces a page.
+PAGE_SHARE_OF_ENTRY = 0.75
+ENTRY_TEXT_MIN_CHARS = 200
+
+
+def _entry_text(article: Article) -> str:
+    return clean_text(_strip_tags(article.entry_text))
+
+
+def _entry_says_more(entry_text: str, page_text: str) -> bool:
+    """Whether a feed entry carries far more text than its page gave."""
+    long_enough = ENTRY_TEXT_MIN_CHARS <= len(entry_text) <= MAX_TEXT_CHARS
+    return long_enough and len(page_text) < PAGE_SHARE_OF_ENTRY * len(entry_text)
+
+
+def _process_entry_text(article: Article, *, reason: str, note: str) -> Article:
+    """Store a feed entry's own text as its article, with `note` saying why; an entry with
+    no text fails with `reason` (else the page is read after all)."""
+    text = _entry_text(article)
     digest = content_hash(text)
     if not text or len(text) > MAX_TEXT_CHARS:
         return _mark_failed(article, reason)
@@ -1043,9 +1082,7 @@ def _process_entry_text(article: Article, *, reason: str) -> Article:
         return _mark_duplicate(article, duplicate)
     article.text = text
     article.content_hash = digest
-    _set_processed(
-        article, f"The page could not be fetched ({reason}); the feed entry's text was used."
-    )
+    _set_processed(article, f"{note}; the feed entry's text was used.")
     with transaction.atomic():
         if not _still_pending(article):
             return _as_it_is_now(article)

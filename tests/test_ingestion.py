@@ -258,6 +258,97 @@ def test_it_uses_the_entry_text_when_the_page_cannot_be_fetched(allow_private, s
     assert "feed entry" in article.error
 
 
+# A feed entry carrying the whole article in content:encoded, as many feeds do.
+FULL_ENTRY = (
+    "<p>The harbour authority said on Monday that the sea wall had been inspected twice "
+    "this year, a claim residents dispute.</p>"
+    "<p>A video purportedly showing cracks in the wall spread online. Officials said the "
+    "footage was filmed elsewhere.</p>"
+    "<p>A person familiar with the matter said the report would be published next month.</p>"
+)
+
+
+def serve_feed(server, path: str, items: str) -> Feed:
+    """Serve an RSS feed of `items` at `path`, with the content module's namespace."""
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Gazette'
+        f"</title>{items}</channel></rss>"
+    )
+    server.routes[path] = Answer(200, rss.encode(), {"Content-Type": "application/rss+xml"})
+    return Feed.objects.get_or_create(url=server.url(path))[0]
+
+
+def full_entry(title: str, link: str, content: str = FULL_ENTRY) -> str:
+    return (
+        f"<item><title>{title}</title><link>{link}</link><description>Teaser.</description>"
+        f"<content:encoded><![CDATA[{content}]]></content:encoded></item>"
+    )
+
+
+ENTRY_PAGES = {
+    "javascript": "<html><body><div id=root></div><noscript>Please enable JavaScript to read "
+    "this article.</noscript></body></html>",
+    "paywall": "<html><head><title>Subscribe</title></head><body><article><h1>Harbour wall "
+    "row</h1><p>This article is for subscribers only. Subscribe today for unlimited access "
+    "to award-winning journalism, newsletters and the daily puzzle. Already a subscriber? "
+    "Log in to continue reading.</p></article></body></html>",
+    "redirect": "<html><head><title>News</title></head><body><c-wiz><script>window.location="
+    "'https://example.org/a/gn-2'</script>Opening https://example.org/a/gn-2</c-wiz>"
+    "</body></html>",
+}
+
+
+@pytest.mark.parametrize("page", ENTRY_PAGES)
+def test_a_feed_entrys_full_text_is_used_when_its_page_gives_far_less(allow_private, server, page):
+    # The entry's text was thrown away: the article failed (JavaScript) or was stored
+    # as the paywall or redirect notice, with no claims.
+    server.routes["/a/story"] = Answer(
+        200, ENTRY_PAGES[page].encode(), {"Content-Type": "text/html; charset=utf-8"}
+    )
+    feed = serve_feed(server, "/full.xml", full_entry("Harbour wall", server.url("a/story")))
+    [submitted] = ingestion.poll_feed(feed).submitted
+
+    article = ingestion.process_article(submitted.pk)
+
+    assert article.status == Article.Status.PROCESSED, article.error
+    assert article.text.startswith("The harbour authority said on Monday")
+    assert "the feed entry's text was used" in article.error
+    assert article.claims.exists()
+
+
+def test_a_page_with_the_whole_article_is_read_rather_than_its_feed_entry(allow_private, server):
+    feed = serve_feed(
+        server, "/full.xml", full_entry("Grain", server.url("feed/story-3.html"), "<p>Short.</p>")
+    )
+    [submitted] = ingestion.poll_feed(feed).submitted
+
+    article = ingestion.process_article(submitted.pk)
+
+    assert "Velmora Grain Traders' Association" in article.text
+    assert article.error == ""
+
+
+def test_a_short_feed_entry_does_not_replace_a_short_page(allow_private, server):
+    # A summary of a line or two is not the article, even beside a brief page.
+    server.routes["/a/brief"] = Answer(
+        200,
+        b"<html><body><article><p>The council said the ferry will run again on Monday."
+        b"</p></article></body></html>",
+        {"Content-Type": "text/html"},
+    )
+    entry = (
+        "<p>The council said on Friday that the ferry to the island will run again from Monday.</p>"
+    )
+    feed = serve_feed(server, "/brief.xml", full_entry("Ferry", server.url("a/brief"), entry))
+    [submitted] = ingestion.poll_feed(feed).submitted
+
+    article = ingestion.process_article(submitted.pk)
+
+    assert article.text == "The council said the ferry will run again on Monday."
+    assert article.error == ""
+
+
 def test_a_detection_error_fails_the_article_and_stores_nothing(allow_private, server, monkeypatch):
     monkeypatch.setattr(ingestion.detection, "detect", broken_detector)
     article = ingestion.submit_url(server.url("article.html")).article
