@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html import unescape as unescape_html
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import trafilatura
@@ -1222,7 +1222,7 @@ def poll_feed(feed: Feed) -> FeedPoll:
         name = (entry.get("link") or entry.get("title") or "?")[:200]
         try:
             with transaction.atomic():
-                submitted = _submit_entry(feed, entry)
+                submitted = _submit_entry(feed, entry, base=result.final_url or result.url)
         except (FetchError, IngestionError) as exc:  # a link or text we cannot take
             skipped.append(f"{name}: {exc}")
             continue
@@ -1326,28 +1326,42 @@ def _follow_move(feed: Feed, new_url: str) -> str:
 
 
 def _feed_headers(result) -> dict[str, str]:
-    """The headers feedparser reads: the content type (for the encoding) and where the
-    feed is, so that relative entry links resolve against it."""
-    headers = {k.lower(): v for k, v in result.headers.items() if k.lower() == "content-type"}
-    headers["content-location"] = result.final_url or result.url
-    return headers
+    """The headers feedparser reads: the content type (for the encoding). Not where the
+    feed is: feedparser would read an RSS guid ("story-90210") against it and give the
+    made-up address as the entry's link; _entry_link resolves real links itself."""
+    return {k.lower(): v for k, v in result.headers.items() if k.lower() == "content-type"}
 
 
-def _submit_entry(feed: Feed, entry) -> Submitted | None:
+def _entry_link(entry, base: str) -> str:
+    """An entry's address, relative links read against `base` (where the feed is), or ""
+    when it has none.
+
+    feedparser gives an RSS guid as the link of an entry that has no <link> (unless it
+    says isPermaLink="false"): only an absolute http(s) guid is an address. A plain id
+    ("tag:…", "urn:…", "story-90210") is not, and the entry is stored from its own text.
+    """
+    link = (entry.get("link") or "").strip()
+    if entry.get("guidislink"):
+        return link if link.lower().startswith(("http://", "https://")) else ""
+    if not link:
+        return ""
+    try:
+        return urljoin(base, link)
+    except ValueError:  # "http://[::1": submit_url says what is wrong with it
+        return link
+
+
+def _submit_entry(feed: Feed, entry, base: str) -> Submitted | None:
     """Submit one feed entry: its link, or its own text when it has no link. Return the
     submission if its article is to be processed; raise IngestionError or FetchError for
     an entry we cannot take (the poll reports it on the feed)."""
-    link = (entry.get("link") or "").strip()
+    link = _entry_link(entry, base)
     title = _entry_title(entry)
     body = ""
     if entry.get("content"):
         body = entry["content"][0].get("value", "")
     body = body or entry.get("summary") or ""
     published = _entry_date(entry)
-    if entry.get("guidislink") and not link.lower().startswith(("http://", "https://")):
-        # feedparser made the entry's id its link ("tag:…", "urn:…"), for want of one: not
-        # an address to fetch, so the entry is stored from its own text, as with no link.
-        link = ""
     if link:
         submitted = submit_url(
             link,

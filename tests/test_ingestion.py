@@ -1010,6 +1010,36 @@ def test_feed_entries_with_an_id_for_a_link_or_a_zero_date_are_kept(allow_privat
     assert [by_title[t].published_at for t in ("Port", "Quay", "Pier")] == [None, None, None]
 
 
+def test_a_plain_id_for_a_guid_is_not_made_into_an_address(allow_private, server):
+    # feedparser read <guid>story-90210</guid> against the feed's address: the made-up
+    # address was fetched, and a site answering unknown paths with its home page had the
+    # home page stored as the story.
+    server.routes["/soft/story-90210"] = Answer(
+        200,
+        b"<html><body><main><h1>Gazette</h1><p>Welcome to the Gazette, your source for local "
+        b"news, sport and weather from around the bay.</p></main></body></html>",
+        {"Content-Type": "text/html"},
+    )
+    feed = serve_feed(
+        server,
+        "/soft/guid.xml",
+        "<item><title>Budget</title><guid>story-90210</guid><description>Officials said the "
+        "council approved the harbour budget.</description></item>"
+        f"<item><title>Permalink</title><guid>{server.url('feed/story-1.html')}</guid></item>"
+        '<item><title>Ferry</title><guid isPermaLink="false">ferry-1</guid><description>'
+        "Officials said the ferry will run again on Monday.</description></item>",
+    )
+
+    by_title = {article.title: article for article in ingestion.poll_feed(feed).submitted}
+
+    budget = Article.objects.get(pk=by_title["Budget"].pk)
+    assert "approved the harbour budget" in budget.text
+    assert budget.source_url == "" and budget.url is None
+    assert server.hits("/soft/story-90210") == 0
+    assert by_title["Permalink"].source_url == server.url("feed/story-1.html")
+    assert by_title["Ferry"].source_url == ""
+
+
 @pytest.mark.parametrize(
     "notice",
     [
