@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html import unescape as unescape_html
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
 import trafilatura
@@ -569,12 +569,16 @@ def submit_url(
         raise IngestionError(f"The URL is longer than {MAX_URL_LENGTH:,} characters.", field="url")
     check_url(url)
     _refuse_credentials(url)
+    written, url = url, identity_url(url)
+    # Also as written: an article stored before addresses were kept without their tags.
+    addresses = {url, written}
     with transaction.atomic():
         _lock_url(url)
         # One query for both: the (newest) article fetched from `url`, else the one it is
-        # the canonical address of (`url` is unique, so two rows always hold the answer).
-        known = list(Article.objects.filter(Q(source_url=url) | Q(url=url))[:2])
-        existing = next((a for a in known if a.source_url == url), known[0] if known else None)
+        # the canonical address of (`url` is unique, so three rows always hold the answer).
+        known = list(Article.objects.filter(Q(source_url__in=addresses) | Q(url__in=addresses))[:3])
+        fetched = (a for a in known if a.source_url in addresses)
+        existing = next(fetched, known[0] if known else None)
         if existing is not None:
             if existing.status == Article.Status.FAILED:
                 _ask_again(existing)
@@ -588,6 +592,35 @@ def submit_url(
             published_at=published_at,
         )
     return Submitted(article, created=True)
+
+
+#: Query parameters that only say how a reader came (campaign tags, ad-click and newsletter
+#: ids), besides every utm_…: an address is kept without them, so that one article linked
+#: with other tags (each poll of a feed may change them) is one article. "ref" is not
+#: among them: some sites use it for the page itself, and a feed's own "?ref=rss" does
+#: not change from one poll to the next.
+TRACKING_PARAMETERS = frozenset(
+    ["fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid"]
+    + ["mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "_ga", "_gl"]
+)
+
+
+def identity_url(url: str) -> str:
+    """An article's address as it is kept and compared: written one way (normalised_url:
+    no #fragment, which the server never sees) and without tracking parameters; the rest
+    of the query stays as written, in its order."""
+    url = normalised_url(url)
+    base, _, query = url.partition("?")
+    kept = [
+        pair
+        for pair in query.split("&")
+        if pair and not _is_tracking(unquote(pair.split("=", 1)[0]).lower())
+    ]
+    return f"{base}?{'&'.join(kept)}" if kept else base
+
+
+def _is_tracking(name: str) -> bool:
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
 
 
 # The URL locks' key space (PostgreSQL's two-key advisory locks, apart from the one-key
@@ -735,8 +768,9 @@ def _refuse_credentials(url: str) -> None:
 
 
 def checked_url(url: str) -> str:
-    """Return a URL given with pasted text or HTML, or raise: it is stored and shown as a
-    link, so only http(s) and at most 2,000 characters (nothing is fetched)."""
+    """Return a URL given with pasted text or HTML (as identity_url keeps it), or raise: it
+    is stored and shown as a link, so only http(s) and at most 2,000 characters (nothing is
+    fetched)."""
     url = (url or "").strip()
     if not url:
         return ""
@@ -759,7 +793,7 @@ def checked_url(url: str) -> str:
     if port == 0:
         raise IngestionError(f"The URL {url[:100]!r} has an invalid port.", field="url")
     _refuse_credentials(url)
-    return url
+    return identity_url(url)
 
 
 def _first_line(text: str) -> str:
@@ -967,10 +1001,10 @@ def _store_extracted(
     """
     digest = content_hash(extracted.text)
     # The page's own address (checked on extraction), else where the fetch ended, if it fits.
-    storable = final_url if final_url and _publishable(final_url) else None
+    storable = identity_url(final_url) if final_url and _publishable(final_url) else None
     canonical = storable
     if extracted.url and final_url and same_site(extracted.url, final_url):
-        canonical = extracted.url
+        canonical = identity_url(extracted.url)
     others = Article.objects.exclude(pk=article.pk).only("pk", "content_hash")
     # One look-up for both: the same text (a duplicate) and the same URL (taken).
     same = Q(content_hash=digest) | Q(url=canonical) if canonical else Q(content_hash=digest)

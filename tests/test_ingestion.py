@@ -1010,6 +1010,60 @@ def test_feed_entries_with_an_id_for_a_link_or_a_zero_date_are_kept(allow_privat
     assert [by_title[t].published_at for t in ("Port", "Quay", "Pier")] == [None, None, None]
 
 
+def test_tracking_parameters_and_fragments_do_not_make_a_new_article(allow_private, server):
+    # Each poll whose campaign tag had changed added a duplicate and fetched the page again.
+    story = server.url("feed/story-1.html")
+
+    def poll(campaign: str) -> list[Article]:
+        feed = serve_feed(
+            server,
+            "/utm.xml",
+            f"<item><title>Rail</title><link>{story}?utm_source=rss&amp;utm_campaign="
+            f"{campaign}&amp;fbclid={campaign}</link></item>"
+            f"<item><title>Rail, comments</title><link>{story}#comments</link></item>",
+        )
+        return ingestion.poll_feed(feed).submitted
+
+    [first] = poll("p1")
+    ingestion.process_article(first.pk)
+    assert poll("p2") == []
+
+    assert Article.objects.count() == 1
+    assert Article.objects.get().source_url == story
+    assert sum(path.startswith("/feed/story-1.html") for path, _ in server.requests) == 1
+
+
+def test_a_page_reached_through_a_tagged_redirect_keeps_its_address_without_tags(
+    allow_private, server
+):
+    story = server.url("feed/story-1.html")
+    server.routes["/fb/1"] = Answer(301, b"", {"Location": f"{story}?utm_source=feedburner"})
+
+    article = ingest_url(server.url("fb/1"))
+
+    assert article.url == story
+    assert ingestion.submit_url(f"{story}?utm_medium=email#top").article.pk == article.pk
+
+
+@pytest.mark.parametrize(
+    "url, identity",
+    [
+        (
+            "https://News.example.org:443/a?utm_source=rss&utm_medium=feed",
+            "https://news.example.org/a",
+        ),
+        (
+            "https://example.org/a?id=7&UTM_Campaign=x&gclid=1&mc_eid=2#top",
+            "https://example.org/a?id=7",
+        ),
+        ("https://example.org/a?page=2&ref=rss", "https://example.org/a?page=2&ref=rss"),
+        ("https://example.org/a?", "https://example.org/a"),
+    ],
+)
+def test_an_articles_address_is_kept_without_tracking_parameters(url, identity):
+    assert ingestion.identity_url(url) == identity
+
+
 def test_a_plain_id_for_a_guid_is_not_made_into_an_address(allow_private, server):
     # feedparser read <guid>story-90210</guid> against the feed's address: the made-up
     # address was fetched, and a site answering unknown paths with its home page had the
