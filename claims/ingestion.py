@@ -881,8 +881,8 @@ def _process(article: Article, *, final_attempt: bool) -> Article:
         if page is not None:
             # Stored with its status in one UPDATE; both roll back if detection fails.
             duplicate = _store_extracted(article, *page)
-            if duplicate is not None:
-                return _record_duplicate(article, duplicate)  # locked by _still_pending
+            if duplicate is not None:  # locked by _still_pending
+                return _record_duplicate(article, *duplicate)
         else:
             _set_processed(article)
             article.save(update_fields=["status", "error", "processed_at", "updated_at"])
@@ -991,13 +991,16 @@ def _plain_page(content: str) -> Extracted:
 
 def _store_extracted(
     article: Article, extracted: Extracted, html: str, final_url: str
-) -> Article | None:
+) -> tuple[Article, str] | None:
     """Fill the article from its page and save it as processed, or return (saving
-    nothing) an existing article with the same text.
+    nothing) an existing article it is a copy of, and why.
 
-    A page is a duplicate only by its text: many sites name their home page as every
-    article's canonical URL, so an article whose canonical URL is taken by a different
-    text keeps only the URL it was fetched from.
+    A page is a copy of an article with the same text, or of the article at its canonical
+    URL when most of its paragraphs are that article's (the page changed a little since:
+    a live page's "Updated 3 minutes ago", a correction). Not of any article at its
+    canonical URL: many sites name their home page as every article's canonical URL, so
+    an article whose canonical URL is taken by a different text keeps only the URL it was
+    fetched from.
     """
     digest = content_hash(extracted.text)
     # The page's own address (checked on extraction), else where the fetch ended, if it fits.
@@ -1011,8 +1014,14 @@ def _store_extracted(
     matches = list(others.filter(same)[:2])
     duplicate = next((other for other in matches if other.content_hash == digest), None)
     if duplicate is not None:
-        return duplicate
+        return duplicate, f"Same article as #{duplicate.pk}."
     if matches:
+        taken = matches[0]
+        if _same_story(extracted.text, taken.text):
+            return taken, (
+                f"Same article as #{taken.pk}, whose address ({canonical}) this page names "
+                f"as its own; the page has changed since #{taken.pk} was ingested."
+            )
         canonical = None
     article.url = canonical
     article.text = extracted.text
@@ -1032,11 +1041,23 @@ def _store_extracted(
         # Another worker stored the same text or URL a moment ago.
         duplicate = others.filter(content_hash=digest).first()
         if duplicate is not None:
-            return duplicate
+            return duplicate, f"Same article as #{duplicate.pk}."
         article.url = None
         with transaction.atomic():
             article.save()
     return None
+
+
+#: A page is an earlier article changed a little when at least this share of its
+#: paragraphs are paragraphs of that article.
+SAME_STORY_SHARE = 0.5
+
+
+def _same_story(text: str, other: str) -> bool:
+    """Whether `text` is `other` with a few paragraphs changed, added or taken out."""
+    paragraphs = set(text.split("\n\n"))
+    shared = paragraphs & set(other.split("\n\n"))
+    return len(shared) >= SAME_STORY_SHARE * len(paragraphs)
 
 
 def same_site(url: str, other: str) -> bool:
@@ -1153,12 +1174,12 @@ def _mark_duplicate(article: Article, original: Article) -> Article:
         return _record_duplicate(article, original)
 
 
-def _record_duplicate(article: Article, original: Article) -> Article:
+def _record_duplicate(article: Article, original: Article, reason: str = "") -> Article:
     """Save the article as a duplicate of `original`; its row is locked by the caller."""
     article.status = Article.Status.DUPLICATE
     article.duplicate_of = original
     article.processed_at = None
-    article.error = f"Same article as #{original.pk}."
+    article.error = reason or f"Same article as #{original.pk}."
     article.save(update_fields=["status", "duplicate_of", "error", "updated_at"])
     _count_in_job(article, "duplicates")
     return article

@@ -619,6 +619,36 @@ def test_articles_sharing_a_canonical_home_page_are_not_duplicates(allow_private
     assert vote.claims.exists()
 
 
+def test_a_changed_copy_of_a_page_whose_canonical_address_is_on_the_desk_is_a_duplicate(
+    allow_private, server
+):
+    # A live page ("Updated 3 minutes ago") reached by another address came in as a new
+    # processed article, with all its claims queued again.
+    fetches = []
+
+    def live_page(handler):
+        fetches.append(handler.path)
+        page = (
+            f'<html><head><link rel="canonical" href="{server.url("live")}"></head><body>'
+            "<article><h1>Storm</h1><p>Forecasters said the storm would reach the coast on "
+            "Friday evening.</p><p>A video purportedly showing the flooded promenade spread "
+            "online.</p><p>Officials said the ferry would not run.</p>"
+            f"<p>Updated {len(fetches)} minutes ago.</p></article></body></html>"
+        )
+        return Answer(200, page.encode(), {"Content-Type": "text/html"})
+
+    server.routes["/live"] = server.routes["/live/amp"] = live_page
+    first = ingest_url(server.url("live"))
+
+    copy = ingest_url(server.url("live/amp"))
+
+    assert copy.status == Article.Status.DUPLICATE
+    assert copy.duplicate_of == first
+    assert "changed since" in copy.error
+    assert not copy.claims.exists()
+    assert Claim.objects.filter(article=first).count() == Claim.objects.count()
+
+
 def test_pasting_the_html_of_a_page_that_could_not_be_fetched_processes_it(allow_private, server):
     server.routes["/paywalled.html"] = Answer(403, b"subscribe")
     failed = ingest_url(server.url("paywalled.html"))
