@@ -46,7 +46,7 @@ from claims.fetching import (
     normalised_url,
 )
 from claims.lexicon import current_lexicon
-from claims.models import Article, Claim, Feed, IngestionJob
+from claims.models import Article, Claim, Feed, FeedEntry, IngestionJob
 
 log = logging.getLogger(__name__)
 
@@ -1417,6 +1417,18 @@ def _submit_entry(feed: Feed, entry, base: str) -> Submitted | None:
         body = entry["content"][0].get("value", "")
     body = body or entry.get("summary") or ""
     published = _entry_date(entry)
+    guid = _entry_guid(entry)
+    digest = _entry_hash(title, body)
+    if guid:
+        seen = (
+            FeedEntry.objects.filter(feed=feed, guid=guid)
+            .select_related("article")
+            .only("content_hash", "article__status", "article__error")
+            .first()
+        )
+        # An entry whose article failed is submitted again (tried again, or at its new link).
+        if seen is not None and seen.article.status != Article.Status.FAILED:
+            return _entry_seen_again(seen, digest)
     if link:
         submitted = submit_url(
             link,
@@ -1426,17 +1438,53 @@ def _submit_entry(feed: Feed, entry, base: str) -> Submitted | None:
             entry_text=body,
             published_at=published,
         )
-        # A known entry whose page failed before is tried again.
-        return submitted if submitted.needs_processing else None
-    if not body:
+    elif body:
+        submitted = submit_text(
+            _strip_tags(body), title=title, published_at=published, origin=Article.Origin.FEED
+        )
+        if submitted.created:
+            Article.objects.filter(pk=submitted.article.pk).update(feed=feed)
+    else:
         raise IngestionError("the entry has neither a link nor any text")
-    submitted = submit_text(
-        _strip_tags(body), title=title, published_at=published, origin=Article.Origin.FEED
-    )
-    if not submitted.created:
-        return None
-    Article.objects.filter(pk=submitted.article.pk).update(feed=feed)
-    return submitted
+    if guid:
+        FeedEntry.objects.update_or_create(
+            feed=feed, guid=guid, defaults={"article": submitted.article, "content_hash": digest}
+        )
+    if link:  # a known entry whose page failed before is tried again
+        return submitted if submitted.needs_processing else None
+    return submitted if submitted.created else None
+
+
+def _entry_guid(entry) -> str:
+    """An entry's id (RSS guid, Atom id) as written, or "" (none, or too long to keep)."""
+    guid = _storable(entry.get("id") or "").strip()
+    return guid if len(guid) <= FeedEntry._meta.get_field("guid").max_length else ""
+
+
+def _entry_hash(title: str, body: str) -> str:
+    return hashlib.sha256(f"{title}\n{body}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+ENTRY_CHANGED = "The feed entry has changed since this article was ingested"
+
+
+def _entry_seen_again(seen: FeedEntry, digest: str) -> Submitted | None:
+    """An entry of the feed seen before is its article, whatever its link or text now; a
+    changed title or text adds no article and no claims, only a note on the article
+    (one, dated with the last change). An article still pending is submitted again."""
+    article = seen.article
+    if digest != seen.content_hash:
+        FeedEntry.objects.filter(pk=seen.pk).update(content_hash=digest)
+        if article.status == Article.Status.PROCESSED:
+            kept = article.error.split(ENTRY_CHANGED)[0].strip()
+            note = (
+                f"{ENTRY_CHANGED} (last on {timezone.localdate():%Y-%m-%d}); the article "
+                "keeps the text it was ingested with."
+            )
+            Article.objects.filter(pk=article.pk).update(error=f"{kept} {note}".strip())
+    if article.status == Article.Status.PENDING:
+        return Submitted(article, created=False)
+    return None
 
 
 # A month or day written as 00 ("2024-03-00"), which feedparser rolls back into the day

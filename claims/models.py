@@ -145,6 +145,26 @@ class Article(models.Model):
         return bool(self.language) and not self.language.lower().startswith("en")
 
 
+class FeedEntry(models.Model):
+    """A feed's entry seen before, by its id (an RSS guid, an Atom id): polled again with
+    another link (a headline edit changed the slug) or a corrected text, it is the same
+    article."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    guid = models.CharField(max_length=500)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # sha256 of the entry's title and text as last seen: a change is noted on the article.
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "guid"], name="feedentry_feed_guid_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.guid
+
+
 #: The same columns seen from a claim, for ``select_related("article")`` lists.
 CLAIM_ARTICLE_BODY = tuple(f"article__{name}" for name in Article.BODY_FIELDS)
 

@@ -1075,6 +1075,52 @@ def test_a_page_reached_through_a_tagged_redirect_keeps_its_address_without_tags
     assert ingestion.submit_url(f"{story}?utm_medium=email#top").article.pk == article.pk
 
 
+def test_an_entry_seen_before_is_its_article_when_its_link_changes(allow_private, server):
+    # A headline edit changed the slug: the same <guid> came in as a new article.
+    def entry(link: str) -> str:
+        return (
+            f"<item><title>Rail</title><link>{server.url(link)}</link>"
+            '<guid isPermaLink="false">rail-guid-3</guid></item>'
+        )
+
+    feed = serve_feed(server, "/slug.xml", entry("feed/story-1.html"))
+    [first] = ingestion.poll_feed(feed).submitted
+    ingestion.process_article(first.pk)
+    serve_feed(server, "/slug.xml", entry("feed/story-1-new-headline.html"))
+
+    assert ingestion.poll_feed(feed).submitted == []
+    assert Article.objects.count() == 1
+    assert server.hits("/feed/story-1-new-headline.html") == 0
+    assert Article.objects.get().error == ""  # the entry's title and text are as they were
+
+
+def test_an_entry_with_only_an_id_whose_text_is_corrected_is_the_same_article(
+    allow_private, server
+):
+    # It was keyed by a hash of its text: the corrected text was a new article, and its
+    # claims were queued again.
+    def entry(text: str) -> str:
+        return (
+            '<item><title>Harbour</title><guid isPermaLink="false">harbour-guid-2</guid>'
+            f"<description>{text}</description></item>"
+        )
+
+    text = "Officials said the harbour wall stands. A video purportedly showing cracks spread."
+    feed = serve_feed(server, "/corrected.xml", entry(text))
+    [first] = ingestion.poll_feed(feed).submitted
+    ingestion.process_article(first.pk)
+    claims = Claim.objects.count()
+    serve_feed(server, "/corrected.xml", entry(text + " Correction: the wall is 40 m long."))
+
+    assert ingestion.poll_feed(feed).submitted == []
+    article = Article.objects.get()
+    assert article.pk == first.pk and Claim.objects.count() == claims
+    assert "The feed entry has changed since this article was ingested" in article.error
+    assert "Correction" not in article.text
+    ingestion.poll_feed(feed)  # noted once
+    assert Article.objects.get().error.count("has changed since") == 1
+
+
 @pytest.mark.parametrize(
     "url, identity",
     [
