@@ -1267,6 +1267,8 @@ def poll_feed(feed: Feed) -> FeedPoll:
     # Only articles made by this poll count towards the cap: entries failing again at the
     # top of the feed would otherwise use it up on every poll, and the rest never come.
     new = 0
+    base = result.final_url or result.url
+    done = _entries_done(feed, parsed.entries, base)
     for position, entry in enumerate(parsed.entries):
         if new >= settings.FACTCHECK_FEED_MAX_NEW_ENTRIES:
             # A feed with thousands of new entries (an archive, a first poll) would hold a
@@ -1274,10 +1276,12 @@ def poll_feed(feed: Feed) -> FeedPoll:
             # next poll, which reads the whole feed again (no validators kept) a tick later.
             poll.waiting = len(parsed.entries) - position
             break
+        if position in done:
+            continue
         name = (entry.get("link") or entry.get("title") or "?")[:200]
         try:
             with transaction.atomic():
-                submitted = _submit_entry(feed, entry, base=result.final_url or result.url)
+                submitted = _submit_entry(feed, entry, base=base)
         except (FetchError, IngestionError) as exc:  # a link or text we cannot take
             skipped.append(f"{name}: {exc}")
             continue
@@ -1412,10 +1416,7 @@ def _submit_entry(feed: Feed, entry, base: str) -> Submitted | None:
     an entry we cannot take (the poll reports it on the feed)."""
     link = _entry_link(entry, base)
     title = _entry_title(entry)
-    body = ""
-    if entry.get("content"):
-        body = entry["content"][0].get("value", "")
-    body = body or entry.get("summary") or ""
+    body = _entry_body(entry)
     published = _entry_date(entry)
     guid = _entry_guid(entry)
     digest = _entry_hash(title, body)
@@ -1453,6 +1454,73 @@ def _submit_entry(feed: Feed, entry, base: str) -> Submitted | None:
     if link:  # a known entry whose page failed before is tried again
         return submitted if submitted.needs_processing else None
     return submitted if submitted.created else None
+
+
+def _entry_body(entry) -> str:
+    """An entry's own text as the feed gives it (HTML or text): its content, else its
+    summary."""
+    body = entry["content"][0].get("value", "") if entry.get("content") else ""
+    return body or entry.get("summary") or ""
+
+
+#: Entries looked up in one query: well within the number of parameters SQLite and
+#: PostgreSQL take in one statement.
+LOOKUP_BATCH = 500
+
+_DONE = (Article.Status.PROCESSED, Article.Status.DUPLICATE)
+
+
+def _entries_done(feed: Feed, entries: list, base: str) -> set[int]:
+    """The positions of the entries a poll passes by: their article is on the desk and
+    done with (processed, or a duplicate), found by their id in this feed or by their
+    link, two queries per LOOKUP_BATCH entries. A feed of thousands of known entries then
+    costs little (each known entry cost a transaction and a URL lock). An entry whose
+    article is pending or failed, whose title or text changed, or that has neither a
+    known id nor a link, goes through _submit_entry as before."""
+    done = set()
+    for start in range(0, len(entries), LOOKUP_BATCH):
+        batch = enumerate(entries[start : start + LOOKUP_BATCH], start)
+        done |= _batch_done(feed, batch, base)
+    return done
+
+
+def _batch_done(feed: Feed, batch: Iterable, base: str) -> set[int]:
+    keys = {}  # position: (guid, hash of its title and text, its addresses)
+    for position, entry in batch:
+        link = _entry_link(entry, base)
+        addresses = [identity_url(link), link] if link else []
+        digest = _entry_hash(_entry_title(entry), _entry_body(entry))
+        keys[position] = (_entry_guid(entry), digest, addresses)
+    guids = {guid for guid, _, _ in keys.values() if guid}
+    seen = {
+        guid: (digest, status)
+        for guid, digest, status in FeedEntry.objects.filter(feed=feed, guid__in=guids).values_list(
+            "guid", "content_hash", "article__status"
+        )
+    }
+    wanted = {address for _, _, addresses in keys.values() for address in addresses}
+    at: dict[str, list[tuple[int, str]]] = {}  # address: [(article, status)…]
+    if wanted:
+        found = Article.objects.filter(Q(source_url__in=wanted) | Q(url__in=wanted))
+        for pk, source_url, url, status in found.values_list("pk", "source_url", "url", "status"):
+            for address in {source_url, url} & wanted:
+                at.setdefault(address, []).append((pk, status))
+    done, remember = set(), []
+    for position, (guid, digest, addresses) in keys.items():
+        if guid in seen:  # known by its id: done unless its article is not, or it changed
+            last_digest, status = seen[guid]
+            if last_digest == digest and status in _DONE:
+                done.add(position)
+            continue
+        articles = [article for address in addresses for article in at.get(address, [])]
+        if articles and all(status in _DONE for _, status in articles):
+            done.add(position)
+            if guid:  # an entry from before ids were kept: its id is kept now
+                remember.append(
+                    FeedEntry(feed=feed, guid=guid, article_id=articles[0][0], content_hash=digest)
+                )
+    FeedEntry.objects.bulk_create(remember, ignore_conflicts=True)
+    return done
 
 
 def _entry_guid(entry) -> str:
