@@ -107,12 +107,27 @@ def normalised_url(url: str, *, fragment: bool = False) -> str:
         return url  # check_url says what is wrong with it
     netloc = parts.netloc
     if "@" not in netloc:  # user names and passwords keep their case
-        netloc = netloc.lower()
+        netloc = _in_its_script(netloc.lower())
         default_port = {"http": ":80", "https": ":443"}.get(parts.scheme.lower(), "")
         if default_port and netloc.endswith(default_port):
             netloc = netloc.removesuffix(default_port)
     kept = parts.fragment if fragment else ""
     return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, kept))
+
+
+def _in_its_script(netloc: str) -> str:
+    """A host's punycode labels (xn--…) in the script they stand for, so that one host
+    written either way is one address (a feed was added, and polled, twice)."""
+    if "xn--" not in netloc or netloc.startswith("["):
+        return netloc
+    host, colon, port = netloc.partition(":")
+    labels = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            with suppress(UnicodeError):
+                label = label.encode("ascii").decode("idna")
+        labels.append(label)
+    return ".".join(labels) + colon + port
 
 
 #: Bidirectional controls (embeddings, overrides, isolates, marks): they make an address

@@ -297,6 +297,12 @@ def test_a_host_name_that_cannot_exist_is_refused(settings, host):
         ("https://news.example.org:8443/rss", "https://news.example.org:8443/rss"),
         ("https://User:Pass@news.example.org/rss", "https://User:Pass@news.example.org/rss"),
         ("http://[::1", "http://[::1"),
+        # One host written in its script or in punycode is one address (one feed).
+        ("https://xn--r8jz45g.jp/rss", "https://例え.jp/rss"),
+        ("https://XN--R8JZ45G.jp:8443/rss", "https://例え.jp:8443/rss"),
+        ("https://例え.JP/rss", "https://例え.jp/rss"),
+        ("https://xn--not-punycode-.example/rss", "https://xn--not-punycode-.example/rss"),
+        ("http://[::1]:8080/rss", "http://[::1]:8080/rss"),
     ],
 )
 def test_an_address_is_written_one_way(given, normal):

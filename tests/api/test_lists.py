@@ -50,6 +50,13 @@ def test_a_feed_spelled_another_way_is_the_same_feed(editor_api):
     )
     assert again.status_code == 400
     assert again.json()["url"] == ["This feed is already on the desk."]
+    # A host in its own script and in punycode: both were added, and both polled.
+    script = {"url": "https://例え.jp/rss", "active": False}
+    assert editor_api.post("/api/v1/feeds/", script, format="json").status_code == 201
+    puny = {"url": "https://xn--r8jz45g.jp/rss", "active": False}
+    again = editor_api.post("/api/v1/feeds/", puny, format="json")
+    assert again.status_code == 400, again.json()
+    Feed.objects.filter(url__contains="jp").delete()
     feed = Feed.objects.get()
     renamed = editor_api.patch(f"/api/v1/feeds/{feed.pk}/", {"title": "Wire"}, format="json")
     assert renamed.status_code == 200  # its own address is no clash
