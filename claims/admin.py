@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import actions
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.db import models
+from django.db import models, transaction
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy
 
 from claims.forms import FeedForm
 from claims.models import (
@@ -39,6 +43,61 @@ class FeedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class DeletesClaimsUnderLock:
+    """Deleting (one object or the selected ones) locks the claims it deletes first.
+
+    The admin refuses to delete a claim with a history (its review events cannot be
+    deleted), but it checks when the page is built: a reviewer could take a claim between
+    that check and the delete, and be told it is theirs as it is deleted (or the delete
+    fails on the new event). Under the claims' row locks a take either finished before,
+    and the delete is refused here, or waits and finds the claim gone.
+    """
+
+    actions = ["delete_selected"]
+
+    def claims_deleted_with(self, pks: list) -> models.QuerySet:
+        raise NotImplementedError
+
+    def lock_claims(self, pks: list) -> list[int]:
+        """Lock the claims deleting ``pks`` deletes, in one order (as redetect does)."""
+        claims = self.claims_deleted_with(pks).select_for_update().order_by("pk")
+        return list(claims.values_list("pk", flat=True))
+
+    def refuses_claims_in_review(self, request, pks: list) -> bool:
+        """Lock the claims and, if any has been acted on, say so and return True."""
+        locked = self.lock_claims(pks)
+        if not Claim.objects.filter(pk__in=locked, events__isnull=False).exists():
+            return False
+        self.message_user(
+            request,
+            "Nothing was deleted: claims it would delete are being reviewed (taken or "
+            "assigned since the page was opened). A claim with a history is kept.",
+            messages.ERROR,
+        )
+        return True
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method != "POST":
+            return super().delete_view(request, object_id, extra_context)
+        with transaction.atomic():
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.refuses_claims_in_review(request, [obj.pk]):
+                return HttpResponseRedirect(request.get_full_path())
+            return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(
+        permissions=["delete"],
+        description=gettext_lazy("Delete selected %(verbose_name_plural)s"),
+    )
+    def delete_selected(self, request, queryset):
+        if not request.POST.get("post"):  # the confirmation page
+            return actions.delete_selected(self, request, queryset)
+        with transaction.atomic():
+            if self.refuses_claims_in_review(request, list(queryset.values_list("pk", flat=True))):
+                return None  # the list again, with the message
+            return actions.delete_selected(self, request, queryset)
+
+
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # A page's text and HTML run to megabytes each: a list of 100 read them all.
@@ -47,7 +106,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DeletesClaimsUnderLock, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "status", "origin", "site_name", "published_at", "created_at"]
     list_filter = ["status", "origin"]
@@ -57,6 +116,18 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def lock_claims(self, pks: list) -> list[int]:
+        # The claims first: redetect locks them before it adds claims (which waits for a
+        # locked article), so the other way round the two could wait for each other. Then
+        # the articles, so that no claim is added meanwhile, and the claims again with any
+        # added before that.
+        super().lock_claims(pks)
+        list(Article.objects.select_for_update().filter(pk__in=pks).values_list("pk"))
+        return super().lock_claims(pks)
+
+    def claims_deleted_with(self, pks: list) -> models.QuerySet:
+        return Claim.objects.filter(article_id__in=pks)
 
 
 @admin.register(CuePattern)
@@ -92,7 +163,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(DeletesClaimsUnderLock, admin.ModelAdmin):
     list_display = ["__str__", "category", "score", "status", "assignee", "priority"]
     list_filter = ["status", "category"]
     search_fields = ["text", "speaker"]
@@ -128,6 +199,9 @@ class ClaimAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [EvidenceInline]
+
+    def claims_deleted_with(self, pks: list) -> models.QuerySet:
+        return Claim.objects.filter(pk__in=pks)
 
     def has_add_permission(self, request):
         # A claim is a sentence detection found in an article: its text and offsets are

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims import workflow
-from claims.models import Article, ReviewEvent, Verdict
+from claims.models import Article, Claim, ReviewEvent, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory, rating, reviewed_claim
 
 pytestmark = pytest.mark.django_db
@@ -286,6 +286,52 @@ def test_the_delete_page_names_verdicts_without_a_query_each(client, root, alice
             assert client.get(f"/admin/claims/claim/{claim.pk}/delete/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("model", ["article", "claim"])
+@pytest.mark.parametrize("bulk", [False, True])
+def test_claims_taken_since_the_delete_page_opened_are_not_deleted(
+    client, root, alice, model, bulk
+):
+    claim = ClaimFactory()
+    target = claim.article if model == "article" else claim
+    client.force_login(root)
+    if bulk:
+        form = {"action": "delete_selected", "_selected_action": [target.pk]}
+        page = client.post(f"/admin/claims/{model}/", form)
+    else:
+        page = client.get(f"/admin/claims/{model}/{target.pk}/delete/")
+    assert page.status_code == 200 and b"Cannot delete" not in page.content
+    workflow.claim_take(claim=claim, reviewer=alice)  # while the admin reads the page
+
+    if bulk:
+        response = client.post(f"/admin/claims/{model}/", form | {"post": "yes"}, follow=True)
+    else:
+        url = f"/admin/claims/{model}/{target.pk}/delete/"
+        response = client.post(url, {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert "being reviewed" in response.content.decode()
+    assert "Nothing was deleted" in response.content.decode()
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee) == ("in_review", alice)
+
+
+@pytest.mark.parametrize("model", ["article", "claim"])
+@pytest.mark.parametrize("bulk", [False, True])
+def test_claims_nobody_touched_are_deleted(client, root, model, bulk):
+    claim = ClaimFactory()
+    target = claim.article if model == "article" else claim
+    client.force_login(root)
+    if bulk:
+        form = {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"}
+        response = client.post(f"/admin/claims/{model}/", form)
+    else:
+        response = client.post(f"/admin/claims/{model}/{target.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    assert Article.objects.filter(pk=claim.article_id).exists() == (model == "claim")
 
 
 def test_a_verdict_is_named_without_a_query(alice, django_assert_num_queries):
