@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 import unicodedata
 from datetime import datetime, timedelta
 
@@ -297,6 +298,11 @@ SELECT * FROM taken
 """
 
 
+# How long take-next waits, try after try, for waiting claims it skipped as locked: 0.5 s
+# in all, longer than detection run again or an editor's bump holds them.
+_LOCKED_RETRY_DELAYS = (0.05, 0.1, 0.15, 0.2)
+
+
 def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
     """Assign the highest-priority unassigned claim to `reviewer` (of one article, if
     given), with a lease.
@@ -309,6 +315,11 @@ def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # No broker, so no beat to expire leases: do it here, where it matters.
         expire_leases()
+    queue = Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).order_by(
+        "-priority", "id"
+    )
+    if article is not None:
+        queue = queue.filter(article_id=article)
     if connection.vendor == "postgresql":
         now = timezone.now()
         params = {
@@ -320,12 +331,14 @@ def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
         }
         only_article = "AND article_id = %(article)s" if article is not None else ""
         sql = _TAKE_NEXT_SQL.format(only_article=only_article)
-        return next(iter(Claim.objects.raw(sql, params)), None)
-    queue = Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).order_by(
-        "-priority", "id"
-    )
-    if article is not None:
-        queue = queue.filter(article_id=article)
+        for delay in (*_LOCKED_RETRY_DELAYS, None):
+            taken = next(iter(Claim.objects.raw(sql, params)), None)
+            # Nothing taken, but claims wait: others hold them for a moment (an editor's
+            # bump, detection run again, a delete), and a reviewer told the queue is empty
+            # would stop. Being taken, they are gone from the queue once that commits.
+            if taken is not None or delay is None or not queue.exists():
+                return taken
+            time.sleep(delay)
     for _attempt in range(5):
         with transaction.atomic():
             candidates = list(queue.values_list("pk", flat=True)[:20])
