@@ -242,6 +242,11 @@ def _log(claim: Claim, actor, action: str, **payload) -> ReviewEvent:
     return ReviewEvent.objects.create(claim=claim, actor=actor, action=action, payload=payload)
 
 
+def _moved(before: str, claim: Claim) -> dict:
+    """The event's ``status`` entry, [before, after], when the claim's status changed."""
+    return {"status": [before, claim.status]} if claim.status != before else {}
+
+
 def _save(claim: Claim, *fields: str, bump: bool = True) -> None:
     """Save the given fields and, for a change of state or verdict, bump the version."""
     if not bump:
@@ -394,12 +399,12 @@ def claim_assign(*, claim: Claim, assignee, actor, version: int | None = None) -
         claim.lease_expires_at = _lease_end()
         Claim.objects.filter(pk=claim.pk).update(lease_expires_at=claim.lease_expires_at)
         return claim
-    before = claim.assignee_id
+    before, status = claim.assignee_id, claim.status
     claim.assignee = assignee
     claim.status = Claim.Status.IN_REVIEW
     claim.lease_expires_at = _lease_end()
     _save(claim, "assignee", "status", "lease_expires_at")
-    _log(claim, actor, "assign", assignee=[before, assignee.pk])
+    _log(claim, actor, "assign", assignee=[before, assignee.pk], **_moved(status, claim))
     return claim
 
 
@@ -486,8 +491,13 @@ def expire_leases() -> int:
             )
             if updated:
                 returned += 1
+                payload = {
+                    "assignee": assignee_id,
+                    "status": [Claim.Status.IN_REVIEW, Claim.Status.NEW],
+                    "by": "system",  # no one's action: the lease ran out
+                }
                 ReviewEvent.objects.create(
-                    claim_id=claim_id, action="lease_expired", payload={"assignee": assignee_id}
+                    claim_id=claim_id, action="lease_expired", payload=payload
                 )
     return returned
 
@@ -531,7 +541,7 @@ def verdict_set(
     current.submitted_at = None
     current.save()
     claim.verdict = current
-    fields = ["verdict"]
+    fields, status = ["verdict"], claim.status
     if claim_reviewed is not None:
         claim.claim_reviewed = claim_reviewed.strip()[:75]
         fields.append("claim_reviewed")
@@ -541,7 +551,14 @@ def verdict_set(
         fields.append("status")
     claim.lease_expires_at = _lease_end() if claim.assignee_id else None
     _save(claim, *fields, "lease_expires_at")
-    _log(claim, actor, "verdict", before=before, after={"rating": rating.slug, "summary": summary})
+    _log(
+        claim,
+        actor,
+        "verdict",
+        before=before,
+        after={"rating": rating.slug, "summary": summary},
+        **_moved(status, claim),
+    )
     return claim
 
 
@@ -579,8 +596,17 @@ def evidence_add(
         note=note,
         added_by=actor,
     )
+    status = claim.status
     _sources_changed(claim)
-    _log(claim, actor, "evidence_add", evidence=evidence.pk, url=url, stance=stance)
+    _log(
+        claim,
+        actor,
+        "evidence_add",
+        evidence=evidence.pk,
+        url=url,
+        stance=stance,
+        **_moved(status, claim),
+    )
     return evidence
 
 
@@ -593,8 +619,16 @@ def evidence_remove(*, evidence: Evidence, actor) -> Claim:
     # Checked under the claim's lock: someone may have removed it since it was read.
     if not Evidence.objects.filter(pk=evidence.pk, claim=claim).delete()[0]:
         raise InvalidTransition("This source was removed already.")
+    status = claim.status
     _sources_changed(claim)
-    _log(claim, actor, "evidence_remove", evidence=evidence.pk, url=evidence.url)
+    _log(
+        claim,
+        actor,
+        "evidence_remove",
+        evidence=evidence.pk,
+        url=evidence.url,
+        **_moved(status, claim),
+    )
     return claim
 
 

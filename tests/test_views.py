@@ -1450,6 +1450,18 @@ def test_the_history_names_ratings_by_their_labels(client, alice):
     assert b'<div class="meta">' + label + b": Records differ.</div>" in page
 
 
+def test_the_history_says_when_a_change_sent_a_submitted_claim_back_to_review(client, alice):
+    claim = reviewed_claim(alice)
+    workflow.verdict_set(
+        claim=claim, rating=rating("false"), summary="Changed.", version=None, actor=alice
+    )
+    page = client_for(client, alice).get(reverse("claim-review", args=[claim.pk])).content
+    history = page.decode().split('id="hist-title"')[1]
+    # Once, for the verdict: the submission's own label says where the claim went.
+    assert history.count("Reviewed → In Review") == 1
+    assert "New → In Review" in history  # assigned from the queue
+
+
 def test_a_jsonl_upload_splits_lines_on_newlines_only(client, alice):
     line = json.dumps({"text": "The mayor said\u2028the dam is safe."}, ensure_ascii=False)
     upload = SimpleUploadedFile("sep.jsonl", (line + "\r\n").encode())

@@ -276,6 +276,53 @@ def test_it_returns_expired_leases_to_the_queue(alice):
     assert workflow.claim_take_next(reviewer=alice).pk == claim.pk
 
 
+def test_every_event_that_moves_a_claim_says_from_where_to_where(alice, bob, erin):
+    from claims.models import Evidence
+
+    claim = ClaimFactory()
+
+    def moves(step) -> None:
+        before = Claim.objects.get(pk=claim.pk).status
+        step(Claim.objects.get(pk=claim.pk))
+        after = Claim.objects.get(pk=claim.pk).status
+        event = claim.events.order_by("-id").first()
+        assert event.payload.get("status") == ([before, after] if after != before else None), (
+            event.action
+        )
+
+    def sources(c):
+        return Evidence.objects.filter(claim=c).order_by("id")
+
+    moves(lambda c: workflow.claim_assign(claim=c, assignee=alice, actor=erin))
+    moves(
+        lambda c: workflow.evidence_add(claim=c, actor=alice, url="https://a.org", stance="refutes")
+    )
+    moves(
+        lambda c: workflow.verdict_set(
+            claim=c, rating=rating(), summary="No.", version=None, actor=alice
+        )
+    )
+    moves(lambda c: workflow.claim_submit(claim=c, actor=alice))
+    # Changed after submission: back to review, which the history says.
+    moves(
+        lambda c: workflow.verdict_set(
+            claim=c, rating=rating(), summary="Not so.", version=None, actor=alice
+        )
+    )
+    moves(lambda c: workflow.claim_submit(claim=c, actor=alice))
+    moves(
+        lambda c: workflow.evidence_add(claim=c, actor=alice, url="https://b.org", stance="refutes")
+    )
+    moves(lambda c: workflow.claim_submit(claim=c, actor=alice))
+    moves(lambda c: workflow.evidence_remove(evidence=sources(c).last(), actor=alice))
+    moves(lambda c: workflow.claim_assign(claim=c, assignee=bob, actor=erin))
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
+    moves(lambda c: workflow.expire_leases())
+
+    expired = claim.events.get(action="lease_expired")
+    assert expired.actor is None and expired.payload["by"] == "system"
+
+
 def test_a_reviewer_keeps_a_claim_by_renewing_its_lease(alice):
     ClaimFactory()
     claim = workflow.claim_take_next(reviewer=alice)

@@ -314,6 +314,33 @@ def event_label(action: str) -> str:
     return EVENT_LABELS.get(action, action.replace("_", " "))
 
 
+# Actions whose label says where the claim went. Others move it too at times (an edit
+# of a submitted verdict or of its sources sends it back to review; an assignment takes
+# it from the queue): the history says so under them.
+MOVES_IN_LABEL = {
+    "take",
+    "release",
+    "submit",
+    "publish",
+    "dismiss",
+    "reopen",
+    "restore",
+    "lease_expired",
+}
+
+
+@register.filter
+def status_moved(event) -> str:
+    """ "Reviewed → In Review" for an event that moved its claim without its label saying so."""
+    moved = event.payload.get("status")
+    if event.action in MOVES_IN_LABEL or not moved:
+        return ""
+    from claims.models import Claim
+
+    labels = dict(Claim.Status.choices)
+    return " → ".join(str(labels.get(status, status)) for status in moved)
+
+
 @register.filter
 def label_in(value, labels: dict) -> str:
     """The label ``labels`` gives ``value`` (a rating's slug), else the value itself."""

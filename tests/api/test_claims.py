@@ -781,3 +781,14 @@ def test_the_csv_export_reads_its_rows_inside_a_transaction_on_postgresql(api, m
     assert seen and all(
         in_transaction is (connection.vendor == "postgresql") for in_transaction in seen
     )
+
+
+def test_the_history_says_an_assignment_took_the_claim_from_the_queue(editor_api, reviewer):
+    claim = ClaimFactory()
+    editor_api.post(
+        f"/api/v1/claims/{claim.pk}/assign/", {"assignee": reviewer.username}, format="json"
+    )
+    history = editor_api.get(f"/api/v1/claims/{claim.pk}/").json()["history"]
+    assert [(e["action"], e["payload"]["status"]) for e in history] == [
+        ("assign", ["new", "in_review"])
+    ]
