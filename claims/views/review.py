@@ -200,10 +200,16 @@ def claim_verdict(request, pk: int):
 def _evidence_panel(request, pk: int, *, form=None, message=None, unsaved=(), status=200):
     """The evidence panel alone, for htmx, or the whole page otherwise."""
     fresh = _claim_for_review(pk)
+    fragment = bool(request.headers.get("HX-Request"))
     context = _review_context(
-        request, fresh, evidence_form=form, evidence_message=message, evidence_unsaved=unsaved
+        request,
+        fresh,
+        evidence_form=form,
+        evidence_message=message,
+        evidence_unsaved=unsaved,
+        evidence_fragment=fragment,  # sends the lease note along: a change renews the lease
     )
-    template = "desk/_evidence.html" if request.headers.get("HX-Request") else "desk/claim.html"
+    template = "desk/_evidence.html" if fragment else "desk/claim.html"
     return render(request, template, context, status=status)
 
 

@@ -714,6 +714,34 @@ def test_a_reviewer_is_warned_before_the_lease_ends_and_keeps_the_claim(
     expect(dialog).to_be_visible()
 
 
+def test_a_source_saved_keeps_the_claim_and_the_countdown_knows_it(seeded, live_server, new_page):
+    # Saving a source renews the lease on the server, but the page counted down from
+    # before it and warned, then said the lease had ended, while 20 minutes were left.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    page, _ = reviewer_on_a_taken_claim(live_server, new_page)
+    claim = Claim.objects.get(assignee__username="rita")
+    # As if the reviewer had worked 20 of the 30 minutes: 10 minutes of lease left.
+    Claim.objects.filter(pk=claim.pk).update(
+        lease_expires_at=timezone.now() + timedelta(minutes=10)
+    )
+    page.clock.install()
+    page.reload()
+    expect(page.locator("#lease-note")).to_contain_text(re.compile(r"lease ends in (9|10) "))
+    form = page.locator("#evidence-form")
+    form.get_by_label("URL").fill("https://elections.example.org/harbor-city/audit")
+    form.get_by_label("Stance").select_option("refutes")
+    form.get_by_role("button", name="Add evidence").click()
+    expect(page.locator("#evidence .message[role=status]")).to_be_visible()
+    expect(page.locator("#lease-note")).to_contain_text(re.compile(r"lease ends in (29|30) "))
+
+    page.clock.run_for("10:30")
+    expect(page.get_by_role("alertdialog", name="Keep this claim?")).to_be_hidden()
+    expect(page.locator("#lease-note")).to_contain_text(re.compile(r"lease ends in (19|20) "))
+
+
 def test_a_blank_dismiss_reason_is_said_beside_the_field_which_gets_focus(
     seeded, live_server, new_page
 ):
