@@ -474,6 +474,17 @@ def _western(charset: str) -> bool:
     return name in ("latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15")
 
 
+def _as_browsers_read(charset: str) -> str:
+    """The codec for a page's charset label as browsers read it: the HTML standard reads
+    ISO-8859-1 and ASCII labels as windows-1252, whose quotes, apostrophes and dashes
+    (0x80-0x9F) Latin-1 takes for control characters."""
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        return charset
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else charset
+
+
 def decode_text_file(content: bytes) -> str:
     """An uploaded text or JSONL file: UTF-8 (a byte-order mark dropped), else cp1252,
     line by line: one stray byte does not turn a whole UTF-8 file into mojibake."""
@@ -522,7 +533,7 @@ def decode_body(content: bytes, header_charset: str | None = None) -> str:
             return content.decode("utf-8")
     for charset in candidates:
         try:
-            return content.decode(charset)
+            return content.decode(_as_browsers_read(charset))
         except (LookupError, UnicodeError):  # unknown name, or a codec that is not text
             continue
     try:
