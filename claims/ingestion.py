@@ -1048,16 +1048,17 @@ def _store_extracted(
     return None
 
 
-#: A page is an earlier article changed a little when at least this share of its
-#: paragraphs are paragraphs of that article.
-SAME_STORY_SHARE = 0.5
+#: A page is an earlier article changed a little when at least this share of its text is
+#: in paragraphs of that article. Counted in characters, not paragraphs: two short wire
+#: briefs with the same two standard lines at their foot share half their paragraphs.
+SAME_STORY_SHARE = 0.7
 
 
 def _same_story(text: str, other: str) -> bool:
     """Whether `text` is `other` with a few paragraphs changed, added or taken out."""
     paragraphs = set(text.split("\n\n"))
     shared = paragraphs & set(other.split("\n\n"))
-    return len(shared) >= SAME_STORY_SHARE * len(paragraphs)
+    return sum(map(len, shared)) >= SAME_STORY_SHARE * sum(map(len, paragraphs))
 
 
 def same_site(url: str, other: str) -> bool:
@@ -1268,6 +1269,7 @@ def poll_feed(feed: Feed) -> FeedPoll:
     # top of the feed would otherwise use it up on every poll, and the rest never come.
     new = 0
     base = result.final_url or result.url
+    _forget_shared_ids(parsed.entries, {feed.url, base, parsed.feed.get("link", "")})
     done = _entries_done(feed, parsed.entries, base)
     for position, entry in enumerate(parsed.entries):
         if new >= settings.FACTCHECK_FEED_MAX_NEW_ENTRIES:
@@ -1488,7 +1490,8 @@ def _batch_done(feed: Feed, batch: Iterable, base: str) -> set[int]:
     keys = {}  # position: (guid, hash of its title and text, its addresses)
     for position, entry in batch:
         link = _entry_link(entry, base)
-        addresses = [identity_url(link), link] if link else []
+        # A link holding NUL is no address (PostgreSQL refuses the query): submit_url says so.
+        addresses = [identity_url(link), link] if link and "\x00" not in link else []
         digest = _entry_hash(_entry_title(entry), _entry_body(entry))
         keys[position] = (_entry_guid(entry), digest, addresses)
     guids = {guid for guid, _, _ in keys.values() if guid}
@@ -1521,6 +1524,18 @@ def _batch_done(feed: Feed, batch: Iterable, base: str) -> set[int]:
                 )
     FeedEntry.objects.bulk_create(remember, ignore_conflicts=True)
     return done
+
+
+def _forget_shared_ids(entries: list, feed_addresses: set[str]) -> None:
+    """Take no id for an entry whose id is no entry's own: one that other entries of the
+    feed carry too, or the feed's or its site's address (feeds that give every item the
+    site's address, or "0", as its guid). Taken as an identity, such an id made every
+    story after the first "the entry seen before", and lost it."""
+    counts = Counter(entry.get("id") for entry in entries)
+    for entry in entries:
+        guid = entry.get("id")
+        if guid and (counts[guid] > 1 or guid in feed_addresses):
+            entry["id"] = ""
 
 
 def _entry_guid(entry) -> str:

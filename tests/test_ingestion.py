@@ -587,10 +587,20 @@ def test_a_broken_feed_entry_is_skipped_and_reported(allow_private, server):
     assert all("\x00" not in a.title for a in poll.submitted)
 
 
-def test_articles_sharing_a_canonical_home_page_are_not_duplicates(allow_private, server):
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "",
+        # A wire brief's standard lines, on both pages: with the headline and one paragraph
+        # of text, half the paragraphs were shared and the second story was a "duplicate".
+        "<p>This story has been updated with additional information.</p>"
+        "<p>Our Standards: The Gazette Trust Principles.</p>",
+    ],
+)
+def test_articles_sharing_a_canonical_home_page_are_not_duplicates(allow_private, server, footer):
     page = (
         '<html><head><link rel="canonical" href="{home}"></head><body>'
-        "<article><h1>{title}</h1><p>{body}</p></article></body></html>"
+        "<article><h1>{title}</h1><p>{body}</p>" + footer + "</article></body></html>"
     ).replace("{home}", server.url(""))
     server.routes["/storm.html"] = Answer(
         200,
@@ -1663,3 +1673,51 @@ def test_a_plain_http_hop_cannot_move_an_https_feed(allow_private, server, tls_s
     over_https.refresh_from_db()
     assert through_http.url == tls_server.url("rss")
     assert over_https.url == tls_server.url("elsewhere.xml")
+
+
+def test_a_guid_every_entry_shares_is_no_identity(allow_private, server):
+    # Some feeds give every item one guid (the site's address, "0"): the second and third
+    # stories were taken for the first one seen again, and lost.
+    items = []
+    for n in range(3):
+        path = f"/same/story-{n}.html"
+        server.routes[path] = Answer(
+            200,
+            (
+                f"<html><body><article><h1>Story {n}</h1><p>Officials said harbour wall "
+                f"number {n} had cracked, a claim residents dispute.</p></article></body></html>"
+            ).encode(),
+            {"Content-Type": "text/html"},
+        )
+        items.append(
+            f"<item><title>Story {n}</title><link>{server.url(path)}</link>"
+            '<guid isPermaLink="false">https://gazette.example/</guid></item>'
+        )
+    feed = serve_feed(server, "/same/feed.xml", "".join(items))
+    ingestion.poll_feed(feed)
+    assert sorted(Article.objects.values_list("title", flat=True)) == [
+        "Story 0",
+        "Story 1",
+        "Story 2",
+    ]
+    ingestion.poll_feed(feed)  # and no "entry has changed" notes, poll after poll
+    assert not Article.objects.exclude(error="").exists()
+    assert Article.objects.count() == 3
+
+
+def test_a_page_labelled_latin1_is_read_as_windows_1252(allow_private, server):
+    # As browsers do (the HTML standard maps the label): its curly quotes, apostrophes and
+    # dashes were read as C1 control characters, and then dropped.
+    for label in ("ISO-8859-1", "latin1", "us-ascii"):
+        body = (
+            b"<html><head><title>Harbour</title></head><body><article><h1>Harbour wall</h1>"
+            b"<p>The mayor said the wall was \x93perfectly safe\x94 and that it\x92s been "
+            b"inspected twice this year \x96 a claim residents dispute.</p><p>Labelled "
+            + label.encode()
+            + b".</p></article></body></html>"
+        )
+        path = f"/latin-{label}.html"
+        server.routes[path] = Answer(200, body, {"Content-Type": f"text/html; charset={label}"})
+        article = ingest_url(server.url(path))
+        assert "\u201cperfectly safe\u201d and that it\u2019s been" in article.text, label
+        assert "this year \u2013 a claim" in article.text, label
