@@ -20,7 +20,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import charset_normalizer
 import requests
@@ -143,6 +143,22 @@ def has_invisible_characters(text: str) -> bool:
     return not BIDI_CONTROLS.isdisjoint(text)
 
 
+#: C0 and C1 control characters and DEL, tabs and line ends aside: never meant in text,
+#: and in a terminal or a log viewer "Rated\b\b\b\b\bTrue" reads as "True".
+CONTROL_CHARACTERS = frozenset(
+    map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+)
+
+
+def has_usable_port(parts: SplitResult) -> bool:
+    """Whether a split URL names no port or one a server can listen on: 99999 passes
+    Django's URLValidator, and nothing is served on port 0."""
+    try:
+        return parts.port != 0
+    except ValueError:
+        return False
+
+
 def has_credentials(url: str) -> bool:
     """Whether a URL carries a user name or password ("https://user:pw@host/"), which a
     link kept and published must not; raises ValueError for a URL that does not split."""
@@ -182,12 +198,9 @@ def check_url(url: str) -> None:
         raise FetchRefused(f"The URL {url!r} is not a valid URL.") from None
     if parts.scheme not in ("http", "https"):
         raise FetchRefused(f"Only http and https URLs can be fetched, not {url!r}.")
-    try:
-        hostname, port = parts.hostname, parts.port
-        if port == 0:  # nothing is served there ("could not be resolved" said nothing)
-            raise ValueError(port)
-    except ValueError:
-        raise FetchRefused(f"The URL {url!r} has an invalid port.") from None
+    if not has_usable_port(parts):  # port 0 failed later as "could not be resolved"
+        raise FetchRefused(f"The URL {url!r} has an invalid port.")
+    hostname, port = parts.hostname, parts.port
     if not hostname:
         raise FetchRefused(f"The URL {url!r} has no host.")
     if settings.FACTCHECK_FETCH_ALLOW_PRIVATE:

@@ -38,10 +38,12 @@ from trafilatura.utils import load_html
 
 from claims import detection, workflow
 from claims.fetching import (
+    CONTROL_CHARACTERS,
     FetchError,
     check_url,
     fetch,
     has_credentials,
+    has_usable_port,
     invisible_characters,
     normalised_url,
 )
@@ -282,7 +284,7 @@ def refuse_binary(text: str) -> None:
 #: reads, on the desk and the public page); none carries meaning in an article. Form feeds,
 #: vertical tabs and NEL end a line.
 _UNSTORABLE = {
-    **{code: None for code in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]},
+    **dict.fromkeys(map(ord, CONTROL_CHARACTERS)),
     0x0B: "\n",
     0x0C: "\n",
     0x85: "\n",
@@ -786,11 +788,7 @@ def checked_url(url: str) -> str:
         raise IngestionError(
             f"The URL must be an http or https address, not {url[:100]!r}.", field="url"
         )
-    try:
-        port = parts.port
-    except ValueError:  # 99999: no such port
-        port = 0
-    if port == 0:
+    if not has_usable_port(parts):
         raise IngestionError(f"The URL {url[:100]!r} has an invalid port.", field="url")
     _refuse_credentials(url)
     return identity_url(url)

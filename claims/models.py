@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from claims import detection
-from claims.fetching import has_credentials, has_invisible_characters
+from claims.fetching import has_credentials, has_invisible_characters, has_usable_port
 
 
 @deconstructible
@@ -33,12 +33,7 @@ class WebURLValidator(URLValidator):
         if isinstance(value, str) and has_invisible_characters(value):
             raise ValidationError(self.message, code=self.code, params={"value": value})
         super().__call__(value)
-        parts = urlsplit(value)  # a valid URL splits
-        try:
-            port = parts.port  # read to check it: 99999 passes URLValidator
-        except ValueError:
-            port = 0
-        if port == 0:  # nothing is served on port 0
+        if not has_usable_port(urlsplit(value)):  # a valid URL splits
             raise ValidationError(self.message, code=self.code, params={"value": value})
         if has_credentials(value):
             raise ValidationError(

@@ -24,7 +24,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from claims.claimreview import short_wording
-from claims.fetching import normalised_url
+from claims.fetching import CONTROL_CHARACTERS, normalised_url
 from claims.models import Article, Claim, Evidence, Rating, ReviewEvent, Verdict
 
 REVIEWER, EDITOR, ADMIN = "reviewer", "editor", "admin"
@@ -659,18 +659,13 @@ def _blank(text: str) -> bool:
     return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
-#: C0 and C1 control characters and DEL (tabs and line ends aside): never typed on purpose,
-#: and in a terminal or a log viewer "Rated\b\b\b\b\bTrue" reads as "True". NUL also
-#: cannot be kept by PostgreSQL.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _check_written_text(**fields: str | None) -> None:
-    """Refuse text a reviewer or an editor wrote that holds a control character."""
+    """Refuse text a reviewer or an editor wrote that holds a control character (never
+    typed on purpose; NUL cannot even be kept by PostgreSQL)."""
     for name, value in fields.items():
-        if value and (found := _CONTROLS.search(value)):
+        if value and (found := next((c for c in value if c in CONTROL_CHARACTERS), None)):
             raise WorkflowError(
-                f"This text holds a control character (U+{ord(found.group()):04X}), which "
+                f"This text holds a control character (U+{ord(found):04X}), which "
                 "readers do not see and which can hide the text around it; retype it without.",
                 field=name,
             )
