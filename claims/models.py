@@ -211,9 +211,16 @@ class CuePattern(models.Model):
                 f"This pattern cannot be used: {detection.NAME} is the only placeholder; "
                 "other braces would be looked for as written."
             )
+        problem = detection.unusable_because(self.text)
+        if problem and self.enabled:
+            raise ValidationError(f"This pattern cannot work as a cue: {problem}.")
         try:
             detection.Lexicon.from_entries([entry])
         except (ValueError, re.error) as exc:
+            if problem:
+                # Disabled, so out of the lexicon: a row saved under an older rule can still
+                # be switched off (or mended); switching it on checks it again.
+                return
             # Not tied to the text field: the admin's list view edits rows without it.
             raise ValidationError(f"This pattern cannot be used: {exc}") from None
 

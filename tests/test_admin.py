@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims import workflow
-from claims.models import Article, Claim, ReviewEvent, Verdict
+from claims.models import Article, Claim, CuePattern, ReviewEvent, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory, rating, reviewed_claim
 
 pytestmark = pytest.mark.django_db
@@ -354,3 +354,40 @@ def test_a_filtered_admin_list_of_claims_or_events_does_not_count_the_whole_tabl
     table = f'"claims_{model}"'
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and table in q["sql"]]
     assert counts and all("WHERE" in sql for sql in counts), counts
+
+
+# --- the cue lexicon ------------------------------------------------------------------------
+
+
+def cue_form(text: str, **fields) -> dict:
+    data = {"text": text, "category": "hedged", "weight": "0.9", "kind": "phrase"}
+    return data | {"enabled": "on", "note": ""} | fields
+
+
+@pytest.mark.parametrize(
+    "text", ["...", "the ...", "{Name}", "{Name} {Name}", "a", "(.*)+", "[", "'", "-", "."]
+)
+def test_it_refuses_a_cue_pattern_that_cannot_work_as_a_cue(client, adm, text):
+    client.force_login(adm)
+    response = client.post("/admin/claims/cuepattern/add/", cue_form(text))
+    assert response.status_code == 200
+    assert "cannot work as a cue" in response.content.decode()
+    assert not CuePattern.objects.filter(text=text).exists()
+
+
+def test_it_adds_a_usable_cue_pattern(client, adm):
+    client.force_login(adm)
+    response = client.post("/admin/claims/cuepattern/add/", cue_form("{Name} muttered"))
+    assert response.status_code == 302
+    assert CuePattern.objects.filter(text="{Name} muttered").exists()
+
+
+def test_a_pattern_saved_before_the_rule_can_still_be_disabled(client, adm):
+    row = CuePattern.objects.create(text="...", category="hedged", weight=0.9)
+    client.force_login(adm)
+    data = cue_form("...", weight="0.9")
+    data.pop("enabled")
+    response = client.post(f"/admin/claims/cuepattern/{row.pk}/change/", data)
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert not row.enabled

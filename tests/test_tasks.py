@@ -232,6 +232,19 @@ def test_a_broken_row_is_left_out_and_the_others_still_count(broken, caplog):
     assert f"Cue pattern {broken['text']!r} is left out" in caplog.text
 
 
+@pytest.mark.parametrize("text", ["...", "said ..."])
+def test_a_row_saved_around_the_rules_hides_no_other_cue(text, caplog):
+    # A gap alone matched across the words it stood between: the scan took "said" inside
+    # it, the hit was dropped, and "Officials said the dam was safe." was no longer flagged.
+    from claims import detection
+    from claims.lexicon import current_lexicon
+
+    CuePattern.objects.create(text=text, category="hedged", weight=0.9)
+    flags = detection.detect("Officials said the dam was safe.", current_lexicon())
+    assert [f.category for f in flags] == ["attributed"]
+    assert f"Cue pattern {text!r} is left out" in caplog.text
+
+
 def test_it_queues_again_an_article_left_pending(allow_private, server, settings):
     article = ingestion.submit_url(server.url("article.html")).article  # never sent
     Article.objects.filter(pk=article.pk).update(

@@ -12,7 +12,7 @@ from .chrome import find_chrome, strip_chrome
 from .default_lexicon import DEFAULT_ENTRIES
 from .engine import DEFAULT_LEXICON, detect, score
 from .fingerprint import fingerprint
-from .lexicon import CATEGORIES, KINDS, NAME, Lexicon, LexiconEntry
+from .lexicon import CATEGORIES, KINDS, NAME, Lexicon, LexiconEntry, unusable_because
 from .model import Cue, Flag, Span, Speaker
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "fingerprint",
     "score",
     "strip_chrome",
+    "unusable_because",
 ]

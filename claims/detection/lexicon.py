@@ -76,6 +76,46 @@ def normalise(phrase: str) -> str:
     return " ".join(phrase.lower().replace("’", "'").split())
 
 
+#: Words too common to make a cue alone: a pattern needs a longer or rarer word.
+_COMMON = """the and but for nor not are was were has had have his her its our their they
+them you this that these those with from into than then who what which when will would can
+could all any one been being also"""
+COMMON_WORDS = frozenset(_COMMON.split())
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+
+
+def unusable_because(text: str) -> str | None:
+    """Return why the pattern ``text`` cannot work as a cue, or None when it can.
+
+    Patterns are literal text (no regular expression), but some would still misbehave in
+    the one scan of the whole text: a gap at an end matches the words beside the cue, so
+    it never fires, and it hides the real cues it runs across ("said" in "Officials said
+    …" was lost to a pattern "..."); a pattern without a word of its own ("{Name}", "a",
+    "the", punctuation) flags nearly every sentence or nothing.
+    """
+    if not text.strip():
+        return None  # an empty entry is skipped
+    if text.count(GAP) > 1:
+        # Each gap tries one to six words: two or more multiply into a search that can
+        # take minutes on a run of repeated words.
+        return f"at most one gap ({GAP}) per pattern"
+    tokens = text.replace(GAP, f" {GAP} ").split()
+    for index, token in enumerate(tokens):
+        if token != GAP:
+            continue
+        around = tokens[index - 1 : index] + tokens[index + 1 : index + 2]
+        if len(around) < 2 or not all(any(c.isalnum() for c in word) for word in around):
+            return f"a gap ({GAP}) goes between two words, not at the start or the end"
+    words = _LETTERS.findall(text.replace(NAME, " "))
+    if not any(word.lower() not in COMMON_WORDS for word in words):
+        return (
+            f"it needs a word of three letters or more besides {NAME}, gaps and the "
+            "commonest words (the, and, was…); without one it flags nearly every sentence, "
+            "or none"
+        )
+    return None
+
+
 class Lexicon:
     """A compiled set of entries; build it once and reuse it for every text."""
 
@@ -86,10 +126,8 @@ class Lexicon:
                 raise ValueError(f"unknown kind {entry.kind!r} in {entry.text!r}")
             if entry.category not in CATEGORIES:
                 raise ValueError(f"unknown category {entry.category!r} in {entry.text!r}")
-            if entry.text.count(GAP) > 1:
-                # Each gap tries one to six words: two or more multiply into a search that
-                # can take minutes on a run of repeated words.
-                raise ValueError(f"at most one gap ({GAP}) per pattern, in {entry.text!r}")
+            if problem := unusable_because(entry.text):
+                raise ValueError(f"{entry.text!r} cannot work as a cue: {problem}")
         self._plain: dict[str, LexiconEntry] = {}
         self._gapped: list[tuple[re.Pattern[str], LexiconEntry]] = []
         self._named: dict[str, LexiconEntry] = {}

@@ -918,3 +918,40 @@ def test_an_opening_adverbial_is_no_part_of_the_speaker(sentence, speaker):
 def test_a_capitalised_auxiliary_before_the_verb_is_part_of_a_name(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+UNUSABLE_PATTERNS = [
+    "...",  # only a gap: it swallowed the cues it matched across
+    "the ...",  # a gap at the end never fires
+    "... said",
+    "{Name}",  # flagged almost every sentence
+    "{Name} {Name}",
+    "{Name} ... {Name}",
+    "a",  # 2,218 flags on 300 KB
+    "the",
+    "(.*)+",
+    "[",
+    "'",
+    "-",
+    ".",
+    "....",
+]
+
+
+@pytest.mark.parametrize("text", UNUSABLE_PATTERNS)
+@pytest.mark.parametrize("kind", ["phrase", "false_friend"])
+def test_it_refuses_a_pattern_that_cannot_work_as_a_cue(text, kind):
+    with pytest.raises(ValueError, match="cannot work as a cue"):
+        Lexicon.from_entries([LexiconEntry(text, "hedged", 0.5, kind)])
+
+
+def test_every_default_pattern_is_a_usable_cue():
+    assert Lexicon.from_entries(DEFAULT_ENTRIES).entries == tuple(DEFAULT_ENTRIES)
+    for entry in DEFAULT_ENTRIES:  # one by one: each is checked on its own, not as a set
+        Lexicon.from_entries([entry])
+
+
+def test_a_pattern_is_literal_text_not_a_regular_expression():
+    lexicon = Lexicon.from_entries([LexiconEntry("claimed (.*)+ that", "hedged", 0.5)])
+    assert detect("Rebels claimed in May that the dam burst.", lexicon) == []
+    assert detect("Rebels claimed (.*)+ that the dam burst.", lexicon)[0].category == "hedged"
