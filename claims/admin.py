@@ -1,11 +1,21 @@
+import time
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import actions
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from claims import ingestion, tasks
+from claims.api.serializers import as_id
 from claims.forms import FeedForm
 from claims.models import (
     ApiToken,
@@ -136,6 +146,146 @@ class CuePatternAdmin(admin.ModelAdmin):
     list_editable = ["weight", "enabled"]
     list_filter = ["category", "kind", "enabled"]
     search_fields = ["text", "note"]
+    # "Detect again in all articles": batches sent to the worker, as `redetect --all
+    # --queue` does; without a worker the request itself runs them, for so long at most
+    # (a big desk takes minutes: the rest is done by pressing again, or by the command).
+    redetect_batch_size = 200
+    redetect_seconds = 20
+
+    def get_urls(self):
+        redetect = self.admin_site.admin_view(self.redetect_view)
+        return [
+            path("redetect/", redetect, name="claims_cuepattern_redetect"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "may_redetect": self.has_change_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.say_what_a_change_means(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.say_what_a_change_means(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self.say_what_a_change_means(request)
+
+    def say_what_a_change_means(self, request) -> None:
+        """Tell (once per request) that stored articles do not follow the lexicon by themselves."""
+        if getattr(request, "lexicon_change_told", False):
+            return
+        request.lexicon_change_told = True
+        self.message_user(
+            request,
+            format_html(
+                "New articles are read with the changed lexicon from now on; articles "
+                "already stored keep their claims until detection runs again: "
+                '<a href="{}">Detect again in all articles</a>, or '
+                "<code>python manage.py redetect --all</code> (with <code>--queue</code> "
+                "to leave it to the worker).",
+                reverse("admin:claims_cuepattern_redetect"),
+            ),
+            messages.WARNING,
+        )
+
+    def redetect_view(self, request):
+        """Run detection again in every processed article: queued, or here for a while."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        after = as_id(request.GET.get("after", "")) or 0
+        articles = Article.objects.filter(status=Article.Status.PROCESSED, pk__gt=after)
+        articles = articles.order_by("pk")
+        queued = not settings.CELERY_TASK_ALWAYS_EAGER
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Detect again in all articles",
+                "count": articles.count(),
+                "after": after,
+                "queued": queued,
+                "batch_size": self.redetect_batch_size,
+                "seconds": self.redetect_seconds,
+            }
+            return TemplateResponse(request, "admin/claims/cuepattern/redetect.html", context)
+        if queued:
+            self.queue_redetect(request, list(articles.values_list("pk", flat=True)))
+        else:
+            self.redetect_here(request, articles, articles.count())
+        return HttpResponseRedirect(reverse("admin:claims_cuepattern_changelist"))
+
+    def queue_redetect(self, request, ids: list[int]) -> None:
+        size = self.redetect_batch_size
+        batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+        sent = 0
+        try:
+            for batch in batches:
+                tasks.redetect_articles.delay(batch)
+                sent += 1
+        except BrokerUnreachable:
+            self.message_user(
+                request,
+                f"The task queue could not be reached: {sent} of {len(batches)} batches were "
+                "queued. Try again when it is back, or run python manage.py redetect --all "
+                "on the server.",
+                messages.ERROR,
+            )
+            return
+        self.message_user(
+            request,
+            f"Queued {processed_articles(len(ids))} in {len(batches)} "
+            f"batch{'' if len(batches) == 1 else 'es'} of up to {size} for the worker; their "
+            "claims follow the lexicon as it gets through them (claims being reviewed are "
+            "kept).",
+            messages.SUCCESS,
+        )
+
+    def redetect_here(self, request, articles: models.QuerySet, count: int) -> None:
+        # No task queue: this request does the work, article by article, until its time is up.
+        started = time.monotonic()
+        done = claims = removed = 0
+        for article in articles.iterator(chunk_size=50):
+            now, gone = ingestion.redetect(article)
+            done, claims, removed = done + 1, claims + now, removed + gone
+            if done < count and time.monotonic() - started >= self.redetect_seconds:
+                self.message_user(
+                    request,
+                    format_html(
+                        "Detected again in {} of {} here (no task queue), up to article "
+                        "#{}, before the {}-second limit of one page: {} claims, {} no "
+                        'longer flagged removed. <a href="{}?after={}">Go on with the '
+                        "rest</a>, or run <code>python manage.py redetect --all</code> on "
+                        "the server.",
+                        done,
+                        processed_articles(count),
+                        article.pk,
+                        self.redetect_seconds,
+                        claims,
+                        removed,
+                        reverse("admin:claims_cuepattern_redetect"),
+                        article.pk,
+                    ),
+                    messages.WARNING,
+                )
+                return
+        self.message_user(
+            request,
+            f"Detected again in all {processed_articles(done)} here (no task queue): {claims} "
+            f"claims, {removed} no longer flagged removed (claims being reviewed are kept).",
+            messages.SUCCESS,
+        )
+
+
+def processed_articles(count: int) -> str:
+    return f"{count} processed article{'' if count == 1 else 's'}"
 
 
 @admin.register(Rating)

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims import workflow
+from claims import ingestion, tasks, workflow
 from claims.models import Article, Claim, CuePattern, ReviewEvent, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory, rating, reviewed_claim
 
@@ -391,3 +391,121 @@ def test_a_pattern_saved_before_the_rule_can_still_be_disabled(client, adm):
     assert response.status_code == 302
     row.refresh_from_db()
     assert not row.enabled
+
+
+LEXICON_NOTE = "keep their claims until detection runs again"
+
+
+def hedged_article(text: str = "The video was purportedly filmed in May.") -> Article:
+    return ingestion.process_article(ingestion.submit_text(text).article.pk)
+
+
+def test_it_says_what_a_new_cue_means_for_stored_articles(client, adm):
+    client.force_login(adm)
+    response = client.post(
+        "/admin/claims/cuepattern/add/", cue_form("{Name} muttered"), follow=True
+    )
+    page = response.content.decode()
+    assert LEXICON_NOTE in page
+    assert "manage.py redetect --all" in page and "/admin/claims/cuepattern/redetect/" in page
+
+
+def test_it_says_what_disabling_a_cue_in_the_list_means(client, adm):
+    row = CuePattern.objects.get(text__iexact="purportedly")
+    client.force_login(adm)
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(row.pk),
+        "form-0-weight": str(row.weight),
+        "_save": "Save",
+    }
+    response = client.post(f"/admin/claims/cuepattern/?q={row.text}", data, follow=True)
+    assert not CuePattern.objects.get(pk=row.pk).enabled
+    assert response.content.decode().count(LEXICON_NOTE) == 1
+
+
+def test_it_says_what_deleting_a_cue_means(client, adm):
+    row = CuePattern.objects.get(text__iexact="purportedly")
+    client.force_login(adm)
+    response = client.post(
+        f"/admin/claims/cuepattern/{row.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert not CuePattern.objects.filter(pk=row.pk).exists()
+    assert LEXICON_NOTE in response.content.decode()
+
+
+def test_detecting_again_in_all_articles_is_for_who_edits_the_lexicon(client, adm, ed):
+    client.force_login(adm)
+    assert (
+        "Detect again in all articles" in client.get("/admin/claims/cuepattern/").content.decode()
+    )
+    assert client.get("/admin/claims/cuepattern/redetect/").status_code == 200
+    ed.is_staff = True
+    ed.save()
+    client.force_login(ed)  # an editor sees the lexicon, and does not change it
+    page = client.get("/admin/claims/cuepattern/").content.decode()
+    assert "Detect again in all articles" not in page
+    assert client.get("/admin/claims/cuepattern/redetect/").status_code == 403
+    assert client.post("/admin/claims/cuepattern/redetect/").status_code == 403
+
+
+def test_it_detects_again_in_all_articles_here_without_a_task_queue(client, adm):
+    article = hedged_article()
+    CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+    client.force_login(adm)
+    page = client.get("/admin/claims/cuepattern/redetect/").content.decode()
+    assert "1 processed article" in page
+    response = client.post("/admin/claims/cuepattern/redetect/", follow=True)
+    assert not article.claims.exists()
+    assert "Detected again in all 1 processed article here" in response.content.decode()
+
+
+def test_detecting_again_here_stops_at_its_time_limit_and_says_how_to_go_on(
+    client, adm, monkeypatch
+):
+    from claims.admin import CuePatternAdmin
+
+    first = hedged_article()
+    second = hedged_article("The well was purportedly poisoned in June.")
+    CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+    monkeypatch.setattr(CuePatternAdmin, "redetect_seconds", 0)
+    client.force_login(adm)
+    page = client.post("/admin/claims/cuepattern/redetect/", follow=True).content.decode()
+    assert not first.claims.exists() and second.claims.exists()
+    assert "1 of 2 processed articles" in page
+    assert f"redetect/?after={first.pk}" in page and "manage.py redetect --all" in page
+    client.post(f"/admin/claims/cuepattern/redetect/?after={first.pk}")
+    assert not second.claims.exists()
+
+
+def test_it_queues_detection_in_batches_with_a_task_queue(client, adm, settings, monkeypatch):
+    from claims.admin import CuePatternAdmin
+
+    articles = [hedged_article(f"The well {n} was purportedly poisoned.") for n in range(3)]
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr(tasks.redetect_articles, "delay", queued.append)
+    monkeypatch.setattr(CuePatternAdmin, "redetect_batch_size", 2)
+    client.force_login(adm)
+    page = client.post("/admin/claims/cuepattern/redetect/", follow=True).content.decode()
+    assert queued == [[articles[0].pk, articles[1].pk], [articles[2].pk]]
+    assert "Queued 3 processed articles in 2 batches" in page
+
+
+def test_it_says_when_the_task_queue_cannot_be_reached(client, adm, settings, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    hedged_article()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def unreachable(batch):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.redetect_articles, "delay", unreachable)
+    client.force_login(adm)
+    response = client.post("/admin/claims/cuepattern/redetect/", follow=True)
+    assert response.status_code == 200
+    assert "task queue could not be reached" in response.content.decode()
