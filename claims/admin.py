@@ -1,22 +1,24 @@
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import actions
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from claims import ingestion, tasks
+from claims import detection, ingestion, tasks
 from claims.api.serializers import as_id
 from claims.forms import FeedForm
+from claims.lexicon import current_lexicon, trial_lexicon
 from claims.models import (
     ApiToken,
     Article,
@@ -151,11 +153,14 @@ class CuePatternAdmin(admin.ModelAdmin):
     # (a big desk takes minutes: the rest is done by pressing again, or by the command).
     redetect_batch_size = 200
     redetect_seconds = 20
+    try_max_chars = 100_000  # a long article; detection reads it in milliseconds
 
     def get_urls(self):
         redetect = self.admin_site.admin_view(self.redetect_view)
+        try_it = self.admin_site.admin_view(self.try_view)
         return [
             path("redetect/", redetect, name="claims_cuepattern_redetect"),
+            path("try/", try_it, name="claims_cuepattern_try"),
             *super().get_urls(),
         ]
 
@@ -195,6 +200,41 @@ class CuePatternAdmin(admin.ModelAdmin):
             ),
             messages.WARNING,
         )
+
+    def try_view(self, request):
+        """Show what the pattern in the form would flag in a text, without saving it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        instead_of = as_id(request.GET.get("instead_of", ""))
+        text = request.POST.get("try_text", "")[: self.try_max_chars]
+        pattern = CuePattern(
+            text=request.POST.get("text", "").strip(),
+            category=request.POST.get("category", ""),
+            kind=request.POST.get("kind", ""),
+            enabled=True,
+        )
+        context = {"pattern": pattern, "text": text}
+        try:
+            pattern.weight = float(request.POST.get("weight", ""))
+            if not -1 <= pattern.weight <= 1:
+                raise ValueError
+            # Not the uniqueness: the row being changed is in the table already.
+            pattern.full_clean(exclude=["note"], validate_unique=False, validate_constraints=False)
+        except ValueError:
+            context["error"] = "The weight is a number from -1 to 1."
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            entry = detection.LexiconEntry(
+                pattern.text, pattern.category, pattern.weight, pattern.kind
+            )
+            context["flags"] = compared_flags(
+                detection.detect(text, trial_lexicon(entry, instead_of)),
+                detection.detect(text, current_lexicon()),
+            )
+        return TemplateResponse(request, "admin/claims/cuepattern/try.html", context)
 
     def redetect_view(self, request):
         """Run detection again in every processed article: queued, or here for a while."""
@@ -282,6 +322,32 @@ class CuePatternAdmin(admin.ModelAdmin):
             f"claims, {removed} no longer flagged removed (claims being reviewed are kept).",
             messages.SUCCESS,
         )
+
+
+class TriedFlag(NamedTuple):
+    flag: detection.Flag
+    change: str
+
+
+def compared_flags(flags: list[detection.Flag], before: list[detection.Flag]) -> list[TriedFlag]:
+    """The sentences flagged with a pattern tried and those it unflags, each with what
+    changed against the lexicon as it is (``before``)."""
+    old = {(f.start, f.end): f for f in before}
+    new = {(f.start, f.end): f for f in flags}
+    tried = []
+    for span, flag in new.items():
+        was = old.get(span)
+        if was is None:
+            change = "newly flagged"
+        elif (was.score, was.category) != (flag.score, flag.category):
+            change = f"score {was.score:g} → {flag.score:g}, {was.category} → {flag.category}"
+            if was.category == flag.category:
+                change = f"score {was.score:g} → {flag.score:g}"
+        else:
+            change = "as now"
+        tried.append(TriedFlag(flag, change))
+    tried += [TriedFlag(f, "no longer flagged") for span, f in old.items() if span not in new]
+    return sorted(tried, key=lambda t: t.flag.start)
 
 
 def processed_articles(count: int) -> str:

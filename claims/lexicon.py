@@ -60,6 +60,17 @@ def current_lexicon() -> detection.Lexicon:
         return _cache["lexicon"]
 
 
+def trial_lexicon(
+    entry: detection.LexiconEntry, instead_of: int | None = None
+) -> detection.Lexicon:
+    """Return the enabled rows' lexicon with ``entry`` in place of the row ``instead_of``
+    (or added): to try a pattern before it is saved."""
+    rows = CuePattern.objects.filter(enabled=True).exclude(pk=instead_of)
+    others = [detection.LexiconEntry(r.text, r.category, r.weight, r.kind) for r in rows]
+    # The entry first, so that it wins over another row of the same words.
+    return _compile([entry, *others])
+
+
 def add_default_entries(cue_pattern_model, texts: tuple[str, ...]) -> None:
     """For a data migration: add the code's default entries with these texts to a lexicon
     seeded before the code gained them. Only when the lexicon was seeded (an empty table

@@ -509,3 +509,57 @@ def test_it_says_when_the_task_queue_cannot_be_reached(client, adm, settings, mo
     response = client.post("/admin/claims/cuepattern/redetect/", follow=True)
     assert response.status_code == 200
     assert "task queue could not be reached" in response.content.decode()
+
+
+TRY_TEXT = "The mayor muttered the dam was safe. The river rose. Rebels said the dam had burst."
+
+
+def test_the_cue_pattern_form_has_a_try_it_box(client, adm):
+    row = CuePattern.objects.get(text__iexact="purportedly")
+    client.force_login(adm)
+    for url in ["/admin/claims/cuepattern/add/", f"/admin/claims/cuepattern/{row.pk}/change/"]:
+        page = client.get(url).content.decode()
+        assert 'name="try_text"' in page and "/admin/claims/cuepattern/try/" in page
+
+
+def test_trying_a_pattern_shows_the_sentences_it_would_flag_without_saving_it(client, adm):
+    client.force_login(adm)
+    data = cue_form("muttered", category="attributed", weight="0.6", kind="phrase")
+    response = client.post("/admin/claims/cuepattern/try/", data | {"try_text": TRY_TEXT})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The mayor muttered the dam was safe." in page and "newly flagged" in page
+    assert "Rebels said the dam had burst." in page  # flagged with or without it
+    assert "The river rose." not in page
+    assert "0.6" in page and "attributed" in page
+    assert not CuePattern.objects.filter(text="muttered").exists()
+
+
+def test_trying_a_changed_pattern_replaces_the_saved_one(client, adm):
+    row = CuePattern.objects.get(text__iexact="purportedly")
+    client.force_login(adm)
+    data = cue_form(row.text, category=row.category, weight="0.2", kind=row.kind)
+    text = "The video was purportedly filmed in May."
+    response = client.post(
+        f"/admin/claims/cuepattern/try/?instead_of={row.pk}", data | {"try_text": text}
+    )
+    page = response.content.decode()
+    assert "0.2" in page and f"{row.weight:g} → 0.2" in page
+
+
+def test_trying_a_pattern_that_cannot_work_says_why(client, adm):
+    client.force_login(adm)
+    response = client.post(
+        "/admin/claims/cuepattern/try/", cue_form("...") | {"try_text": TRY_TEXT}
+    )
+    assert "cannot work as a cue" in response.content.decode()
+
+
+def test_trying_a_pattern_is_for_who_edits_the_lexicon(client, ed):
+    ed.is_staff = True
+    ed.save()
+    client.force_login(ed)
+    response = client.post(
+        "/admin/claims/cuepattern/try/", cue_form("muttered") | {"try_text": TRY_TEXT}
+    )
+    assert response.status_code == 403
