@@ -8,7 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -18,7 +18,13 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 from claims import detection, ingestion, tasks
 from claims.api.serializers import as_id
 from claims.forms import FeedForm
-from claims.lexicon import current_lexicon, trial_lexicon
+from claims.lexicon import (
+    FLAGGED_READ,
+    FLAGGED_SHOWN,
+    claims_flagged_by,
+    current_lexicon,
+    trial_lexicon,
+)
 from claims.models import (
     ApiToken,
     Article,
@@ -161,6 +167,11 @@ class CuePatternAdmin(admin.ModelAdmin):
         return [
             path("redetect/", redetect, name="claims_cuepattern_redetect"),
             path("try/", try_it, name="claims_cuepattern_try"),
+            path(
+                "<int:object_id>/claims/",
+                self.admin_site.admin_view(self.flagged_view),
+                name="claims_cuepattern_claims",
+            ),
             *super().get_urls(),
         ]
 
@@ -235,6 +246,29 @@ class CuePatternAdmin(admin.ModelAdmin):
                 detection.detect(text, current_lexicon()),
             )
         return TemplateResponse(request, "admin/claims/cuepattern/try.html", context)
+
+    def flagged_view(self, request, object_id):
+        """List the newest claims with a cue that this pattern matches."""
+        pattern = self.get_object(request, str(object_id))
+        if pattern is None:
+            raise Http404
+        if not (
+            self.has_view_permission(request, pattern)
+            and request.user.has_perm("claims.view_claim")
+        ):
+            raise PermissionDenied
+        claims, stopped = claims_flagged_by(pattern)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": pattern,
+            "title": f"Claims flagged by “{pattern.text}”",
+            "claims": claims,
+            "stopped": stopped,
+            "shown": FLAGGED_SHOWN,
+            "read": FLAGGED_READ,
+        }
+        return TemplateResponse(request, "admin/claims/cuepattern/claims.html", context)
 
     def redetect_view(self, request):
         """Run detection again in every processed article: queued, or here for a while."""

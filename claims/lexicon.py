@@ -9,7 +9,7 @@ import threading
 from django.db.models import Count, Max, Q, Sum
 
 from claims import detection
-from claims.models import CuePattern
+from claims.models import Claim, CuePattern
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -69,6 +69,43 @@ def trial_lexicon(
     others = [detection.LexiconEntry(r.text, r.category, r.weight, r.kind) for r in rows]
     # The entry first, so that it wins over another row of the same words.
     return _compile([entry, *others])
+
+
+#: How many claims "Claims it flagged" shows, and how many candidates it reads at most.
+FLAGGED_SHOWN = 50
+FLAGGED_READ = 20_000
+_ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def claims_flagged_by(pattern: CuePattern) -> tuple[list[Claim], bool]:
+    """Return the newest claims with a cue that is the pattern's words, and whether the
+    search stopped early (FLAGGED_SHOWN found, or FLAGGED_READ claims read).
+
+    Claims keep their cues' text, not which row they came from: a cue matches when the
+    pattern, compiled alone, matches all of its text. The table is narrowed to claims
+    whose cues contain the pattern's longest ASCII word (a LIKE on the stored JSON).
+    """
+    entry = detection.LexiconEntry(pattern.text, pattern.category, 0.5, pattern.kind)
+    try:
+        lexicon = detection.Lexicon.from_entries([entry])
+    except (ValueError, re.error):
+        return [], False
+    claims = Claim.objects.select_related("article").order_by("-pk")
+    words = _ASCII_WORD.findall(pattern.text.replace(detection.NAME, " "))
+    if words:
+        claims = claims.filter(cues__icontains=max(words, key=len))
+    found = []
+    for read, claim in enumerate(claims.iterator(chunk_size=500), start=1):
+        cues = [cue for cue in claim.cues if isinstance(cue, dict)]
+        if any(_matches_whole(lexicon, str(cue.get("text", ""))) for cue in cues):
+            found.append(claim)
+        if len(found) == FLAGGED_SHOWN or read == FLAGGED_READ:
+            return found, True
+    return found, False
+
+
+def _matches_whole(lexicon: detection.Lexicon, text: str) -> bool:
+    return any(hit.start == 0 and hit.end == len(text) for hit in lexicon.finditer(text))
 
 
 def add_default_entries(cue_pattern_model, texts: tuple[str, ...]) -> None:

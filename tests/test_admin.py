@@ -563,3 +563,35 @@ def test_trying_a_pattern_is_for_who_edits_the_lexicon(client, ed):
         "/admin/claims/cuepattern/try/", cue_form("muttered") | {"try_text": TRY_TEXT}
     )
     assert response.status_code == 403
+
+
+def test_a_cue_pattern_lists_the_claims_it_flagged(client, adm):
+    hedged = hedged_article().claims.get()
+    said = hedged_article("Officials said the dam was safe.").claims.get()
+    row = CuePattern.objects.get(text__iexact="purportedly")
+    client.force_login(adm)
+    assert (
+        f"/admin/claims/cuepattern/{row.pk}/claims/"
+        in client.get(f"/admin/claims/cuepattern/{row.pk}/change/").content.decode()
+    )
+    page = client.get(f"/admin/claims/cuepattern/{row.pk}/claims/").content.decode()
+    assert hedged.text in page and said.text not in page
+    assert f"/claims/{hedged.pk}/" in page
+
+
+def test_the_claims_of_a_pattern_with_a_gap_or_a_name_are_found_too(client, adm):
+    claim = hedged_article("The army rejected the rebels' latest claims.").claims.get()
+    row = CuePattern.objects.get(text="rejected the ... claims")
+    client.force_login(adm)
+    page = client.get(f"/admin/claims/cuepattern/{row.pk}/claims/").content.decode()
+    assert claim.text.replace("'", "&#x27;") in page
+
+
+def test_an_editor_sees_the_claims_a_cue_flagged(client, ed):
+    claim = hedged_article().claims.get()
+    row = CuePattern.objects.get(text__iexact="purportedly")
+    ed.is_staff = True
+    ed.save()
+    client.force_login(ed)
+    page = client.get(f"/admin/claims/cuepattern/{row.pk}/claims/").content.decode()
+    assert claim.text in page
