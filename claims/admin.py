@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from claims import detection, ingestion, tasks
+from claims import detection, ingestion, tasks, workflow
 from claims.api.serializers import as_id
 from claims.forms import FeedForm
 from claims.lexicon import (
@@ -452,6 +452,26 @@ class ClaimAdmin(DeletesClaimsUnderLock, admin.ModelAdmin):
 
     def claims_deleted_with(self, pks: list) -> models.QuerySet:
         return Claim.objects.filter(pk__in=pks)
+
+    def save_model(self, request, obj, form, change):
+        # Only what this form changed (and always the row, which locks it for the event
+        # below): a full save would write back the claim's state as the form read it, over
+        # a take made meanwhile.
+        fields = [name for name in form.changed_data if name != "covers"]
+        obj.save(update_fields=[*fields, "updated_at"])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # In the claim's history, as every other change of it is; without it, detection
+        # run again took the claim for untouched and set its category back or deleted it.
+        changes = {}
+        for name in form.changed_data:
+            before, after = form.initial.get(name), form.cleaned_data.get(name)
+            if name == "covers":
+                before = sorted(claim.pk for claim in before or [])
+                after = sorted(claim.pk for claim in after or [])
+            changes[name] = [before, after]
+        workflow.claim_edited(claim=form.instance, actor=request.user, changes=changes)
 
     def has_add_permission(self, request):
         # A claim is a sentence detection found in an article: its text and offsets are

@@ -472,6 +472,18 @@ def claim_bump(*, claim: Claim, actor, amount: float, version: int | None = None
     return claim
 
 
+def claim_edited(*, claim: Claim, actor, changes: dict[str, list]) -> ReviewEvent | None:
+    """Record an edit of a claim made in the admin (its category, its ClaimReview wording,
+    the claims a disclaimer covers): ``changes`` maps each field to [before, after].
+
+    Only the history records it (no new version: the claim's state is as it was). The
+    event also tells detection run again that someone chose these values.
+    """
+    if not changes:
+        return None
+    return _log(claim, actor, "admin_edit", **changes)
+
+
 def expire_leases() -> int:
     """Return claims whose lease ran out to the queue; return how many."""
     now = timezone.now()

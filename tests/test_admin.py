@@ -130,7 +130,65 @@ def test_it_changes_no_claims_state(client, adm, alice):
     assert (claim.dismiss_reason, claim.version, claim.priority_bump) == ("", 1, 0)
     assert (claim.score, claim.priority) == (score, priority)
     assert claim.claim_reviewed == "Dam burst"  # the wording for ClaimReview stays editable
-    assert not ReviewEvent.objects.filter(claim=claim).exists()
+    # The edit is in the claim's history; nothing else the form sent is.
+    event = ReviewEvent.objects.get(claim=claim)
+    assert (event.action, event.actor, event.payload) == (
+        "admin_edit",
+        adm,
+        {"claim_reviewed": ["", "Dam burst"]},
+    )
+
+
+def test_an_edit_in_the_admin_is_in_the_claims_history(client, adm):
+    claim, covered = ClaimFactory(), ClaimFactory(text="The dam is safe.")
+    client.force_login(adm)
+    form = claim_form(category="disputed", claim_reviewed="Bridge reopens", covers=str(covered.pk))
+    assert client.post(f"/admin/claims/claim/{claim.pk}/change/", form).status_code == 302
+
+    event = ReviewEvent.objects.get(claim=claim)
+    assert (event.action, event.actor) == ("admin_edit", adm)
+    assert event.payload == {
+        "category": ["attributed", "disputed"],
+        "claim_reviewed": ["", "Bridge reopens"],
+        "covers": [[], [covered.pk]],
+    }
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "edited the claim in the admin" in page and "Attributed → Disputed" in page
+
+    # Saved again unchanged: nothing more to record.
+    form = claim_form(category="disputed", claim_reviewed="Bridge reopens", covers=str(covered.pk))
+    assert client.post(f"/admin/claims/claim/{claim.pk}/change/", form).status_code == 302
+    assert ReviewEvent.objects.filter(claim=claim).count() == 1
+
+
+def test_detection_run_again_keeps_what_an_admin_set(client, adm):
+    # Neither edit left a trace, so the claims counted as untouched: the category was set
+    # back, and the claim whose wording an admin wrote was deleted with it.
+    from claims import ingestion
+    from claims.models import CuePattern
+
+    article = ingestion.process_article(
+        ingestion.submit_text(
+            "The senator reportedly sold shares. Aides claimed the vote was rigged."
+        ).article.pk
+    )
+    hedged = article.claims.get(text__startswith="The senator")
+    claimed = article.claims.get(text__startswith="Aides")
+    client.force_login(adm)
+    for claim, fields in [
+        (hedged, {"category": "disputed"}),
+        (claimed, {"claim_reviewed": "Vote rigged"}),
+    ]:
+        form = claim_form(category=claim.category, claim_reviewed="") | fields
+        assert client.post(f"/admin/claims/claim/{claim.pk}/change/", form).status_code == 302
+    CuePattern.objects.filter(text__iexact="claimed").update(enabled=False)
+    CuePattern.objects.filter(text__iexact="reportedly").update(weight=0.95)
+
+    ingestion.redetect(article)
+
+    hedged.refresh_from_db()
+    assert hedged.category == "disputed"
+    assert Claim.objects.get(pk=claimed.pk).claim_reviewed == "Vote rigged"
 
 
 def test_it_sets_no_verdict_on_a_claim(client, adm, alice):

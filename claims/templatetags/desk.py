@@ -306,6 +306,7 @@ EVENT_LABELS = {
     "reopen": "reopened the claim",
     "restore": "put the claim back in the queue",
     "lease_expired": "lease expired — back to the queue",
+    "admin_edit": "edited the claim in the admin",
 }
 
 
@@ -339,6 +340,23 @@ def status_moved(event) -> str:
 
     labels = dict(Claim.Status.choices)
     return " → ".join(str(labels.get(status, status)) for status in moved)
+
+
+@register.filter
+def edited_fields(event) -> str:
+    """ "Category: Attributed → Disputed; ClaimReview wording" for an admin's edit."""
+    from claims.models import Claim
+
+    said = []
+    for name, change in event.payload.items():
+        if name == "category":
+            labels = dict(Claim.Category.choices)
+            said.append("category: " + " → ".join(str(labels.get(c, c)) for c in change))
+        elif name == "claim_reviewed":
+            said.append(f"ClaimReview wording: “{change[1]}”" if change[1] else "wording cleared")
+        elif name == "covers":
+            said.append("the claims it covers")
+    return "; ".join(said)
 
 
 @register.filter
