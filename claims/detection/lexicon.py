@@ -5,8 +5,9 @@ An entry's ``text`` is a phrase in a tiny syntax:
 - words match case-insensitively, any run of whitespace matches a space, and a straight
   apostrophe also matches a curly one ("can't" finds "can’t");
 - ``...`` stands for a gap of one to six words ("quoted ... as saying"), once per entry;
-- ``{Name}`` stands for one capitalised word; an entry that uses it is matched with the
-  case as written, because case is what tells the name "Said" from the verb "said".
+- ``{Name}`` stands for one capitalised word (starting a word: not after a letter, a
+  hyphen or an apostrophe); an entry that uses it is matched with the case as written,
+  because case is what tells the name "Said" from the verb "said".
 
 All entries compile into a single alternation (plain phrases share a prefix trie), so the
 whole text is scanned once, however large the lexicon.
@@ -46,7 +47,9 @@ NAME = "{Name}"
 # Whitespace, spelled out so that ASCII matching still knows no-break and thin spaces.
 _SPACE = r"[\s\xa0\u2000-\u200a\u202f\u205f\u3000]+"
 _GAP_RE = rf"(?:{_SPACE}[^\s\xa0.!?;]+){{1,6}}?{_SPACE}"
-_NAME_RE = r"[A-Z][\w'’-]*"
+# A name starts a word: tried inside one too ("AbAbAb…" has a capital every other
+# letter), each try ran to the word's end, and a 100,000-letter word took 30 s.
+_NAME_RE = r"(?<![\w'’-])[A-Z][\w'’-]*"
 _APOSTROPHES = "'’"
 _WORD = re.compile(r"[\w’']+")
 _CACHE_SIZE = 50_000

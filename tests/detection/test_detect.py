@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from claims.detection import (
@@ -536,6 +538,18 @@ def test_it_matches_gaps_and_names_in_lexicon_phrases():
         "disputed"
     )
     assert detect("Said Khalil said he was leaving.", lexicon)[0].speaker.text == "Said Khalil"
+
+
+def test_a_name_placeholder_starts_only_at_a_word_start():
+    lexicon = Lexicon.from_entries([*DEFAULT_ENTRIES, LexiconEntry("{Name} said", "hedged", 0.9)])
+    assert detect("Smith said the dam was safe.", lexicon)[0].category == "hedged"
+    assert detect("On Monday, O'Brien said so.", lexicon)[0].category == "hedged"
+    # Tried at every capital of one long word, the name took time growing with the square
+    # of the word's length: 30 s for 100,000 characters, enough to stop a task.
+    word = "Ab" * 50_000
+    started = time.perf_counter()
+    assert detect(f"Officials said the dam was safe. Token {word} here.", lexicon)
+    assert time.perf_counter() - started < 2
 
 
 def test_it_refuses_unknown_kinds_and_categories():
