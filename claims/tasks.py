@@ -11,6 +11,7 @@ import random
 from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -116,11 +117,38 @@ def expire_leases() -> int:
 
 @shared_task
 def redetect_articles(article_ids: list[int]) -> int:
-    """Run detection again on a batch of articles (after the cue lexicon changed)."""
-    articles = Article.objects.filter(pk__in=article_ids, status=Article.Status.PROCESSED)
-    for article in articles:
-        ingestion.redetect(article)
-    return len(article_ids)
+    """Run detection again on a batch of articles (after the cue lexicon changed), one by
+    one in id order; return how many were done.
+
+    An article that fails is logged and the others go on. Past the soft time limit, the
+    articles not done yet are queued again as a batch of their own (the one cut short
+    with them, unless it was the first: it took the whole time alone, and is logged).
+    """
+    ids = sorted(set(article_ids))
+    done = 0
+    for index, article_id in enumerate(ids):
+        try:
+            # None when it was deleted, or is being processed again, meanwhile.
+            article = Article.objects.filter(pk=article_id, status=Article.Status.PROCESSED).first()
+            if article is not None:
+                ingestion.redetect(article)
+        except SoftTimeLimitExceeded:
+            if index == 0:
+                log.error(
+                    "Detection run again on article %s took longer than a task's time limit",
+                    article_id,
+                )
+                index += 1
+            rest = ids[index:]
+            if rest:
+                log.warning("Detection run again: %d articles queued again", len(rest))
+                redetect_articles.delay(rest)
+            return done
+        except Exception:
+            log.exception("Detection run again failed on article %s", article_id)
+            continue
+        done += 1
+    return done
 
 
 @shared_task

@@ -111,6 +111,63 @@ def test_it_detects_again_after_the_lexicon_changes():
     assert list(article.claims.values_list("category", flat=True)) == ["attributed"]
 
 
+def three_articles() -> list[Article]:
+    return [
+        ingestion.process_article(
+            ingestion.submit_text(f"The mayor said dam {n} is safe.", title=f"Dam {n}").article.pk
+        )
+        for n in range(3)
+    ]
+
+
+def test_detecting_again_one_failing_article_stops_no_other_in_its_batch(monkeypatch, caplog):
+    # The batch ran as one loop: one article's error failed the task and left the rest,
+    # in whatever order the articles' default ordering gave.
+    first, broken, last = three_articles()
+    redetect = ingestion.redetect
+    seen = []
+
+    def failing_on_one(article):
+        seen.append(article.pk)
+        if article.pk == broken.pk:
+            raise RuntimeError("boom")
+        return redetect(article)
+
+    monkeypatch.setattr(ingestion, "redetect", failing_on_one)
+
+    tasks.redetect_articles.delay([last.pk, broken.pk, first.pk])
+
+    assert seen == [first.pk, broken.pk, last.pk]  # in id order
+    assert f"article {broken.pk}" in caplog.text and "boom" in caplog.text
+
+
+@pytest.mark.parametrize("stopped_at", [0, 1])
+def test_a_batch_past_its_soft_time_limit_queues_the_articles_it_has_not_done(
+    monkeypatch, caplog, stopped_at
+):
+    # The batch failed at its time limit and the articles after that one were never done.
+    articles = [a.pk for a in three_articles()]
+    redetect = ingestion.redetect
+    seen = []
+
+    def slow_once(article):
+        seen.append(article.pk)
+        if article.pk == articles[stopped_at] and seen.count(article.pk) == 1:
+            raise SoftTimeLimitExceeded()
+        return redetect(article)
+
+    monkeypatch.setattr(ingestion, "redetect", slow_once)
+
+    tasks.redetect_articles.delay(articles)
+
+    if stopped_at:  # the article cut short is tried again with the rest, in a batch of its own
+        assert seen == [articles[0], articles[1], articles[1], articles[2]]
+    else:  # the first of a batch took the whole time: it is logged, the rest go on
+        assert seen == articles
+        assert f"article {articles[0]}" in caplog.text
+    assert "queued again" in caplog.text
+
+
 def test_detecting_again_reads_the_article_once(monkeypatch):
     article = ingestion.process_article(
         ingestion.submit_text("The mayor said the dam is safe.").article.pk

@@ -34,7 +34,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--article", type=article_id, nargs="+", default=[])
         parser.add_argument("--all", action="store_true", help="Every processed article.")
-        parser.add_argument("--batch-size", type=batch_size, default=200)
+        parser.add_argument(
+            "--batch-size",
+            type=batch_size,
+            default=200,
+            help="Articles per batch (1-10000; default 200). With --queue each batch is one "
+            "task, which has FACTCHECK_TASK_SOFT_TIME_LIMIT seconds: a batch that runs past "
+            "it queues the articles it has not done as a batch of their own.",
+        )
         parser.add_argument(
             "--queue", action="store_true", help="Send batches to the worker instead."
         )
@@ -60,7 +67,10 @@ class Command(BaseCommand):
         elif options["queue"]:
             for batch in batches:
                 tasks.redetect_articles.delay(batch)
-            self.stdout.write(f"queued {len(ids)} articles in {len(batches)} batches")
+            self.stdout.write(
+                f"queued {len(ids)} articles in {len(batches)} batches of at most {size} (a "
+                "batch that runs past the task time limit queues the rest again)"
+            )
             return
         removed = claims = 0
         for article in tqdm(
