@@ -27,7 +27,7 @@ import trafilatura
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
@@ -48,7 +48,7 @@ from claims.fetching import (
     normalised_url,
 )
 from claims.lexicon import current_lexicon
-from claims.models import Article, Claim, Feed, FeedEntry, IngestionJob
+from claims.models import Article, Claim, Feed, FeedEntry, IngestionJob, ReviewEvent, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -462,62 +462,122 @@ def store_claims(article: Article, flags: list[detection.Flag] | None = None) ->
     return len(by_span)
 
 
-def redetect(article: Article) -> tuple[int, int]:
-    """Detect again after the lexicon changed; return (claims now, claims removed).
+#: Why a claim with a history that detection run again no longer flags leaves the queue:
+#: it is dismissed by the system (one nobody touched is deleted).
+NO_LONGER_FLAGGED = "Detection no longer flags this sentence (the cue lexicon changed)."
 
-    Claims nobody has touched yet (new, no history) follow the new detection: they are
-    updated, or removed when their sentence is no longer flagged. Claims in review or
-    reviewed are never removed.
+#: What detection says of a claim: compared, and taken by claims waiting in the queue.
+DETECTED_FIELDS = ("score", "category", "cues", "speaker", "speaker_start", "speaker_end")
+
+
+def redetect(article: Article) -> tuple[int, int]:
+    """Detect again after the lexicon changed; return (claims now, claims that left the
+    queue because their sentence is no longer flagged).
+
+    Claims waiting in the queue (new, no assignee) follow the new detection: their score,
+    category, cues and speaker, and their priority worked out again (an editor's bump and
+    a category an admin set are kept). One no longer flagged is deleted when nobody has
+    touched it; one with a history is dismissed by the system (NO_LONGER_FLAGGED), unless
+    someone put it back in the queue by hand or a verdict on it was published. Claims in
+    review, reviewed, published or dismissed stay as they are: when detection now says
+    something else of one, a "redetect" event records what, once, for its reviewers.
     """
     detected = detection.detect(article.text, current_lexicon())
     flags = {(f.start, f.end): f for f in detected}
-    untouched = list(
-        article.claims.filter(status=Claim.Status.NEW, assignee__isnull=True)
-        .annotate(history=Count("events"))
-        .filter(history=0)
-    )
-    fingerprints = {detection.fingerprint(flag.text) for flag in flags.values()}
+    fingerprints = {detection.fingerprint(flag.text) for flag in detected}
+    fingerprints |= set(article.claims.values_list("fingerprint", flat=True))
     with transaction.atomic():
         # The fingerprints' locks before any claim row's, in the order ingestion takes them:
         # the other way round, a wire copy being ingested and this could wait for each other.
-        workflow.lock_fingerprints(fingerprints | {claim.fingerprint for claim in untouched})
-        # Checked again under the rows' locks: since they were read, a reviewer may have
-        # taken one, or an editor bumped one. The history is read after the lock, in a
-        # statement of its own: after waiting for a row, PostgreSQL checks the row's own
-        # columns again, not a join, so a bump committed meanwhile would go unseen.
-        locked = list(
-            Claim.objects.select_for_update()
-            .filter(
-                pk__in=[c.pk for c in untouched],
-                status=Claim.Status.NEW,
-                assignee__isnull=True,
+        workflow.lock_fingerprints(fingerprints)
+        # The claims are locked, then their history read in a statement of its own: since
+        # it began, a reviewer may have taken one, or an editor bumped one; after waiting
+        # for a row, PostgreSQL checks the row's own columns again, not a join, so an event
+        # committed meanwhile would go unseen.
+        claims = list(article.claims.select_for_update().order_by("pk"))
+        history: dict[int, list[ReviewEvent]] = {}
+        for event in ReviewEvent.objects.filter(claim__in=claims).order_by("created_at", "id"):
+            history.setdefault(event.claim_id, []).append(event)
+        published = (
+            set(
+                Verdict.objects.filter(
+                    claim__in=list(history), published_at__isnull=False
+                ).values_list("claim_id", flat=True)
             )
-            .order_by("pk")
-            .values_list("pk", flat=True)
+            if history
+            else set()
         )
-        still = set(
-            Claim.objects.filter(pk__in=locked, events__isnull=True).values_list("pk", flat=True)
-        )
-        untouched = [claim for claim in untouched if claim.pk in still]
-        stale = [c for c in untouched if (c.start, c.end) not in flags]
-        fresh = []
-        for claim in untouched:
+        stale, fresh, dismissed, notes = [], [], [], {}
+        for claim in claims:
             flag = flags.get((claim.start, claim.end))
-            if flag is not None:
-                new = _claim(article, flag)
-                claim.score, claim.category, claim.cues = new.score, new.category, new.cues
-                claim.speaker, claim.speaker_start = new.speaker, new.speaker_start
-                claim.speaker_end = new.speaker_end
-                fresh.append(claim)
+            now = _claim(article, flag) if flag else None
+            events = history.get(claim.pk, [])
+            waiting = claim.status == Claim.Status.NEW and claim.assignee_id is None
+            if waiting and not events:  # nobody touched it
+                if now is None:
+                    stale.append(claim)
+                else:
+                    _take_detected(claim, now)
+                    fresh.append(claim)
+                continue
+            set_by_hand = {name for e in events if e.action == "admin_edit" for name in e.payload}
+            changes = _detection_changes(claim, now, keep=set_by_hand)
+            if waiting and claim.pk not in published:
+                if now is not None:
+                    _take_detected(claim, now, keep=set_by_hand)
+                    fresh.append(claim)
+                    if changes:
+                        notes[claim.pk] = {"by": "system", "applied": True, **changes}
+                    continue
+                if not any(e.action == "restore" for e in events):
+                    dismissed.append(claim)
+                    continue
+            # Kept as it is; its history says what detection says now, once.
+            if changes != _last_noted(events):
+                notes[claim.pk] = {"by": "system", "applied": False, **changes}
         workflow.unprioritise_removed_claims(article, stale)
         Claim.objects.filter(pk__in=[c.pk for c in stale]).delete()
         workflow.reprioritise(article, fresh)  # from the new score
-        Claim.objects.bulk_update(
-            fresh,
-            ["score", "category", "cues", "speaker", "speaker_start", "speaker_end", "priority"],
-        )
+        Claim.objects.bulk_update(fresh, [*DETECTED_FIELDS, "priority"])
+        workflow.dismiss_unflagged(dismissed, reason=NO_LONGER_FLAGGED)
+        workflow.note_detection(notes)
         total = store_claims(article, detected)
-    return total, len(stale)
+    return total, len(stale) + len(dismissed)
+
+
+def _take_detected(claim: Claim, now: Claim, keep: set[str] = frozenset()) -> None:
+    """Give ``claim`` what detection says of it now (``now``), but the fields in ``keep``."""
+    for name in DETECTED_FIELDS:
+        if name not in keep:
+            setattr(claim, name, getattr(now, name))
+
+
+def _last_noted(events: list[ReviewEvent]) -> dict[str, list]:
+    """The changes the last "redetect" event that left its claim as it was recorded."""
+    for event in reversed(events):
+        if event.action == "redetect" and not event.payload.get("applied"):
+            return {k: v for k, v in event.payload.items() if k not in ("by", "applied")}
+        if event.action == "dismiss" and event.payload.get("reason") == NO_LONGER_FLAGGED:
+            return {"flagged": [True, False]}  # said so as it dismissed the claim
+    return {}
+
+
+def _detection_changes(claim: Claim, now: Claim | None, keep: set[str]) -> dict[str, list]:
+    """What detection says now (``now``, or None: not flagged) that ``claim`` does not, as
+    {field: [stored, detected]}; fields in ``keep`` (set by hand) are left out."""
+    if now is None:
+        return {"flagged": [True, False]}
+    changes = {}
+    if claim.score != now.score:
+        changes["score"] = [claim.score, now.score]
+    if claim.category != now.category and "category" not in keep:
+        changes["category"] = [claim.category, now.category]
+    cues = [[f"{c['text']} ({c['category']})" for c in found] for found in (claim.cues, now.cues)]
+    if cues[0] != cues[1]:
+        changes["cues"] = cues
+    if claim.speaker != now.speaker:
+        changes["speaker"] = [claim.speaker, now.speaker]
+    return changes
 
 
 def _claim(article: Article, flag: detection.Flag) -> Claim:

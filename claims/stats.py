@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 #: How old kept figures may get. They are counted again sooner when a claim comes in or
 #: changes state (every change of state writes a review event); this bounds the changes
-#: that do neither: an admin's edit of a category, a deleted article, detection run again.
+#: that do neither: a deleted article, detection run again on claims nobody touched.
 FIGURES_MAX_AGE = timedelta(seconds=30)
 
 

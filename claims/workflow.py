@@ -484,6 +484,37 @@ def claim_edited(*, claim: Claim, actor, changes: dict[str, list]) -> ReviewEven
     return _log(claim, actor, "admin_edit", **changes)
 
 
+def dismiss_unflagged(claims: list[Claim], *, reason: str) -> None:
+    """Dismiss claims waiting in the queue that detection run again no longer flags (ones
+    with a history, which are kept), by no one, with ``reason`` and an event each."""
+    if not claims:
+        return
+    Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(
+        status=Claim.Status.DISMISSED,
+        dismiss_reason=reason,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    payload = {
+        "status": [Claim.Status.NEW, Claim.Status.DISMISSED],
+        "reason": reason,
+        "by": "system",  # no one's action: the lexicon changed
+    }
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(claim_id=claim.pk, action="dismiss", payload=payload) for claim in claims
+    )
+
+
+def note_detection(notes: dict[int, dict]) -> None:
+    """Record in claims' history what detection run again says of them (claim id →
+    payload: each changed field as [stored, detected], or "flagged": [true, false]), and
+    whether the claim took it ("applied"). Neither state nor version changes here."""
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(claim_id=pk, action="redetect", payload=payload)
+        for pk, payload in notes.items()
+    )
+
+
 def expire_leases() -> int:
     """Return claims whose lease ran out to the queue; return how many."""
     now = timezone.now()

@@ -567,3 +567,150 @@ def test_the_raw_html_of_failed_and_duplicate_articles_is_purged_too(settings):
     assert tasks.purge_raw_html.delay().get() == 2
     kept = Article.objects.exclude(raw_html="").values_list("status", flat=True)
     assert list(kept) == ["pending"]  # still to be processed from it
+
+
+# --- detection run again on claims with a history -----------------------------------------
+
+
+STORY = (
+    "Witnesses said the fire started at noon. Residents claimed the water tasted odd. "
+    "The minister reportedly resigned on Monday."
+)
+
+
+@pytest.fixture
+def story():
+    return ingestion.process_article(ingestion.submit_text(STORY).article.pk)
+
+
+def sentence(article, start: str) -> Claim:
+    return article.claims.get(text__startswith=start)
+
+
+def test_a_released_claim_waiting_in_the_queue_follows_the_lexicon(story, alice):
+    # Its history made it "touched": it kept its old score, cues and place in the queue.
+    claim = workflow.claim_release(
+        claim=workflow.claim_take(claim=sentence(story, "Witnesses"), reviewer=alice), actor=alice
+    )
+    CuePattern.objects.filter(text__iexact="said").update(weight=0.95)
+
+    ingestion.redetect(story)
+
+    now = Claim.objects.get(pk=claim.pk)
+    assert now.score > claim.score
+    assert now.priority == pytest.approx(
+        workflow.priority_for(
+            score=now.score, published_at=story.created_at, seen_in=1, now=now.created_at
+        )
+    )
+    assert now.version == claim.version  # nothing a reviewer's page holds changed state
+    event = now.events.last()
+    assert (event.action, event.actor, event.payload["score"]) == (
+        "redetect",
+        None,
+        [claim.score, now.score],
+    )
+
+
+def test_a_bumped_claim_keeps_its_bump_and_leaves_the_queue_when_no_longer_flagged(story, erin):
+    witnesses = workflow.claim_bump(claim=sentence(story, "Witnesses"), actor=erin, amount=0.5)
+    residents = workflow.claim_bump(claim=sentence(story, "Residents"), actor=erin, amount=0.5)
+    CuePattern.objects.filter(text__iexact="said").update(weight=0.95)
+    CuePattern.objects.filter(text__iexact="claimed").update(enabled=False)
+
+    assert ingestion.redetect(story) == (3, 1)
+
+    witnesses = Claim.objects.get(pk=witnesses.pk)
+    assert witnesses.priority == pytest.approx(
+        workflow.priority_for(
+            score=witnesses.score,
+            published_at=story.created_at,
+            seen_in=1,
+            bump=0.5,
+            now=witnesses.created_at,
+        )
+    )
+    # It stayed at the head of the queue: now it is dismissed, by no one, saying why.
+    residents_now = Claim.objects.get(pk=residents.pk)
+    assert residents_now.status == Claim.Status.DISMISSED
+    assert residents_now.dismiss_reason == ingestion.NO_LONGER_FLAGGED
+    assert residents_now.version == residents.version + 1
+    event = residents_now.events.last()
+    assert (event.action, event.actor) == ("dismiss", None)
+    assert event.payload == {
+        "status": ["new", "dismissed"],
+        "reason": ingestion.NO_LONGER_FLAGGED,
+        "by": "system",
+    }
+    assert ingestion.redetect(story) == (3, 0)  # once
+    assert residents_now.events.count() == 2  # the bump and the dismissal, nothing more
+
+
+def test_a_claim_put_back_in_the_queue_by_hand_is_not_dismissed_again(story, alice):
+    claim = sentence(story, "Residents")
+    claim = workflow.claim_dismiss(claim=claim, actor=alice, reason="Opinion.")
+    workflow.claim_restore(claim=claim, actor=alice, reason="It is checkable.")
+    CuePattern.objects.filter(text__iexact="claimed").update(enabled=False)
+
+    ingestion.redetect(story)
+
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.NEW
+    assert claim.events.last().payload["flagged"] == [True, False]
+
+
+def test_a_claim_in_review_stays_as_it_is_and_its_history_says_what_detection_says_now(
+    story, alice, client
+):
+    claim = workflow.claim_take(claim=sentence(story, "The minister"), reviewer=alice)
+    gone = workflow.claim_take(claim=sentence(story, "Residents"), reviewer=alice)
+    CuePattern.objects.filter(text__iexact="reportedly").update(
+        category="disputed", updated_at=timezone.now()
+    )
+    CuePattern.objects.filter(text__iexact="claimed").update(enabled=False)
+
+    for _ in range(2):  # noted once
+        ingestion.redetect(story)
+
+    now = Claim.objects.get(pk=claim.pk)
+    assert (now.category, now.cues, now.version) == (claim.category, claim.cues, claim.version)
+    assert now.events.filter(action="redetect").count() == 1
+    noted = now.events.get(action="redetect")
+    assert noted.payload["category"] == ["hedged", "disputed"]
+    assert noted.payload["cues"] == [["reportedly (hedged)"], ["reportedly (disputed)"]]
+    assert noted.payload["applied"] is False
+    assert Claim.objects.get(pk=gone.pk).status == Claim.Status.IN_REVIEW
+    assert gone.events.get(action="redetect").payload["flagged"] == [True, False]
+
+    client.force_login(alice)
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "detection run again" in page and "Hedged → Disputed" in page
+
+    CuePattern.objects.filter(text__iexact="reportedly").update(
+        category="hedged", updated_at=timezone.now() + timedelta(seconds=1)
+    )
+    ingestion.redetect(story)  # agrees again: said so too
+    assert now.events.filter(action="redetect").last().payload == {
+        "by": "system",
+        "applied": False,
+    }
+
+
+def test_a_waiting_claim_keeps_the_category_an_admin_set(story, client):
+    from tests.factories import UserFactory
+
+    claim = sentence(story, "The minister")
+    client.force_login(UserFactory(username="adm", role="admin", is_staff=True))
+    form = {
+        "category": "disputed",
+        "claim_reviewed": "",
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+    }
+    assert client.post(f"/admin/claims/claim/{claim.pk}/change/", form).status_code == 302
+    CuePattern.objects.filter(text__iexact="reportedly").update(weight=0.95)
+
+    ingestion.redetect(story)
+
+    now = Claim.objects.get(pk=claim.pk)
+    assert (now.category, now.score) == ("disputed", pytest.approx(0.95, abs=0.1))

@@ -307,6 +307,7 @@ EVENT_LABELS = {
     "restore": "put the claim back in the queue",
     "lease_expired": "lease expired — back to the queue",
     "admin_edit": "edited the claim in the admin",
+    "redetect": "detection run again",
 }
 
 
@@ -357,6 +358,32 @@ def edited_fields(event) -> str:
         elif name == "covers":
             said.append("the claims it covers")
     return "; ".join(said)
+
+
+@register.filter
+def detection_said(event) -> str:
+    """What detection run again said of a claim ("category: Hedged → Disputed"), and
+    whether the claim took it."""
+    from claims.models import Claim
+
+    payload = event.payload
+    labels = dict(Claim.Category.choices)
+    said = []
+    if "flagged" in payload:
+        said.append("no longer flags the sentence")
+    if "score" in payload:
+        said.append("score: " + " → ".join(f"{score:.2f}" for score in payload["score"]))
+    if "category" in payload:
+        said.append("category: " + " → ".join(str(labels.get(c, c)) for c in payload["category"]))
+    if "cues" in payload:
+        said.append("cues: " + " → ".join(", ".join(cues) or "none" for cues in payload["cues"]))
+    if "speaker" in payload:
+        said.append("speaker: " + " → ".join(s or "none" for s in payload["speaker"]))
+    if not said:
+        return "now agrees with the claim as it is"
+    if payload.get("applied"):
+        return "; ".join(said)
+    return "; ".join(said) + " (not applied: the claim is left as it is)"
 
 
 @register.filter

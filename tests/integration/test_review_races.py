@@ -79,9 +79,10 @@ def test_a_claim_bumped_while_detection_runs_again_is_kept(postgres):
     assert "error" not in edit and "error" not in rerun, (edit, rerun)
     # PostgreSQL re-checked the locked row's columns, not the join on its history: the
     # claim and the editor's bump were deleted.
-    assert Claim.objects.filter(pk=unflagged.pk).exists()
+    # Now it has a history: it leaves the queue dismissed by the system, and is kept.
+    assert Claim.objects.get(pk=unflagged.pk).status == Claim.Status.DISMISSED
     assert ReviewEvent.objects.filter(claim_id=unflagged.pk, action="bump").count() == 1
-    assert rerun["result"] == (2, 0)
+    assert rerun["result"] == (2, 1)
 
 
 def test_a_claim_taken_while_detection_runs_again_is_left_as_the_reviewer_saw_it(

@@ -83,4 +83,7 @@ class Command(BaseCommand):
             total, gone = ingestion.redetect(article)
             claims += total
             removed += gone
-        self.stdout.write(f"{len(ids)} articles: {claims} claims, {removed} stale claims removed")
+        self.stdout.write(
+            f"{len(ids)} articles: {claims} claims, {removed} no longer flagged (deleted, or "
+            "dismissed when they had a history)"
+        )
