@@ -430,11 +430,19 @@ def rfc2822_moment(value: str) -> datetime:
 # --- store and detect ---------------------------------------------------------------------
 
 
-def store_claims(article: Article, flags: list[detection.Flag] | None = None) -> int:
+def store_claims(
+    article: Article,
+    flags: list[detection.Flag] | None = None,
+    *,
+    covers_as_detected: frozenset[int] = frozenset(),
+    covers_kept: frozenset[int] = frozenset(),
+) -> int:
     """Store each flag (by default: run detection on the article's text) as a Claim, once.
 
     Claims already stored for the same span are kept (with their reviews); the count of
-    the article's claims is returned.
+    the article's claims is returned. Each disclaimer gains links to the claims it covers;
+    the links of the claims in ``covers_as_detected`` (ids) become what detection says,
+    those of the claims in ``covers_kept`` (set by hand) stay as they are.
     """
     if flags is None:
         flags = detection.detect(article.text, current_lexicon())
@@ -446,20 +454,33 @@ def store_claims(article: Article, flags: list[detection.Flag] | None = None) ->
         workflow.prioritise_new_claims(article, new, held=frozenset(stored.values()))
         Claim.objects.bulk_create(new, ignore_conflicts=True)
         spans = set(stored) | {(claim.start, claim.end) for claim in new}
-        if not any(flag.covers for flag in flags):
-            return len(spans)
-        by_span = {(c.start, c.end): c.pk for c in article.claims.only("pk", "start", "end")}
-        links = []
-        for flag in flags:
-            disclaimer = by_span.get((flag.start, flag.end))
-            for span in flag.covers:
-                covered = by_span.get((span.start, span.end))
-                if disclaimer and covered and covered != disclaimer:
-                    links.append(
-                        Claim.covers.through(from_claim_id=disclaimer, to_claim_id=covered)
-                    )
-        Claim.covers.through.objects.bulk_create(links, ignore_conflicts=True)
-    return len(by_span)
+        links = set()
+        if any(flag.covers for flag in flags):
+            by_span = {(c.start, c.end): c.pk for c in article.claims.only("pk", "start", "end")}
+            spans = set(by_span)
+            for flag in flags:
+                disclaimer = by_span.get((flag.start, flag.end))
+                if disclaimer in covers_kept:
+                    continue
+                for span in flag.covers:
+                    covered = by_span.get((span.start, span.end))
+                    if disclaimer and covered and covered != disclaimer:
+                        links.add((disclaimer, covered))
+        through = Claim.covers.through
+        through.objects.bulk_create(
+            [through(from_claim_id=one, to_claim_id=other) for one, other in links],
+            ignore_conflicts=True,
+        )
+        if covers_as_detected:
+            present = through.objects.filter(from_claim_id__in=covers_as_detected)
+            gone = [
+                pk
+                for pk, one, other in present.values_list("pk", "from_claim_id", "to_claim_id")
+                if (one, other) not in links
+            ]
+            if gone:
+                through.objects.filter(pk__in=gone).delete()
+    return len(spans)
 
 
 #: Why a claim with a history that detection run again no longer flags leaves the queue:
@@ -475,12 +496,13 @@ def redetect(article: Article) -> tuple[int, int]:
     queue because their sentence is no longer flagged).
 
     Claims waiting in the queue (new, no assignee) follow the new detection: their score,
-    category, cues and speaker, and their priority worked out again (an editor's bump and
-    a category an admin set are kept). One no longer flagged is deleted when nobody has
-    touched it; one with a history is dismissed by the system (NO_LONGER_FLAGGED), unless
-    someone put it back in the queue by hand or a verdict on it was published. Claims in
-    review, reviewed, published or dismissed stay as they are: when detection now says
-    something else of one, a "redetect" event records what, once, for its reviewers.
+    category, cues and speaker, the claims a disclaimer covers, and their priority worked
+    out again (an editor's bump, and a category or covers an admin set, are kept). One no
+    longer flagged is deleted when nobody has touched it; one with a history is dismissed
+    by the system (NO_LONGER_FLAGGED), unless someone put it back in the queue by hand or
+    a verdict on it was published. Claims in review, reviewed, published or dismissed stay
+    as they are: when detection now says something else of one, a "redetect" event
+    records what, once, for its reviewers.
     """
     detected = detection.detect(article.text, current_lexicon())
     flags = {(f.start, f.end): f for f in detected}
@@ -508,6 +530,7 @@ def redetect(article: Article) -> tuple[int, int]:
             else set()
         )
         stale, fresh, dismissed, notes = [], [], [], {}
+        covers_kept = set()
         for claim in claims:
             flag = flags.get((claim.start, claim.end))
             now = _claim(article, flag) if flag else None
@@ -521,6 +544,8 @@ def redetect(article: Article) -> tuple[int, int]:
                     fresh.append(claim)
                 continue
             set_by_hand = {name for e in events if e.action == "admin_edit" for name in e.payload}
+            if "covers" in set_by_hand:
+                covers_kept.add(claim.pk)
             changes = _detection_changes(claim, now, keep=set_by_hand)
             if waiting and claim.pk not in published:
                 if now is not None:
@@ -541,7 +566,14 @@ def redetect(article: Article) -> tuple[int, int]:
         Claim.objects.bulk_update(fresh, [*DETECTED_FIELDS, "priority"])
         workflow.dismiss_unflagged(dismissed, reason=NO_LONGER_FLAGGED)
         workflow.note_detection(notes)
-        total = store_claims(article, detected)
+        total = store_claims(
+            article,
+            detected,
+            # The links of claims that follow detection follow it too; the others only
+            # gain the links detection finds (an admin's choice is left as it is).
+            covers_as_detected=frozenset(c.pk for c in fresh) - covers_kept,
+            covers_kept=frozenset(covers_kept),
+        )
     return total, len(stale) + len(dismissed)
 
 

@@ -714,3 +714,50 @@ def test_a_waiting_claim_keeps_the_category_an_admin_set(story, client):
 
     now = Claim.objects.get(pk=claim.pk)
     assert (now.category, now.score) == ("disputed", pytest.approx(0.95, abs=0.1))
+
+
+DISCLAIMED = (
+    "Officials said the dam near Orvik was safe. The minister reportedly resigned on Monday."
+    "\n\nThe Wire could not independently verify the claims."
+)
+
+
+def covered(claim: Claim) -> set[str]:
+    return {other.text.split()[0] for other in Claim.objects.get(pk=claim.pk).covers.all()}
+
+
+def test_an_untouched_disclaimer_covers_what_detection_says_it_covers_now(alice):
+    # Links were only ever added: one to a claim detection no longer flags stayed.
+    article = ingestion.process_article(ingestion.submit_text(DISCLAIMED).article.pk)
+    disclaimer = sentence(article, "The Wire")
+    assert covered(disclaimer) == {"Officials", "The"}
+    workflow.claim_take(claim=sentence(article, "Officials"), reviewer=alice)  # kept
+    CuePattern.objects.filter(text__iexact="said").update(enabled=False)
+
+    ingestion.redetect(article)
+
+    assert covered(disclaimer) == {"The"}
+    CuePattern.objects.filter(text__iexact="said").update(enabled=True)
+    ingestion.redetect(article)
+    assert covered(disclaimer) == {"Officials", "The"}
+
+
+def test_a_disclaimer_whose_covers_an_admin_set_keeps_them(client, alice):
+    from tests.factories import UserFactory
+
+    article = ingestion.process_article(ingestion.submit_text(DISCLAIMED).article.pk)
+    disclaimer = sentence(article, "The Wire")
+    client.force_login(UserFactory(username="adm", role="admin", is_staff=True))
+    form = {
+        "category": disclaimer.category,
+        "claim_reviewed": "",
+        "covers": str(sentence(article, "The minister").pk),
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+    }
+    assert client.post(f"/admin/claims/claim/{disclaimer.pk}/change/", form).status_code == 302
+    workflow.claim_take(claim=sentence(article, "Officials"), reviewer=alice)
+
+    ingestion.redetect(article)
+
+    assert covered(disclaimer) == {"The"}
