@@ -209,6 +209,77 @@ def test_redetect_queue_without_a_broker_says_it_runs_here():
     assert out.getvalue().startswith("1 articles: 1 claims")
 
 
+def processed(count: int) -> list[int]:
+    from claims import ingestion
+
+    return [
+        ingestion.process_article(
+            ingestion.submit_text(f"The mayor said dam {n} is safe.", title=f"Dam {n}").article.pk
+        ).pk
+        for n in range(count)
+    ]
+
+
+def test_redetect_away_from_a_terminal_prints_its_progress_as_lines(monkeypatch):
+    # Under cron or docker logs (no terminal) the progress bar was switched off: nothing
+    # showed until the end, hours later.
+    from claims.management.commands import redetect
+
+    ids = processed(3)
+    monkeypatch.setattr(redetect, "PROGRESS_EVERY", 2)
+    err = StringIO()
+    call_command("redetect", "--all", stdout=StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines == [
+        f"2 of 3 articles done (last id {ids[1]})",
+        f"3 of 3 articles done (last id {ids[2]})",
+    ]
+
+
+def test_redetect_interrupted_says_where_it_stopped_and_goes_on_from_there(monkeypatch):
+    # Ctrl-C printed a traceback, with no summary and no way to go on but from the start.
+    from claims import ingestion
+
+    first, second, third = processed(3)
+    redetect = ingestion.redetect
+    seen = []
+
+    def interrupted_at_the_second(article):
+        seen.append(article.pk)
+        if article.pk == second:
+            raise KeyboardInterrupt
+        return redetect(article)
+
+    monkeypatch.setattr(ingestion, "redetect", interrupted_at_the_second)
+    out = StringIO()
+    with pytest.raises(CommandError) as stopped:
+        call_command("redetect", "--all", stdout=out, stderr=StringIO())
+    assert stopped.value.returncode == 130
+    assert f"Interrupted after article {first}: 1 articles: 1 claims" in str(stopped.value)
+    assert f"--after-id {first}" in str(stopped.value)
+
+    monkeypatch.setattr(ingestion, "redetect", redetect)
+    out = StringIO()
+    call_command("redetect", "--all", "--after-id", str(first), stdout=out, stderr=StringIO())
+    assert out.getvalue().startswith("2 articles: 2 claims")
+
+
+def test_redetect_queue_says_when_no_worker_answers(monkeypatch, settings):
+    from claims import tasks
+    from factcheck.celery import app
+
+    processed(3)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr(tasks.redetect_articles, "delay", queued.append)
+    monkeypatch.setattr(app.control, "ping", lambda timeout: [])
+    out, err = StringIO(), StringIO()
+    call_command("redetect", "--all", "--queue", "--batch-size", "2", stdout=out, stderr=err)
+    assert len(queued) == 2 and sum(map(len, queued)) == 3
+    assert "No worker answered" in err.getvalue()
+    assert "the 2 batches wait in the queue until one starts" in err.getvalue()
+
+
 def test_detect_reads_standard_input_as_it_reads_a_file(monkeypatch):
     # Bytes that are not UTF-8 became surrogates, and printing them crashed.
     piped = "Officials said café was closed.\n".encode("cp1252")

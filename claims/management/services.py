@@ -1,8 +1,12 @@
-"""What a command says when a service it needs cannot be used: one line naming the
-setting to check, instead of a page of traceback (`--traceback` still shows it)."""
+"""What the commands share: one line naming the setting to check when a service they need
+cannot be used, instead of a page of traceback (`--traceback` still shows it); and
+SIGTERM and SIGHUP taken as Ctrl-C, so a long run stopped says where it stopped."""
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from functools import wraps
 
 from django.core.management.base import CommandError
@@ -36,3 +40,36 @@ def reports_unreachable_services(handle):
 
 def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the run is, as Ctrl-C raises KeyboardInterrupt."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def signals_interrupt():
+    """Stop on SIGTERM (kill, systemd, docker stop) and SIGHUP (a closed terminal) as on
+    Ctrl-C: their default ends the process at once, leaving its job running for good."""
+
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (call_command from a thread)
+        return
+    # A signal ignored on purpose stays ignored: under `nohup` a closed terminal must not
+    # stop the run.
+    previous = {
+        signum: signal.signal(signum, stop)
+        for signum in (signal.SIGTERM, signal.SIGHUP)
+        if signal.getsignal(signum) is not signal.SIG_IGN
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

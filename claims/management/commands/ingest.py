@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from tqdm import tqdm
 
 from claims import ingestion
 from claims.fetching import FetchError, check_url, decode_body, decode_text_file, normalised_url
-from claims.management.services import reports_unreachable_services
+from claims.management.services import reports_unreachable_services, signals_interrupt
 from claims.models import Article, Feed, IngestionJob
 
 
@@ -142,7 +141,7 @@ class Command(BaseCommand):
 
         interrupted = None
         try:
-            with _signals_interrupt():
+            with signals_interrupt():
                 ingestion.ingest_jsonl(lines, job=job, on_line=on_line)
         except KeyboardInterrupt as exc:  # the job is closed, saying where it stopped
             interrupted = exc
@@ -185,14 +184,6 @@ class Command(BaseCommand):
             )
 
 
-class Stopped(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised where the run is, as Ctrl-C raises KeyboardInterrupt."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
 def _where_stopped(job, results) -> str:
     """The line the job says the run stopped at; when the stop came after the run left
     its loop (so the job says nothing), after the last line read."""
@@ -200,31 +191,6 @@ def _where_stopped(job, results) -> str:
         if str(error.get("reason", "")).startswith("interrupted"):
             return f"at line {error['line']}"
     return f"after line {results[-1].number}" if results else "before the first line"
-
-
-@contextmanager
-def _signals_interrupt():
-    """Stop on SIGTERM (kill, systemd, docker stop) and SIGHUP (a closed terminal) as on
-    Ctrl-C: their default ends the process at once, leaving its job running for good."""
-
-    def stop(signum, frame):
-        raise Stopped(signum)
-
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers (call_command from a thread)
-        return
-    # A signal ignored on purpose stays ignored: under `nohup` a closed terminal must not
-    # stop the run.
-    previous = {
-        signum: signal.signal(signum, stop)
-        for signum in (signal.SIGTERM, signal.SIGHUP)
-        if signal.getsignal(signum) is not signal.SIG_IGN
-    }
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 @contextmanager

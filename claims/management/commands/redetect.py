@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -11,8 +13,13 @@ from tqdm import tqdm
 
 from claims import ingestion, tasks
 from claims.api.serializers import as_id
-from claims.management.services import reports_unreachable_services
+from claims.management.services import reports_unreachable_services, signals_interrupt
 from claims.models import Article
+
+#: Away from a terminal (cron, docker logs) progress is a line every this many articles,
+#: or every PROGRESS_SECONDS, whichever comes first.
+PROGRESS_EVERY = 1000
+PROGRESS_SECONDS = 30
 
 
 def article_id(value: str) -> int:
@@ -29,11 +36,19 @@ def batch_size(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Detect claims again: redetect --article ID [ID…] | --all [--batch-size N] [--queue]"
+    help = (
+        "Detect claims again: redetect --article ID [ID…] | --all [--after-id N] "
+        "[--batch-size N] [--queue]"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--article", type=article_id, nargs="+", default=[])
         parser.add_argument("--all", action="store_true", help="Every processed article.")
+        parser.add_argument(
+            "--after-id",
+            type=article_id,
+            help="Only articles with a higher id: go on from where an interrupted run stopped.",
+        )
         parser.add_argument(
             "--batch-size",
             type=batch_size,
@@ -60,30 +75,88 @@ class Command(BaseCommand):
                 f"No processed article with id {', '.join(map(str, missing))}: only processed "
                 "articles have claims to detect again."
             )
+        if options["after_id"] is not None:
+            articles = articles.filter(pk__gt=options["after_id"])
+            ids = [pk for pk in ids if pk > options["after_id"]]
         size = options["batch_size"]
-        batches = [ids[i : i + size] for i in range(0, len(ids), size)]
         if options["queue"] and settings.CELERY_TASK_ALWAYS_EAGER:
             self.stderr.write("No broker (REDIS_URL is unset): detecting here instead.")
         elif options["queue"]:
-            for batch in batches:
-                tasks.redetect_articles.delay(batch)
-            self.stdout.write(
-                f"queued {len(ids)} articles in {len(batches)} batches of at most {size} (a "
-                "batch that runs past the task time limit queues the rest again)"
-            )
-            return
-        removed = claims = 0
-        for article in tqdm(
-            articles.iterator(chunk_size=size),
-            total=len(ids),
-            file=sys.stderr,
-            unit="article",
-            disable=None,
-        ):
-            total, gone = ingestion.redetect(article)
-            claims += total
-            removed += gone
+            return self.queue(ids, size)
+        self.detect_here(articles, len(ids), size)
+
+    def queue(self, ids: list[int], size: int) -> None:
+        batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+        for batch in batches:
+            tasks.redetect_articles.delay(batch)
         self.stdout.write(
-            f"{len(ids)} articles: {claims} claims, {removed} no longer flagged (deleted, or "
+            f"queued {len(ids)} articles in {len(batches)} batches of at most {size} (a "
+            "batch that runs past the task time limit queues the rest again)"
+        )
+        if batches and not _workers_answer():
+            self.stderr.write(
+                f"No worker answered: the {len(batches)} batches wait in the queue until one "
+                "starts (celery -A factcheck worker)."
+            )
+
+    def detect_here(self, articles, total: int, size: int) -> None:
+        progress = Progress(self.stderr, total)
+        done = claims = removed = 0
+        last = None
+        interrupted = None
+        try:
+            with signals_interrupt():
+                for article in articles.iterator(chunk_size=size):
+                    now, gone = ingestion.redetect(article)
+                    done, claims, removed, last = done + 1, claims + now, removed + gone, article.pk
+                    progress.update(done, last)
+        except KeyboardInterrupt as exc:  # each article is done in a transaction of its own
+            interrupted = exc
+        finally:
+            progress.close()
+        summary = (
+            f"{done} articles: {claims} claims, {removed} no longer flagged (deleted, or "
             "dismissed when they had a history)"
         )
+        if interrupted is not None:
+            where, resume = (
+                (f"after article {last}", f"--after-id {last}")
+                if last is not None
+                else ("before the first article", "the same command")
+            )
+            raise CommandError(
+                f"Interrupted {where}: {summary}; run it again with {resume} to go on.",
+                # As a shell reports a process its signal ended: 130 for Ctrl-C.
+                returncode=128 + getattr(interrupted, "signum", signal.SIGINT),
+            )
+        self.stdout.write(summary)
+
+
+class Progress:
+    """A bar on a terminal; elsewhere (cron, docker logs), where a bar shows nothing until
+    the end, a line every PROGRESS_EVERY articles or PROGRESS_SECONDS."""
+
+    def __init__(self, out, total: int) -> None:
+        self.out, self.total = out, total
+        self.bar = tqdm(total=total, unit="article", file=sys.stderr) if out.isatty() else None
+        self.said_at, self.said_done = time.monotonic(), 0
+
+    def update(self, done: int, last: int) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        due = time.monotonic() - self.said_at >= PROGRESS_SECONDS
+        if due or done - self.said_done >= PROGRESS_EVERY or done == self.total:
+            self.out.write(f"{done} of {self.total} articles done (last id {last})")
+            self.said_at, self.said_done = time.monotonic(), done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _workers_answer() -> bool:
+    """Whether a worker answers a ping within a second."""
+    from factcheck.celery import app
+
+    return bool(app.control.ping(timeout=1))
