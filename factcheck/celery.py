@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
-app = Celery("factcheck")
+
+class WorkerLimitedTask(Task):
+    """A task whose time limits are those of the worker that runs it.
+
+    Celery copies task_time_limit and task_soft_time_limit into every message it sends, and
+    a worker obeys a message's limits over its own: the settings of the web process, beat
+    or a command that sent the task governed, not the worker's. Sent without limits, a
+    message runs under the worker's settings (a limit asked for in one call still travels).
+    """
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, **options):
+        options.setdefault("time_limit", None)
+        options.setdefault("soft_time_limit", None)
+        return super().apply_async(args, kwargs, task_id, producer, **options)
+
+
+app = Celery("factcheck", task_cls=WorkerLimitedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

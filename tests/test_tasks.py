@@ -761,3 +761,27 @@ def test_a_disclaimer_whose_covers_an_admin_set_keeps_them(client, alice):
     ingestion.redetect(article)
 
     assert covered(disclaimer) == {"The"}
+
+
+def test_a_task_sent_carries_no_time_limit_so_the_workers_own_settings_govern(monkeypatch):
+    # Each message carried the sender's limits (web, beat, a command), which the worker
+    # obeyed over its own: a worker set to stop tasks at 8 s let them run 120 s.
+    from django.conf import settings
+
+    from factcheck.celery import app
+
+    sent = []
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(app, "send_task", lambda name, *args, **options: sent.append(options))
+
+    tasks.process_article.delay(1)
+    tasks.redetect_articles.delay([1])
+    tasks.poll_feed.apply_async((1,), soft_time_limit=2, time_limit=6)  # asked for: kept
+
+    limits = [(options.get("time_limit"), options.get("soft_time_limit")) for options in sent]
+    assert limits == [(None, None), (None, None), (6, 2)]
+    # What a worker applies to a message without limits: its own settings.
+    assert (tasks.process_article.time_limit, tasks.process_article.soft_time_limit) == (
+        settings.CELERY_TASK_TIME_LIMIT,
+        settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    )

@@ -123,7 +123,7 @@ def test_a_poll_past_its_time_limit_stops_and_the_next_poll_goes_on(workers, ser
     serve_feed(server, "/held.xml", 20, prefix="h")
     feed = Feed.objects.create(url=server.url("held.xml"))
     held = hold_url_lock(server.url("h/5.html"))
-    # The limits travel in the message, from the sender's settings.
+    # A limit asked for in one call travels in its message (else the worker's own apply).
     tasks.poll_feed.apply_async((feed.pk,), soft_time_limit=2, time_limit=6)
     feed = wait_for(
         lambda: Feed.objects.filter(pk=feed.pk, last_polled_at__isnull=False).first(),
@@ -131,5 +131,6 @@ def test_a_poll_past_its_time_limit_stops_and_the_next_poll_goes_on(workers, ser
     )
     held.close()
     assert "the poll stopped at" in feed.last_error and "h/5.html" in feed.last_error
+    assert "took longer than 2 s" in feed.last_error  # the limit it had, not the settings'
     tasks.poll_feed.delay(feed.pk)
     wait_for(lambda: Article.objects.count() == 20, what="every entry")

@@ -240,3 +240,21 @@ def test_beat_and_worker_poll_a_feed_conditionally(workers, beat, server, allow_
         what="the new entry to be ingested",
     )
     assert Article.objects.filter(feed=record).count() == 3
+
+
+def test_the_workers_own_time_limit_stops_a_task_and_the_article_says_which(
+    workers, server, allow_private
+):
+    # The limits came from the sender's settings (this process: 180/120 s), and the worker
+    # set to 4/2 s let the task run on; the reason quoted the settings of the process
+    # writing it.
+    workers(concurrency=1, FACTCHECK_TASK_TIME_LIMIT="4", FACTCHECK_TASK_SOFT_TIME_LIMIT="2")
+    slow_article(server, seconds=6)
+    article = ingestion.submit_url(server.url("slow.html")).article
+    tasks.process_article.delay(article.pk)
+    article = wait_for(
+        lambda: Article.objects.filter(pk=article.pk, status="failed").first(),
+        timeout=30,
+        what="the article to fail at the worker's time limit",
+    )
+    assert "took longer than 2 s, the time limit of a background task" in article.error
