@@ -299,7 +299,7 @@ def _redis_database(url: str) -> tuple | None:
     return (parts.get("host", "localhost"), parts.get("port", 6379), parts.get("db", 0))
 
 
-# --- Cache: the rate limits' counters ------------------------------------------------------
+# --- Cache: the rate limits' counters, the dashboard's kept figures ---------------------------
 # Unset, each process counts on its own: fine for `make run`, but gunicorn's processes would
 # each allow the full rate. CACHE_URL shares the counters in Redis. It must be a database of
 # its own: clearing the cache empties its whole Redis database.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -196,7 +197,8 @@ def test_the_figures_are_counted_again_only_when_a_claim_comes_in_or_changes(cli
         page = client.get(reverse("dashboard"))
         assert api.get("/api/v1/stats/").json()["claims_by_status"]["new"] == 5
     assert not claim_counts_in(queries)
-    assert "Figures as of" in page.content.decode()
+    # The time with its zone, as every clock time on the desk (FACTCHECK_TIME_ZONE).
+    assert re.search(r"Figures as of \d\d:\d\d:\d\d UTC:", page.content.decode())
 
     taken = workflow.claim_take_next(reviewer=alice)
     assert (statuses()["new"], statuses()["in_review"]) == (4, 2)
