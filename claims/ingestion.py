@@ -534,14 +534,15 @@ def redetect(article: Article) -> tuple[int, int]:
             if history
             else set()
         )
-        stale, fresh, dismissed, notes = [], [], [], {}
+        stale, fresh, dismissed, reflagged, notes = [], [], [], [], {}
         covers_kept = set()
         for claim in claims:
             flag = flags.get((claim.start, claim.end))
             now = _claim(article, flag) if flag else None
             events = history.get(claim.pk, [])
             waiting = claim.status == Claim.Status.NEW and claim.assignee_id is None
-            if waiting and not events:  # nobody touched it
+            # A wording set in the admin before its edits were events is someone's work too.
+            if waiting and not events and not claim.claim_reviewed:  # nobody touched it
                 if now is None:
                     stale.append(claim)
                 else:
@@ -552,6 +553,12 @@ def redetect(article: Article) -> tuple[int, int]:
             if "covers" in set_by_hand:
                 covers_kept.add(claim.pk)
             changes = _detection_changes(claim, now, keep=set_by_hand)
+            if now is not None and _dismissed_by_detection(events):
+                # Flagged again (a lexicon change undone): back in the queue, as it was.
+                _take_detected(claim, now, keep=set_by_hand)
+                fresh.append(claim)
+                reflagged.append(claim)
+                continue
             if waiting and claim.pk not in published:
                 if now is not None:
                     _take_detected(claim, now, keep=set_by_hand)
@@ -570,6 +577,7 @@ def redetect(article: Article) -> tuple[int, int]:
         workflow.reprioritise(article, fresh)  # from the new score
         Claim.objects.bulk_update(fresh, [*DETECTED_FIELDS, "priority"])
         workflow.dismiss_unflagged(dismissed, reason=NO_LONGER_FLAGGED)
+        workflow.restore_reflagged(reflagged)
         workflow.note_detection(notes)
         total = store_claims(
             article,
@@ -589,10 +597,27 @@ def _take_detected(claim: Claim, now: Claim, keep: set[str] = frozenset()) -> No
             setattr(claim, name, getattr(now, name))
 
 
+def _dismissed_by_detection(events: list[ReviewEvent]) -> bool:
+    """Whether the claim's last change of state was the system's dismissal for a sentence
+    no longer flagged (not a person's dismissal, nor one undone since)."""
+    moves = [e for e in events if "status" in e.payload]
+    return (
+        bool(moves)
+        and moves[-1].action == "dismiss"
+        and (
+            moves[-1].payload.get("reason") == NO_LONGER_FLAGGED
+            and moves[-1].payload.get("by") == "system"
+        )
+    )
+
+
 def _last_noted(events: list[ReviewEvent]) -> dict[str, list]:
-    """The changes the last "redetect" event that left its claim as it was recorded."""
+    """The changes the last "redetect" event that left its claim as it was recorded ({}
+    when the claim took what detection said since)."""
     for event in reversed(events):
-        if event.action == "redetect" and not event.payload.get("applied"):
+        if event.action == "redetect":
+            if event.payload.get("applied"):
+                return {}
             return {k: v for k, v in event.payload.items() if k not in ("by", "applied")}
         if event.action == "dismiss" and event.payload.get("reason") == NO_LONGER_FLAGGED:
             return {"flagged": [True, False]}  # said so as it dismissed the claim

@@ -505,6 +505,31 @@ def dismiss_unflagged(claims: list[Claim], *, reason: str) -> None:
     )
 
 
+def restore_reflagged(claims: list[Claim]) -> None:
+    """Put back in the queue claims the system had dismissed because detection no longer
+    flagged them, now that it flags them again, by no one, with an event each."""
+    if not claims:
+        return
+    Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(
+        status=Claim.Status.NEW,
+        dismiss_reason="",
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(
+            claim_id=claim.pk,
+            action="restore",
+            payload={
+                "status": [Claim.Status.DISMISSED, Claim.Status.NEW],
+                "dismissed_for": claim.dismiss_reason,
+                "by": "system",  # detection flags the sentence again
+            },
+        )
+        for claim in claims
+    )
+
+
 def note_detection(notes: dict[int, dict]) -> None:
     """Record in claims' history what detection run again says of them (claim id →
     payload: each changed field as [stored, detected], or "flagged": [true, false]), and

@@ -785,3 +785,51 @@ def test_a_task_sent_carries_no_time_limit_so_the_workers_own_settings_govern(mo
         settings.CELERY_TASK_TIME_LIMIT,
         settings.CELERY_TASK_SOFT_TIME_LIMIT,
     )
+
+
+def test_a_wording_written_in_the_admin_before_its_edits_were_events_is_kept(alice):
+    # Edits made before the admin wrote events left none: detection run again took such a
+    # claim for untouched and deleted it, with the wording an admin had written.
+    article = ingestion.process_article(ingestion.submit_text(STORY).article.pk)
+    claim = article.claims.get(text__startswith="Residents")
+    Claim.objects.filter(pk=claim.pk).update(claim_reviewed="Water tasted odd")
+    CuePattern.objects.filter(text__iexact="claimed").update(enabled=False)
+    ingestion.redetect(article)
+    claim.refresh_from_db()
+    assert claim.claim_reviewed == "Water tasted odd"
+    assert claim.status == Claim.Status.DISMISSED  # by the system, kept with its history
+
+
+def test_a_claim_the_system_dismissed_comes_back_when_detection_flags_it_again(erin):
+    # A mistaken lexicon change, undone: the claims it had taken out of the queue stayed out.
+    article = ingestion.process_article(ingestion.submit_text(STORY).article.pk)
+    bumped = workflow.claim_bump(
+        claim=article.claims.get(text__startswith="Residents"), actor=erin, amount=0.1
+    )
+    for enabled in (False, True):
+        CuePattern.objects.filter(text__iexact="claimed").update(enabled=enabled)
+        ingestion.redetect(article)
+        bumped.refresh_from_db()
+        assert bumped.status == (Claim.Status.NEW if enabled else Claim.Status.DISMISSED)
+    assert bumped.dismiss_reason == "" and bumped.priority_bump == pytest.approx(0.1)
+    restore = bumped.events.filter(action="restore").get()
+    assert restore.payload["by"] == "system" and restore.payload["status"] == ["dismissed", "new"]
+    # Dismissed by a person, a claim stays dismissed whatever detection says.
+    workflow.claim_dismiss(claim=bumped, actor=erin, reason="Opinion.")
+    ingestion.redetect(article)
+    bumped.refresh_from_db()
+    assert bumped.status == Claim.Status.DISMISSED
+
+
+def test_no_note_that_detection_agrees_after_the_claim_took_what_it_said(alice):
+    article = ingestion.process_article(ingestion.submit_text(STORY).article.pk)
+    claim = article.claims.get(text__startswith="Witnesses")
+    workflow.claim_take(claim=claim, reviewer=alice)
+    CuePattern.objects.filter(text__iexact="said").update(weight=0.95, updated_at=timezone.now())
+    ingestion.redetect(article)  # in review: noted, not applied
+    workflow.claim_release(claim=Claim.objects.get(pk=claim.pk), actor=alice)
+    ingestion.redetect(article)  # waiting: takes the new score, noted as applied
+    workflow.claim_take(claim=Claim.objects.get(pk=claim.pk), reviewer=alice)
+    notes = list(claim.events.filter(action="redetect").values_list("payload", flat=True))
+    ingestion.redetect(article)  # nothing changed since: nothing to note
+    assert list(claim.events.filter(action="redetect").values_list("payload", flat=True)) == notes
