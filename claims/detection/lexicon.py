@@ -47,9 +47,10 @@ NAME = "{Name}"
 # Whitespace, spelled out so that ASCII matching still knows no-break and thin spaces.
 _SPACE = r"[\s\xa0\u2000-\u200a\u202f\u205f\u3000]+"
 _GAP_RE = rf"(?:{_SPACE}[^\s\xa0.!?;]+){{1,6}}?{_SPACE}"
-# A name starts a word: tried inside one too ("AbAbAb…" has a capital every other
-# letter), each try ran to the word's end, and a 100,000-letter word took 30 s.
-_NAME_RE = r"(?<![\w'’-])[A-Z][\w'’-]*"
+# A name starts a word, or follows a hyphen ("al-Assad"), and runs to the next hyphen:
+# tried inside a word too ("AbAbAb…" has a capital every other letter), or running over
+# hyphens, each try ran to the word's end, and a 100,000-letter word took 30 s.
+_NAME_RE = r"(?<![\w'’])[A-Z][\w'’]*"
 _APOSTROPHES = "'’"
 _WORD = re.compile(r"[\w’']+")
 _CACHE_SIZE = 50_000
