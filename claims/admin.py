@@ -335,7 +335,7 @@ class CuePatternAdmin(admin.ModelAdmin):
                     format_html(
                         "Detected again in {} of {} here (no task queue), up to article "
                         "#{}, before the {}-second limit of one page: {} claims, {} no "
-                        'longer flagged removed. <a href="{}?after={}">Go on with the '
+                        'longer flagged removed or dismissed. <a href="{}?after={}">Go on with the '
                         "rest</a>, or run <code>python manage.py redetect --all</code> on "
                         "the server.",
                         done,
@@ -353,7 +353,8 @@ class CuePatternAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             f"Detected again in all {processed_articles(done)} here (no task queue): {claims} "
-            f"claims, {removed} no longer flagged removed (claims being reviewed are kept).",
+            f"claims, {removed} no longer flagged removed or dismissed (claims being reviewed "
+            "are kept).",
             messages.SUCCESS,
         )
 
