@@ -487,6 +487,10 @@ def _western(charset: str) -> bool:
     return name in ("latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15")
 
 
+_C1 = "windows-1252-as-browsers"
+codecs.register_error(_C1, lambda error: (chr(error.object[error.start]), error.start + 1))
+
+
 def _as_browsers_read(charset: str) -> str:
     """The codec for a page's charset label as browsers read it: the HTML standard reads
     ISO-8859-1 and ASCII labels as windows-1252, whose quotes, apostrophes and dashes
@@ -545,8 +549,11 @@ def decode_body(content: bytes, header_charset: str | None = None) -> str:
         with suppress(UnicodeDecodeError):
             return content.decode("utf-8")
     for charset in candidates:
+        codec = _as_browsers_read(charset)
         try:
-            return content.decode(_as_browsers_read(charset))
+            # Browsers' windows-1252 reads the five bytes Python's leaves undefined (0x81,
+            # 0x8D, 0x8F, 0x90, 0x9D) as the control characters of the same number.
+            return content.decode(codec, errors=_C1 if codec == "cp1252" else "strict")
         except (LookupError, UnicodeError):  # unknown name, or a codec that is not text
             continue
     try:

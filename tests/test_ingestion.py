@@ -1712,7 +1712,7 @@ def test_a_page_labelled_latin1_is_read_as_windows_1252(allow_private, server):
         body = (
             b"<html><head><title>Harbour</title></head><body><article><h1>Harbour wall</h1>"
             b"<p>The mayor said the wall was \x93perfectly safe\x94 and that it\x92s been "
-            b"inspected twice this year \x96 a claim residents dispute.</p><p>Labelled "
+            b"inspected twice this year \x96 a claim residents dispute.\x81</p><p>Labelled "
             + label.encode()
             + b".</p></article></body></html>"
         )
@@ -1720,4 +1720,6 @@ def test_a_page_labelled_latin1_is_read_as_windows_1252(allow_private, server):
         server.routes[path] = Answer(200, body, {"Content-Type": f"text/html; charset={label}"})
         article = ingest_url(server.url(path))
         assert "\u201cperfectly safe\u201d and that it\u2019s been" in article.text, label
-        assert "this year \u2013 a claim" in article.text, label
+        # A byte windows-1252 leaves undefined (0x81) is what browsers make it, a control
+        # character, dropped; it sent the page to the charset guesser, which read "پ".
+        assert "this year \u2013 a claim residents dispute.\n" in article.text, label
