@@ -1,3 +1,4 @@
+import logging
 import time
 from typing import NamedTuple
 
@@ -37,6 +38,8 @@ from claims.models import (
     ReviewEvent,
     Verdict,
 )
+
+log = logging.getLogger(__name__)
 
 # Typed URLs without a scheme are https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -326,18 +329,25 @@ class CuePatternAdmin(admin.ModelAdmin):
         # No task queue: this request does the work, article by article, until its time is up.
         started = time.monotonic()
         done = claims = removed = 0
+        failed = {}  # article id: why
         for article in articles.iterator(chunk_size=50):
-            now, gone = ingestion.redetect(article)
-            done, claims, removed = done + 1, claims + now, removed + gone
-            if done < count and time.monotonic() - started >= self.redetect_seconds:
+            try:
+                now, gone = ingestion.redetect(article)
+            except Exception as exc:  # one article's trouble stops no other
+                log.exception("Detecting again in article %s failed", article.pk)
+                failed[article.pk] = f"{type(exc).__name__}: {exc}"
+            else:
+                done, claims, removed = done + 1, claims + now, removed + gone
+            tried = done + len(failed)
+            if tried < count and time.monotonic() - started >= self.redetect_seconds:
                 self.message_user(
                     request,
                     format_html(
                         "Detected again in {} of {} here (no task queue), up to article "
                         "#{}, before the {}-second limit of one page: {} claims, {} no "
-                        'longer flagged removed or dismissed. <a href="{}?after={}">Go on with the '
-                        "rest</a>, or run <code>python manage.py redetect --all</code> on "
-                        "the server.",
+                        "longer flagged removed or dismissed. "
+                        '<a href="{}?after={}">Go on with the rest</a>, or run '
+                        "<code>python manage.py redetect --all</code> on the server.{}",
                         done,
                         processed_articles(count),
                         article.pk,
@@ -346,10 +356,20 @@ class CuePatternAdmin(admin.ModelAdmin):
                         removed,
                         reverse("admin:claims_cuepattern_redetect"),
                         article.pk,
+                        _failures(failed),
                     ),
                     messages.WARNING,
                 )
                 return
+        if failed:
+            self.message_user(
+                request,
+                f"Detected again in {done} of {processed_articles(count)} here (no task "
+                f"queue): {claims} claims, {removed} no longer flagged removed or "
+                f"dismissed.{_failures(failed)}",
+                messages.WARNING,
+            )
+            return
         self.message_user(
             request,
             f"Detected again in all {processed_articles(done)} here (no task queue): {claims} "
@@ -357,6 +377,13 @@ class CuePatternAdmin(admin.ModelAdmin):
             "are kept).",
             messages.SUCCESS,
         )
+
+
+def _failures(failed: dict[int, str]) -> str:
+    """What a run of detection says of the articles it could not do, or ""."""
+    return "".join(
+        f" Article {pk} failed ({why}); the log says more." for pk, why in failed.items()
+    )
 
 
 class TriedFlag(NamedTuple):

@@ -521,6 +521,27 @@ def test_it_detects_again_in_all_articles_here_without_a_task_queue(client, adm)
     assert "Detected again in all 1 processed article here" in response.content.decode()
 
 
+def test_detecting_again_here_goes_on_past_an_article_that_fails(client, adm, monkeypatch):
+    # One failing article was a 500, and what had been done was not said.
+    first = hedged_article()
+    second = hedged_article("The well was purportedly poisoned in June.")
+    CuePattern.objects.filter(text__iexact="purportedly").update(enabled=False)
+    redetect = ingestion.redetect
+
+    def fails_at_the_first(article):
+        if article.pk == first.pk:
+            raise ValueError("a pattern the lexicon cannot read")
+        return redetect(article)
+
+    monkeypatch.setattr(ingestion, "redetect", fails_at_the_first)
+    client.force_login(adm)
+    response = client.post("/admin/claims/cuepattern/redetect/", follow=True)
+    assert response.status_code == 200 and not second.claims.exists()
+    page = response.content.decode()
+    assert "Detected again in 1 of 2 processed articles" in page
+    assert f"Article {first.pk} failed (ValueError: a pattern the lexicon cannot read)" in page
+
+
 def test_detecting_again_here_stops_at_its_time_limit_and_says_how_to_go_on(
     client, adm, monkeypatch
 ):

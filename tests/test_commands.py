@@ -264,6 +264,30 @@ def test_redetect_interrupted_says_where_it_stopped_and_goes_on_from_there(monke
     assert out.getvalue().startswith("2 articles: 2 claims")
 
 
+def test_redetect_goes_on_past_an_article_that_fails_and_names_it(monkeypatch):
+    # The task logged a failing article and went on; the command stopped there with a
+    # traceback, the rest not done and no word on how to go on.
+    from claims import ingestion
+
+    first, second, third = processed(3)
+    redetect = ingestion.redetect
+
+    def fails_at_the_second(article):
+        if article.pk == second:
+            raise ValueError("a pattern the lexicon cannot read")
+        return redetect(article)
+
+    monkeypatch.setattr(ingestion, "redetect", fails_at_the_second)
+    out = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("redetect", "--all", stdout=out, stderr=StringIO())
+    assert failed.value.returncode == 1
+    assert "2 articles: 2 claims" in out.getvalue()
+    assert f"1 article failed: {second} (ValueError: a pattern the lexicon cannot read)" in str(
+        failed.value
+    )
+
+
 def test_redetect_queue_says_when_no_worker_answers(monkeypatch, settings):
     from claims import tasks
     from factcheck.celery import app

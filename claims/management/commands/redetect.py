@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import time
@@ -15,6 +16,8 @@ from claims import ingestion, tasks
 from claims.api.serializers import as_id
 from claims.management.services import reports_unreachable_services, signals_interrupt
 from claims.models import Article
+
+log = logging.getLogger(__name__)
 
 #: Away from a terminal (cron, docker logs) progress is a line every this many articles,
 #: or every PROGRESS_SECONDS, whichever comes first.
@@ -104,12 +107,19 @@ class Command(BaseCommand):
         done = claims = removed = 0
         last = None
         interrupted = None
+        failed = {}  # article id: why
         try:
             with signals_interrupt():
                 for article in articles.iterator(chunk_size=size):
-                    now, gone = ingestion.redetect(article)
+                    try:
+                        now, gone = ingestion.redetect(article)
+                    except Exception as exc:  # one article's trouble stops no other
+                        log.exception("Detecting again in article %s failed", article.pk)
+                        failed[article.pk] = f"{type(exc).__name__}: {exc}"
+                        last = article.pk
+                        continue
                     done, claims, removed, last = done + 1, claims + now, removed + gone, article.pk
-                    progress.update(done, last)
+                    progress.update(done + len(failed), last)
         except KeyboardInterrupt as exc:  # each article is done in a transaction of its own
             interrupted = exc
         finally:
@@ -130,6 +140,12 @@ class Command(BaseCommand):
                 returncode=128 + getattr(interrupted, "signum", signal.SIGINT),
             )
         self.stdout.write(summary)
+        if failed:
+            raise CommandError(
+                f"{len(failed)} article{'s' if len(failed) > 1 else ''} failed: "
+                + "; ".join(f"{pk} ({why})" for pk, why in failed.items())
+                + " (the log has the tracebacks)."
+            )
 
 
 class Progress:
