@@ -157,7 +157,7 @@ class Lexicon:
         # faster than IGNORECASE; {Name} entries need the case and get their own pass.
         # ASCII matching is faster still; hits next to a non-ASCII letter are dropped after.
         trie = _trie_pattern(atoms) or "(?!)"
-        self._lower = re.compile(rf"\b(?:{trie})\b", re.ASCII)
+        self._lower = re.compile(rf"\b(?:{trie})(?!(?<=\w)\w)", re.ASCII)
         self._folding = re.compile(self._lower.pattern, re.IGNORECASE)
         # No leading \b: a pattern that starts with a literal is searched for much faster.
         self._cased = re.compile(rf"(?:{'|'.join(named)})\b") if named else None

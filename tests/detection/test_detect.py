@@ -540,6 +540,18 @@ def test_it_matches_gaps_and_names_in_lexicon_phrases():
     assert detect("Said Khalil said he was leaving.", lexicon)[0].speaker.text == "Said Khalil"
 
 
+def test_a_pattern_ending_in_punctuation_fires():
+    # Every phrase needed a word boundary after it, which a comma followed by a space is
+    # not: "as the story goes," (or the default false friend "that said,") never matched.
+    lexicon = Lexicon.from_entries(
+        [*DEFAULT_ENTRIES, LexiconEntry("as the story goes,", "hedged", 0.8)]
+    )
+    (flag,) = detect("The dam, as the story goes, was never inspected.", lexicon)
+    assert [cue.text for cue in flag.cues] == ["as the story goes,"]
+    # A phrase ending in a letter still ends at a word's end.
+    assert not detect("The dam, as the story goesby, was never inspected.", lexicon)
+
+
 def test_a_name_placeholder_starts_only_at_a_word_start():
     lexicon = Lexicon.from_entries([*DEFAULT_ENTRIES, LexiconEntry("{Name} said", "hedged", 0.9)])
     assert detect("Smith said the dam was safe.", lexicon)[0].category == "hedged"
