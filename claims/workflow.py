@@ -434,9 +434,10 @@ def claim_release(*, claim: Claim, actor, version: int | None = None) -> Claim:
 def claim_renew_lease(*, claim: Claim, actor, version: int | None = None) -> Claim:
     """Keep a claim in review for another lease period (its reviewer's "Keep it").
 
-    As the lease renewals of a saved verdict or a changed source, this writes no history
-    event and leaves the version alone: neither state, assignee nor verdict changes, and
-    the forms open on the claim's page stay valid.
+    As the lease renewals of a saved verdict or a changed source, this leaves the version
+    alone: neither state, assignee nor verdict changes, and the forms open on the claim's
+    page stay valid. The holder's renewal writes no history event either; an editor's
+    renewal of someone else's claim (keeping it from the queue) does.
     """
     claim = _lock(claim)
     _check_version(claim, version)
@@ -453,6 +454,8 @@ def claim_renew_lease(*, claim: Claim, actor, version: int | None = None) -> Cla
     _check_holder(claim, actor, "keep it")
     claim.lease_expires_at = _lease_end()
     _save(claim, "lease_expires_at", bump=False)
+    if claim.assignee_id != actor.pk:
+        _log(claim, actor, "renew", assignee=claim.assignee_id)
     return claim
 
 

@@ -345,6 +345,10 @@ def test_a_lease_is_renewed_only_by_its_holder_or_an_editor_while_in_review(alic
     with pytest.raises(workflow.NotAllowed, match="assigned to alice"):
         workflow.claim_renew_lease(claim=claim, actor=bob)
     workflow.claim_renew_lease(claim=claim, actor=erin)
+    # An editor keeping someone else's claim from the queue leaves a trace; the holder's
+    # own "Keep it" does not (as a save's renewal).
+    renewal = claim.events.get(action="renew")
+    assert renewal.actor == erin and renewal.payload == {"assignee": alice.pk}
     with pytest.raises(workflow.Conflict):
         workflow.claim_renew_lease(claim=claim, actor=alice, version=1)
 

@@ -306,6 +306,7 @@ EVENT_LABELS = {
     "reopen": "reopened the claim",
     "restore": "put the claim back in the queue",
     "lease_expired": "lease expired — back to the queue",
+    "renew": "kept the claim another lease period",
     "admin_edit": "edited the claim in the admin",
     "redetect": "detection run again",
 }
