@@ -601,13 +601,15 @@ def _dismissed_by_detection(events: list[ReviewEvent]) -> bool:
     """Whether the claim's last change of state was the system's dismissal for a sentence
     no longer flagged (not a person's dismissal, nor one undone since)."""
     moves = [e for e in events if "status" in e.payload]
+    return bool(moves) and _detection_dismissal(moves[-1])
+
+
+def _detection_dismissal(event: ReviewEvent) -> bool:
+    """Whether ``event`` is the system's dismissal of a sentence detection no longer flags."""
     return (
-        bool(moves)
-        and moves[-1].action == "dismiss"
-        and (
-            moves[-1].payload.get("reason") == NO_LONGER_FLAGGED
-            and moves[-1].payload.get("by") == "system"
-        )
+        event.action == "dismiss"
+        and event.payload.get("reason") == NO_LONGER_FLAGGED
+        and event.payload.get("by") == "system"
     )
 
 
@@ -619,7 +621,7 @@ def _last_noted(events: list[ReviewEvent]) -> dict[str, list]:
             if event.payload.get("applied"):
                 return {}
             return {k: v for k, v in event.payload.items() if k not in ("by", "applied")}
-        if event.action == "dismiss" and event.payload.get("reason") == NO_LONGER_FLAGGED:
+        if _detection_dismissal(event):
             return {"flagged": [True, False]}  # said so as it dismissed the claim
     return {}
 

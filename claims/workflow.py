@@ -490,44 +490,44 @@ def claim_edited(*, claim: Claim, actor, changes: dict[str, list]) -> ReviewEven
 def dismiss_unflagged(claims: list[Claim], *, reason: str) -> None:
     """Dismiss claims waiting in the queue that detection run again no longer flags (ones
     with a history, which are kept), by no one, with ``reason`` and an event each."""
-    if not claims:
-        return
-    Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(
-        status=Claim.Status.DISMISSED,
+    _moved_by_the_system(
+        claims,
+        "dismiss",
+        Claim.Status.DISMISSED,
         dismiss_reason=reason,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-    )
-    payload = {
-        "status": [Claim.Status.NEW, Claim.Status.DISMISSED],
-        "reason": reason,
-        "by": "system",  # no one's action: the lexicon changed
-    }
-    ReviewEvent.objects.bulk_create(
-        ReviewEvent(claim_id=claim.pk, action="dismiss", payload=payload) for claim in claims
+        payload=lambda _: {"reason": reason},
     )
 
 
 def restore_reflagged(claims: list[Claim]) -> None:
     """Put back in the queue claims the system had dismissed because detection no longer
     flagged them, now that it flags them again, by no one, with an event each."""
+    _moved_by_the_system(
+        claims,
+        "restore",
+        Claim.Status.NEW,
+        dismiss_reason="",
+        payload=lambda claim: {"dismissed_for": claim.dismiss_reason},
+    )
+
+
+def _moved_by_the_system(claims, action: str, status: str, *, dismiss_reason: str, payload):
+    """Move ``claims`` to ``status`` by no one (detection run again), each with a new
+    version and an event: ``action``, its status [before, after], what ``payload(claim)``
+    adds, and "by": "system"."""
     if not claims:
         return
     Claim.objects.filter(pk__in=[claim.pk for claim in claims]).update(
-        status=Claim.Status.NEW,
-        dismiss_reason="",
+        status=status,
+        dismiss_reason=dismiss_reason,
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
     ReviewEvent.objects.bulk_create(
         ReviewEvent(
             claim_id=claim.pk,
-            action="restore",
-            payload={
-                "status": [Claim.Status.DISMISSED, Claim.Status.NEW],
-                "dismissed_for": claim.dismiss_reason,
-                "by": "system",  # detection flags the sentence again
-            },
+            action=action,
+            payload={"status": [claim.status, status], **payload(claim), "by": "system"},
         )
         for claim in claims
     )
