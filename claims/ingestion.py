@@ -1008,7 +1008,7 @@ def _process(article: Article, *, final_attempt: bool) -> Article:
                 return _record_duplicate(article, *duplicate)
         else:
             _set_processed(article)
-            article.save(update_fields=["status", "error", "processed_at", "updated_at"])
+            article.save(update_fields=["status", "error", "note", "processed_at", "updated_at"])
         store_claims(article)
         _count_in_job(article, "done")
     return article
@@ -1037,9 +1037,10 @@ def _as_it_is_now(article: Article) -> Article:
     return Article.objects.filter(pk=article.pk).first() or article
 
 
-def _set_processed(article: Article, error: str = "") -> None:
+def _set_processed(article: Article, note: str = "") -> None:
     article.status = Article.Status.PROCESSED
-    article.error = error
+    article.error = ""
+    article.note = note
     article.processed_at = timezone.now()
 
 
@@ -1682,12 +1683,12 @@ def _entry_seen_again(seen: FeedEntry, digest: str) -> Submitted | None:
     if digest != seen.content_hash:
         FeedEntry.objects.filter(pk=seen.pk).update(content_hash=digest)
         if article.status == Article.Status.PROCESSED:
-            kept = article.error.split(ENTRY_CHANGED)[0].strip()
+            kept = article.note.split(ENTRY_CHANGED)[0].strip()
             note = (
                 f"{ENTRY_CHANGED} (last on {timezone.localdate():%Y-%m-%d}); the article "
                 "keeps the text it was ingested with."
             )
-            Article.objects.filter(pk=article.pk).update(error=f"{kept} {note}".strip())
+            Article.objects.filter(pk=article.pk).update(note=f"{kept} {note}".strip())
     if article.status == Article.Status.PENDING:
         return Submitted(article, created=False)
     return None

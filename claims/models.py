@@ -111,7 +111,11 @@ class Article(models.Model):
     entry_text = models.TextField(blank=True)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.API)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Why it failed, was set aside as a duplicate, or waits (a queue out of reach).
     error = models.TextField(blank=True)
+    # What a reviewer should know about a processed article's text: it is the feed entry's
+    # own (the page could not be read), or the entry changed after it was ingested.
+    note = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
     feed = models.ForeignKey(
         Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"

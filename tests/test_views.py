@@ -691,6 +691,26 @@ def test_the_articles_list_shows_status_errors_and_claim_counts(
     assert "Fine story" not in body
 
 
+def test_a_processed_articles_note_is_no_error(client, alice):
+    # "The feed entry's text was used" showed in red as an alert on a processed article,
+    # as a failure's reason does.
+    noted = ArticleFactory(
+        title="Entry story", note="The page asked for JavaScript; the feed entry's text was used."
+    )
+    failed = ArticleFactory(
+        title="Broken story", status=Article.Status.FAILED, error="HTTP 500 from host"
+    )
+    client_for(client, alice)
+    listed = client.get(reverse("articles")).content.decode()
+    assert '<div class="meta">The page asked for JavaScript' in listed
+    assert '<div class="error-text">HTTP 500 from host' in listed
+    page = client.get(reverse("article-detail", args=[noted.pk])).content.decode()
+    assert '<p class="meta">The page asked for JavaScript' in page
+    assert "error-text" not in page
+    page = client.get(reverse("article-detail", args=[failed.pk])).content.decode()
+    assert '<p class="error-text" role="alert">HTTP 500 from host</p>' in page
+
+
 def test_adding_pasted_text_processes_it_and_shows_progress(
     client, alice, django_capture_on_commit_callbacks
 ):

@@ -275,6 +275,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "origin",
             "status",
             "error",
+            "note",
             "feed",
             "duplicate_of",
             "attempts",

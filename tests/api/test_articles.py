@@ -240,3 +240,10 @@ def test_a_link_beside_text_must_be_one_a_reader_can_open(api, port):
         response = api.post("/api/v1/articles/", body, format="json")
         assert response.status_code == 400 and "url" in response.json(), body
     assert not Article.objects.exists()
+
+
+def test_a_processed_articles_note_is_apart_from_errors(api):
+    article = ArticleFactory(note="The feed entry has changed since this article was ingested.")
+    body = api.get(f"/api/v1/articles/{article.pk}/").json()
+    assert body["status"] == "processed" and body["error"] == ""
+    assert body["note"].startswith("The feed entry has changed")
