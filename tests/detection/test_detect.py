@@ -963,6 +963,9 @@ UNUSABLE_PATTERNS = [
     "-",
     ".",
     "....",
+    "(unconfirmed)",  # the scan starts at a word: punctuation first never matched
+    "“according to",
+    "‘sources said",
 ]
 
 
@@ -971,6 +974,14 @@ UNUSABLE_PATTERNS = [
 def test_it_refuses_a_pattern_that_cannot_work_as_a_cue(text, kind):
     with pytest.raises(ValueError, match="cannot work as a cue"):
         Lexicon.from_entries([LexiconEntry(text, "hedged", 0.5, kind)])
+
+
+def test_a_pattern_starting_with_punctuation_is_refused_with_what_to_write():
+    with pytest.raises(ValueError, match=r"starts with a word.*“unconfirmed\)”"):
+        Lexicon.from_entries([LexiconEntry("(unconfirmed)", "hedged", 0.5)])
+    # Punctuation after the first word is matched as written.
+    lexicon = Lexicon.from_entries([LexiconEntry("unconfirmed)", "hedged", 0.5)])
+    assert detect("The dam broke (unconfirmed) on Monday.", lexicon)[0].category == "hedged"
 
 
 def test_every_default_pattern_is_a_usable_cue():
