@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -32,6 +32,17 @@ def backoff(retries: int) -> float:
     return random.uniform(0, min(settings.FACTCHECK_RETRY_MAX_DELAY, 5 * 2**retries))
 
 
+def retry_delay(retries: int, retry_after: datetime | None = None) -> float:
+    """The backoff, or longer when the site asked to be tried again later (Retry-After on
+    a 429 or 503), up to FACTCHECK_RETRY_MAX_DELAY: a longer countdown would outlast the
+    broker's visibility timeout and run the task twice."""
+    delay = backoff(retries)
+    if retry_after is not None:
+        asked = (retry_after - timezone.now()).total_seconds()
+        delay = max(delay, min(asked, settings.FACTCHECK_RETRY_MAX_DELAY))
+    return delay
+
+
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def process_article(self, article_id: int) -> str | None:
     # In-process (no broker) a retry cannot wait: it would run at once, inside the web
@@ -41,7 +52,8 @@ def process_article(self, article_id: int) -> str | None:
     try:
         article = ingestion.process_article(article_id, final_attempt=final)
     except (FetchTransientError, *ingestion.CONNECTION_LOST) as exc:
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from None
+        countdown = retry_delay(self.request.retries, getattr(exc, "retry_after", None))
+        raise self.retry(exc=exc, countdown=countdown) from None
     return article.status if article else None
 
 

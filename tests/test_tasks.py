@@ -24,6 +24,16 @@ def test_it_backs_off_exponentially_with_jitter():
     assert len(set(delays)) > 50
 
 
+def test_a_retry_waits_as_long_as_the_site_asked_up_to_the_longest_delay(settings):
+    # A 429 or 503 with Retry-After was tried again after the usual backoff (seconds).
+    settings.FACTCHECK_RETRY_MAX_DELAY = 300
+    now = timezone.now()
+    assert 118 <= tasks.retry_delay(0, now + timedelta(seconds=120)) <= 120
+    assert tasks.retry_delay(0, now + timedelta(hours=2)) == 300
+    assert tasks.retry_delay(0, now - timedelta(minutes=1)) <= 5  # passed: the backoff
+    assert tasks.retry_delay(0, None) <= 5
+
+
 def test_in_process_a_transient_failure_is_tried_once_then_again_on_request(allow_private, server):
     # Without a broker a retry cannot wait: it would hold the web request through five
     # fetches. The worker's retries are tested in tests/integration.
