@@ -309,7 +309,11 @@ class _Attribution:
             span = self._speaker_before(self.before())
         space = self.text.find(" ", span.start, span.end) if span is not None else -1
         if space > 0 and self.text[span.start : space].lower() in OPENERS:
-            span = _after_opening_adverbial(_tokens(self.text, span.start, span.end))
+            before = self.text[max(self.sentence.start, span.start - 3) : span.start].strip()
+            opens = not before or before[-1] in CLAUSE_BREAKS or before[-1] == ","
+            # "In London Smith said": the place is no name; "the claims from Jessica Leeds,
+            # who told": the preposition opens no clause, "Jessica" is no place.
+            span = _after_opening_adverbial(_tokens(self.text, span.start, span.end), opens)
         if span is not None and _is_author(self.text[span.start : span.end]):
             return None  # "We've said this before", "I asked her": the author's own voice
         return span
@@ -775,12 +779,14 @@ def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
     return _span(tokens[first : last + 1])
 
 
-def _after_opening_adverbial(tokens: list[_Token]) -> Span | None:
+def _after_opening_adverbial(tokens: list[_Token], opens: bool = True) -> Span | None:
     """Return the speaker in a phrase that opens with an adverbial with no comma after it:
     "On Monday Mayor Ellen Dorsey", "In a statement Norvale Transit", "Last week officials".
 
     The speaker is the run of words at the end that are all capitalised (a name) or all
-    not, back to a time, a document, a preposition or a determiner.
+    not, back to a time, a document, a preposition or a determiner. When the phrase
+    ``opens`` its clause, a preposition before the name has the place that follows it
+    ("In London Smith" → Smith).
     """
     last = len(tokens) - 1
     name = tokens[last].text[0].isupper()
@@ -792,7 +798,22 @@ def _after_opening_adverbial(tokens: list[_Token]) -> Span | None:
         if token.text[0].isupper() != name and token.lower not in NAME_PARTICLES:
             break
         start -= 1
+    if opens and name and start > 1 and tokens[start - 1].lower == "new":  # "In New York"
+        start -= 1
+    if opens and name and start > 0 and tokens[start - 1].lower in PREPOSITIONS:
+        start = _after_place(tokens, start)  # "In London Smith": London is where
     return _span(tokens[start:])
+
+
+def _after_place(tokens: list[_Token], start: int) -> int:
+    """Where the name starts in a run of capitalised words that a preposition opens: after
+    the place ("In London | Smith said", "In New York | Smith", "In Dover City | Mayor
+    Ellen Dorsey"); the name keeps at least its last word."""
+    last = len(tokens) - 1
+    end = start + 1 + (tokens[start].lower in PLACE_OPENERS and start + 1 < last)
+    while end < last and tokens[end].lower in PLACE_NOUNS:
+        end += 1
+    return min(end, last)
 
 
 def _speaker_before_and(tokens: list[_Token], last: int) -> int | None:
@@ -913,6 +934,13 @@ CLAUSE_BREAKS = frozenset(".;:()—–") | QUOTES
 NAME_PARTICLES = word_set("de da del della di du la le van von der den bin al el")
 #: Where an opening adverbial ends before the subject ("On Monday | police said").
 ADVERBIAL_ENDS = WHEN | PERIODS | DOCUMENTS | PREPOSITIONS | DETERMINERS | OPENERS
+#: First words of places of two words ("New York", "Hong Kong") and the nouns after a
+#: place's name ("Dover City"), where a preposition's object may run on.
+PLACE_OPENERS = word_set(
+    "new north south east west northern southern eastern western central upper lower san "
+    "santa los las hong sri saudi united great st. saint tel abu buenos rio costa cape port"
+)
+PLACE_NOUNS = word_set("city county state province district island islands valley")
 CONNECTIVES = word_set("moreover furthermore instead nevertheless nonetheless thus hence")
 
 

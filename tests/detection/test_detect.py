@@ -928,6 +928,14 @@ def test_two_speakers_joined_by_and_are_one_speaker(sentence, speaker):
         ("Last week officials said the deal was off.", "officials"),
         ("On Monday police said the road was closed.", "police"),
         ("Meanwhile fire officials said the road was closed.", "fire officials"),
+        # the place a preposition opens is no part of the name after it
+        ("In London Smith said the talks failed.", "Smith"),
+        ("At Harvard Professor Ana Ruiz said the data held.", "Professor Ana Ruiz"),
+        ("In Kyiv President Ivan Holub said the line held.", "President Ivan Holub"),
+        ("In New York Smith said the talks failed.", "Smith"),
+        ("In Hong Kong Chief Secretary Ada Wong said the rally was banned.",
+         "Chief Secretary Ada Wong"),
+        ("In Dover City Mayor Ellen Dorsey said the road would reopen.", "Mayor Ellen Dorsey"),
     ],
 )  # fmt: skip
 def test_an_opening_adverbial_is_no_part_of_the_speaker(sentence, speaker):
