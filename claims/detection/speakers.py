@@ -130,8 +130,9 @@ NOT_SAYING_NEXT = {
         "operations records contacts friendly diplomatic normal regular"
     ),
     # "responded quickly", "within minutes", "responded and found": crews arriving; "to the
-    # fire" too (see _not_saying), not "responded to the allegations".
-    "responded": word_set("quickly swiftly promptly rapidly fast within and"),
+    # fire" and "to the treatment" too (see _not_saying), not "responded to the
+    # allegations"; "responded well (or poorly) to": a patient, a market, a cell.
+    "responded": word_set("quickly swiftly promptly rapidly fast within and well poorly badly"),
     # "said goodbye", "said Mass", "said a prayer", "said their vows" (see _not_saying).
     "said": word_set("goodbye goodbyes farewell farewells grace mass prayer prayers vows"),
 }
@@ -155,6 +156,17 @@ EMERGENCIES = word_set(
     "crash crashes shooting shootings alarm alarms accident accidents collision disturbance "
     "break-in burglary robbery explosion flooding outbreak"
 )
+#: What cells, patients and instruments respond to ("to the treatment", "to molecules made
+#: by…", "to changes in temperature"), and surveys, which are answered, not argued with.
+STIMULI = word_set(
+    "treatment treatments therapy therapies drug drugs medication medications medicine "
+    "vaccine vaccines vaccination chemotherapy radiation radiotherapy antibiotics dose doses "
+    "stimulus stimuli molecules molecule signal signals light temperature temperatures heat "
+    "cold infection infections virus viruses pathogen pathogens antigen antigens hormone "
+    "hormones insulin survey surveys questionnaire questionnaires"
+)
+#: Where the object of "responded to" ends: "to the treatment of his envoy", "to it by".
+OBJECT_ENDS = (PREPOSITIONS - {"in"}) | CLAUSE_WORDS | BE
 #: Who is named after "call": "Astronomers call it TNG50", "Everyone called him Mike".
 NAMED_OBJECTS = word_set("it him her them me us")
 #: Verbs that also give names ("a company called Arbor Labs", "the app, called Tally,").
@@ -443,7 +455,7 @@ class _Attribution:
         if following in NOT_SAYING_NEXT[word] or following[:1].isdigit():
             return True
         if word.startswith("respond") and following == "to":
-            return self._answers_an_emergency()
+            return self._answers_an_emergency() or self._reacts_to_a_stimulus()
         if word.startswith("call") and following in ("a", "an"):
             # "called a tuft cell", "called an ambulance", "called a meeting": naming or a
             # deed; 'called a former Miss Universe “disgusting”' says.
@@ -479,6 +491,16 @@ class _Attribution:
         shooting"), within the few words of its object."""
         words = [token.lower for token in itertools.takewhile(_is_word, self.after()[1:6])]
         return any(word.rstrip(".") in EMERGENCIES for word in words)  # "a break-in."
+
+    def _reacts_to_a_stimulus(self) -> bool:
+        """Whether "responded to" goes to a treatment or a stimulus ("to the treatment", "to
+        changes in temperature"): its object, up to a preposition or a clause word."""
+        words = []
+        for token in itertools.takewhile(_is_word, self.after()[1:7]):
+            if words and token.lower in OBJECT_ENDS:  # "changes in" goes on: "temperature"
+                break
+            words.append(token.lower.rstrip("."))
+        return any(word in STIMULI for word in words)
 
     def _names_a_thing(self, speaker: Span) -> bool:
         """Whether "called" after an indefinite noun names it ("a company called Arbor

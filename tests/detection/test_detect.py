@@ -829,10 +829,28 @@ def test_responding_to_an_emergency_is_no_attribution(sentence):
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "The cells responded to the treatment.",
+        "The patients responded to the treatment.",
+        "Mice responded to the vaccine within a week.",
+        "Most patients responded well to the new drug.",
+        "Two of the tumours responded poorly to chemotherapy.",
+        "They showed that it responded to molecules made by gut bacteria.",
+        "The sensor responded to changes in temperature.",
+        "Residents responded to the survey in large numbers.",
+    ],
+)
+def test_responding_to_a_treatment_or_a_stimulus_is_no_attribution(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
     ("sentence", "speaker"),
     [
         ("The ministry responded that the figures were wrong.", "The ministry"),
         ("The ministry responded to the allegations in a letter.", "The ministry"),
+        ("The minister responded angrily to the report.", "The minister"),
         ('"We were never told," the mayor responded.', "the mayor"),
     ],
 )  # fmt: skip
