@@ -173,6 +173,18 @@ NAMED_OBJECTS = word_set("it him her them me us")
 NAMING = word_set("call calls called")
 #: Quantifiers that stand for people as the subject ("Some said", "Many believe").
 PRONOUN_QUANTIFIERS = word_set("some many several most few others")
+#: Words that count more than one: before "calls", "reports" or "claims" they make it a
+#: plural noun ("Two calls were made", "Some calls were dropped"), as a verb would not agree.
+PLURAL_COUNTS = PRONOUN_QUANTIFIERS | word_set(
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
+    "fifty hundred hundreds thousand thousands dozen dozens numerous multiple"
+)
+#: Verbs whose object is a phone call ("Take calls from readers", "fielded calls").
+HANDLES_CALLS = word_set(
+    "take takes took taking make makes made making answer answers answered answering "
+    "receive receives received receiving field fields fielded fielding return returns "
+    "returned returning screen screened miss missed place placed handle handled"
+)
 CAUSATIVES = word_set("made make makes making let lets letting help helped helps")
 SCORING_NOUNS = word_set("goal goals assist assists point points touchdown run runs save saves")
 #: "is promising." / "are promising but…": the adjective.
@@ -375,6 +387,12 @@ class _Attribution:
 
     def _before_verb(self, before: list[_Token], index: int, progressive: bool) -> Span | None:
         last = before[index]
+        if self.word in AMBIGUOUS and (
+            last.text[0].isdigit() or (self.word[-1] == "s" and last.lower in PLURAL_COUNTS)
+        ):
+            return None  # a noun counted: "the July 25 call", "Two calls were made"
+        if self.word in ("call", "calls") and last.lower in HANDLES_CALLS:
+            return None  # "Take calls from readers", "fielded calls": phone calls
         if last.lower in PRONOUN_QUANTIFIERS and (index == 0 or not before[index - 1].is_word):
             return Span(last.start, last.end)  # "Some said…", "…; many say"
         if last.lower in OWNERS and self.word in ("claim", "claims") and self._that_clause():

@@ -801,9 +801,48 @@ def test_a_name_given_with_called_is_no_attribution(sentence):
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two calls were made to the office.",
+        "3 calls were made before noon.",
+        "Some calls were dropped.",
+        "Many calls came in overnight.",
+        "Several reports were filed on Monday.",
+        "Two claims were rejected by the insurer.",
+    ],
+)
+def test_a_call_or_a_report_counted_is_a_noun(sentence):
+    assert detect(sentence) == []
+
+
+def test_a_call_after_a_date_is_a_noun():
+    flag = only("Morrison, who listened in on Trump's July 25 call with Zelensky, testified.")
+    assert [cue.text for cue in flag.cues] == ["testified"]
+    assert flag.speaker is not None and flag.speaker.text == "Morrison"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Take calls from readers.",
+        "Take calls, control your music and check the weather.",
+        "Answer calls with a tap on the earbud.",
+        "The desk fielded calls all night.",
+    ],
+)
+def test_calls_taken_or_answered_are_a_noun(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
     ("sentence", "speaker"),
     [
         ("Critics called Dorsey a liar.", "Critics"),
+        ("They called it a victory for the city.", "They"),
+        ("Critics call it a failure.", "Critics"),
+        ("Some call it a victory.", "Some"),
+        ("Two officials called the plan a sham.", "Two officials"),
+        ("They call for a ceasefire.", "They"),
         ("The mayor called the report “a disgrace.”", "The mayor"),
         ("Senator Ruiz called Dorsey “reckless,” and then left.", "Senator Ruiz"),
     ],
