@@ -393,6 +393,8 @@ class _Attribution:
             return None  # a noun counted: "the July 25 call", "Two calls were made"
         if self.word in ("call", "calls") and last.lower in HANDLES_CALLS:
             return None  # "Take calls from readers", "fielded calls": phone calls
+        if self.word == "call" and last.lower == "they" and self._they_call(before, index):
+            return None  # "They call it a victory": what a thing is known as, by no one
         if last.lower in PRONOUN_QUANTIFIERS and (index == 0 or not before[index - 1].is_word):
             return Span(last.start, last.end)  # "Some said…", "…; many say"
         if last.lower in OWNERS and self.word in ("claim", "claims") and self._that_clause():
@@ -444,6 +446,13 @@ class _Attribution:
         if last.text in DASHES:  # "X -- a co-editor of the book -- said"
             return self._dashed_appositive()
         return None
+
+    def _they_call(self, before: list[_Token], index: int) -> bool:
+        """Whether "they call" is the impersonal they that names ("They call it a victory",
+        "what they call his message"), not people who call for something or on someone."""
+        return self.next_word() in NAMED_OBJECTS or (
+            index > 0 and before[index - 1].lower == "what"
+        )
 
     def _not_saying(self, following: str) -> bool:
         """Whether the words after the verb show another sense than saying."""

@@ -824,6 +824,19 @@ def test_a_call_after_a_date_is_a_noun():
 @pytest.mark.parametrize(
     "sentence",
     [
+        "They call it a victory.",
+        "They call him the Lion of the Valley.",
+        "They call them the lucky ones.",
+        "The campaign contrasts her plan with what they call his “self-centred message.”",
+    ],
+)
+def test_what_they_call_something_is_a_name(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "Take calls from readers.",
         "Take calls, control your music and check the weather.",
         "Answer calls with a tap on the earbud.",
