@@ -52,7 +52,8 @@ AUXILIARIES = word_set(
     "first earlier never already still often frequently now just even quickly immediately "
     "separately similarly clearly openly flatly firmly angrily bluntly famously initially "
     "originally ultimately finally since long not n't reportedly allegedly apparently "
-    "specifically explicitly directly simply ever always yet only however together almost"
+    "specifically explicitly directly simply ever always yet only however together almost "
+    "instead very twice flat-out"
 )
 NOT_ADVERBS = word_set("family ally assembly rally daily weekly monthly anomaly")
 BE = word_set(

@@ -1026,6 +1026,20 @@ def test_a_capitalised_auxiliary_before_the_verb_is_part_of_a_name(sentence, spe
     assert flag.speaker is not None and flag.speaker.text == speaker
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("He instead told the panel the money was gone.", "He"),
+        ("The Ledger very recently reported that the mill had closed.", "The Ledger"),
+        ("The label has twice denied doing anything wrong.", "The label"),
+        ("The company flat-out denied the allegations.", "The company"),
+    ],
+)  # fmt: skip
+def test_an_adverb_before_the_verb_is_no_part_of_the_speaker(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
 UNUSABLE_PATTERNS = [
     "...",  # only a gap: it swallowed the cues it matched across
     "the ...",  # a gap at the end never fires
