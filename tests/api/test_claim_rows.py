@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
@@ -84,3 +86,104 @@ def test_the_list_pages_through_what_the_serializer_gives(api, claims_in_every_s
         assert [claim["id"] for claim in pages] == [
             claim.pk for claim in claims_in_every_state.order_by("-priority", "id")
         ]
+
+
+def filled(text: str, ids: dict[str, int]) -> str:
+    """`text` with each of the names in `ids` replaced by its id (longest names first)."""
+    for name in sorted(ids, key=len, reverse=True):
+        text = text.replace(name, str(ids[name]))
+    return text
+
+
+def test_the_list_answers_a_token_with_these_bytes(client):
+    """What a client of the list receives, pinned: body, key order, number and time
+    formats, escaping, the cursor link and the headers."""
+    from claims.api.authentication import issue_token
+
+    rita = UserFactory(username="rita", role="reviewer")
+    chief = UserFactory(username="chief", role="editor")
+    waiting = ClaimFactory(
+        text='Ünïcode \u2028 "quoted" claim, officials said.',
+        score=0.123456789012345,
+        speaker="",
+        # Keys in the order PostgreSQL's jsonb keeps them (shortest first), as SQLite keeps
+        # them as written.
+        cues=[{"end": 44, "text": "officials said", "start": 30, "category": "attributed"}],
+    )
+    taken = workflow.claim_assign(claim=ClaimFactory(), assignee=rita, actor=chief)
+    published = workflow.claim_publish(claim=reviewed_claim(rita, "true"), actor=chief)
+    Claim.objects.exclude(pk=waiting.pk).update(cues=[{"end": 14, "text": "said", "start": 10}])
+    Claim.objects.filter(pk=waiting.pk).update(priority=0.9)
+    Claim.objects.filter(pk=taken.pk).update(
+        priority=0.5,
+        lease_expires_at=datetime(2026, 11, 1, 9, 30, 0, 123456, tzinfo=UTC),
+        version=7,
+    )
+    Claim.objects.filter(pk=published.pk).update(priority=-1.5, version=4)
+    Claim.objects.update(created_at=datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC))
+    auth = {"HTTP_AUTHORIZATION": f"Token {issue_token(rita)}"}
+
+    first = client.get("/api/v1/claims/?page_size=2", **auth)
+    second = client.get(first.json()["next"], **auth)
+
+    ids = {
+        "WAITING": waiting.pk,
+        "WAITING_ARTICLE": waiting.article_id,
+        "TAKEN": taken.pk,
+        "TAKEN_ARTICLE": taken.article_id,
+        "PUBLISHED": published.pk,
+        "PUBLISHED_ARTICLE": published.article_id,
+    }
+    # The cursors are base64 of "p=0.5" (after the claim at priority 0.5) and "r=1&p=-1.5"
+    # (back from the claim at -1.5), URL-quoted.
+    assert first.content.decode() == filled(
+        '{"next":"http://testserver/api/v1/claims/?cursor=cD0wLjU%3D&page_size=2",'
+        '"previous":null,"results":[{"id":WAITING,'
+        '"text":"Ünïcode \\u2028 \\"quoted\\" claim, officials said.",'
+        '"status":"new","score":0.123456789012345,"category":"attributed","cues":[{"end":44,'
+        '"text":"officials said","start":30,"category":"attributed"}],"speaker":"",'
+        '"article":WAITING_ARTICLE,"assignee":null,"version":1,"priority":0.9,"rating":null,'
+        '"lease_expires_at":null,"created_at":"2026-10-31T23:59:59Z"},{"id":TAKEN,'
+        '"text":"The mayor said the bridge would reopen.","status":"in_review","score":0.6,'
+        '"category":"attributed","cues":[{"end":14,"text":"said","start":10}],'
+        '"speaker":"The mayor","article":TAKEN_ARTICLE,'
+        '"assignee":"rita","version":7,"priority":0.5,"rating":null,'
+        '"lease_expires_at":"2026-11-01T09:30:00.123456Z",'
+        '"created_at":"2026-10-31T23:59:59Z"}]}',
+        ids,
+    )
+    assert second.content.decode() == filled(
+        '{"next":null,'
+        '"previous":"http://testserver/api/v1/claims/?cursor=cj0xJnA9LTEuNQ%3D%3D&page_size=2",'
+        '"results":[{"id":PUBLISHED,"text":"The mayor said the bridge would reopen.",'
+        '"status":"published","score":0.6,"category":"attributed",'
+        '"cues":[{"end":14,"text":"said","start":10}],"speaker":"The mayor",'
+        '"article":PUBLISHED_ARTICLE,"assignee":null,"version":4,"priority":-1.5,'
+        '"rating":"true","lease_expires_at":null,"created_at":"2026-10-31T23:59:59Z"}]}',
+        ids,
+    )
+    assert first.status_code == second.status_code == 200
+    headers = dict(first.headers)
+    # django-csp writes the directives in no fixed order.
+    policy = set(headers.pop("Content-Security-Policy").split("; "))
+    assert headers == {
+        "Content-Type": "application/json",
+        "Vary": "Accept",
+        "Allow": "GET, HEAD, OPTIONS",
+        "X-Frame-Options": "DENY",
+        "Content-Length": str(len(first.content)),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cache-Control": "private, no-store",
+    }
+    assert policy == {
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    }
