@@ -24,10 +24,10 @@ from claims.models import (
     ReviewEvent,
     Verdict,
 )
+from claims.templatetags.desk import context_window
 
 User = get_user_model()
 
-CONTEXT_CHARS = 400
 MAX_ID = 2**63 - 1
 
 
@@ -232,15 +232,14 @@ class ClaimDetailSerializer(ClaimSerializer):
         return claim.article.url or claim.article.source_url
 
     def get_context(self, claim: Claim) -> dict:
+        # The sentences the review page shows around the claim, so both tell the same.
         text = claim.article.text
-        before = text[max(0, claim.start - CONTEXT_CHARS) : claim.start]
-        after = text[claim.end : claim.end + CONTEXT_CHARS]
-        # Whole sentences only: cut at the first/last sentence end in the window.
-        cut = max(before.rfind(". "), before.rfind("\n"))
-        before = before[cut + 1 :].lstrip() if cut >= 0 and claim.start > CONTEXT_CHARS else before
-        end = max(after.rfind(". "), after.rfind("\n"))
-        after = after[: end + 1] if end > 0 and claim.end + CONTEXT_CHARS < len(text) else after
-        return {"before": before, "sentence": claim.text, "after": after}
+        lo, hi = context_window(text, claim.start, claim.end)
+        return {
+            "before": text[lo : claim.start],
+            "sentence": claim.text,
+            "after": text[claim.end : hi],
+        }
 
     def get_speaker_span(self, claim: Claim) -> dict | None:
         if claim.speaker_start is None:

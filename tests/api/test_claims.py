@@ -792,3 +792,27 @@ def test_the_history_says_an_assignment_took_the_claim_from_the_queue(editor_api
     assert [(e["action"], e["payload"]["status"]) for e in history] == [
         ("assign", ["new", "in_review"])
     ]
+
+
+def test_the_context_keeps_the_whole_sentences_before_a_claim_deep_in_an_article(api):
+    text = (
+        "The city council met on Monday to discuss the budget for the coming year, which "
+        "includes new funding for roads, schools and the harbour. Members debated for several "
+        "hours before adjourning without a vote on the main items.\n\nResidents packed the "
+        "hall, and many waited outside in the rain for a chance to speak about the plans for "
+        "the old mill district. Was the meeting streamed? It was, to several thousand people "
+        "across the region.\n\nThe harbour master spoke first and described the piers. "
+        "Officials said the dam was inspected in 2024 and found to be sound. "
+        "The next meeting is on Thursday! It starts at six."
+    )
+    sentence = "Officials said the dam was inspected in 2024 and found to be sound."
+    start = text.index(sentence)
+    claim = ClaimFactory(article__text=text, text=sentence, start=start, end=start + len(sentence))
+    context = api.get(f"/api/v1/claims/{claim.pk}/").data["context"]
+    # Two whole sentences either side, as on the review page, whatever ends them.
+    assert context["before"] == (
+        "It was, to several thousand people across the region.\n\n"
+        "The harbour master spoke first and described the piers. "
+    )
+    assert context["sentence"] == sentence
+    assert context["after"] == " The next meeting is on Thursday! It starts at six."
