@@ -11,7 +11,13 @@ from playwright.sync_api import expect
 from claims import ingestion
 from claims.models import Article, Claim
 from tests.e2e.conftest import login, screenshot
-from tests.factories import EvidenceFactory, FeedFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    FeedFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -809,3 +815,54 @@ def test_a_message_that_takes_focus_shows_a_focus_ring(seeded, live_server, new_
         )
         == "none"
     )
+
+
+# Where the first and the last character of `needle` (in one text node under `selector`)
+# are drawn, from the left of the page.
+_EDGES = """([selector, needle]) => {
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(needle);
+    if (at < 0) continue;
+    const x = i => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                     return r.getBoundingClientRect().left; };
+    return [x(at), x(at + needle.length - 1)];
+  }
+  return null;
+}"""
+
+
+def test_arabic_text_reads_right_to_left_and_english_left_to_right(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    arabic = "قال رئيس البلدية إن السد تم فحصه في عام 2024."
+    english = "Officials said the dam was inspected in 2024."
+    question = "هل تم فحص السد؟"
+    text = f"{arabic}\n\n{english}\n\nوقال سكان إنهم رأوا شقوقا في السد!"
+    article = ArticleFactory(title=question, text=text)
+    claim = ClaimFactory(
+        article=article, text=arabic, start=0, end=len(arabic), cues=[], speaker=""
+    )
+    page = new_page()
+    login(page, base, "rita")
+
+    def reads(selector: str, needle: str) -> str:
+        first, last = page.evaluate(_EDGES, [selector, needle])
+        return "rtl" if last < first else "ltr"
+
+    # The full stop ends an Arabic sentence on its left; each paragraph has its own direction.
+    page.goto(f"{base}/articles/{article.pk}/")
+    assert reads("#article-text", "وقال سكان إنهم رأوا شقوقا في السد!") == "rtl"
+    assert reads("#article-text", english) == "ltr"
+    assert reads(".article-title", question) == "rtl"
+    assert reads(".claim-list", arabic) == "rtl"
+    page.goto(f"{base}/claims/{claim.pk}/")
+    assert reads("#context", arabic) == "rtl"
+    assert reads("#context", english) == "ltr"
+    assert reads(".source", question) == "rtl"
+    page.goto(f"{base}/articles/")
+    assert reads("table", question) == "rtl"
+    page.goto(f"{base}/queue/")
+    assert reads("#queue-table", arabic) == "rtl"
+    assert reads("#queue-table", question) == "rtl"
