@@ -866,3 +866,20 @@ def test_arabic_text_reads_right_to_left_and_english_left_to_right(seeded, live_
     page.goto(f"{base}/queue/")
     assert reads("#queue-table", arabic) == "rtl"
     assert reads("#queue-table", question) == "rtl"
+
+
+def test_a_title_without_spaces_wraps_instead_of_widening_the_page(seeded, live_server, new_page):
+    base = live_server.url
+    UserFactory(username="rita", role="reviewer")
+    titled = ArticleFactory(title="L" * 990)
+    # An untitled article is headed by the address it came from.
+    untitled = ArticleFactory(title="", url="", source_url="https://news.example.org/" + "a" * 1980)
+    claims = [ClaimFactory(article=titled), ClaimFactory(article=untitled)]
+    page = new_page()
+    login(page, base, "rita")
+    paths = ["/articles/", "/queue/", "/dashboard/"]
+    for article, claim in zip((titled, untitled), claims, strict=True):
+        paths += [f"/articles/{article.pk}/", f"/claims/{claim.pk}/"]
+    for path in paths:
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, path
