@@ -695,3 +695,32 @@ def test_run_schedule_leaves_a_desk_with_redis_to_beat(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with pytest.raises(CommandError, match="celery -A factcheck beat"):
         call_command("run_schedule", once=True)
+
+
+# What Python makes of an argument sent in Latin-1 from a terminal that is not UTF-8.
+NOT_UTF8 = os.fsdecode(b"Officials said the caf\xe9 was safe.")
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("detect", "--text", NOT_UTF8), "--text"),
+        (("ingest", "https://news.example.org/caf" + os.fsdecode(b"\xe9")), "urls"),
+        (
+            ("ingest", "--file", str(FIXTURES / "page_with_chrome.txt"), "--title", NOT_UTF8),
+            "--title",
+        ),
+        (("ingest", "--feed", "https://news.example.org/" + os.fsdecode(b"\xe9")), "--feed"),
+    ],
+)
+def test_an_argument_that_is_not_utf8_is_named_not_a_traceback(args, named):
+    with pytest.raises(CommandError, match=f"argument {named}: .*not UTF-8"):
+        run(*args)
+    assert not Article.objects.exists()
+
+
+def test_ingest_jsonl_reads_a_file_whose_name_is_not_utf8(tmp_path):
+    path = tmp_path / os.fsdecode(b"caf\xe9.jsonl")
+    path.write_text('{"text": "Officials said the dam was safe on Monday."}\n')
+    assert "1 ingested" in run("ingest", "--jsonl", str(path))
+    assert "caf" in IngestionJob.objects.get().source

@@ -1,9 +1,11 @@
 """What the commands share: one line naming the setting to check when a service they need
-cannot be used, instead of a page of traceback (`--traceback` still shows it); and
-SIGTERM and SIGHUP taken as Ctrl-C, so a long run stopped says where it stopped."""
+cannot be used, instead of a page of traceback (`--traceback` still shows it); text
+arguments refused by name when they are not UTF-8; and SIGTERM and SIGHUP taken as Ctrl-C,
+so a long run stopped says where it stopped."""
 
 from __future__ import annotations
 
+import argparse
 import signal
 import threading
 from contextlib import contextmanager
@@ -36,6 +38,20 @@ def reports_unreachable_services(handle):
             ) from exc
 
     return checked
+
+
+def utf8_text(value: str) -> str:
+    """An argparse type for text arguments. Bytes that are not UTF-8 (a Latin-1 terminal)
+    reach Python as lone surrogates, which no database or detector takes."""
+    try:
+        value.encode()
+    except UnicodeEncodeError as exc:
+        byte = ord(value[exc.start]) - 0xDC00  # surrogateescape keeps the byte this way
+        raise argparse.ArgumentTypeError(
+            f"it is not UTF-8 (byte 0x{byte:02x} at character {exc.start + 1}): set the "
+            "terminal's encoding to UTF-8"
+        ) from None
+    return value
 
 
 def _first_line(exc: Exception) -> str:

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims import detection, ingestion
 from claims.fetching import decode_body
 from claims.lexicon import current_lexicon
+from claims.management.services import utf8_text
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         source = parser.add_mutually_exclusive_group()
         source.add_argument("--file", help="A plain-text file ('-' for standard input).")
-        source.add_argument("--text", help="The text itself.")
+        source.add_argument("--text", type=utf8_text, help="The text itself.")
         parser.add_argument("--json", action="store_true", help="One JSON object per flag.")
         parser.add_argument(
             "--default-lexicon",

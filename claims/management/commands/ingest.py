@@ -13,7 +13,11 @@ from tqdm import tqdm
 
 from claims import ingestion
 from claims.fetching import FetchError, check_url, decode_body, decode_text_file, normalised_url
-from claims.management.services import reports_unreachable_services, signals_interrupt
+from claims.management.services import (
+    reports_unreachable_services,
+    signals_interrupt,
+    utf8_text,
+)
 from claims.models import Article, Feed, IngestionJob
 
 
@@ -25,13 +29,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("urls", nargs="*", help="Article URLs to fetch.")
+        parser.add_argument("urls", nargs="*", type=utf8_text, help="Article URLs to fetch.")
         parser.add_argument("--file", help="A local HTML or plain-text file.")
         parser.add_argument(
-            "--title", default="", help="Title for --file (wins over an HTML page's own)."
+            "--title",
+            default="",
+            type=utf8_text,
+            help="Title for --file (wins over an HTML page's own).",
         )
         parser.add_argument(
             "--feed",
+            type=utf8_text,
             help="An RSS or Atom feed URL to poll now. A feed new to the desk is added "
             "paused: resume it on the Feeds page to have it polled on its schedule.",
         )
@@ -131,7 +139,9 @@ class Command(BaseCommand):
         if not total:
             raise CommandError(f"{path} holds no lines to ingest.")
         # Made here, so that an interrupted run can still say which job it was.
-        job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=path, total=total)
+        # A file name need not be UTF-8 (it is read all the same); the job shows it readable.
+        source = path.encode(errors="surrogateescape").decode(errors="replace")
+        job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=source, total=total)
         bar = tqdm(total=total, unit="article", file=sys.stderr, disable=None)
         results = []
 
