@@ -201,6 +201,50 @@ def test_detecting_again_reads_the_article_once(monkeypatch):
     )
 
 
+def _claim_updates(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "claims_claim" SET "score"')]
+
+
+def test_detecting_again_rewrites_only_the_claims_detection_changed():
+    # Every waiting claim was written back, changed or not, in one statement: on a
+    # 10,000-claim article PostgreSQL spent minutes planning it, holding the claims' locks.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = ingestion.process_article(
+        ingestion.submit_text(
+            "The mayor said the dam is safe. The video was purportedly filmed in May."
+        ).article.pk
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert ingestion.redetect(article) == (2, 0)
+    assert _claim_updates(queries) == []
+
+    CuePattern.objects.filter(text__iexact="purportedly").update(weight=0.99)
+    with CaptureQueriesContext(connection) as queries:
+        assert ingestion.redetect(article) == (2, 0)
+    [update] = _claim_updates(queries)
+    hedged = article.claims.get(category="hedged")
+    assert update.count("WHEN") == update.count(f'"id" = {hedged.pk})')
+    assert hedged.score == pytest.approx(0.99, abs=0.1)
+
+
+def test_detecting_again_writes_the_changed_claims_in_batches(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    text = " ".join(f"The mayor said dam {n} is safe." for n in range(5))
+    article = ingestion.process_article(ingestion.submit_text(text).article.pk)
+    CuePattern.objects.filter(text__iexact="said").update(weight=0.9)
+    monkeypatch.setattr(ingestion, "REDETECT_BATCH", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert ingestion.redetect(article) == (5, 0)
+
+    assert len(_claim_updates(queries)) == 3
+    assert [c.score for c in article.claims.all()] == [pytest.approx(0.9, abs=0.1)] * 5
+
+
 def test_detecting_again_raises_a_twin_once_however_often_a_claim_comes_and_goes():
     text = "The video was purportedly filmed in May."
     first = ingestion.process_article(ingestion.submit_text(text, title="One").article.pk)
