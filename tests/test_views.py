@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -2331,3 +2332,79 @@ def test_the_queue_counts_no_further_than_its_cap(client, alice, monkeypatch):
     assert len(counts) == 2 and all("LIMIT 4" in sql for sql in counts), counts
     few = client.get(reverse("queue"), {"article": Claim.objects.first().article_id})
     assert "1 claim · 3+ waiting" in few.content.decode()
+
+
+# --- highlighted text -----------------------------------------------------------------------
+
+HIGHLIGHTED = (
+    'Intro & <b>"odd"</b> café. The mayor\'s aide said the <dam> is "safe" & sound. '
+    "Critics allegedly claimed it’s cracked. It rained. Officials reportedly said «no»."
+)
+
+
+def _at(words: str) -> tuple[int, int]:
+    start = HIGHLIGHTED.index(words)
+    return start, start + len(words)
+
+
+def _flagged(pk, sentence, *, cues=(), speaker=None, **fields) -> Claim:
+    start, end = _at(sentence)
+    cues = [{"text": w, "start": _at(w)[0], "end": _at(w)[1], "category": c} for w, c in cues]
+    claim = Claim(pk=pk, start=start, end=end, cues=cues, **fields)
+    if speaker:
+        claim.speaker_start, claim.speaker_end = _at(speaker)
+    return claim
+
+
+def test_the_highlighted_text_is_the_same_markup_byte_for_byte():
+    # Pinned before highlight() was rewritten for speed: the pages' markup must not move.
+    from claims.templatetags.desk import highlight
+
+    claims = [
+        _flagged(
+            3,
+            'The mayor\'s aide said the <dam> is "safe" & sound.',
+            cues=[("said", "attributed"), ("aide said", "attributed")],
+            speaker="The mayor's aide",
+            status="new",
+            category="attributed",
+            score=0.61,
+        ),
+        _flagged(4, "aide said the <dam>", status="new", category="attributed", score=0.61),
+        _flagged(
+            5,
+            "Critics allegedly claimed it’s cracked.",
+            cues=[("allegedly", "hedged'\"<x>"), ("claimed", "disputed")],
+            speaker="Critics allegedly",
+            status="in_review",
+            category="hedged",
+            score=0.555,
+        ),
+        _flagged(
+            6,
+            "Officials reportedly said «no».",
+            cues=[("reportedly", "hedged")],
+            speaker="Officials",
+            status="published",
+            category="anonymous-source",
+            score=1,
+        ),
+    ]
+    claims[1].cues = "not a list"
+    claims[2].cues.append({"start": "1", "end": 3})
+    notes = {"aide said": 'A <verb> & "quote"', "allegedly": "n’t"}
+    base, end = _at("The mayor")[0] + 4, _at("it’s")[0]
+
+    pages = [
+        highlight(HIGHLIGHTED, claims),
+        highlight(HIGHLIGHTED, claims, current_id=5),
+        highlight(HIGHLIGHTED, claims, link=False, notes=notes),
+        highlight(HIGHLIGHTED[base:end], claims, base=base, notes=notes, current_id=5),
+    ]
+
+    expected = (
+        (Path(__file__).parent / "fixtures" / "highlight.html")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    assert [str(page) for page in pages] == expected
