@@ -179,6 +179,14 @@ def reprioritise(article: Article, claims: list[Claim]) -> None:
         )
 
 
+#: An article with more distinct fingerprints than this takes one lock for them all.
+MAX_FINGERPRINT_LOCKS = 500
+
+# The key of that one lock (PostgreSQL's two-key advisory locks: ingestion's URL locks
+# are class 1, the fingerprints' own locks are in the one-key space).
+_ALL_FINGERPRINTS = (2, 0)
+
+
 def lock_fingerprints(fingerprints: set[str]) -> None:
     """On PostgreSQL, hold a lock per fingerprint until the transaction ends.
 
@@ -187,11 +195,20 @@ def lock_fingerprints(fingerprints: set[str]) -> None:
     the second waits for the first to commit, then sees its claims. Locks are taken in
     one order, and before any claim row lock (ingestion.redetect takes them first too),
     so two transactions never wait for each other. (SQLite runs one writer at a time.)
+
+    Every article first takes one fixed lock, shared. One with more than
+    MAX_FINGERPRINT_LOCKS fingerprints takes that lock exclusively instead of a lock per
+    fingerprint: thousands of locks filled PostgreSQL's lock table ("out of shared
+    memory"). It then waits for the others and they for it, which a rare article can.
     """
     if connection.vendor != "postgresql" or not fingerprints:
         return
     keys = sorted(int(fingerprint[:15], 16) for fingerprint in fingerprints if fingerprint)
     with connection.cursor() as cursor:
+        if len(keys) > MAX_FINGERPRINT_LOCKS:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", _ALL_FINGERPRINTS)
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", _ALL_FINGERPRINTS)
         cursor.execute("SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key", [keys])
 
 

@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from claims import detection, ingestion
 from claims.models import Article, IngestionJob
@@ -139,3 +139,61 @@ def test_one_new_url_submitted_at_once_is_one_article(postgres, kind):
         assert len({article_id for article_id, _ in results}) == 1, results
         assert [created for _, created in results].count(True) == 1
         assert Article.objects.filter(source_url=url).count() == 1
+
+
+def _advisory_locks() -> list[tuple[str, bool]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT mode, granted FROM pg_locks WHERE locktype = 'advisory' "
+            "AND pid = pg_backend_pid() ORDER BY mode"
+        )
+        return cursor.fetchall()
+
+
+def test_an_article_with_thousands_of_distinct_claims_is_stored(postgres):
+    # One advisory lock per fingerprint filled PostgreSQL's lock table ("out of shared
+    # memory") on an article with 15,000 distinct sentences; it was never stored.
+    from django.db import transaction
+
+    from claims import workflow
+
+    fingerprints = {
+        detection.fingerprint(f"Officials said dam {n} is safe.") for n in range(15_000)
+    }
+    with transaction.atomic():
+        workflow.lock_fingerprints(fingerprints)
+        assert _advisory_locks() == [("ExclusiveLock", True)]  # one lock, held alone
+    with transaction.atomic():
+        workflow.lock_fingerprints(set(sorted(fingerprints)[:3]))
+        assert sorted(_advisory_locks()) == [("ExclusiveLock", True)] * 3 + [("ShareLock", True)]
+
+
+def test_an_article_with_many_claims_waits_for_the_others_and_they_for_it(postgres):
+    from django.db import connections, transaction
+
+    from claims import workflow
+
+    many = {detection.fingerprint(f"Officials said dam {n} is safe.") for n in range(600)}
+    few = {detection.fingerprint("The ferry will stop.")}
+    holding, go_on = threading.Event(), threading.Event()
+
+    def big_article():
+        try:
+            with transaction.atomic():
+                workflow.lock_fingerprints(many)
+                holding.set()
+                go_on.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        done = pool.submit(big_article)
+        assert holding.wait(timeout=30)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            with pytest.raises(OperationalError, match="lock timeout"):
+                workflow.lock_fingerprints(few)  # a small article waits for the big one
+        go_on.set()
+        done.result(timeout=30)
+    with transaction.atomic():
+        workflow.lock_fingerprints(few)  # and goes on once it is done
