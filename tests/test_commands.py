@@ -502,7 +502,8 @@ def manage_env(database: Path) -> dict[str, str]:
 def migrated_database(tmp_path_factory) -> Path:
     database = tmp_path_factory.mktemp("migrated") / "desk.sqlite3"
     migrate = [sys.executable, "manage.py", "migrate", "-v0"]
-    subprocess.run(migrate, cwd=ROOT, env=manage_env(database), check=True, timeout=60)
+    # A safety net, not a timing: 27 migrations take a minute on a loaded 2-core machine.
+    subprocess.run(migrate, cwd=ROOT, env=manage_env(database), check=True, timeout=300)
     return database
 
 
@@ -612,7 +613,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
     )
 
 
