@@ -368,6 +368,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # rather than kombu's default of ~100 s (10 s interval × a throttle of 10).
     "unacked_restore_interval": 5,
     "unacked_restore_throttle": 1,
+    # A broker that takes the connection and never answers (a frozen Redis, a network cut
+    # after connecting) would hold a submission, a retry or a feed poll for minutes: redis-py
+    # waits for ever by default. Redis answers in milliseconds; the worker's BRPOP asks for
+    # a reply within 1 s (kombu's brpop_timeout), below these.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 3,
+}
+# Sending a task then gives up within seconds, and the article stays pending with a note
+# (claims/tasks.py): one reconnection, for a connection dropped by a Redis restart, with
+# this many seconds in all to make it (kombu's default is 5, in a loop of 3 retries).
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
 }
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= max(
     CELERY_TASK_TIME_LIMIT, FACTCHECK_RETRY_MAX_DELAY
