@@ -100,6 +100,32 @@ def env_database(name: str, default: str, **options) -> dict:
     )
 
 
+def env_redis_url(name: str) -> str:
+    """A Redis URL as both Celery's broker and redis-py read it, or "" when unset; a bad one
+    is named without its password."""
+    value = os.environ.get(name, "")
+    if not value:
+        return ""
+    from redis.connection import parse_url
+
+    scheme, has_scheme, rest = value.partition("://")
+    if scheme not in ("redis", "rediss"):
+        why = f"unknown scheme {scheme!r}" if has_scheme else "it has no scheme"
+        raise ImproperlyConfigured(f"{name} must start with redis:// or rediss://: {why}")
+    try:
+        parse_url(value)
+    except ValueError as exc:  # a port that is not a number, an option that cannot be read
+        userinfo = rest.split("/", 1)[0].rpartition("@")[0]
+        why = str(exc).replace(userinfo, "…") if userinfo else str(exc)
+    else:
+        # redis-py takes "/zero" for database 0, Celery's broker fails on every message.
+        database = rest.partition("/")[2].partition("?")[0].strip("/")
+        if database.isdigit() or not database:
+            return value
+        why = "the database must be a number, as in /0"
+    raise ImproperlyConfigured(f"{name} must look like redis://:password@host:6379/0: {why}")
+
+
 def env_log_level(name: str, default: str) -> str:
     value = (os.environ.get(name) or default).upper()
     if value not in logging.getLevelNamesMapping():
@@ -292,10 +318,7 @@ def _redis_database(url: str) -> tuple | None:
         return None
     from redis.connection import parse_url
 
-    try:
-        parts = parse_url(url)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"Cannot read the Redis URL {url!r}: {exc}") from None
+    parts = parse_url(url)  # read by env_redis_url already
     return (parts.get("host", "localhost"), parts.get("port", 6379), parts.get("db", 0))
 
 
@@ -303,13 +326,11 @@ def _redis_database(url: str) -> tuple | None:
 # Unset, each process counts on its own: fine for `make run`, but gunicorn's processes would
 # each allow the full rate. CACHE_URL shares the counters in Redis. It must be a database of
 # its own: clearing the cache empties its whole Redis database.
-CACHE_URL = env_str("CACHE_URL")
+# The broker (below); read here, where the cache is compared with it.
+REDIS_URL = env_redis_url("REDIS_URL")
+CACHE_URL = env_redis_url("CACHE_URL")
 if CACHE_URL:
-    if not CACHE_URL.startswith(("redis://", "rediss://")):
-        raise ImproperlyConfigured(
-            f"CACHE_URL must start with redis:// or rediss://, got {CACHE_URL!r}"
-        )
-    if _redis_database(CACHE_URL) == _redis_database(os.environ.get("REDIS_URL", "")):
+    if _redis_database(CACHE_URL) == _redis_database(REDIS_URL):
         raise ImproperlyConfigured(
             "CACHE_URL must name another Redis database than REDIS_URL (e.g. /1 against /0): "
             "clearing the cache would empty the task queue."
@@ -327,12 +348,6 @@ if CACHE_URL:
 
 # --- Celery -------------------------------------------------------------------------------
 # No REDIS_URL: tasks run in-process (eagerly), so `make run` needs no broker.
-REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
-    # What both Celery's broker and redis-py (health, queue depth) understand.
-    raise ImproperlyConfigured(
-        f"REDIS_URL must start with redis:// or rediss://, got {REDIS_URL!r}"
-    )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False

@@ -55,6 +55,11 @@ def load_settings(monkeypatch, **environ):
         ("REDIS_URL", "notaurl", "must start with redis://"),
         ("REDIS_URL", "unix:///run/redis.sock", "must start with redis://"),
         ("CACHE_URL", "memcached://127.0.0.1:11211", "must start with redis://"),
+        # Taken, then every submission was a 500 and the article stayed pending, no note.
+        ("REDIS_URL", "redis://127.0.0.1:abc/0", "Port could not be cast to integer"),
+        ("REDIS_URL", "redis://127.0.0.1:99999/0", "Port out of range"),
+        ("REDIS_URL", "redis://redis:6379/zero", "the database must be a number"),
+        ("CACHE_URL", "redis://redis:abc/1", "Port could not be cast to integer"),
         ("FACTCHECK_TIME_ZONE", "Mars/Olympus_Mons", "must be a time zone name"),
         ("FACTCHECK_TIME_ZONE", "../etc/passwd", "must be a time zone name"),
     ],
@@ -78,6 +83,16 @@ def test_a_bad_database_url_is_not_shown_with_its_password(monkeypatch):
     with pytest.raises(ImproperlyConfigured) as refused:
         load_settings(monkeypatch, DATABASE_URL="postgress://desk:s3cret@db/desk")
     assert "s3cret" not in str(refused.value)
+
+
+@pytest.mark.parametrize("name", ["REDIS_URL", "CACHE_URL"])
+def test_a_bad_redis_url_is_not_shown_with_its_password(monkeypatch, name):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_settings(monkeypatch, **{name: "redis://:s3cret@redis:abc/1"})
+    assert str(refused.value).startswith(name) and "s3cret" not in str(refused.value)
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_settings(monkeypatch, **{name: "memcached://desk:s3cret@cache:11211"})
+    assert str(refused.value).startswith(name) and "s3cret" not in str(refused.value)
 
 
 def test_good_values_are_taken(monkeypatch):
