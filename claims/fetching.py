@@ -361,9 +361,15 @@ def _too_slow(url: str, seconds: float) -> str:
 
 def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> FetchResult:
     max_bytes = settings.FACTCHECK_FETCH_MAX_BYTES
+    answered = []  # a response came: an address that cannot be read is then a redirect's
     try:
         with _session() as session:
-            response = session.get(url, headers=headers or {}, stream=True)
+            response = session.get(
+                url,
+                headers=headers or {},
+                stream=True,
+                hooks={"response": lambda response, **kwargs: answered.append(response)},
+            )
             with response:
                 _raise_for_status(url, response)
                 declared = response.headers.get("Content-Length", "")
@@ -414,6 +420,10 @@ def _fetch(url: str, headers: dict[str, str] | None, deadline: _Deadline) -> Fet
     except requests.exceptions.RequestException as exc:
         raise FetchError(f"Could not fetch {url}: {exc}") from None
     except (ValueError, UnicodeError) as exc:
+        if not answered:  # before any answer: a request header that cannot be sent
+            raise FetchError(
+                f"Could not fetch {url}: the request could not be sent ({exc})."
+            ) from exc
         # A redirect to an address that cannot be read: "Location: http://[::1", or a
         # byte that is not UTF-8 in it.
         raise FetchError(f"Could not follow {url}: it redirects to an invalid address.") from exc

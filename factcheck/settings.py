@@ -146,6 +146,25 @@ def env_time_zone(name: str, default: str) -> str:
     return value
 
 
+def env_header(name: str, default: str) -> str:
+    """A value sent as an HTTP header: Latin-1 text (what HTTP sends), on one line."""
+    value = env_str(name, default)
+    if any(ord(char) < 32 and char != "\t" or ord(char) == 127 for char in value):
+        raise ImproperlyConfigured(
+            f"{name} may not hold control characters (a line break would start another "
+            f"header), got {value!r}"
+        )
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise ImproperlyConfigured(
+            f"{name} is sent as an HTTP header and HTTP headers are Latin-1: "
+            f"{value[exc.start]!r} cannot be sent (write it in ASCII, a hyphen for a dash, "
+            f"Z for \u017b), got {value!r}"
+        ) from None
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -445,7 +464,7 @@ FACTCHECK_FEED_MAX_NEW_ENTRIES = env_int("FACTCHECK_FEED_MAX_NEW_ENTRIES", 500, 
 FACTCHECK_RAW_HTML_RETENTION_DAYS = env_int(
     "FACTCHECK_RAW_HTML_RETENTION_DAYS", 30, maximum=MAX_DAYS
 )
-FACTCHECK_FETCH_USER_AGENT = env_str(
+FACTCHECK_FETCH_USER_AGENT = env_header(
     "FACTCHECK_FETCH_USER_AGENT", "FactcheckDesk/1.0 (+https://factcheck.example.org)"
 )
 

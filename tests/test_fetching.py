@@ -327,3 +327,21 @@ def test_a_utf8_page_labelled_latin1_is_read_as_utf8(content, header):
 
 def test_a_real_latin1_page_stays_latin1():
     assert "déclaré" in decode_body("<p>Le maire a déclaré</p>".encode("latin-1"), "iso-8859-1")
+
+
+def test_a_request_header_that_cannot_be_sent_is_not_called_a_redirect(
+    allow_private, server, settings
+):
+    # The settings refuse such a User-Agent at start; any header trouble was reported as
+    # "it redirects to an invalid address", of a page that does not redirect.
+    server.routes["/page"] = Answer(200, b"<p>The dam is safe.</p>", {"Content-Type": "text/html"})
+    settings.FACTCHECK_FETCH_USER_AGENT = "Gazette \u2014 fact desk"
+    with pytest.raises(FetchError) as failed:
+        fetch(server.url("page"))
+    assert "redirect" not in str(failed.value)
+    assert "could not be sent" in str(failed.value) and not failed.value.transient
+
+    settings.FACTCHECK_FETCH_USER_AGENT = "Gazette fact desk"
+    with pytest.raises(FetchError) as failed:
+        fetch(server.url("page"), headers={"If-None-Match": '"caf\u00e9\u2014"'})
+    assert "redirect" not in str(failed.value)

@@ -61,6 +61,10 @@ def load_settings(monkeypatch, **environ):
         ("REDIS_URL", "redis://redis:6379/zero", "the database must be a number"),
         ("CACHE_URL", "redis://redis:abc/1", "Port could not be cast to integer"),
         ("FACTCHECK_TIME_ZONE", "Mars/Olympus_Mons", "must be a time zone name"),
+        # Taken, then every fetch failed as "it redirects to an invalid address".
+        ("FACTCHECK_FETCH_USER_AGENT", "Gazette \u2014 fact desk", "HTTP headers are Latin-1"),
+        ("FACTCHECK_FETCH_USER_AGENT", "Redakcja \u017burnal", "HTTP headers are Latin-1"),
+        ("FACTCHECK_FETCH_USER_AGENT", "Desk/1.0\r\nX-Forwarded-For: 10.0.0.1", "control"),
         ("FACTCHECK_TIME_ZONE", "../etc/passwd", "must be a time zone name"),
     ],
 )
