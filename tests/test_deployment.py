@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from django.core.management import get_commands
 
@@ -80,3 +81,34 @@ def test_flower_is_optional_and_open_on_this_host_only():
     assert 'case "$$FLOWER_BASIC_AUTH" in *change-me*)' in script
     assert all(port.startswith("127.0.0.1:") for port in flower["ports"])
     assert "\nFLOWER_BASIC_AUTH=" in (ROOT / ".env.example").read_text()
+
+
+def dockerignored(path: str) -> bool:
+    """Whether the image's build context leaves `path` out, as Docker reads .dockerignore:
+    the last line that matches decides, and a line starting with ! lets a path back in."""
+    import fnmatch
+
+    ignored = False
+    for line in (ROOT / ".dockerignore").read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        pattern = line.removeprefix("!").strip("/")
+        if fnmatch.fnmatchcase(path, pattern) or path.startswith(f"{pattern}/"):
+            ignored = not line.startswith("!")
+    return ignored
+
+
+@pytest.mark.parametrize(
+    "path",
+    [".env", ".env.production", "db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm", ".venv/bin"],
+)
+def test_the_image_carries_no_secrets_or_local_data(path):
+    # README has .env written in the build context: `COPY . .` put SECRET_KEY and the
+    # database password in the image, and the last writes of a SQLite desk with them.
+    assert dockerignored(path)
+
+
+def test_the_image_keeps_what_it_is_built_from():
+    for path in (".env.example", "manage.py", "factcheck/settings.py", "requirements.txt"):
+        assert not dockerignored(path)
