@@ -279,6 +279,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A server that takes the connection and never answers (frozen, or cut off by the network)
+# would hold a request, /healthz included, for minutes: libpq waits for ever by default.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1, maximum=600)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASE_CONNECT_TIMEOUT
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A busy timeout and immediate transactions keep concurrent writers (worker + web)
     # from failing with "database is locked"; write-ahead logging lets a long read (a CSV

@@ -61,6 +61,7 @@ def load_settings(monkeypatch, **environ):
         ("REDIS_URL", "redis://redis:6379/zero", "the database must be a number"),
         ("CACHE_URL", "redis://redis:abc/1", "Port could not be cast to integer"),
         ("FACTCHECK_TIME_ZONE", "Mars/Olympus_Mons", "must be a time zone name"),
+        ("DATABASE_CONNECT_TIMEOUT", "0", "from 1 to"),  # 0: libpq waits for ever
         # Taken, then every fetch failed as "it redirects to an invalid address".
         ("FACTCHECK_FETCH_USER_AGENT", "Gazette \u2014 fact desk", "HTTP headers are Latin-1"),
         ("FACTCHECK_FETCH_USER_AGENT", "Redakcja \u017burnal", "HTTP headers are Latin-1"),
@@ -141,6 +142,44 @@ def test_rate_limits_count_in_redis_with_a_cache_url(monkeypatch):
     cache = loaded.CACHES["default"]
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://redis:6379/1"
+
+
+def test_a_postgresql_server_that_never_answers_is_given_up_on_in_seconds(
+    monkeypatch, django_db_blocker
+):
+    # A database that takes the connection and never answers (a frozen server, a network
+    # cut) held /healthz, and every request, for as long as the kernel kept the socket.
+    import socket
+    import threading
+    import time
+
+    from django.db import OperationalError
+    from django.db.utils import ConnectionHandler
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    release = threading.Timer(60, listener.close)  # resets the waiting connection
+    release.start()
+    port = listener.getsockname()[1]
+    loaded = load_settings(monkeypatch, DATABASE_URL=f"postgres://desk@127.0.0.1:{port}/desk")
+    database = ConnectionHandler({"default": loaded.DATABASES["default"]})["default"]
+    started = time.monotonic()
+    try:
+        with django_db_blocker.unblock(), pytest.raises(OperationalError):
+            database.ensure_connection()
+        assert time.monotonic() - started < 10
+    finally:
+        release.cancel()
+        listener.close()
+        database.close()
+
+    assert (
+        load_settings(
+            monkeypatch,
+            DATABASE_URL="postgres://desk@db/desk",
+            DATABASE_CONNECT_TIMEOUT="12",
+        ).DATABASES["default"]["OPTIONS"]["connect_timeout"]
+        == 12
+    )
 
 
 def test_a_sqlite_database_file_uses_write_ahead_logging(monkeypatch, tmp_path, django_db_blocker):
