@@ -618,7 +618,13 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(
-    "args", [("seed_demo",), ("redetect", "--all"), ("ingest", "--file", "manage.py")]
+    "args",
+    [
+        ("seed_demo",),
+        ("redetect", "--all"),
+        ("ingest", "--file", "manage.py"),
+        ("run_schedule", "--once"),  # exited 0, each task "failed" on a line of its own
+    ],
 )
 def test_a_database_that_cannot_be_reached_is_one_line_naming_database_url(tmp_path, args):
     # It was some ninety lines of traceback ending in psycopg's OperationalError.
@@ -690,6 +696,21 @@ def test_run_schedule_runs_the_periodic_tasks_of_a_desk_without_redis(allow_priv
     assert feed.last_polled_at is not None and Article.objects.filter(feed=feed).exists()
     assert Claim.objects.get(pk=held.pk).status == Claim.Status.NEW  # its lease expired
     assert "poll-due-feeds: 1" in out.getvalue()
+
+
+def test_run_schedule_once_fails_when_a_task_failed(monkeypatch):
+    # It exited 0 whatever failed, so a cron job or a script could not tell.
+    from claims import tasks
+
+    def broken():
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "purge_raw_html", broken)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 of 5 periodic tasks failed"):
+        call_command("run_schedule", once=True, stdout=out, stderr=err)
+    assert "purge-raw-html: failed (disk full)" in err.getvalue()
+    assert "expire-leases" not in err.getvalue()  # the others ran
 
 
 def test_run_schedule_leaves_a_desk_with_redis_to_beat(settings):

@@ -15,6 +15,10 @@ from django.core.management.base import CommandError
 from django.db import InterfaceError, OperationalError, ProgrammingError
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
+#: A database that cannot be used: unreachable, refused, or not migrated ("no such table",
+#: "relation … does not exist"); the first line of the error says which.
+DATABASE_ERRORS = (OperationalError, InterfaceError, ProgrammingError)
+
 
 def reports_unreachable_services(handle):
     """Wrap a command's ``handle``: a database or broker that cannot be used ends the
@@ -24,9 +28,7 @@ def reports_unreachable_services(handle):
     def checked(self, *args, **options):
         try:
             return handle(self, *args, **options)
-        except (OperationalError, InterfaceError, ProgrammingError) as exc:
-            # Unreachable, refused, or not migrated ("no such table", "relation … does not
-            # exist"); the first line of the error says which.
+        except DATABASE_ERRORS as exc:
             raise CommandError(
                 f"The database could not be used ({_first_line(exc)}): check DATABASE_URL, "
                 "and that `manage.py migrate` has been run on it."
