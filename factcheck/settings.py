@@ -529,6 +529,11 @@ SPECTACULAR_SETTINGS = {
 # --- Login lockout (django-axes) ----------------------------------------------------------
 AXES_FAILURE_LIMIT = env_int("FACTCHECK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_float("FACTCHECK_LOGIN_COOLOFF_HOURS", 0.25)
+if AXES_COOLOFF_TIME < 1 / 60:  # axes lifts a lockout this much after it began
+    raise ImproperlyConfigured(
+        "FACTCHECK_LOGIN_COOLOFF_HOURS must be at least one minute (0.017 hours): a lockout "
+        f"that ends as it begins is no lockout, got {AXES_COOLOFF_TIME:g}"
+    )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "claims.api.errors.lockout_response"

@@ -38,6 +38,9 @@ def load_settings(monkeypatch, **environ):
         ("FACTCHECK_LEASE_MINUTES", "0", "from 1 to"),
         ("FACTCHECK_LOGIN_COOLOFF_HOURS", "-1", "from 0 to"),
         ("FACTCHECK_LOGIN_COOLOFF_HOURS", "nan", "from 0 to"),
+        # Taken: a lockout that ends as it starts, no lockout at all.
+        ("FACTCHECK_LOGIN_COOLOFF_HOURS", "0", "at least one minute"),
+        ("FACTCHECK_LOGIN_COOLOFF_HOURS", "0.001", "at least one minute"),
         ("FACTCHECK_LOGIN_COOLOFF_HOURS", "inf", "from 0 to"),
         ("FACTCHECK_RAW_HTML_RETENTION_DAYS", "-1", "from 0 to"),
         ("FACTCHECK_LOGIN_FAILURE_LIMIT", "0", "from 1 to"),
