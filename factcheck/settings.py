@@ -10,6 +10,7 @@ import logging
 import os
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp import constants as csp
@@ -162,6 +163,18 @@ def env_header(name: str, default: str) -> str:
             f"{value[exc.start]!r} cannot be sent (write it in ASCII, a hyphen for a dash, "
             f"Z for \u017b), got {value!r}"
         ) from None
+    return value
+
+
+def env_url(name: str, default: str) -> str:
+    """An absolute http(s) address, as published in ClaimReview."""
+    value = env_str(name, default)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute http(s) address such as https://factcheck.example.org, "
+            f"got {value!r}"
+        )
     return value
 
 
@@ -481,8 +494,8 @@ FACTCHECK_LEASE_MINUTES = env_int("FACTCHECK_LEASE_MINUTES", 30, minimum=1)
 FACTCHECK_TOKEN_DAYS = env_int("FACTCHECK_TOKEN_DAYS", 90, maximum=MAX_DAYS)
 FACTCHECK_EDITOR_MAY_PUBLISH_OWN = env_bool("FACTCHECK_EDITOR_MAY_PUBLISH_OWN", False)
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "Factcheck desk")
-FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org")
-FACTCHECK_PUBLIC_BASE_URL = env_str("FACTCHECK_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+FACTCHECK_ORGANIZATION_URL = env_url("FACTCHECK_ORGANIZATION_URL", "https://factcheck.example.org")
+FACTCHECK_PUBLIC_BASE_URL = env_url("FACTCHECK_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

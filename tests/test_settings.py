@@ -64,6 +64,11 @@ def load_settings(monkeypatch, **environ):
         ("REDIS_URL", "redis://redis:6379/zero", "the database must be a number"),
         ("CACHE_URL", "redis://redis:abc/1", "Port could not be cast to integer"),
         ("FACTCHECK_TIME_ZONE", "Mars/Olympus_Mons", "must be a time zone name"),
+        # Taken, and published in every ClaimReview as a relative address.
+        ("FACTCHECK_PUBLIC_BASE_URL", "factcheck.example.org", "must be an absolute http"),
+        ("FACTCHECK_ORGANIZATION_URL", "www.example.org/about", "must be an absolute http"),
+        ("FACTCHECK_ORGANIZATION_URL", "https://", "must be an absolute http"),
+        ("FACTCHECK_PUBLIC_BASE_URL", "ftp://factcheck.example.org", "must be an absolute http"),
         ("DATABASE_CONNECT_TIMEOUT", "0", "from 1 to"),  # 0: libpq waits for ever
         # Taken, then every fetch failed as "it redirects to an invalid address".
         ("FACTCHECK_FETCH_USER_AGENT", "Gazette \u2014 fact desk", "HTTP headers are Latin-1"),
