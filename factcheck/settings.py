@@ -6,7 +6,6 @@ A bad value fails at start with ImproperlyConfigured rather than half-working la
 
 from __future__ import annotations
 
-import logging
 import os
 import zoneinfo
 from pathlib import Path
@@ -127,11 +126,14 @@ def env_redis_url(name: str) -> str:
     raise ImproperlyConfigured(f"{name} must look like redis://:password@host:6379/0: {why}")
 
 
+#: The level names both logging and Celery's --loglevel take (not WARN, FATAL or NOTSET).
+LOG_LEVELS = ("CRITICAL", "DEBUG", "ERROR", "INFO", "WARNING")
+
+
 def env_log_level(name: str, default: str) -> str:
     value = (os.environ.get(name) or default).upper()
-    if value not in logging.getLevelNamesMapping():
-        names = ", ".join(sorted(logging.getLevelNamesMapping()))
-        raise ImproperlyConfigured(f"{name} must be one of {names}, got {value!r}")
+    if value not in LOG_LEVELS:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(LOG_LEVELS)}, got {value!r}")
     return value
 
 
@@ -554,10 +556,23 @@ AXES_LOCKOUT_CALLABLE = "claims.api.errors.lockout_response"
 # everyone, and five wrong passwords from anyone would lock the account out for all.
 AXES_CLIENT_IP_CALLABLE = "claims.api.throttles.client_address"
 
+# One line per record, with its time, level and logger, in the web processes and commands;
+# the worker and beat log as Celery sets them up, at the --loglevel compose gives from
+# LOG_LEVEL, in the same shape.
+LOG_LEVEL = env_log_level("LOG_LEVEL", "INFO")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+CELERY_WORKER_LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "formatters": {"line": {"format": LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers (its console with DEBUG on, runserver's requests) printed
+        # each record beside ours: its records go through ours alone, at LOG_LEVEL.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -112,3 +112,10 @@ def test_the_image_carries_no_secrets_or_local_data(path):
 def test_the_image_keeps_what_it_is_built_from():
     for path in (".env.example", "manage.py", "factcheck/settings.py", "requirements.txt"):
         assert not dockerignored(path)
+
+
+def test_the_worker_and_beat_log_at_the_level_the_env_file_sets():
+    # Both ran at a fixed --loglevel=INFO whatever LOG_LEVEL said.
+    services = compose()["services"]
+    for name in ("worker", "beat"):
+        assert "--loglevel=${LOG_LEVEL:-INFO}" in services[name]["command"]

@@ -34,6 +34,8 @@ def load_settings(monkeypatch, **environ):
         ("FACTCHECK_LOGIN_THROTTLE", "0/minute", "must allow at least one request"),
         ("FACTCHECK_WRITE_THROTTLE", "00/hour", "must allow at least one request"),
         ("LOG_LEVEL", "bogus", "must be one of CRITICAL, DEBUG"),
+        # Celery's --loglevel (compose passes LOG_LEVEL) refuses it: no worker would start.
+        ("LOG_LEVEL", "warn", "must be one of CRITICAL, DEBUG, ERROR, INFO, WARNING,"),
         ("FACTCHECK_LEASE_MINUTES", "-5", "from 1 to"),
         ("FACTCHECK_LEASE_MINUTES", "0", "from 1 to"),
         ("FACTCHECK_LOGIN_COOLOFF_HOURS", "-1", "from 0 to"),
@@ -112,14 +114,14 @@ def test_good_values_are_taken(monkeypatch):
     loaded = load_settings(
         monkeypatch,
         FACTCHECK_WRITE_THROTTLE="20/hour",
-        LOG_LEVEL="warn",
+        LOG_LEVEL="warning",
         FACTCHECK_LEASE_MINUTES="45",
         REDIS_URL="redis://127.0.0.1:6379/3",
         FACTCHECK_RAW_HTML_RETENTION_DAYS="0",
         FACTCHECK_TIME_ZONE="Europe/Oslo",
     )
     assert loaded.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["writes"] == "20/hour"
-    assert loaded.LOGGING["root"]["level"] == "WARN"  # an alias logging knows
+    assert loaded.LOGGING["root"]["level"] == "WARNING"
     assert loaded.FACTCHECK_LEASE_MINUTES == 45
     assert loaded.CELERY_BROKER_URL == "redis://127.0.0.1:6379/3"
     assert loaded.FACTCHECK_RAW_HTML_RETENTION_DAYS == 0
@@ -188,6 +190,30 @@ def test_a_postgresql_server_that_never_answers_is_given_up_on_in_seconds(
         ).DATABASES["default"]["OPTIONS"]["connect_timeout"]
         == 12
     )
+
+
+def test_each_log_record_is_one_line_with_its_time_level_and_logger(monkeypatch, settings, capsys):
+    # With DEBUG on, Django's own handler printed each django.* record a second time; the
+    # app's records were their message alone, without time, level or logger.
+    import logging
+    import re
+
+    from django.utils.log import configure_logging
+
+    settings.DEBUG = True  # Django's console handler prints only then
+    try:
+        configure_logging("logging.config.dictConfig", load_settings(monkeypatch).LOGGING)
+        logging.getLogger("django.request").warning("Not Found: /nowhere")
+        logging.getLogger("claims.tasks").warning("Article 1 stays pending")
+        logging.getLogger("django.request").debug("below LOG_LEVEL")
+    finally:
+        configure_logging("logging.config.dictConfig", settings.LOGGING)
+
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2, lines
+    stamp = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING "
+    assert re.match(stamp + r"django\.request: Not Found: /nowhere$", lines[0]), lines[0]
+    assert re.match(stamp + r"claims\.tasks: Article 1 stays pending$", lines[1]), lines[1]
 
 
 def test_a_sqlite_database_file_uses_write_ahead_logging(monkeypatch, tmp_path, django_db_blocker):
