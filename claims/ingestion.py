@@ -17,11 +17,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html import unescape as unescape_html
 from operator import attrgetter
 from urllib.parse import unquote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 import feedparser
 import trafilatura
@@ -224,10 +225,18 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         title=(data.get("title") or "")[:1000],
         byline=(data.get("author") or "")[:500],
         site_name=(data.get("sitename") or "")[:300],
-        published_at=parse_published(data.get("date")),
+        published_at=parse_published(_page_date(data.get("date"))),
         language=(data.get("language") or "")[:20],
         url=canonical if _publishable(canonical) else "",
     )
+
+
+def _page_date(found: str | None) -> str | None:
+    """The date htmldate found, as a day alone when the page gave no time: htmldate gives
+    "2026-03-05" as midnight with no offset ("2026-03-05T00:00:00"), which is no moment."""
+    if found and found.endswith("T00:00:00"):
+        return found.removesuffix("T00:00:00")
+    return found
 
 
 def _publishable(url: str) -> bool:
@@ -343,23 +352,39 @@ def placeholder_date(moment: datetime) -> bool:
     return any(abs(moment - placeholder) <= _ANY_ZONE for placeholder in PLACEHOLDER_DATES)
 
 
+def day_start(day: date) -> datetime:
+    """The first moment of ``day`` in the newsroom's zone (FACTCHECK_TIME_ZONE), in UTC.
+
+    Where the clock jumps over midnight (America/Santiago on 6 September 2026), the day
+    starts at the hour it jumps to: a time in the gap is read with the offset before it.
+    """
+    zone = ZoneInfo(settings.FACTCHECK_TIME_ZONE)
+    return datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+
+
 def parse_published(value: object) -> datetime | None:
     """The moment a date or date-time string (or datetime) names, or None if it names
-    none we can store."""
+    none we can store.
+
+    A date without a time ("2026-03-05") is the start of that day in the newsroom's zone
+    (see day_start): midnight UTC is the evening before in New York, and the desk, its
+    pages and the ClaimReview would give the day before."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value.strip():
         value = value.strip()
         try:
-            moment = parse_datetime(value)
+            day = parse_date(value)
+            moment = day_start(day) if day else parse_datetime(value)
             if moment is None and value[:1].isdigit():
                 day = parse_date(value[:10])
                 if day is None:
                     return None
-                moment = datetime(day.year, day.month, day.day)
+                moment = day_start(day)
             elif moment is None:
                 moment = rfc2822_moment(value)
-        except (ValueError, TypeError):  # impossible (2024-02-30) or not a date at all
+        # Impossible (2024-02-30), not a date at all, or 0001-01-01 in a zone east of UTC.
+        except (ValueError, TypeError, OverflowError):
             return None
     else:
         return None
@@ -1741,6 +1766,10 @@ def _entry_title(entry) -> str:
     return title.strip()
 
 
+# A clock time in a written date: "09:00", or ISO 8601's basic form "20260305T0900".
+_CLOCK_TIME = re.compile(r"\d:\d\d|\dT\d")
+
+
 def _entry_date(entry) -> datetime | None:
     """When a feed entry was published (else updated), or None when it gives no date we
     can store; a bad date drops the date, not the entry."""
@@ -1752,6 +1781,8 @@ def _entry_date(entry) -> datetime | None:
             continue
         # feedparser's tuples are in UTC (mktime would read them in the local time zone).
         with suppress(ValueError, OverflowError, OSError):  # 0000-00-00 gives year -1
+            if written and not _CLOCK_TIME.search(written):  # a day alone, put at 00:00 UTC
+                return parse_published(day_start(date(*stamp[:3])))
             moment = datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)
             if name := zone_name(written):
                 # feedparser reads a zone name it does not know as UTC, hours off.

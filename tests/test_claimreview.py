@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from claims import workflow
+from claims import ingestion, workflow
 from claims.claimreview import claim_review, short_wording
+from claims.models import Article
 from tests.factories import ClaimFactory, UserFactory, reviewed_claim
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,17 @@ def test_it_has_every_required_field():
     assert review["citation"] and review["url"].endswith(
         f"/reviews/{review['url'].split('/')[-2]}/"
     )
+
+
+def test_the_claim_is_dated_the_day_its_article_gives(settings):
+    # A date-only "2026-03-05" was stored as midnight UTC, which is 4 March in New York.
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    claim = published()
+    Article.objects.filter(pk=claim.article_id).update(
+        published_at=ingestion.parse_published("2026-03-05")
+    )
+    claim.refresh_from_db()
+    assert claim_review(claim)["itemReviewed"]["datePublished"] == "2026-03-05"
 
 
 def test_it_keeps_claim_reviewed_under_75_characters():

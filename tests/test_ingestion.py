@@ -1725,3 +1725,58 @@ def test_a_page_labelled_latin1_is_read_as_windows_1252(allow_private, server):
         # A byte windows-1252 leaves undefined (0x81) is what browsers make it, a control
         # character, dropped; it sent the page to the charset guesser, which read "پ".
         assert "this year \u2013 a claim residents dispute.\n" in article.text, label
+
+
+def dated_page(meta: str) -> str:
+    """A page whose only date is ``meta`` (the head's markup that gives it)."""
+    return (
+        f"<html><head><title>Bridge</title>{meta}</head><body><article><h1>Bridge</h1><p>"
+        + "The minister said the bridge would reopen next week. " * 8
+        + "</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "written", "expected"),
+    [
+        # Midnight of that day in the newsroom's zone, which a desk page shows as that day.
+        ("America/New_York", "2026-03-05", "2026-03-05T05:00:00+00:00"),
+        ("Europe/Berlin", "2026-03-05", "2026-03-04T23:00:00+00:00"),
+        ("UTC", "2026-03-05", "2026-03-05T00:00:00+00:00"),
+        # The clock jumps from 23:59 to 01:00 there: the day starts at 01:00.
+        ("America/Santiago", "2026-09-06", "2026-09-06T04:00:00+00:00"),
+    ],
+)
+def test_a_date_without_a_time_is_that_day_in_the_newsrooms_zone(settings, zone, written, expected):
+    # Read as midnight UTC, "2026-03-05" was 19:00 on 4 March in New York: the desk and
+    # the ClaimReview dated the article a day early.
+    settings.FACTCHECK_TIME_ZONE = zone
+    assert ingestion.parse_published(written).isoformat() == expected
+    assert ingestion._entry_date(feed_entry_dated(written)).isoformat() == expected
+    meta = f'<meta property="article:published_time" content="{written}">'
+    assert ingestion.extract_html(dated_page(meta)).published_at.isoformat() == expected
+
+
+def test_a_day_before_the_first_moment_utc_can_hold_is_dropped(settings):
+    settings.FACTCHECK_TIME_ZONE = "Asia/Tokyo"  # 0001-01-01 there is 31 December of year 0
+    assert ingestion.parse_published("0001-01-01") is None
+    assert ingestion.parse_published("9999-12-31") is None  # more than a day ahead
+
+
+def test_a_feed_date_without_a_time_in_rss_words_is_that_day_too(settings):
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    moment = ingestion._entry_date(feed_entry_dated("Thu, 05 Mar 2026"))
+    assert moment.isoformat() == "2026-03-05T05:00:00+00:00"
+
+
+def test_a_date_with_a_time_keeps_its_moment_whatever_the_newsrooms_zone(settings):
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    for written in ("2026-03-05T00:00:00Z", "Thu, 05 Mar 2026 00:00:00 GMT"):
+        assert ingestion.parse_published(written).isoformat() == "2026-03-05T00:00:00+00:00"
+        assert ingestion._entry_date(feed_entry_dated(written)).isoformat() == (
+            "2026-03-05T00:00:00+00:00"
+        )
+    meta = '<meta property="article:published_time" content="2026-03-05T00:00:00+00:00">'
+    assert ingestion.extract_html(dated_page(meta)).published_at.isoformat() == (
+        "2026-03-05T00:00:00+00:00"
+    )

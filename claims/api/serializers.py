@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.dateparse import parse_date
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
@@ -303,6 +304,12 @@ class PublishedAtField(serializers.DateTimeField):
     }
 
     def to_internal_value(self, value):
+        if isinstance(value, str):
+            # 2026-02-30 is said below to be a wrong format, 0001-01-01 to be before 1800.
+            with suppress(ValueError, OverflowError):
+                if day := parse_date(value.strip()):
+                    # That day on the desk, not midnight UTC (the evening before in New York).
+                    return ingestion.day_start(day)
         try:
             return super().to_internal_value(value)
         except serializers.ValidationError:

@@ -218,6 +218,20 @@ def test_the_desks_time_zone_leaves_the_api_in_utc(api, settings):
     assert response.data["published_at"] == "2026-03-05T09:00:00Z"
 
 
+def test_a_publication_date_without_a_time_is_that_day_on_the_desk(api, settings):
+    # It was midnight UTC: 4 March, 19:00 in New York, on the desk and in the ClaimReview.
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    body = {"text": "The mayor said the dam held.", "published_at": "2026-03-05"}
+    response = api.post("/api/v1/articles/", body, format="json")
+    assert response.status_code in (201, 202), response.data
+    assert response.data["published_at"] == "2026-03-05T05:00:00Z"  # midnight in New York
+    for wrong in ("1970-01-01", "2026-02-30", "0001-01-01"):
+        body = {"text": "The clerk said it did not.", "published_at": wrong}
+        assert api.post("/api/v1/articles/", body, format="json").status_code == 400, wrong
+    settings.FACTCHECK_TIME_ZONE = "Asia/Tokyo"  # 0001-01-01 there is before year 1 in UTC
+    assert api.post("/api/v1/articles/", body, format="json").status_code == 400
+
+
 @processing
 def test_a_page_dated_with_an_offset_past_what_postgresql_takes_is_processed(api):
     # The article failed on PostgreSQL with the database's error text as its reason.
