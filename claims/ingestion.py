@@ -185,6 +185,10 @@ def _drop_link_lists(tree) -> None:
             holder.drop_tree()  # its tail, the text after it, stays
 
 
+#: The latest date htmldate may find in a page: none it could read (see extract_html).
+PAGE_DATE_BOUND = datetime(9999, 12, 31)
+
+
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """Pull the main text and metadata out of an HTML page with trafilatura."""
     html = without_inline_flood(without_bad_references(html))
@@ -202,6 +206,11 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
             "original_date": True,
             # The time and offset too, where the page gives them (the default is the day).
             "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+            # No bound of htmldate's own: it drops a date past the end of the machine's day
+            # (2 December in Tokyo while it is 1 December in UTC), and turns one further
+            # ahead into the first of its month. parse_published drops what is more than
+            # PUBLISHED_AHEAD ahead. A fixed value also keeps htmldate's caches warm.
+            "max_date": PAGE_DATE_BOUND,
         },
     )
     if document is None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -17,6 +18,7 @@ from tests.http_server import Answer
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
+NOW_1_DEC = datetime(2026, 12, 1, 17, 4, tzinfo=UTC)
 
 
 def ingest_url(url: str) -> Article:
@@ -1780,3 +1782,28 @@ def test_a_date_with_a_time_keeps_its_moment_whatever_the_newsrooms_zone(setting
     assert ingestion.extract_html(dated_page(meta)).published_at.isoformat() == (
         "2026-03-05T00:00:00+00:00"
     )
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        # Already 2 December in Tokyo, 15:59 UTC on 1 December: the date was dropped.
+        (
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+            '"NewsArticle", "datePublished": "2026-12-02T00:59:44+09:00"}</script>',
+            "2026-12-01T15:59:44+00:00",
+        ),
+        # A day ahead at most: kept; further ahead: dropped. Both were 1 December (htmldate
+        # fell back to the first of the month when the day was past its bound).
+        (
+            '<meta property="article:published_time" content="2026-12-02">',
+            "2026-12-02T00:00:00+00:00",
+        ),
+        ('<meta property="article:published_time" content="2026-12-09">', None),
+        ('<meta property="article:published_time" content="2026-12-03T09:00:00Z">', None),
+    ],
+)
+def test_a_pages_date_is_kept_up_to_a_day_ahead_and_never_moved(meta, expected):
+    with mock.patch("django.utils.timezone.now", return_value=NOW_1_DEC):
+        moment = ingestion.extract_html(dated_page(meta)).published_at
+    assert (moment.isoformat() if moment else None) == expected
