@@ -13,7 +13,18 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, DateTimeField, DurationField, F, Max, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import ExpressionWrapper
 from redis.exceptions import RedisError
 
@@ -81,10 +92,18 @@ def by_category(counts: dict[tuple[str, str], int], statuses=None) -> dict[str, 
 
 
 def time_to_verdict(verdicts: QuerySet[Verdict], until: str) -> QuerySet[Verdict]:
-    """``verdicts`` that reached ``until`` ("submitted_at", "published_at"), each annotated
-    with ``took``: the time from the claim being flagged to then."""
+    """``verdicts`` that are their claim's first to reach ``until`` ("submitted_at",
+    "published_at"), each annotated with ``took``: the time from the claim being flagged
+    to then.
+
+    A claim counts once: a correction (a verdict published again after a reopen) is no
+    second time to verdict, and timed from the flagging it would read as weeks.
+    """
     took = ExpressionWrapper(F(until) - F("claim__created_at"), output_field=DurationField())
-    return verdicts.filter(**{f"{until}__isnull": False}).annotate(took=took)
+    earlier = Verdict.objects.filter(claim=OuterRef("claim"), **{f"{until}__lt": OuterRef(until)})
+    return (
+        verdicts.filter(**{f"{until}__isnull": False}).filter(~Exists(earlier)).annotate(took=took)
+    )
 
 
 def backlog(now: datetime) -> QuerySet[Claim]:

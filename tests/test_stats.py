@@ -225,3 +225,28 @@ def test_a_change_the_figures_do_not_see_shows_once_they_are_old_enough(
     assert categories()["unverifiable"] == 0
     monkeypatch.setattr(stats, "FIGURES_MAX_AGE", timedelta(0))
     assert categories()["unverifiable"] == 2
+
+
+def test_the_time_to_verdict_counts_each_claims_first_verdict_once(client, alice):
+    # A correction published 20 days after the claim was flagged counted as a second
+    # verdict that took 20 days: one claim checked in an hour had a median of 10 days.
+    flagged = timezone.now() - timedelta(days=25)
+    claim = ClaimFactory(status=Claim.Status.PUBLISHED)
+    Claim.objects.filter(pk=claim.pk).update(created_at=flagged)
+    for took, note in [(HOUR, ""), (20 * 24 * HOUR, "The agency corrected its figure.")]:
+        Verdict.objects.create(
+            claim=claim,
+            rating=rating("false"),
+            summary="Records show otherwise.",
+            reviewer=alice,
+            correction_note=note,
+            submitted_at=flagged + took,
+            published_at=flagged + took,
+        )
+
+    api = APIClient()
+    api.force_authenticate(alice)
+    assert api.get("/api/v1/stats/").json()["median_time_to_verdict_seconds"] == 3600
+    client.force_login(alice)
+    dashboard = client.get(reverse("dashboard")).context
+    assert dashboard["ttv_median"] == 1 and dashboard["ttv_count"] == 1

@@ -194,7 +194,7 @@ def test_the_dashboard_counts_one_verdict_as_one_verdict(client, alice, erin):
     workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
     body = client_for(client, alice).get(reverse("dashboard")).content.decode()
     assert "· 1 verdict, including" in body
-    assert "over 1 verdict (90 days)" in body
+    assert "over 1 first verdict (one a claim, corrections aside; 90 days)" in body
     assert "<td>1 verdict</td>" in body and "<td>0 verdicts</td>" in body
     assert "1 verdicts" not in body
 

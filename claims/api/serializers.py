@@ -559,7 +559,9 @@ class StatsSerializer(serializers.Serializer):
     claims_by_category = serializers.DictField(child=serializers.IntegerField())
     published_per_day = DayCountSerializer(many=True, help_text="The last 30 days.")
     median_time_to_verdict_seconds = serializers.FloatField(
-        allow_null=True, help_text="From flag to published verdict, over the last 30 days."
+        allow_null=True,
+        help_text="From a claim's flagging to its first published verdict, over the claims "
+        "first published in the last 30 days (a correction does not count again).",
     )
     backlog = BacklogSerializer()
     articles_by_status = serializers.DictField(child=serializers.IntegerField())
