@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -2408,3 +2409,33 @@ def test_the_highlighted_text_is_the_same_markup_byte_for_byte():
         .splitlines()
     )
     assert [str(page) for page in pages] == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "before", "after"),
+    [
+        # The clock jumps from 23:59 to 01:00 there: the day starts at 01:00.
+        ("America/Santiago", "2026-09-06", "2026-09-06T03:59:00Z", "2026-09-06T04:30:00Z"),
+        ("Asia/Beirut", "2026-03-29", "2026-03-28T21:59:00Z", "2026-03-28T22:30:00Z"),
+    ],
+)
+def test_the_queue_filters_a_day_whose_midnight_the_clock_skips(
+    client, alice, settings, zone, day, before, after
+):
+    # "2026-09-06 00:00:00 couldn't be interpreted in time zone America/Santiago": the
+    # filter was not applied.
+    settings.FACTCHECK_TIME_ZONE = zone
+    late = ClaimFactory(text="The mayor said the bridge was fine.")
+    early = ClaimFactory(text="The governor said the road was open.")
+    Claim.objects.filter(pk=late.pk).update(created_at=after)
+    Claim.objects.filter(pk=early.pk).update(created_at=before)
+    client_for(client, alice)
+    previous = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+    for query, shown in [
+        ({"created_after": day}, [late]),
+        ({"created_after": day, "created_before": day}, [late]),
+        ({"created_before": previous}, [early]),
+    ]:
+        response = client.get(reverse("queue"), query)
+        assert response.context["filter_errors"] == [], query
+        assert list(response.context["page"].object_list) == shown, query

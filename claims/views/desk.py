@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import stats, workflow
+from claims import ingestion, stats, workflow
 from claims.api.filters import ClaimFilter
 from claims.api.serializers import as_id
 from claims.forms import BulkForm
@@ -153,21 +153,24 @@ SORTS = {
 
 
 def _queue_params(request) -> QueryDict:
-    """The filter parameters, with date inputs made ISO datetimes and open claims by default."""
+    """The filter parameters, with date inputs made moments and open claims by default."""
     params = request.GET.copy()
     for key in ("created_after", "created_before"):
         value = params.get(key, "")
         if len(value) == 10:  # a date from <input type=date>
-            params[key] = f"{_day_after(value) if key == 'created_before' else value}T00:00:00"
+            params[key] = _day_start(value, next_day=key == "created_before")
     if "status" not in params and not params.get("all"):
         params.setlist("status", OPEN_STATUSES)
     return params
 
 
-def _day_after(value: str) -> str:
-    """The next day: "Flagged until" a date includes that day (the filter is "before")."""
+def _day_start(value: str, *, next_day: bool) -> str:
+    """When the day ``value`` names starts in the desk's time zone (the next day, for
+    "Flagged until", which includes that day: the filter is "before"). Where the clock
+    skips midnight (America/Santiago on 6 September 2026) that is the hour it jumps to:
+    midnight there is no moment, and the filter refused it."""
     try:
-        return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+        return ingestion.day_start(date.fromisoformat(value) + timedelta(days=next_day)).isoformat()
     except (ValueError, OverflowError):
         return value  # the filter says what is wrong with it
 
