@@ -2439,3 +2439,25 @@ def test_the_queue_filters_a_day_whose_midnight_the_clock_skips(
         response = client.get(reverse("queue"), query)
         assert response.context["filter_errors"] == [], query
         assert list(response.context["page"].object_list) == shown, query
+
+
+def test_a_corrected_reviews_page_gives_when_it_was_first_published_and_corrected(
+    client, alice, erin, ed, settings
+):
+    # It said "Published <the correction's date>": the review's first date was nowhere.
+    from claims.models import Verdict
+
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    claim = workflow.claim_publish(claim=reviewed_claim(alice), actor=erin)
+    claim = workflow.claim_reopen(claim=claim, actor=erin, reason="The office corrected it.")
+    claim = workflow.claim_assign(claim=claim, assignee=alice, actor=erin, version=claim.version)
+    claim = workflow.verdict_set(
+        claim=claim, rating=rating("false"), summary="Still no.", version=claim.version, actor=alice
+    )
+    claim = workflow.claim_publish(claim=workflow.claim_submit(claim=claim, actor=alice), actor=ed)
+    first, correction = Verdict.objects.filter(claim=claim).order_by("pk")
+    Verdict.objects.filter(pk=first.pk).update(published_at="2026-03-06T02:00:00Z")  # 5 Mar EST
+    Verdict.objects.filter(pk=correction.pk).update(published_at="2026-03-10T15:00:00Z")
+    public = client.get(reverse("review-public", args=[claim.pk])).content.decode()
+    assert "Published 5 March 2026; corrected 10 March 2026." in public
+    assert "Correction (10 March 2026):" in public

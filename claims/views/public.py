@@ -43,6 +43,8 @@ def review_public(request, pk: int):
         {
             "claim": claim,
             "verdict": claim.published_verdicts[0],
+            # The review's date is its first publication's; a correction has its own.
+            "first_published": claim.published_verdicts[-1].published_at,
             "review": review,
             "json_ld": mark_safe(json_ld),  # escaped above
         },
