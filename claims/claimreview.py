@@ -103,13 +103,16 @@ def claim_review(claim: Claim, history: list[Verdict] | None = None) -> dict:
     article = claim.article
     item = {
         "@type": "Claim",
-        "datePublished": newsroom_date(article.published_at or article.created_at).isoformat(),
         "appearance": [
             {"@type": "CreativeWork", "url": url}
             for url in [article.url or article.source_url]
             if url
         ],
     }
+    # When the claim was made: its article's date. An undated article gives none (the
+    # property is optional): the day it came in to the desk is a date no one wrote.
+    if article.published_at:
+        item["datePublished"] = newsroom_date(article.published_at).isoformat()
     author = _author(claim)
     if author:
         item["author"] = author

@@ -56,6 +56,14 @@ def test_the_claim_is_dated_the_day_its_article_gives(settings):
     assert claim_review(claim)["itemReviewed"]["datePublished"] == "2026-03-05"
 
 
+def test_an_undated_article_gives_the_claim_no_date():
+    # It was given the day the article came in to the desk, a date no one wrote.
+    claim = published()
+    Article.objects.filter(pk=claim.article_id).update(published_at=None)
+    claim.refresh_from_db()
+    assert "datePublished" not in claim_review(claim)["itemReviewed"]
+
+
 def test_it_keeps_claim_reviewed_under_75_characters():
     claim = ClaimFactory(text="The minister said that " + "the harbour tunnel was finished " * 5)
     wording = short_wording(claim)
