@@ -22,6 +22,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.fields import DateTimeField
 from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -578,6 +579,9 @@ class ClaimExportView(GenericAPIView):
         rows = filtered.order_by("-priority", "id").values_list(*CSV_COLUMNS)
         writer = csv.writer(_Echo())
 
+        # Times as the API gives them (ISO 8601 in UTC, "…Z"), not Python's str().
+        moment = DateTimeField().to_representation
+
         def stream():
             yield writer.writerow([c.replace("__", "_") for c in CSV_COLUMNS])
             # On PostgreSQL in a transaction: outside one, the cursor is declared WITH HOLD
@@ -587,7 +591,9 @@ class ClaimExportView(GenericAPIView):
             reading = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
             with reading:
                 for row in rows.iterator(chunk_size=2000):
-                    yield writer.writerow([_inert(value) for value in row])
+                    yield writer.writerow(
+                        [moment(v) if isinstance(v, datetime) else _inert(v) for v in row]
+                    )
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="claims.csv"'

@@ -331,6 +331,16 @@ def test_it_exports_the_filtered_claims_as_csv(api):
     assert len(rows) == 2 and rows[1][6] == 'He said "yes", then left.'
 
 
+def test_the_csv_export_gives_times_as_the_api_does(api, settings):
+    # It wrote "2026-12-01 16:57:47.170294+00:00" where the API gives ISO 8601 with a Z.
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    claim = ClaimFactory()
+    response = api.get("/api/v1/claims/export.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    created = api.get(f"/api/v1/claims/{claim.pk}/").data["created_at"]
+    assert rows[0]["created_at"] == created and created.endswith("Z")
+
+
 def test_the_stats_answer_what_the_schema_describes(api):
     ClaimFactory()
     schema = api.get("/api/schema/?format=json").json()
