@@ -418,7 +418,6 @@ NAMED_ZONES = {
     **{"ut": 0, "utc": 0, "gmt": 0, "z": 0},
     **{"est": -300, "edt": -240, "cst": -360, "cdt": -300},
     **{"mst": -420, "mdt": -360, "pst": -480, "pdt": -420},
-    **{"et": -300, "ct": -360, "mt": -420, "pt": -480, "at": -240},
     **{"ast": -240, "adt": -180, "nst": -210, "ndt": -150},
     **{"akst": -540, "akdt": -480, "hst": -600, "hdt": -540},
     **{"wet": 0, "west": 60, "bst": 60, "cet": 60, "cest": 120, "met": 60, "mest": 120},
@@ -427,6 +426,16 @@ NAMED_ZONES = {
     **{"pkt": 300, "wib": 420, "wita": 480, "wit": 540, "hkt": 480, "jst": 540, "kst": 540},
     **{"awst": 480, "acst": 570, "acdt": 630, "aest": 600, "aedt": 660},
     **{"nzst": 720, "nzdt": 780},
+}
+
+#: The US and Canadian zones named without "standard" or "daylight" ("09:00 ET"): the time
+#: the clocks there show, so standard time in winter and daylight time in summer.
+GENERIC_ZONES = {
+    "et": "America/New_York",
+    "ct": "America/Chicago",
+    "mt": "America/Denver",
+    "pt": "America/Los_Angeles",
+    "at": "America/Halifax",
 }
 
 # A name after a clock time, ending the date: "09:00:00 CEST", "09:00 PM", "09:00:00Z".
@@ -440,8 +449,11 @@ def zone_name(written: str) -> str:
     return match.group(1).lower() if match else ""
 
 
-def zone_offset(name: str) -> timedelta:
-    """The UTC offset a zone name stands for; ValueError if NAMED_ZONES does not have it."""
+def zone_offset(name: str, wall: datetime) -> timedelta:
+    """The UTC offset a zone name stands for at the clock time ``wall`` (naive, as written);
+    ValueError if neither NAMED_ZONES nor GENERIC_ZONES has it."""
+    if name in GENERIC_ZONES:
+        return ZoneInfo(GENERIC_ZONES[name]).utcoffset(wall)
     if name not in NAMED_ZONES:
         raise ValueError(f"The time zone {name.upper()} is not one we know for sure.")
     return timedelta(minutes=NAMED_ZONES[name])
@@ -457,13 +469,13 @@ def rfc2822_moment(value: str) -> datetime:
     full below 100: the email module reads every year below 100 as two digits ("0001"
     became 2001)."""
     name = zone_name(value)
-    offset = zone_offset(name) if name else None
     moment = parsedate_to_datetime(value)
     written = _RFC2822_YEAR.search(value)
     if written and len(written.group(1)) > 2 and int(written.group(1)) != moment.year:
         raise ValueError(f"The year {written.group(1)} was read as {moment.year}.")
-    if offset is not None:  # the email module reads a name it does not know as UTC
-        moment = (moment.replace(tzinfo=None) - offset).replace(tzinfo=UTC)
+    if name:  # the email module reads a name it does not know as UTC
+        wall = moment.replace(tzinfo=None)
+        moment = (wall - zone_offset(name, wall)).replace(tzinfo=UTC)
     return moment
 
 
@@ -1796,7 +1808,8 @@ def _entry_date(entry) -> datetime | None:
             if name := zone_name(written):
                 # feedparser reads a zone name it does not know as UTC, hours off.
                 read_as = timedelta(hours=FEEDPARSER_ZONES.get(name, 0))
-                moment -= zone_offset(name) - read_as  # ValueError: not known for sure
+                wall = (moment + read_as).replace(tzinfo=None)  # the clock time written
+                moment -= zone_offset(name, wall) - read_as  # ValueError: not known for sure
             return parse_published(moment)
     return None
 

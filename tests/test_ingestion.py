@@ -1587,6 +1587,15 @@ def feed_entry_dated(written: str):
         ("Tue, 05 Mar 2024 09:00:00 IST", None),
         ("Tue, 05 Mar 2024 09:00:00 XYZ", None),
         ("Tue, 05 Mar 2024 09:00 PM", None),
+        # US zones without "standard" or "daylight": the time the clocks there show that day.
+        # "ET" was read as EST all year, an hour off from March to November.
+        ("Sun, 05 Jul 2026 09:00:00 ET", "2026-07-05T13:00:00+00:00"),
+        ("Thu, 05 Mar 2026 09:00:00 ET", "2026-03-05T14:00:00+00:00"),
+        ("Sun, 05 Jul 2026 09:00:00 CT", "2026-07-05T14:00:00+00:00"),
+        ("Sun, 05 Jul 2026 09:00:00 MT", "2026-07-05T15:00:00+00:00"),
+        ("Sun, 05 Jul 2026 09:00:00 PT", "2026-07-05T16:00:00+00:00"),
+        ("Thu, 05 Mar 2026 09:00:00 PT", "2026-03-05T17:00:00+00:00"),
+        ("Sun, 05 Jul 2026 09:00:00 AT", "2026-07-05T12:00:00+00:00"),
     ],
 )
 def test_a_feed_date_with_a_zone_name_is_read_in_that_zone_or_not_at_all(written, expected):
