@@ -94,8 +94,11 @@ def _require(user, role: str, action: str) -> None:
 # --- priority -----------------------------------------------------------------------------
 
 # priority = 0.6·score + 0.25·recency + 0.15·spread + bump
-#   recency: 1 for an article published now, halving every 48 hours (by publication time
-#            at ingestion; the article's creation time when it has none);
+#   recency: how fresh the article was when the claim was flagged: 1 for one published that
+#            moment, halving for every 48 hours it was old by then (its creation time when
+#            it has no date). Fixed at flagging (reprioritise works it out as of then too):
+#            it does not age while the claim waits, which would mean rewriting the
+#            priority of every waiting claim as time passes;
 #   spread:  how many other articles carry the same claim (fingerprint), 4 or more → 1.
 SCORE_WEIGHT, RECENCY_WEIGHT, SPREAD_WEIGHT = 0.6, 0.25, 0.15
 RECENCY_HALF_LIFE_HOURS = 48.0
