@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 from django.urls import reverse
 from django.utils import timezone
@@ -250,3 +251,30 @@ def test_the_time_to_verdict_counts_each_claims_first_verdict_once(client, alice
     client.force_login(alice)
     dashboard = client.get(reverse("dashboard")).context
     assert dashboard["ttv_median"] == 1 and dashboard["ttv_count"] == 1
+
+
+def test_the_api_counts_verdicts_per_day_over_30_whole_days_in_utc(alice):
+    # The period began 30 days before this moment: its first day was counted from noon
+    # (a day of its own, 1 March, with half its verdicts), and days without one were left
+    # out, where the dashboard shows them as 0.
+    now = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
+    claims = [ClaimFactory(status=Claim.Status.PUBLISHED) for _ in range(3)]
+    for claim, published in zip(
+        claims, ["2026-03-01T16:00Z", "2026-03-02T01:00Z", "2026-03-02T08:00Z"], strict=True
+    ):
+        Verdict.objects.create(
+            claim=claim,
+            rating=rating("false"),
+            summary="Records show otherwise.",
+            reviewer=alice,
+            submitted_at=published,
+            published_at=published,
+        )
+    api = APIClient()
+    api.force_authenticate(alice)
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        per_day = api.get("/api/v1/stats/").json()["published_per_day"]
+    assert len(per_day) == 30
+    assert per_day[0] == {"day": "2026-03-02", "count": 2}
+    assert per_day[1] == {"day": "2026-03-03", "count": 0}
+    assert per_day[-1] == {"day": "2026-03-31", "count": 0}

@@ -557,7 +557,11 @@ class BacklogSerializer(serializers.Serializer):
 class StatsSerializer(serializers.Serializer):
     claims_by_status = serializers.DictField(child=serializers.IntegerField())
     claims_by_category = serializers.DictField(child=serializers.IntegerField())
-    published_per_day = DayCountSerializer(many=True, help_text="The last 30 days.")
+    published_per_day = DayCountSerializer(
+        many=True,
+        help_text="Verdicts published on each of the 30 days ending today (UTC days, "
+        "oldest first, days without one given as 0).",
+    )
     median_time_to_verdict_seconds = serializers.FloatField(
         allow_null=True,
         help_text="From a claim's flagging to its first published verdict, over the claims "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from contextlib import nullcontext
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
@@ -693,13 +693,16 @@ def _stats_figures(now) -> dict:
     counts = stats.claim_counts()
     by_status = stats.by_status(counts)
     since = now - timedelta(days=30)
-    per_day = (
-        Verdict.objects.filter(published_at__gte=since)
-        .annotate(day=TruncDate("published_at"))
-        .values("day")
+    # Whole days in UTC, as the API's times are: the 30 ending today, each one, as the
+    # dashboard's chart has them (which counts them in the desk's zone).
+    first_day = now.astimezone(UTC).date() - timedelta(days=29)
+    per_day = dict(
+        Verdict.objects.filter(published_at__gte=datetime.combine(first_day, time(), UTC))
+        .annotate(day=TruncDate("published_at", tzinfo=UTC))
+        .values_list("day")
         .annotate(n=Count("id"))
-        .order_by("day")
     )
+    days = [first_day + timedelta(days=i) for i in range(30)]
     took = stats.median(
         stats.time_to_verdict(Verdict.objects.filter(published_at__gte=since), "published_at")
     )
@@ -707,7 +710,7 @@ def _stats_figures(now) -> dict:
     return {
         "claims_by_status": by_status,
         "claims_by_category": stats.by_category(counts),
-        "published_per_day": [{"day": row["day"], "count": row["n"]} for row in per_day],
+        "published_per_day": [{"day": day, "count": per_day.get(day, 0)} for day in days],
         "median_time_to_verdict_seconds": None if took is None else took.total_seconds(),
         "backlog": {
             "new": by_status.get(Claim.Status.NEW, 0),
