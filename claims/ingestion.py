@@ -1497,7 +1497,8 @@ def poll_feed(feed: Feed) -> FeedPoll:
         feed.title = _storable(parsed.feed.get("title") or "")[:500]
     if result.moved and (moved_from := _follow_move(feed, result.final_url)):
         feed.last_error = (
-            f"moved permanently from {moved_from} on {now:%Y-%m-%d}; polled at its new address now"
+            f"moved permanently from {moved_from} on {_desk_day(now):%Y-%m-%d}; "
+            "polled at its new address now"
         )
     _feed_ok(feed, now, again_now=bool(poll.waiting or poll.interrupted))
     notes = [feed.last_error] if feed.last_error else []  # a recent move's
@@ -1745,7 +1746,7 @@ def _entry_seen_again(seen: FeedEntry, digest: str) -> Submitted | None:
         if article.status == Article.Status.PROCESSED:
             kept = article.note.split(ENTRY_CHANGED)[0].strip()
             note = (
-                f"{ENTRY_CHANGED} (last on {timezone.localdate():%Y-%m-%d}); the article "
+                f"{ENTRY_CHANGED} (last on {_desk_day(timezone.now()):%Y-%m-%d}); the article "
                 "keeps the text it was ingested with."
             )
             Article.objects.filter(pk=article.pk).update(note=f"{kept} {note}".strip())
@@ -1843,7 +1844,7 @@ def _move_note(last_error: str, now: datetime) -> str:
     if match is None:
         return ""
     moved_on = datetime.fromisoformat(match.group(1)).date()
-    return match.group(0) if now.date() - moved_on < timedelta(days=MOVE_NOTE_DAYS) else ""
+    return match.group(0) if _desk_day(now) - moved_on < timedelta(days=MOVE_NOTE_DAYS) else ""
 
 
 def _feed_ok(feed: Feed, now: datetime, *, again_now: bool = False) -> None:
@@ -1871,8 +1872,8 @@ def _feed_failed(
         feed.next_poll_at = min(retry_after, longest)
         capped = " (a day at most)" if retry_after > longest else ""
         feed.last_error = (
-            f"{reason.rstrip('.')}; it asked not to be polled before {_utc(retry_after)} "
-            f"(Retry-After): next poll at {_utc(feed.next_poll_at)}{capped}."
+            f"{reason.rstrip('.')}; it asked not to be polled before {_desk_time(retry_after)} "
+            f"(Retry-After): next poll at {_desk_time(feed.next_poll_at)}{capped}."
         )
     if move_note:
         feed.last_error = f"{feed.last_error.rstrip('.')}; {move_note}"
@@ -1892,9 +1893,18 @@ def _feed_gone(feed: Feed, now: datetime, reason: str) -> None:
     _save_poll(feed, "active")
 
 
-def _utc(moment: datetime) -> str:
-    moment = moment.astimezone(UTC)
-    return f"{moment.day} {moment:%b %Y %H:%M} UTC"
+# A feed's or an article's note is text, written by a task (in UTC) and read on the desk:
+# its dates and times are the desk's (FACTCHECK_TIME_ZONE), as the page around it shows them.
+
+
+def _desk_day(moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(settings.FACTCHECK_TIME_ZONE)).date()
+
+
+def _desk_time(moment: datetime) -> str:
+    """``moment`` as the desk writes clock times, with its zone named: "1 Dec 2026 14:19 EST"."""
+    local = moment.astimezone(ZoneInfo(settings.FACTCHECK_TIME_ZONE))
+    return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
 
 
 def _save_poll(feed: Feed, *also: str) -> None:

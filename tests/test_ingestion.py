@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -1816,3 +1817,31 @@ def test_a_pages_date_is_kept_up_to_a_day_ahead_and_never_moved(meta, expected):
     with mock.patch("django.utils.timezone.now", return_value=NOW_1_DEC):
         moment = ingestion.extract_html(dated_page(meta)).published_at
     assert (moment.isoformat() if moment else None) == expected
+
+
+def test_a_feeds_notes_give_times_in_the_desks_zone(allow_private, server, settings):
+    # Written by a task in UTC, they read "19:19 UTC" beside "next poll at 14:19 EST", and a
+    # move on the evening of 5 March in New York "on 2026-03-06".
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    server.routes["/busy.xml"] = Answer(503, b"Busy", {"Retry-After": "7200"})
+    busy = Feed.objects.create(url=server.url("busy.xml"), poll_interval=15)
+    ingestion.poll_feed(busy)
+    busy.refresh_from_db()
+    next_poll = busy.next_poll_at.astimezone(ZoneInfo("America/New_York"))
+    assert f"next poll at {next_poll.day} {next_poll:%b %Y %H:%M} EST" in busy.last_error
+    assert "UTC" not in busy.last_error
+
+    rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base).encode()
+    server.routes["/wire.xml"] = Answer(200, rss, {"Content-Type": "application/rss+xml"})
+    server.routes["/old-wire.xml"] = Answer(301, b"", {"Location": "/wire.xml"})
+    moved = Feed.objects.create(url=server.url("old-wire.xml"))
+    evening = datetime(2026, 3, 6, 2, 0, tzinfo=UTC)  # 21:00 on 5 March in New York
+    with mock.patch("django.utils.timezone.now", return_value=evening):
+        ingestion.poll_feed(moved)
+    moved.refresh_from_db()
+    assert " on 2026-03-05; polled at its new address now" in moved.last_error
+    # The note stays a week of the desk's days, through later polls.
+    with mock.patch("django.utils.timezone.now", return_value=evening + timedelta(days=6)):
+        ingestion.poll_feed(moved)
+    moved.refresh_from_db()
+    assert " on 2026-03-05; polled at its new address now" in moved.last_error

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claims import workflow
+from claims import ingestion, workflow
 from claims.models import Article, Claim, Evidence, Feed, IngestionJob, ReviewEvent
 from tests.factories import (
     ArticleFactory,
@@ -2461,3 +2461,21 @@ def test_a_corrected_reviews_page_gives_when_it_was_first_published_and_correcte
     public = client.get(reverse("review-public", args=[claim.pk])).content.decode()
     assert "Published 5 March 2026; corrected 10 March 2026." in public
     assert "Correction (10 March 2026):" in public
+
+
+def test_the_already_on_the_desk_message_dates_the_article_in_the_desks_zone(
+    client, alice, settings
+):
+    # It was dated in UTC: an article added at 21:00 on 5 March in New York was "06 Mar".
+    settings.FACTCHECK_TIME_ZONE = "America/New_York"
+    text = "The minister said the bridge would reopen next week, officials said. " * 4
+    article = ArticleFactory(text=text)
+    Article.objects.filter(pk=article.pk).update(
+        created_at="2026-03-06T02:00:00Z", content_hash=ingestion.content_hash(text)
+    )
+    client_for(client, alice)
+    response = client.post(
+        reverse("article-add"), {"source": "text", "text": text, "title": "Bridge"}, follow=True
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert any(f"(#{article.pk}, added 5 Mar 2026)" in message for message in said), said

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from claims import ingestion, tasks
 from claims.api.filters import MAX_SEARCH
@@ -105,7 +107,7 @@ def article_add(request):
                 messages.info(
                     request,
                     f"This article was already on the desk (#{article.pk}, added "
-                    f"{article.created_at:%d %b %Y}): {note}.",
+                    f"{date_format(timezone.localtime(article.created_at), 'j M Y')}): {note}.",
                 )
             if ids or (job and job.failed):
                 return redirect(_progress_url(ids, job))
