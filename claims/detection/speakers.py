@@ -242,7 +242,10 @@ SPEAKER_NOUNS = re.compile(
 _NEXT_WORD = re.compile(r"\s*(\w+)")
 _NEXT_CHARACTER = re.compile(r"\s*(\S)")
 _THAT_WORD = re.compile(r"\s+that\s+[\"'“‘«]?(\w+)", re.IGNORECASE)
-_TOKEN = r"\w[\w’'.&-]*|''|[^\w\s]"
+# Combining diacritical marks: a decomposed (NFD) accent is a letter and a mark after it
+# ("Jose\u0301"), and \w takes no mark, which cut "José" in two.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_TOKEN = rf"\w[\w{_MARKS}’'.&-]*|''|[^\w\s]"
 _SPACED_TOKEN = re.compile(rf"(\s*)({_TOKEN})")  # every non-space character is in a token
 _MAX_WORDS = 10
 _WINDOW = 120  # characters either side of the verb that usually hold its speaker

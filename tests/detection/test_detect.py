@@ -1086,3 +1086,18 @@ def test_a_pattern_is_literal_text_not_a_regular_expression():
     lexicon = Lexicon.from_entries([LexiconEntry("claimed (.*)+ that", "hedged", 0.5)])
     assert detect("Rebels claimed in May that the dam burst.", lexicon) == []
     assert detect("Rebels claimed (.*)+ that the dam burst.", lexicon)[0].category == "hedged"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # decomposed (NFD) accents: a letter followed by a combining mark
+        ("Jose\u0301 Pe\u0301rez said the dam was inspected.", "Jose\u0301 Pe\u0301rez"),
+        ("Nguye\u0303n Va\u0306n said the dam was fine.", "Nguye\u0303n Va\u0306n"),
+        ("The dam was fine, said Rene\u0301 L\u00e9vesque.", "Rene\u0301 L\u00e9vesque"),
+        ("Jos\u00e9 P\u00e9rez said the dam was inspected.", "Jos\u00e9 P\u00e9rez"),
+    ],
+)
+def test_a_name_with_decomposed_accents_is_kept_whole(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
