@@ -46,6 +46,9 @@ DETERMINERS = word_set(
     "several many earlier previous recent false similar neither either both all each every "
     "most few whose"
 )
+#: Determiners that are also names ("Tran An", "Mai Her"): capitalised after a capitalised
+#: word, they end or continue the name rather than open a noun phrase.
+NAME_DETERMINERS = word_set("an her")
 AUXILIARIES = word_set(
     "has have had would will shall should could can may might must did does do also later "
     "previously repeatedly once then again recently publicly privately further subsequently "
@@ -403,7 +406,9 @@ class _Attribution:
             return Span(last.start, last.end)  # "Some said…", "…; many say"
         if last.lower in OWNERS and self.word in ("claim", "claims") and self._that_clause():
             return Span(last.start, last.end)  # "repeated his claim that…": the claim is his
-        if last.lower == "to" or last.lower in BE or last.lower in DETERMINERS:
+        if last.lower == "to" or last.lower in BE:
+            return None
+        if last.lower in DETERMINERS and not _determiner_in_name(before, index):
             return None
         if self.word == "say" and last.lower in SAY_NOUN_MODIFIERS:
             return None
@@ -747,6 +752,12 @@ def _ends_a_name(tokens: list[_Token], index: int) -> bool:
     )
 
 
+def _determiner_in_name(tokens: list[_Token], index: int) -> bool:
+    """A capitalised "An" or "Her" after a capitalised word is part of a name ("Tran An
+    said", "Mai Her said"), not the start of a noun phrase ("An official said")."""
+    return tokens[index].lower in NAME_DETERMINERS and _ends_a_name(tokens, index)
+
+
 def _skip_parenthesis(tokens: list[_Token], index: int) -> int:
     if index < 0 or tokens[index].text != ")":
         return index
@@ -822,7 +833,12 @@ def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
                 return _noun_phrase_before(tokens, relative)
             break
         first -= 1
-        if token.lower in DETERMINERS and first > 0 and tokens[first - 1].lower not in PREPOSITIONS:
+        if (
+            token.lower in DETERMINERS
+            and first > 0
+            and tokens[first - 1].lower not in PREPOSITIONS
+            and not _determiner_in_name(tokens, first)
+        ):
             break
     if first > 1 and tokens[first - 1].lower == "and" and last - first < 4:
         # "Police and fire officials said", "Mr. Smith and his wife said": one speaker.

@@ -1101,3 +1101,27 @@ def test_a_pattern_is_literal_text_not_a_regular_expression():
 def test_a_name_with_decomposed_accents_is_kept_whole(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Tran An said the dam was fine.", "Tran An"),
+        ("Nguy\u1ec5n V\u0103n An said the dam was fine.", "Nguy\u1ec5n V\u0103n An"),
+        ("Tran An Binh said the dam was fine.", "Tran An Binh"),
+        ("Tran Anh said the dam was fine.", "Tran Anh"),
+        ("An official said the dam was fine.", "An official"),
+    ],
+)
+def test_a_capitalised_an_after_a_capitalised_word_is_part_of_a_name(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+def test_an_alone_before_the_verb_is_no_speaker():
+    assert detect("In an interview an said the dam was fine.") == []
+
+
+def test_a_capitalised_her_after_a_capitalised_word_is_part_of_a_name():
+    flag = only("Mai Her said the dam was fine.")
+    assert flag.speaker is not None and flag.speaker.text == "Mai Her"
