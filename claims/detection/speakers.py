@@ -447,14 +447,25 @@ class _Attribution:
             # "…, said Monica de Bolle, a senior fellow" before "X, the minister, said".
             after = _NEXT_CHARACTER.match(self.text, self.verb.end, self.sentence.end)
             named_after = after is not None and after.group(1).isupper()  # may name someone
+            # "…, your spending in check, says certified financial planner Eric Roberge": a
+            # lower-case title and a name after the verb, before a comma taken for an aside.
             return (
                 (named_after and self._inverted(strict=True, name=True))
+                or (not named_after and self._titled_after() and self._inverted(strict=True))
                 or self._appositive()
                 or self._inverted(strict=True)
             )
         if last.text in DASHES:  # "X -- a co-editor of the book -- said"
             return self._dashed_appositive()
         return None
+
+    def _titled_after(self) -> bool:
+        """Whether a lower-case title and a name follow "said" or "added" ("says
+        psychologist Mary Alvord", "adds study co-author Ana Ruiz")."""
+        if self.word not in ("said", "says", "added", "adds"):
+            return False
+        speaker = _noun_phrase_after(self.after())
+        return speaker is not None and _titled_name(self.text[speaker.start : speaker.end].split())
 
     def _they_call(self, before: list[_Token], index: int) -> bool:
         """Whether "they call" is the impersonal they that names ("They call it a victory",

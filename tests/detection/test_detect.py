@@ -1125,3 +1125,19 @@ def test_an_alone_before_the_verb_is_no_speaker():
 def test_a_capitalised_her_after_a_capitalised_word_is_part_of_a_name():
     flag = only("Mai Her said the dam was fine.")
     assert flag.speaker is not None and flag.speaker.text == "Mai Her"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("With a budget, your spending in check, says certified financial planner Eric Roberge.",
+         "certified financial planner Eric Roberge"),
+        ("Once you pay off the card, your spending stays in check, says certified financial "
+         "planner Eric Roberge.", "certified financial planner Eric Roberge"),
+        # the appositive rule still holds when no titled name follows the verb
+        ("Omar Lind, a senior analyst at Veldt, said the deal was off.", "Omar Lind"),
+    ],
+)  # fmt: skip
+def test_a_titled_name_after_the_verb_is_tried_before_the_appositive(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
