@@ -94,7 +94,9 @@ PREAMBLES = word_set(
     "however meanwhile still also but and yet so speaking asked hours days weeks months "
     "years minutes moments"
 )
-PREPOSITIONS = word_set("of for at from with in on to about near by close among inside outside")
+PREPOSITIONS = word_set(
+    "of for at from with in on to about near by close among inside outside across around throughout"
+)
 #: Words that open an adverbial before the subject, also when no comma closes it ("On
 #: Monday Mayor Ellen Dorsey said", "Meanwhile police said").
 OPENERS = PREAMBLES | word_set(
@@ -828,7 +830,12 @@ def _noun_phrase_before(tokens: list[_Token], last: int) -> Span | None:
     first = last
     while first > 0 and last - first < _MAX_WORDS:
         token = tokens[first - 1]
-        if token.lower == "and" and _joins_names(tokens, first - 1):
+        # "Smith and Jones said"; "Farmers in the valley and across the state say": "and"
+        # before a preposition and a determiner joins two places of one speaker (not "and
+        # in public remarks Trump said", a clause of its own).
+        if token.lower == "and" and (
+            _joins_names(tokens, first - 1) or _joins_places(tokens, first)
+        ):
             first -= 1
             continue
         if token.lower == "to" and first > 1 and tokens[first - 2].lower == "according":
@@ -940,6 +947,15 @@ def _relative_pronoun(tokens: list[_Token], index: int) -> int | None:
             return None
         comma = comma or token.text == ","
     return None
+
+
+def _joins_places(tokens: list[_Token], index: int) -> bool:
+    """Whether a preposition and a determiner follow "and": "and across the state"."""
+    return (
+        index + 1 < len(tokens)
+        and tokens[index].lower in PREPOSITIONS
+        and tokens[index + 1].lower in DETERMINERS
+    )
 
 
 def _joins_names(tokens: list[_Token], index: int) -> bool:

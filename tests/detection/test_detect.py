@@ -1141,3 +1141,19 @@ def test_a_capitalised_her_after_a_capitalised_word_is_part_of_a_name():
 def test_a_titled_name_after_the_verb_is_tried_before_the_appositive(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Executives across the world say the market is weak.", "Executives across the world"),
+        ("Farmers around the region say the rains came late.", "Farmers around the region"),
+        ("Officials throughout the county said the roads were closed.",
+         "Officials throughout the county"),
+        ("Farmers in the valley and across the state say the rains came late.",
+         "Farmers in the valley and across the state"),
+    ],
+)  # fmt: skip
+def test_a_determiner_after_a_preposition_stays_in_the_speaker(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
