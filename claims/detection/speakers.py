@@ -707,8 +707,10 @@ def _after_causative(tokens: list[_Token], last: int, speaker: Span) -> bool:
 
 
 def _is_author(speaker: str) -> bool:
-    """The writer or the reader: "I", "we've", "you can't" (but "US" is a country)."""
-    first = speaker.split(maxsplit=1)[0]
+    """The writer or the reader: "I", "we've", "you can't" (but "US" is a country), also
+    after "like" ("Like we've been saying": the conjunction is no part of a speaker)."""
+    words = speaker.split(maxsplit=2)
+    first = words[1] if len(words) > 1 and words[0].lower() == "like" else words[0]
     return first != "US" and first.lower() in AUTHOR
 
 

@@ -1157,3 +1157,15 @@ def test_a_titled_name_after_the_verb_is_tried_before_the_appositive(sentence, s
 def test_a_determiner_after_a_preposition_stays_in_the_speaker(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Like we've been saying, the market is weak.",
+        "Like I said, the dam held.",
+        "Like we reported last week, the mill has closed.",
+    ],
+)
+def test_like_before_the_writer_is_still_the_writers_voice(sentence):
+    assert detect(sentence) == []
