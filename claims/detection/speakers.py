@@ -92,7 +92,7 @@ SPEAKER_ENDS = word_set("in during via")
 PREAMBLES = word_set(
     "in on at during after before by for from with within when while last earlier later "
     "however meanwhile still also but and yet so speaking asked hours days weeks months "
-    "years minutes moments"
+    "years minutes moments prior ahead"
 )
 PREPOSITIONS = word_set(
     "of for at from with in on to about near by close among inside outside across around throughout"

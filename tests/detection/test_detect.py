@@ -1169,3 +1169,16 @@ def test_a_determiner_after_a_preposition_stays_in_the_speaker(sentence, speaker
 )
 def test_like_before_the_writer_is_still_the_writers_voice(sentence):
     assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Prior to launch Velmont promised the phone would ship in May.", "Velmont"),
+        ("Prior to the vote Mayor Ellen Dorsey said the bill would pass.", "Mayor Ellen Dorsey"),
+        ("Ahead of the vote Smith said the bill would pass.", "Smith"),
+    ],
+)  # fmt: skip
+def test_prior_to_and_ahead_of_open_an_adverbial(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
