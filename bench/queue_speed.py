@@ -56,7 +56,7 @@ def fill(claims: int, articles: int) -> float:
     with psycopg.connect(database_url()) as conn, conn.cursor() as cur:
         with cur.copy(
             "COPY claims_article (id, source_url, title, byline, site_name, language, text,"
-            " raw_html, entry_text, origin, status, error, attempts, created_at, updated_at)"
+            " raw_html, entry_text, origin, status, error, note, attempts, created_at, updated_at)"
             " FROM STDIN"
         ) as copy:
             for n in range(1, articles + 1):
@@ -73,6 +73,7 @@ def fill(claims: int, articles: int) -> float:
                         "",
                         "bulk",
                         "processed",
+                        "",
                         "",
                         1,
                         "2026-11-01",
