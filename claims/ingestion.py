@@ -40,6 +40,7 @@ from lxml.html import tostring
 from trafilatura.utils import load_html
 
 from claims import detection, workflow
+from claims.claimreview import newsroom_date
 from claims.fetching import (
     CONTROL_CHARACTERS,
     FetchError,
@@ -1497,7 +1498,7 @@ def poll_feed(feed: Feed) -> FeedPoll:
         feed.title = _storable(parsed.feed.get("title") or "")[:500]
     if result.moved and (moved_from := _follow_move(feed, result.final_url)):
         feed.last_error = (
-            f"moved permanently from {moved_from} on {_desk_day(now):%Y-%m-%d}; "
+            f"moved permanently from {moved_from} on {newsroom_date(now):%Y-%m-%d}; "
             "polled at its new address now"
         )
     _feed_ok(feed, now, again_now=bool(poll.waiting or poll.interrupted))
@@ -1746,7 +1747,7 @@ def _entry_seen_again(seen: FeedEntry, digest: str) -> Submitted | None:
         if article.status == Article.Status.PROCESSED:
             kept = article.note.split(ENTRY_CHANGED)[0].strip()
             note = (
-                f"{ENTRY_CHANGED} (last on {_desk_day(timezone.now()):%Y-%m-%d}); the article "
+                f"{ENTRY_CHANGED} (last on {newsroom_date(timezone.now()):%Y-%m-%d}); the article "
                 "keeps the text it was ingested with."
             )
             Article.objects.filter(pk=article.pk).update(note=f"{kept} {note}".strip())
@@ -1844,7 +1845,7 @@ def _move_note(last_error: str, now: datetime) -> str:
     if match is None:
         return ""
     moved_on = datetime.fromisoformat(match.group(1)).date()
-    return match.group(0) if _desk_day(now) - moved_on < timedelta(days=MOVE_NOTE_DAYS) else ""
+    return match.group(0) if newsroom_date(now) - moved_on < timedelta(days=MOVE_NOTE_DAYS) else ""
 
 
 def _feed_ok(feed: Feed, now: datetime, *, again_now: bool = False) -> None:
@@ -1893,16 +1894,12 @@ def _feed_gone(feed: Feed, now: datetime, reason: str) -> None:
     _save_poll(feed, "active")
 
 
-# A feed's or an article's note is text, written by a task (in UTC) and read on the desk:
-# its dates and times are the desk's (FACTCHECK_TIME_ZONE), as the page around it shows them.
-
-
-def _desk_day(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(settings.FACTCHECK_TIME_ZONE)).date()
-
-
 def _desk_time(moment: datetime) -> str:
-    """``moment`` as the desk writes clock times, with its zone named: "1 Dec 2026 14:19 EST"."""
+    """``moment`` as the desk writes clock times, with its zone named: "1 Dec 2026 14:19 EST".
+
+    A feed's or an article's note is text, written by a task (in UTC) and read on the desk:
+    its dates and times are the desk's (FACTCHECK_TIME_ZONE, days by newsroom_date), as the
+    page around it shows them."""
     local = moment.astimezone(ZoneInfo(settings.FACTCHECK_TIME_ZONE))
     return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
 
