@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -448,6 +449,27 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= max(
         "FACTCHECK_VISIBILITY_TIMEOUT must exceed FACTCHECK_TASK_TIME_LIMIT and "
         "FACTCHECK_RETRY_MAX_DELAY, or Redis hands running tasks out again."
     )
+# Beat's work and feed polls have a queue of their own, which every worker reads beside the
+# articles' (taking from each in turn): in one queue, a bulk file of thousands of articles
+# held every feed poll, lease expiry and sweep until its last article was done.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each with its own routing key: left out, Celery binds both with "celery", and every
+# article's message went to both queues.
+CELERY_TASK_QUEUES = [
+    Queue("celery", routing_key="celery"),
+    Queue("schedule", routing_key="schedule"),
+]
+CELERY_TASK_ROUTES = {
+    f"claims.tasks.{name}": {"queue": "schedule"}
+    for name in (
+        "poll_due_feeds",
+        "poll_feed",
+        "expire_leases",
+        "requeue_stale_articles",
+        "purge_raw_html",
+        "purge_expired_tokens",
+    )
+}
 # A static schedule: beat only ticks; each feed's own interval and back-off live in the
 # database (Feed.next_poll_at), so no schedule table needs to be kept in sync.
 FACTCHECK_BEAT_TICK_SECONDS = env_float("FACTCHECK_BEAT_TICK_SECONDS", 60.0, minimum=1)
