@@ -1442,7 +1442,7 @@ def poll_feed(feed: Feed) -> FeedPoll:
     except Exception as exc:
         # A bug of ours, or of a library, on what this feed sent: recorded and backed off
         # too, or the feed would look never polled and beat would try it every minute.
-        log.exception("Feed %s could not be read", feed.url)
+        log.exception("Feed %s could not be read (%s)", feed.pk, feed.url)
         reason = f"{feed.url} could not be read: {type(exc).__name__}: {exc}"[:2000]
         _feed_failed(feed, now, reason)
         return FeedPoll(feed, error=reason)
@@ -1478,12 +1478,12 @@ def poll_feed(feed: Feed) -> FeedPoll:
             if isinstance(exc, SoftTimeLimitExceeded):
                 why = _took_too_long()
             else:  # the editors see the feed's note: the database's own words go to the log
-                log.warning("Feed %s: the database connection was lost: %s", feed.url, exc)
+                log.warning("Feed %s: the database connection was lost: %s", feed.pk, exc)
                 why = "the database connection was lost"
             poll.interrupted = f"the poll stopped at {name} ({why}); the next poll goes on"
             break
         except Exception as exc:  # one bad entry never stops the others
-            log.exception("Feed %s: an entry could not be stored", feed.url)
+            log.exception("Feed %s: an entry could not be stored", feed.pk)
             skipped.append(f"{name}: {exc}")
             continue
         # Two entries with one link are one article (counted, and processed, once).
@@ -1879,6 +1879,7 @@ def _feed_failed(
     if move_note:
         feed.last_error = f"{feed.last_error.rstrip('.')}; {move_note}"
     _save_poll(feed)
+    _log_failed_poll(feed, f"; next poll at {feed.next_poll_at.isoformat(timespec='seconds')}")
 
 
 def _feed_gone(feed: Feed, now: datetime, reason: str) -> None:
@@ -1892,6 +1893,18 @@ def _feed_gone(feed: Feed, now: datetime, reason: str) -> None:
     )
     feed.next_poll_at = now
     _save_poll(feed, "active")
+    _log_failed_poll(feed)
+
+
+def _log_failed_poll(feed: Feed, then: str = "") -> None:
+    # One line, as for an article: the feed's page says the same to the desk.
+    log.warning(
+        "Feed %s failed (%d in a row): %s%s",
+        feed.pk,
+        feed.failure_count,
+        " ".join(feed.last_error.split()).rstrip("."),
+        then,
+    )
 
 
 def _desk_time(moment: datetime) -> str:

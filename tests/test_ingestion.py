@@ -432,6 +432,28 @@ def test_a_feed_answering_with_nothing_fails_and_backs_off(allow_private, server
     assert feed.next_poll_at - feed.last_polled_at == timezone.timedelta(minutes=30)
 
 
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (Answer(404, b"not found"), "HTTP 404 Not Found; next poll at "),
+        (Answer(410, b"gone"), "HTTP 410 Gone: the feed is gone, so it is paused"),
+    ],
+)
+def test_a_failed_poll_is_one_line_in_the_log_naming_the_feed(
+    allow_private, server, caplog, answer, said
+):
+    # A failing article was logged, a failing feed was not: an operator reading the
+    # worker's log saw nothing of a feed that had been failing for days.
+    server.routes["/broken.xml"] = answer
+    feed = Feed.objects.create(url=server.url("broken.xml"), poll_interval=15)
+    with caplog.at_level("WARNING", logger="claims.ingestion"):
+        ingestion.poll_feed(feed)
+    (record,) = [r for r in caplog.records if r.name == "claims.ingestion"]
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert record.getMessage().startswith(f"Feed {feed.pk} failed (1 in a row): ")
+    assert said in record.getMessage() and "\n" not in record.getMessage()
+
+
 def test_a_feed_that_trips_a_bug_is_recorded_and_backs_off(allow_private, server, monkeypatch):
     def broken_parser(*args, **kwargs):
         raise RuntimeError("parser bug")
