@@ -119,3 +119,13 @@ def test_the_worker_and_beat_log_at_the_level_the_env_file_sets():
     services = compose()["services"]
     for name in ("worker", "beat"):
         assert "--loglevel=${LOG_LEVEL:-INFO}" in services[name]["command"]
+
+
+def test_a_stopped_worker_is_given_time_to_finish_its_tasks():
+    # `docker compose stop` (every deploy) sends SIGTERM, and the worker finishes the
+    # tasks it runs; compose's default grace of 10 s then killed it in the middle of a slow
+    # fetch, and the article waited out the visibility timeout (15 minutes) to be retried.
+    from django.conf import settings
+
+    grace = compose()["services"]["worker"].get("stop_grace_period", "10s")
+    assert grace.endswith("s") and int(grace[:-1]) > settings.CELERY_TASK_TIME_LIMIT
