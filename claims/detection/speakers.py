@@ -622,7 +622,11 @@ class _Attribution:
         said = self.word in ("said", "says")
         # "…, adds psychologist Mary Alvord"; after "told" the phrase is the listener.
         titled = self.word in ("said", "says", "added", "adds") and _titled_name(words)
-        if not determined and not titled:
+        # "…, say officials.": the base form agrees only with a plural after it, which
+        # ends the sentence or runs on into a place or a time ("say analysts at the bank");
+        # not "for example" ("pick a number, say five", "a fruit, say apples, then…").
+        plural = self.word == "say" and _is_plural(words[-1]) and self._ends_clause(speaker)
+        if not determined and not titled and not plural:
             return None
         if self.text.endswith(("'s", "’s"), speaker.start, speaker.end):
             return None  # "said the president’s “…”": the owner of what was said
@@ -637,6 +641,15 @@ class _Attribution:
         if said and following[0].lower in SPEAKER_ENDS:
             return speaker  # "…, said Lena Holt in a statement." (not "told the story in")
         return None
+
+    def _ends_clause(self, speaker: Span) -> bool:
+        """Whether nothing but a place or a time follows ``speaker`` in its sentence."""
+        following = next((token for token in self.after() if token.start >= speaker.end), None)
+        if following is None:
+            return True
+        if following.is_word:
+            return following.lower in TIME_WORDS or following.lower in SPEAKER_ENDS
+        return following.text in ".!"
 
     def _appositive(self) -> Span | None:
         before = self.before(None)  # "Smith, who leads the group, has said": skip "has"
@@ -731,6 +744,12 @@ def _skip_aside(tokens: list[_Token], index: int) -> int:
     while opening >= 0 and tokens[opening].text in DASHES:
         opening -= 1
     return opening
+
+
+def _is_plural(word: str) -> bool:
+    """A plural noun, roughly: "officials", "analysts", "people" (not "press", "five")."""
+    word = word.lower()
+    return (word.endswith("s") and not word.endswith("ss")) or word in ("people", "police")
 
 
 def _is_word(token: _Token) -> bool:

@@ -1182,3 +1182,30 @@ def test_like_before_the_writer_is_still_the_writers_voice(sentence):
 def test_prior_to_and_ahead_of_open_an_adverbial(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The ferry will stop running in March, say officials.", "officials"),
+        ("Fares were largely flat, say analysts at the bank.", "analysts"),
+        ("The harvest came three weeks late this year, say some farmers.", "some farmers"),
+        ("The mill is the third in the valley to close, say local residents.",
+         "local residents"),
+    ],
+)  # fmt: skip
+def test_say_turned_round_after_a_comma_names_the_plural_speaker_after_it(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Pick a number, say five, and double it.",
+        "It could take a while, say, two or three years.",
+        "Sign up for a class, say pottery.",
+    ],
+)
+def test_say_as_for_example_after_a_comma_is_no_attribution(sentence):
+    assert detect(sentence) == []
