@@ -222,6 +222,19 @@ REQUESTS = word_set("asking urging")
 WORDS_FOLLOW = QUOTES | {":", ","}
 #: Verbs whose object is the one spoken to ("told NBC News"), not the speaker.
 TAKES_LISTENER = word_set("told tells tell telling")
+#: Verbs of saying that a relative "that" may stand before as their subject ("retailers
+#: that said…"): none is also a noun or an adjective ("that claims of fraud", "that
+#: reported cases").
+RELATIVE_THAT = word_set(
+    "said says say told tells stated argued argues warned warns wrote writes insisted "
+    "insists suggested suggests"
+)
+#: Verbs that take a "that" clause without an "-ed" ("found that said property…").
+THAT_VERBS = word_set(
+    "find finds found know knows knew think thinks thought believe believes show shows shown "
+    "mean means meant feel feels felt hope hopes hear hears heard see sees saw learn learns "
+    "learnt rule rules now so such given"
+)
 #: Base forms, which follow "to" or a modal rather than a subject after "and".
 BASE_FORMS = word_set("say tell claim argue deny dispute ask add note warn call speak")
 DOCUMENTS = word_set("statement report post letter release filing document tweet message video")
@@ -424,7 +437,28 @@ class _Attribution:
             return Span(owner.start, owner.end - 2)
         if last.text in ("who", "which"):  # "Democrats, who have argued", "the study -- which"
             index = _skip_aside(before, index - 1)
-            return _noun_phrase_before(before, index) if index >= 0 else None
+            if index < 0:
+                return None
+            return _without_preposition(self.text, _noun_phrase_before(before, index))
+        if last.lower == "that" and self.word in RELATIVE_THAT:
+            # "retailers that said they raised prices", "a blog post that says…": the noun
+            # before "that", without a time ("a letter Friday afternoon that says") and
+            # from its last preposition on ("claims made in a Weibo post that said").
+            end = index - 1
+            if end > 0 and before[end].lower in PERIODS and before[end - 1].lower in WHEN:
+                end -= 2
+            elif end > 0 and before[end].lower in WHEN:
+                end -= 1
+            if _ends_a_noun(before, end):
+                start = end
+                while start > 0 and before[start - 1].is_word and end - start < _MAX_WORDS:
+                    previous = before[start - 1].lower
+                    if before[start].lower in DETERMINERS or previous in PREPOSITIONS:
+                        break
+                    if previous in NOUN_PHRASE_STOPS:
+                        break
+                    start -= 1
+                return _span(before[start : end + 1])
         if last.lower in ("and", "but"):  # "X did this, and said…": the sentence's subject
             return None if self.word in BASE_FORMS else self._subject()
         if last.is_word:
@@ -744,6 +778,30 @@ def _skip_aside(tokens: list[_Token], index: int) -> int:
     while opening >= 0 and tokens[opening].text in DASHES:
         opening -= 1
     return opening
+
+
+def _ends_a_noun(tokens: list[_Token], index: int) -> bool:
+    """Whether ``tokens[index]`` may end a noun phrase before a relative "that": a word,
+    not a verb ("found that said property", "argued that said…") nor a clause word."""
+    if index < 0 or not tokens[index].is_word:
+        return False
+    token = tokens[index]
+    if token.lower in NOUN_PHRASE_STOPS or token.lower in PRONOUNS or token.lower in PREPOSITIONS:
+        return False
+    if token.lower in DETERMINERS or token.lower in VERB_STOPS or token.lower in THAT_VERBS:
+        return False
+    return token.text[0].isupper() or not token.lower.endswith(("ed", "ly"))
+
+
+def _without_preposition(text: str, span: Span | None) -> Span | None:
+    """Drop a preposition that opens ``span``: "are among the retailers who said" → "the
+    retailers" (the verb before it ended the clause, not the noun phrase)."""
+    if span is None:
+        return None
+    space = text.find(" ", span.start, span.end)
+    if space < 0 or text[span.start : space].lower() not in PREPOSITIONS:
+        return span
+    return Span(space + 1, span.end)
 
 
 def _is_plural(word: str) -> bool:

@@ -1209,3 +1209,34 @@ def test_say_turned_round_after_a_comma_names_the_plural_speaker_after_it(senten
 )
 def test_say_as_for_example_after_a_comma_is_no_attribution(sentence):
     assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Two grocers are among the retailers that said they raised prices.", "the retailers"),
+        ("The firm put out a blog post that said users could listen for free.", "a blog post"),
+        ("Farmers that say the rains came late want help.", "Farmers"),
+        ("He released a letter from his doctor Friday afternoon that says he is healthy.",
+         "his doctor"),
+        ("Two grocers are among the retailers who said they raised prices.", "the retailers"),
+        ("The hotel denied claims made in a Weibo post that said it had closed.",
+         "The hotel"),
+    ],
+)  # fmt: skip
+def test_a_relative_that_before_the_verb_names_the_noun_before_it(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The mayor argued that claims of fraud were overblown.",
+        "Inspectors found that reports of cracks were old.",
+        "The court ruled that said property belongs to the city.",
+        "He knew that said plan would fail.",
+    ],
+)
+def test_a_noun_after_that_is_no_relative_clause(sentence):
+    assert [flag.speaker.text for flag in detect(sentence) if flag.speaker] in (["The mayor"], [])
