@@ -142,6 +142,9 @@ NOT_SAYING_NEXT = {
     # "said goodbye", "said Mass", "said a prayer", "said their vows" (see _not_saying).
     "said": word_set("goodbye goodbyes farewell farewells grace mass prayer prayers vows"),
 }
+# "claimed the body", "claimed the lives of", "claim to the throne": taking or a right,
+# not saying (see _takes_a_claim).
+NOT_SAYING_NEXT["claimed"] = NOT_SAYING_NEXT["claims"] = NOT_SAYING_NEXT["claim"] = None
 NOT_SAYING_NEXT["say"] = NOT_SAYING_NEXT["says"] = NOT_SAYING_NEXT["saying"] = NOT_SAYING_NEXT[
     "said"
 ]
@@ -193,6 +196,17 @@ HANDLES_CALLS = word_set(
 )
 CAUSATIVES = word_set("made make makes making let lets letting help helped helps")
 SCORING_NOUNS = word_set("goal goals assist assists point points touchdown run runs save saves")
+#: What is claimed when "claim" takes, not says ("claimed the body", "claimed the title");
+#: not "victory" or "responsibility", which are claims a desk checks.
+TAKEN = word_set(
+    "body bodies remains life lives title titles crown throne seat seats prize prizes medal "
+    "medals trophy trophies championship jackpot estate inheritance"
+)
+FINITE_AUXILIARIES = word_set(
+    "has have had would will shall should could can may might must did does do"
+)
+#: What follows "claim to" when the claim says something ("her claim to have seen…").
+CLAIM_TO_SAY = word_set("have be know")
 #: "is promising." / "are promising but…": the adjective.
 PROMISING_ADJECTIVE = word_set("at but and or enough though so for in")
 #: Who writes in the first or second person outside a quotation: the author, not a source.
@@ -330,6 +344,14 @@ class _Attribution:
         found = _NEXT_WORD.match(self.text, self.verb.end, self.sentence.end)
         return found.group(1).lower() if found else ""
 
+    def _claim_says(self) -> bool:
+        """Whether "claim" after "his"/"her"/"their" says something: a "that" clause, or
+        "to have"/"to be" ("her claim to have seen the crash")."""
+        if self.next_word() == "to":
+            after = self.after()
+            return len(after) > 1 and after[1].lower in CLAIM_TO_SAY
+        return self._that_clause()
+
     def _that_clause(self) -> bool:
         """Tell whether a "that" clause follows the verb: "his claim that the dam leaked",
         not "staked their claim that summer"."""
@@ -419,7 +441,7 @@ class _Attribution:
             return None  # "They call it a victory": what a thing is known as, by no one
         if last.lower in PRONOUN_QUANTIFIERS and (index == 0 or not before[index - 1].is_word):
             return Span(last.start, last.end)  # "Some said…", "…; many say"
-        if last.lower in OWNERS and self.word in ("claim", "claims") and self._that_clause():
+        if last.lower in OWNERS and self.word in ("claim", "claims") and self._claim_says():
             return Span(last.start, last.end)  # "repeated his claim that…": the claim is his
         if last.lower == "to" or last.lower in BE:
             return None
@@ -515,6 +537,8 @@ class _Attribution:
         word = self.word
         if word in ("said", "says", "say", "saying"):  # first: "said" is the most common
             return self._says_a_ritual(following)  # "said 20 died" says, unlike "added 20"
+        if word.startswith("claim"):
+            return self._takes_a_claim(following)
         if word == "promising":
             return not following or following in PROMISING_ADJECTIVE
         if word.startswith("testif"):
@@ -556,6 +580,29 @@ class _Attribution:
             words = [token.lower for token in after[:2] if token.is_word]
             return len(words) == 2 and words[0] in ("a", "an") and words[1] in SCORING_NOUNS
         return False
+
+    def _takes_a_claim(self, following: str) -> bool:
+        """Whether "claim" takes something or names a right ("claimed Lind's body",
+        "claimed the lives of four", "the party's claim to a divine right"), rather than
+        saying ("claimed the town had fallen", "her claim to have seen it")."""
+        after = self.after()
+        if following == "to":  # a right: "claim to the throne", not "claimed to the court that"
+            return (
+                self.word != "claimed"
+                and len(after) > 1
+                and after[1].lower not in CLAIM_TO_SAY
+                and not any(token.lower == "that" for token in after[:8])
+            )
+        words = [token for token in after[:3] if token.is_word]
+        if not words:
+            return False
+        owner = words[0].lower in DETERMINERS or words[0].lower.endswith(("'s", "’s"))
+        thing = words[1] if owner and len(words) > 1 else words[0]
+        if thing.lower.rstrip(".") not in TAKEN:
+            return False
+        # "claimed the title of the report was misleading": a clause follows the object.
+        rest = [token.lower for token in after if token.start > thing.end][:8]
+        return not any(word in BE or word in FINITE_AUXILIARIES or word == "that" for word in rest)
 
     def _says_a_ritual(self, following: str) -> bool:
         """Whether "said" says a goodbye, a prayer or Mass rather than reporting: "said

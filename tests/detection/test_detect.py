@@ -1240,3 +1240,34 @@ def test_a_relative_that_before_the_verb_names_the_noun_before_it(sentence, spea
 )
 def test_a_noun_after_that_is_no_relative_clause(sentence):
     assert [flag.speaker.text for flag in detect(sentence) if flag.speaker] in (["The mayor"], [])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "claim" as taking or entitlement, not saying
+        "The family claimed Lind's body and left town.",
+        "Relatives claimed the bodies on Friday.",
+        "The strike claimed the lives of four miners.",
+        "Osei claimed the title in a photo finish.",
+        "The protests weaken the party's claim to a divine right to rule.",
+        "The duke's claims to the estate were heard in court.",
+    ],
+)
+def test_claim_as_taking_or_entitlement_is_no_attribution(sentence):
+    assert detect(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The rebels claimed the town had fallen.", "The rebels"),
+        ("The group claimed responsibility for the blast.", "The group"),
+        ("Both parties claimed victory on Sunday night.", "Both parties"),
+        ("Her claim to have seen the crash was doubted.", "Her"),
+        ("The mayor claimed the title of the report was misleading.", "The mayor"),
+    ],
+)  # fmt: skip
+def test_claim_of_something_said_still_names_its_speaker(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
