@@ -243,6 +243,8 @@ RELATIVE_THAT = word_set(
     "said says say told tells stated argued argues warned warns wrote writes insisted "
     "insists suggested suggests"
 )
+#: Conjunctions that join a clause with a subject of its own ("…fled, and police said").
+JOINING = word_set("and but or nor")
 #: Verbs that take a "that" clause without an "-ed" ("found that said property…").
 THAT_VERBS = word_set(
     "find finds found know knows knew think thinks thought believe believes show shows shown "
@@ -272,6 +274,7 @@ SPEAKER_NOUNS = re.compile(
 )
 
 _NEXT_WORD = re.compile(r"\s*(\w+)")
+_WHO = re.compile(r"\bwho\b")
 _NEXT_CHARACTER = re.compile(r"\s*(\S)")
 _THAT_WORD = re.compile(r"\s+that\s+[\"'“‘«]?(\w+)", re.IGNORECASE)
 # Combining diacritical marks: a decomposed (NFD) accent is a letter and a mark after it
@@ -280,6 +283,9 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _TOKEN = rf"\w[\w{_MARKS}’'.&-]*|''|[^\w\s]"
 _SPACED_TOKEN = re.compile(rf"(\s*)({_TOKEN})")  # every non-space character is in a token
 _MAX_WORDS = 10
+#: How far back "who" may open a relative clause before the verb ("An official who spoke on
+#: condition of anonymity because he was not authorized to speak publicly said").
+_RELATIVE_REACH = 20
 _WINDOW = 120  # characters either side of the verb that usually hold its speaker
 _NARROW = 50  # … and before it, the first place to look
 _REACH = 1000  # the farthest back a rule ever looks (a "sentence" may be a whole page)
@@ -373,7 +379,9 @@ class _Attribution:
         before = self.before(_NARROW)
         span = self._speaker_before(before)
         truncated = bool(before) and before[0].start > self.sentence.start
-        if truncated and (span is None or span.start <= before[0].start):
+        if truncated and (
+            span is None or span.start <= before[0].start or self._may_follow_who(span)
+        ):
             span = self._speaker_before(self.before())
         space = self.text.find(" ", span.start, span.end) if span is not None else -1
         if space > 0 and self.text[span.start : space].lower() in OPENERS:
@@ -385,6 +393,15 @@ class _Attribution:
         if span is not None and _is_author(self.text[span.start : span.end]):
             return None  # "We've said this before", "I asked her": the author's own voice
         return span
+
+    def _may_follow_who(self, span: Span) -> bool:
+        """Whether a lower-case speaker may end a long relative clause that opens further
+        back ("An official who spoke on condition of anonymity because he was not
+        authorized to speak publicly said" found "not authorized to speak")."""
+        if not self.text[span.start].islower():
+            return False
+        start = max(self.sentence.start, self.verb.start - _WINDOW)
+        return _WHO.search(self.text, start, span.start) is not None
 
     def _speaker_before(self, before: list[_Token]) -> Span | None:
         word = self.word
@@ -461,7 +478,10 @@ class _Attribution:
             index = _skip_aside(before, index - 1)
             if index < 0:
                 return None
-            return _without_preposition(self.text, _noun_phrase_before(before, index))
+            speaker = _without_preposition(self.text, _noun_phrase_before(before, index))
+            if last.text == "which":  # a thing: the nearest noun, "the head of the agency"
+                speaker = _after_last_preposition(self.text, speaker)
+            return speaker
         if last.lower == "that" and self.word in RELATIVE_THAT:
             # "retailers that said they raised prices", "a blog post that says…": the noun
             # before "that", without a time ("a letter Friday afternoon that says") and
@@ -851,6 +871,23 @@ def _without_preposition(text: str, span: Span | None) -> Span | None:
     return Span(space + 1, span.end)
 
 
+def _after_last_preposition(text: str, span: Span | None) -> Span | None:
+    """The part of ``span`` after its last preposition that follows a lower-case word and
+    opens a determined or capitalised noun phrase: "extradition to the United States" →
+    "the United States", "the head of the agency" → "the agency"; not in a name ("The
+    Department of the Interior")."""
+    if span is None:
+        return None
+    words = list(re.finditer(r"\S+", text[span.start : span.end]))
+    for at in range(len(words) - 2, 0, -1):
+        word, before, after = words[at].group(), words[at - 1].group(), words[at + 1].group()
+        if word.lower() in PREPOSITIONS and before[:1].islower():
+            if after.lower() in DETERMINERS or after[:1].isupper():
+                return Span(span.start + words[at + 1].start(), span.end)
+            return span
+    return span
+
+
 def _is_plural(word: str) -> bool:
     """A plural noun, roughly: "officials", "analysts", "people" (not "press", "five")."""
     word = word.lower()
@@ -1057,13 +1094,15 @@ def _relative_pronoun(tokens: list[_Token], index: int) -> int | None:
 
     Not at a comma, which ends the clause: "…, who lives on Mill Road, Harris said".
     """
-    if tokens[index].text == ",":
-        return None
+    if tokens[index].text == "," or tokens[index].lower in JOINING:
+        return None  # "The man who shot him fled, and police said": a subject of its own
     comma = False
-    for back in range(index, max(-1, index - 8), -1):
+    for back in range(index, max(-1, index - _RELATIVE_REACH), -1):
         token = tokens[back]
         if token.text == "who" and back > 0:
             return back - 1 - (back > 1 and tokens[back - 1].text == ",")
+        if index - back >= 8 and (comma or not token.is_word):
+            return None  # past the first eight words only "who" with no comma between
         # Only with a form of be, and before no comma: not "said that the plan was
         # flawed and critics said", nor "the plan, which was flawed, and critics said".
         relative = token.text in ("which", "that") and 0 < back < index and not comma

@@ -1271,3 +1271,29 @@ def test_claim_as_taking_or_entitlement_is_no_attribution(sentence):
 def test_claim_of_something_said_still_names_its_speaker(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # a long relative clause after "who" still leads back to its noun
+        ("An official who spoke on condition of anonymity because he was not authorized to "
+         "speak publicly said the plan was dead.", "An official"),
+        ("A spokesperson who did not wish to be named because of agency policy said the "
+         "clinic never gave vaccines.", "A spokesperson"),
+        # but a clause joined by "and" has a subject of its own
+        ("The man who shot him fled, and police said he was armed.", "police"),
+        ("The man who shot him fled and police said he was armed.", "police"),
+        # "which" stands for the nearest noun: past a preposition after a common noun
+        ("Lind is fighting extradition to the United States, which accuses him of leaking "
+         "files.", "the United States"),
+        ("The head of the agency, which said the dam was safe, resigned.", "the agency"),
+        ("The head of the agency, who said the dam was safe, resigned.",
+         "The head of the agency"),
+        ("The Department of the Interior, which says the land is federal, sued.",
+         "The Department of the Interior"),
+    ],
+)  # fmt: skip
+def test_a_relative_clause_leads_back_to_the_noun_it_belongs_to(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
