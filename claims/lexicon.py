@@ -127,7 +127,8 @@ def add_default_entries(cue_pattern_model, texts: tuple[str, ...]) -> None:
 
 def adding_default_entries(texts: tuple[str, ...]):
     """The RunPython operation of a data migration that adds these default entries (and,
-    reversed, removes them)."""
+    reversed, removes them). Once a migration has shipped, its texts stay as they are: a
+    desk that already ran it never runs it again, so a new entry needs a new migration."""
     from django.db import migrations
 
     def add(apps, schema_editor):
