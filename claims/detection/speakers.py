@@ -1278,14 +1278,40 @@ def _sentence_subject(tokens: list[_Token]) -> Span | None:
             while start < len(tokens) and _is_closing(tokens[start]):
                 start += 1
     phrase: list[_Token] = []
-    for token in tokens[start : start + 6]:
+    window = tokens[start : start + 6]
+    for at, token in enumerate(window):
         if not token.is_word or token.lower in CLAUSE_WORDS:
             break
-        after_determiner = phrase and phrase[-1].lower in DETERMINERS
-        if phrase and not after_determiner and token.text[0].islower():
+        if phrase and token.text[0].islower() and not _in_subject(window, at, phrase[-1]):
             break
         phrase.append(token)
     return _span(phrase)
+
+
+def _in_subject(window: list[_Token], at: int, previous: _Token) -> bool:
+    """Whether the lower-case ``window[at]`` goes on the subject that ``previous`` ends:
+    after a determiner ("The company"), after a possessive and no verb ("Bolivia’s public
+    defender’s office"), or a title before a name ("Wild coach Bruce Boudreau")."""
+    if previous.lower in DETERMINERS:
+        return True
+    token = window[at]
+    if previous.lower.endswith(("'s", "’s")) or (
+        previous.text[0].islower() and any(t.lower.endswith(("'s", "’s")) for t in window[:at])
+    ):
+        verb = token.lower in AUXILIARIES or token.lower in BE or token.lower in VERB_STOPS
+        return not verb and not token.lower.endswith("ed")
+    following = window[at + 1] if at + 1 < len(window) else None
+    word = token.lower
+    verb = word.endswith("ed") or (word.endswith("s") and not word.endswith("ss"))
+    return (
+        not verb  # "Cruz exhorted Republicans", "Merrill says Machado"
+        and word not in AUXILIARIES
+        and previous.text[0].isupper()
+        and following is not None
+        and following.is_word
+        and following.text[0].isupper()
+        and token.lower not in NOT_TITLES
+    )
 
 
 def _titled_name(words: list[str]) -> bool:

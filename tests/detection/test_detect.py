@@ -1297,3 +1297,21 @@ def test_claim_of_something_said_still_names_its_speaker(sentence, speaker):
 def test_a_relative_clause_leads_back_to_the_noun_it_belongs_to(sentence, speaker):
     flag = only(sentence)
     assert flag.speaker is not None and flag.speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # the subject of "…, saying" and "…, but added" keeps a title before a name and
+        # the words after a possessive
+        ("Hours before the game, Wild coach Bruce Boudreau backed the winger, saying he "
+         "always scores.", "Wild coach Bruce Boudreau"),
+        ("After the three deaths, Bolivia’s public defender’s office counted 30 injured, "
+         "but added the causes remained unclear.", "Bolivia’s public defender’s office"),
+        ("Cruz urged Republicans to vote, saying the party was split.", "Cruz"),
+        ("Merrill says Machado promised to help and said she would fight.", "Merrill"),
+    ],
+)  # fmt: skip
+def test_the_sentence_subject_keeps_a_title_and_a_possessive(sentence, speaker):
+    flag = only(sentence)
+    assert flag.speaker is not None and flag.speaker.text == speaker
