@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def web_servers(postgres, redis_url):
-    cache_url = redis_url.rsplit("/", 1)[0] + "/14"
+    # Another database than the broker's (the app refuses to start with the same one).
+    base, broker_db = redis_url.rsplit("/", 1)
+    cache_url = f"{base}/{14 if broker_db != '14' else 13}"
     import redis
 
     redis.Redis.from_url(cache_url, socket_timeout=3).flushdb()
