@@ -132,8 +132,33 @@
     document.addEventListener("submit", function (event) { unsaved.delete(event.target); }, true);
     window.addEventListener("beforeunload", function (event) {
       if (!hasUnsaved()) return;
+      // The form being sent may stay on this page (the user answers "Stay"): send again.
+      document.querySelectorAll("form[data-sending]").forEach(function (form) { delete form.dataset.sending; });
       event.preventDefault();
       event.returnValue = "";  // older browsers need a value to ask
+    });
+  }
+
+  // A second click on a button whose form is on its way (a double click, a slow answer)
+  // sent it twice: the first saved, the second was refused as based on the version the
+  // page had loaded, and the page said "not saved" over the user's own save. A plain form
+  // is sent once per page; htmx's forms (their submit is prevented) queue their own.
+  function sendOnce() {
+    document.addEventListener("submit", function (event) {
+      const form = event.target;
+      if (event.defaultPrevented || form.method !== "post") return;
+      if (form.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "1";
+      // Loading stopped (Escape) or an answer that is no page: it may be sent again.
+      window.setTimeout(function () { delete form.dataset.sending; }, 10000);
+    });
+    // Back to a page kept in the browser's cache: its forms were not sent from there.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      document.querySelectorAll("form[data-sending]").forEach(function (form) { delete form.dataset.sending; });
     });
   }
 
@@ -328,6 +353,7 @@
     queuePage();
     addArticlePage();
     unsavedWork();
+    sendOnce();
     globalShortcuts();
   });
 })();

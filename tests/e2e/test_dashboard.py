@@ -883,3 +883,58 @@ def test_a_title_without_spaces_wraps_instead_of_widening_the_page(seeded, live_
     for path in paths:
         page.goto(base + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280, path
+
+
+def test_a_double_click_sends_a_form_once(seeded, live_server, new_page):
+    # The first click saved the verdict; the second, sent with the version the page was
+    # loaded with, was refused as a stale edit, and the page said "Your verdict was not
+    # saved: the claim changed" over the reviewer's own save.
+    page, _ = reviewer_on_a_taken_claim(live_server, new_page)
+    sent = []
+
+    def slow(route):
+        sent.append(route.request.url)
+        page.wait_for_timeout(400)  # a busy server: the second click comes meanwhile
+        route.continue_()
+
+    page.route("**/verdict/", slow)
+    page.get_by_label("Rating").select_option(label="False")
+    page.get_by_label("Summary").fill("The county's log shows no inspection in 2024.")
+    page.evaluate(
+        """() => {
+            const button = document.querySelector("#verdict-form button[type=submit]");
+            button.click();
+            setTimeout(() => button.click(), 120);
+        }"""
+    )
+    expect(page.locator(".messages")).to_contain_text("Verdict saved.")
+    expect(page.locator("#conflict")).to_have_count(0)
+    assert len(sent) == 1
+
+
+def test_a_double_click_on_take_next_takes_one_claim(seeded, live_server, new_page):
+    # Both clicks reached a busy server: the reviewer was given two claims and saw one,
+    # the other held out of the queue in her name until its lease ran out.
+    UserFactory(username="rita", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    login(page, live_server.url, "rita")
+    page.goto(f"{live_server.url}/queue/")
+    sent = []
+
+    def slow(route):
+        sent.append(route.request.url)
+        page.wait_for_timeout(400)
+        route.continue_()
+
+    page.route("**/queue/next/", slow)
+    page.evaluate(
+        """() => {
+            const button = document.querySelector("#take-next button");
+            button.click();
+            setTimeout(() => button.click(), 120);
+        }"""
+    )
+    expect(page).to_have_url(re.compile(r"/claims/\d+/$"))
+    assert len(sent) == 1
+    assert Claim.objects.filter(assignee__username="rita").count() == 1
