@@ -616,7 +616,7 @@ def verdict_set(
     _check_holder(claim, actor, "set its verdict")
     summary = (summary or "").strip()
     if _blank(summary):
-        raise WorkflowError("A verdict needs a summary.")
+        raise WorkflowError("A verdict needs a summary.", field="summary")
     _check_published_text(summary=summary, claim_reviewed=claim_reviewed)
     current = claim.verdict
     before = {"rating": current.rating.slug, "summary": current.summary} if current else None

@@ -507,6 +507,32 @@ def test_a_stale_verdict_shows_the_conflict_and_overwrites_nothing(client, alice
     assert f'name="version" value="{claim.version}"' in body
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "error"),
+    [
+        ("summary", "\u200b\u2060", "A verdict needs a summary."),
+        ("summary", "Checked: \u202eeslaf", "direction override"),
+        ("claim_reviewed", "Dam \u202etsrub", "direction override"),
+    ],
+)
+def test_a_refused_verdict_text_is_said_beside_its_field(client, alice, field, text, error):
+    # Said at the top of the page, far from the verdict form in the sidebar, and focus
+    # went there: the reviewer had to find which field it meant.
+    claim = taken_by(alice)
+    data = {"rating": rating("false").pk, "summary": "No record of it.", "version": claim.version}
+    data[field] = text
+    response = client_for(client, alice).post(reverse("claim-verdict", args=[claim.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    tag = "textarea" if field == "summary" else "input"
+    widget = re.search(rf'<{tag}[^>]*name="{field}"[^>]*>', body)
+    assert widget and 'aria-invalid="true"' in widget.group(0), body
+    assert error in body.split(f'name="{field}"', 1)[1].split("</div>", 1)[0]
+    assert 'class="messages"' not in body  # said once, where the field is
+    claim.refresh_from_db()
+    assert claim.verdict is None
+
+
 def test_submit_without_evidence_explains_why(client, alice):
     claim = taken_by(alice)
     claim = workflow.verdict_set(

@@ -187,7 +187,11 @@ def claim_verdict(request, pk: int):
             messages.error(request, "Your verdict was not saved: the claim changed. See below.")
             return render(request, "desk/claim.html", context, status=409)
         except workflow.WorkflowError as exc:
-            _fail(request, exc)
+            if exc.field in form.fields:
+                # Beside the field, as the form's own errors are, with the text kept in it.
+                form.add_error(exc.field, str(exc))
+            else:
+                _fail(request, exc)
         else:
             messages.success(request, "Verdict saved.")
             return redirect("claim-review", pk=pk)
