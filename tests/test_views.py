@@ -239,6 +239,22 @@ def test_the_queue_lists_open_claims_and_filters_them(client, alice):
     assert hedged.text in body
 
 
+def test_the_way_back_to_the_queue_keeps_its_filters(client, alice):
+    # The "Queue" link of a claim's page led to the whole queue: a reviewer working through
+    # the anonymous-source claims, sorted by score, set the filters again after each claim.
+    claim = ClaimFactory(category="anonymous-source", status=Claim.Status.DISMISSED)
+    client_for(client, alice)
+    client.get(reverse("queue"), {"category": "anonymous-source", "sort": "score", "page": 2})
+    body = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert '<a href="/queue/?category=anonymous-source&amp;sort=score&amp;page=2">Queue</a>' in body
+    response = client.post(reverse("take-next"), follow=True)  # nothing left: back there
+    assert response.redirect_chain[-1][0] == "/queue/?category=anonymous-source&sort=score&page=2"
+
+    client.get(reverse("queue"))  # "Reset"
+    body = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert '<a href="/queue/">Queue</a>' in body
+
+
 def test_the_queue_sorts_and_paginates_without_n_plus_one(
     client, alice, django_assert_max_num_queries
 ):

@@ -180,5 +180,22 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
     return redirect(fallback)
 
 
+#: The query of the queue as its user last saw it (filters, order, page).
+QUEUE_QUERY = "queue_query"
+
+
+def remember_queue(request) -> None:
+    """Keep the queue's filters, so that the way back from a claim leads to the same list."""
+    query = request.GET.urlencode()
+    if request.session.get(QUEUE_QUERY, "") != query:  # a session write only when it changed
+        request.session[QUEUE_QUERY] = query
+
+
+def queue_url(request) -> str:
+    """The queue as its user last saw it."""
+    query = request.session.get(QUEUE_QUERY, "")
+    return reverse("queue") + (f"?{query}" if query else "")
+
+
 def _fail(request, exc: Exception) -> None:
     messages.error(request, str(exc))

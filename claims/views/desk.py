@@ -35,6 +35,8 @@ from claims.views.access import (
     _fail,
     _post_only,
     capped_count,
+    queue_url,
+    remember_queue,
     shown_count,
 )
 from claims.workflow import EDITOR, REVIEWER
@@ -194,6 +196,7 @@ FILTER_LABELS = {
 @_desk()
 def queue(request):
     params = _queue_params(request)
+    remember_queue(request)
     base = Claim.objects.select_related("article__feed", "assignee", "verdict__rating").defer(
         *CLAIM_ARTICLE_BODY
     )
@@ -252,7 +255,7 @@ def queue(request):
 def take_next(request):
     # From a queue narrowed to one article, the next claim of that article.
     article = as_id(request.POST.get("article", ""))
-    back = reverse("queue") + (f"?article={article}" if article else "")
+    back = reverse("queue") + f"?article={article}" if article else queue_url(request)
     try:
         claim = workflow.claim_take_next(reviewer=request.user, article=article)
     except workflow.WorkflowError as exc:

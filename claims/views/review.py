@@ -24,7 +24,7 @@ from claims.models import (
     Verdict,
 )
 from claims.templatetags.desk import context_window, cue_reason, highlight
-from claims.views.access import _back, _desk, _fail, _post_only, htmx_redirect
+from claims.views.access import _back, _desk, _fail, _post_only, htmx_redirect, queue_url
 from claims.workflow import EDITOR, REVIEWER
 
 
@@ -140,6 +140,7 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         if is_editor
         else [],
         "nav": "queue",
+        "queue_url": queue_url(request),
         **extra,
     }
 
