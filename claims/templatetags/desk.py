@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape as _html_escape
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -426,6 +427,13 @@ def seconds_until(moment) -> int:
     if moment is None:
         return 0
     return max(0, int((moment - timezone.now()).total_seconds()))
+
+
+@register.simple_tag
+def lease_seconds() -> int:
+    """How long a lease is, in seconds: the page warns of its end sooner than five minutes
+    before when the lease itself is short."""
+    return settings.FACTCHECK_LEASE_MINUTES * 60
 
 
 @register.filter

@@ -262,7 +262,7 @@
     const text = document.getElementById("lease-text");
     const error = document.getElementById("lease-error");
     const status = document.getElementById("lease-status");
-    let ends = 0, warned = false, ended = false, returnTo = null;
+    let ends = 0, warnAt = WARN_MS, warned = false, ended = false, returnTo = null;
     closeOnButtons(dialog);
 
     function minutes(ms) {
@@ -273,6 +273,11 @@
       const note = document.getElementById("lease-note");
       if (!note || !note.dataset.seconds) return;
       ends = Date.now() + 1000 * Number(note.dataset.seconds);
+      // Five minutes before the end; a fifth of a shorter lease (a desk's five-minute
+      // lease was warned of as soon as the claim opened), but never under the 20 seconds
+      // WCAG 2.2.1 gives to answer.
+      const lease = 1000 * Number(note.dataset.lease || 0);
+      warnAt = lease ? Math.min(WARN_MS, Math.max(20000, lease / 5)) : WARN_MS;
       warned = ended = false;
     }
     function ask(message) {
@@ -295,7 +300,7 @@
         ended = warned = true;
         ask("Your lease on this claim has ended: within a minute it goes back to the queue, " +
           "where anyone may take it. Keep it while it is still yours; what you typed stays on this page.");
-      } else if (left <= WARN_MS && !warned) {
+      } else if (left <= warnAt && !warned) {
         warned = true;
         ask("Your lease on this claim ends at " + note.dataset.ends + ", in " + minutes(left) +
           ": then it goes back to the queue, where anyone may take it. Saving the verdict or a source keeps it too.");
@@ -326,7 +331,7 @@
     });
     start();
     tick();
-    window.setInterval(tick, 15000);
+    window.setInterval(tick, 5000);  // a 20-second warning is not missed between ticks
   }
 
   // The progress list is swapped every second; read out its state only when it changes.

@@ -938,3 +938,29 @@ def test_a_double_click_on_take_next_takes_one_claim(seeded, live_server, new_pa
     expect(page).to_have_url(re.compile(r"/claims/\d+/$"))
     assert len(sent) == 1
     assert Claim.objects.filter(assignee__username="rita").count() == 1
+
+
+def test_a_short_lease_is_not_warned_of_as_soon_as_the_claim_opens(
+    seeded, live_server, new_page, settings
+):
+    # The warning came five minutes before the end whatever the lease: on a desk with
+    # five-minute leases "Keep this claim?" covered every claim as it opened, and again
+    # after every save (which renews the lease and loads the page anew).
+    settings.FACTCHECK_LEASE_MINUTES = 5
+    UserFactory(username="rita", role="reviewer")
+    ingest(STORY, "Harbor City ballots")
+    page = new_page()
+    page.clock.install()
+    login(page, live_server.url, "rita")
+    page.goto(f"{live_server.url}/queue/")
+    page.get_by_role("button", name=re.compile("^Take next")).click()
+    page.wait_for_url(re.compile(r"/claims/\d+/$"))
+    dialog = page.get_by_role("alertdialog", name="Keep this claim?")
+    page.get_by_label("Summary").fill("Reading the claim first.")
+    expect(dialog).to_be_hidden()
+
+    page.clock.run_for("03:30")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("00:40")  # under a minute (a fifth of the lease) before the end
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("in 1 minute")
