@@ -10,7 +10,6 @@ from datetime import UTC, datetime, time, timedelta
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncDate
@@ -21,10 +20,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.fields import DateTimeField
 from rest_framework.generics import GenericAPIView, get_object_or_404
-from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -34,6 +32,7 @@ from claims import ingestion, stats, tasks, workflow
 from claims.api import serializers as s
 from claims.api.authentication import TokenAuthentication, issue_token
 from claims.api.filters import ArticleFilter, ClaimFilter, StrictOrderingFilter
+from claims.api.pagination import ClaimCursorPagination, PagePagination
 from claims.api.throttles import LoginThrottle, WriteThrottle
 from claims.claimreview import claim_review, published_claims
 from claims.fetching import FetchError
@@ -72,44 +71,6 @@ class JSONLDRenderer(JSONRenderer):
 
     media_type = "application/ld+json"
     format = "jsonld"
-
-
-class ClaimCursorPagination(CursorPagination):
-    page_size = 50
-    max_page_size = 200
-    page_size_query_param = "page_size"
-    ordering = ("-priority", "id")
-
-    def get_ordering(self, request, queryset, view):
-        # A total order: the cursor counts its way through items that share the first
-        # field's value (?ordering=-score), which only works if they come in a fixed order.
-        ordering = tuple(super().get_ordering(request, queryset, view))
-        if not {"id", "-id", "pk", "-pk"} & set(ordering):
-            ordering += ("id",)
-        return ordering
-
-    def decode_cursor(self, request):
-        # A cursor carries the first ordering field's value; one edited by hand, or made
-        # under another ordering, can hold a value that field cannot take.
-        cursor = super().decode_cursor(request)
-        if cursor is not None and cursor.position is not None:
-            name = self.ordering[0].lstrip("-")
-            field = Claim._meta.pk if name == "pk" else Claim._meta.get_field(name)
-            try:
-                value = field.to_python(cursor.position)
-                if isinstance(value, datetime):  # also storable in UTC (not 9999-12-31-05:00)
-                    aware = timezone.make_aware(value) if timezone.is_naive(value) else value
-                    # Given on in UTC: PostgreSQL refuses an offset past ±15:59 (-23:45).
-                    cursor = cursor._replace(position=str(aware.astimezone(UTC)))
-            except (DjangoValidationError, OverflowError):
-                raise NotFound(self.invalid_cursor_message) from None
-        return cursor
-
-
-class PagePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class Base:

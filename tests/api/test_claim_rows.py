@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -88,7 +90,11 @@ def test_the_list_pages_through_what_the_serializer_gives(api, claims_in_every_s
         ]
 
 
-def filled(text: str, ids: dict[str, int]) -> str:
+def cursor(tokens: str) -> str:
+    return quote(base64.b64encode(tokens.encode()).decode())
+
+
+def filled(text: str, ids: dict[str, int | str]) -> str:
     """`text` with each of the names in `ids` replaced by its id (longest names first)."""
     for name in sorted(ids, key=len, reverse=True):
         text = text.replace(name, str(ids[name]))
@@ -134,10 +140,12 @@ def test_the_list_answers_a_token_with_these_bytes(client):
         "PUBLISHED": published.pk,
         "PUBLISHED_ARTICLE": published.article_id,
     }
-    # The cursors are base64 of "p=0.5" (after the claim at priority 0.5) and "r=1&p=-1.5"
-    # (back from the claim at -1.5), URL-quoted.
+    # The cursors are base64 of the sort key the page stops at, URL-quoted: "p=0.5&p=<id>"
+    # (after the claim at priority 0.5) and "r=1&p=-1.5&p=<id>" (back from the one at -1.5).
+    ids["NEXT_CURSOR"] = cursor(f"p=0.5&p={taken.pk}")
+    ids["PREVIOUS_CURSOR"] = cursor(f"r=1&p=-1.5&p={published.pk}")
     assert first.content.decode() == filled(
-        '{"next":"http://testserver/api/v1/claims/?cursor=cD0wLjU%3D&page_size=2",'
+        '{"next":"http://testserver/api/v1/claims/?cursor=NEXT_CURSOR&page_size=2",'
         '"previous":null,"results":[{"id":WAITING,'
         '"text":"Ünïcode \\u2028 \\"quoted\\" claim, officials said.",'
         '"status":"new","score":0.123456789012345,"category":"attributed","cues":[{"end":44,'
@@ -154,7 +162,7 @@ def test_the_list_answers_a_token_with_these_bytes(client):
     )
     assert second.content.decode() == filled(
         '{"next":null,'
-        '"previous":"http://testserver/api/v1/claims/?cursor=cj0xJnA9LTEuNQ%3D%3D&page_size=2",'
+        '"previous":"http://testserver/api/v1/claims/?cursor=PREVIOUS_CURSOR&page_size=2",'
         '"results":[{"id":PUBLISHED,"text":"The mayor said the bridge would reopen.",'
         '"status":"published","score":0.6,"category":"attributed",'
         '"cues":[{"end":14,"text":"said","start":10}],"speaker":"The mayor",'

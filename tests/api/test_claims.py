@@ -64,6 +64,49 @@ def test_it_pages_with_a_cursor(api):
     assert len(set(ids)) == 7
 
 
+def many_claims_alike(count: int) -> set[int]:
+    """`count` claims of one article with the same score and priority, as a large desk has
+    thousands of (scores take a few values only)."""
+    article = ClaimFactory().article
+    Claim.objects.all().delete()
+    Claim.objects.bulk_create(
+        ClaimFactory.build(article=article, start=i, end=i + 1, score=0.6, priority=0.76)
+        for i in range(count)
+    )
+    return set(Claim.objects.values_list("id", flat=True))
+
+
+@pytest.mark.parametrize("ordering", ["", "&ordering=score", "&ordering=-priority,-score"])
+def test_it_pages_through_more_than_a_thousand_claims_that_sort_alike(api, ordering):
+    # The cursor counted its way through claims of one value and stopped counting at 1,000:
+    # the pages after that came back again and again, and a client paging to the end never
+    # got there.
+    ids = many_claims_alike(1300)
+    seen, link = [], f"/api/v1/claims/?page_size=200{ordering}"
+    while link and len(seen) < 3000:
+        page = api.get(link).json()
+        seen += [claim["id"] for claim in page["results"]]
+        link = page["next"]
+    assert len(seen) == len(ids) and set(seen) == ids
+
+
+def test_it_pages_back_through_claims_that_sort_alike(api):
+    ids = many_claims_alike(1300)
+    link = "/api/v1/claims/?page_size=200&ordering=score"
+    for _ in range(10):
+        page = api.get(link).json()
+        if not page["next"]:
+            break
+        link = page["next"]
+    seen = [claim["id"] for claim in page["results"]]
+    for _ in range(10):
+        if not (link := page["previous"]):
+            break
+        page = api.get(link).json()
+        seen = [claim["id"] for claim in page["results"]] + seen
+    assert seen == sorted(ids)
+
+
 def test_it_orders_claims(api):
     a = ClaimFactory(score=0.3)
     b = ClaimFactory(score=0.9)
