@@ -6,7 +6,8 @@ adds them where they can happen: 400 with field messages (every operation reads 
 401 (a public one too, when a token sent is not valid), 403 where a role is needed, 404 on
 paths with an id and on pages past the end, 409 on the claim actions (a stale `version`, or
 a state that does not allow the action), 415 where a body is read (JSON only), and 429 on
-writes (throttled) and on the token endpoint (locked out; 401 also on revoking a token). An
+writes (throttled) and on the token endpoint (locked out; 401 also on revoking a token), and
+the Location of what a 201 or 202 made. An
 error a view documents by its description alone gets the JSON it answers with; ClaimReview's
 errors come in JSON-LD too.
 
@@ -39,6 +40,11 @@ CONFLICT = {
         "current": {"$ref": "#/components/schemas/ClaimDetail"},
     },
     "required": ["detail", "code"],
+}
+LOCATION = {
+    "description": "Where the new (or queued) object is read: an article while it is "
+    "pending, a feed being polled.",
+    "schema": {"type": "string", "format": "iri"},
 }
 _CLAIM_ACTION = re.compile(
     r"/claims/\{id\}/"
@@ -92,6 +98,8 @@ def add_error_responses(result, generator, request, public):
             elif method in ("post", "put", "patch", "delete"):
                 responses.setdefault("429", _response("Too many writes: throttled", "Error"))
             for code, response in responses.items():
+                if code in ("201", "202"):
+                    response.setdefault("headers", {})["Location"] = LOCATION
                 if code.startswith("4") and "content" not in response:
                     response.update(_response(response.get("description", ""), "Error"))
                 if code.startswith("4") and _JSON_LD.search(path):

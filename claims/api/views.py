@@ -73,6 +73,12 @@ class JSONLDRenderer(JSONRenderer):
     format = "jsonld"
 
 
+def api_url(request, path: str) -> str:
+    """The absolute address of an API object, for a Location header. (Not reverse(): the
+    desk's pages have the router's names too, "article-detail" is the article's page.)"""
+    return request.build_absolute_uri(f"/api/v1/{path}")
+
+
 class Base:
     permission_classes = [IsReviewer]
     throttle_classes = [WriteThrottle]
@@ -164,7 +170,11 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
             code = status.HTTP_202_ACCEPTED
         else:
             code = status.HTTP_201_CREATED
-        return Response(s.ArticleDetailSerializer(article).data, status=code)
+        # Where to read it, and poll it while it is pending; an article already known is
+        # not new, and only named.
+        where = "Content-Location" if code == status.HTTP_200_OK else "Location"
+        headers = {where: api_url(request, f"articles/{article.pk}/")}
+        return Response(s.ArticleDetailSerializer(article).data, status=code, headers=headers)
 
     @extend_schema(
         request=None,
@@ -186,7 +196,8 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         article = self.get_queryset().get(pk=article.pk)
         pending = article.status == Article.Status.PENDING
         code = status.HTTP_202_ACCEPTED if pending else status.HTTP_201_CREATED
-        return Response(s.ArticleDetailSerializer(article).data, status=code)
+        headers = {"Location": api_url(request, f"articles/{article.pk}/")}
+        return Response(s.ArticleDetailSerializer(article).data, status=code, headers=headers)
 
 
 # --- claims -------------------------------------------------------------------------------
@@ -319,7 +330,12 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
     def evidence(self, request, pk=None):
         data = self.input(s.EvidenceSerializer)
         evidence = workflow.evidence_add(claim=self.get_object(), actor=request.user, **data)
-        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        where = api_url(request, f"claims/{evidence.claim_id}/evidence/{evidence.pk}/")
+        return Response(
+            s.EvidenceSerializer(evidence).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": where},
+        )
 
     @extend_schema(
         request=None,
@@ -570,6 +586,10 @@ class FeedViewSet(Base, viewsets.ModelViewSet):
     permission_classes = [IsEditorForWrites]
     pagination_class = PagePagination
 
+    def get_success_headers(self, data):
+        # DRF's Location is the `url` field: here the feed's own address, not the API's.
+        return {"Location": api_url(self.request, f"feeds/{data['id']}/")}
+
     @extend_schema(
         request=None,
         responses={202: s.FeedSerializer, 409: OpenApiResponse(description="Feed paused")},
@@ -585,7 +605,11 @@ class FeedViewSet(Base, viewsets.ModelViewSet):
         tasks.poll_after_commit(feed.pk)
         # In-process (no broker) the poll has run by now: answer with what it did.
         feed.refresh_from_db()
-        return Response(s.FeedSerializer(feed).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            s.FeedSerializer(feed).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": api_url(request, f"feeds/{feed.pk}/")},  # to see it done
+        )
 
 
 class RatingViewSet(viewsets.ReadOnlyModelViewSet):

@@ -261,3 +261,31 @@ def test_a_processed_articles_note_is_apart_from_errors(api):
     body = api.get(f"/api/v1/articles/{article.pk}/").json()
     assert body["status"] == "processed" and body["error"] == ""
     assert body["note"].startswith("The feed entry has changed")
+
+
+def test_a_new_article_is_located_at_its_api_address(api):
+    # 201 and 202 named nowhere to read the article (or poll it while it is pending).
+    response = api.post("/api/v1/articles/", {"text": TEXT}, format="json")
+    assert response.status_code in (201, 202)
+    location = f"http://testserver/api/v1/articles/{response.json()['id']}/"
+    assert response["Location"] == location
+    again = api.post("/api/v1/articles/", {"text": TEXT}, format="json")
+    assert again.status_code == 200 and again["Content-Location"] == location
+
+    article = ArticleFactory(status="failed", error="HTTP 503")
+    retried = api.post(f"/api/v1/articles/{article.pk}/retry/")
+    assert retried["Location"] == f"http://testserver/api/v1/articles/{article.pk}/"
+
+
+def test_new_evidence_is_located_at_its_address(api):
+    ClaimFactory()
+    claim = api.post("/api/v1/claims/next/").json()
+    response = api.post(
+        f"/api/v1/claims/{claim['id']}/evidence/",
+        {"url": "https://records.example.org/a", "stance": "refutes"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response["Location"] == (
+        f"http://testserver/api/v1/claims/{claim['id']}/evidence/{response.json()['id']}/"
+    )

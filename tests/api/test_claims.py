@@ -869,3 +869,12 @@ def test_the_context_keeps_the_whole_sentences_before_a_claim_deep_in_an_article
     )
     assert context["sentence"] == sentence
     assert context["after"] == " The next meeting is on Thursday! It starts at six."
+
+
+def test_the_schema_names_where_a_new_object_is(api):
+    schema = api.get("/api/schema/?format=json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code in {"201", "202"} & set(operation["responses"]):
+                headers = operation["responses"][code].get("headers", {})
+                assert "Location" in headers, (method, path, code)

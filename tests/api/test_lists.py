@@ -112,3 +112,17 @@ def test_the_claim_lists_can_order_and_search_through_an_index():
         # instead, whatever the search could use.
         plan = search.order_by().explain()
         assert "claim_text_trgm" in plan and "claim_speaker_trgm" in plan
+
+
+def test_a_new_feed_is_located_at_its_api_address(editor_api):
+    # Location named the feed's own address (its `url` field), so a client following it
+    # to read the new feed fetched the RSS instead.
+    response = editor_api.post(
+        "/api/v1/feeds/", {"url": "https://news.example.org/rss"}, format="json"
+    )
+    assert response.status_code == 201
+    feed_id = response.json()["id"]
+    assert response["Location"] == f"http://testserver/api/v1/feeds/{feed_id}/"
+
+    polled = editor_api.post(f"/api/v1/feeds/{feed_id}/poll/")
+    assert polled.status_code == 202 and polled["Location"] == response["Location"]
