@@ -77,5 +77,9 @@ def lockout_response(request, original_response, credentials):
         f"{minutes} minute{'s' if minutes != 1 else ''}."
     )
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
-    return render(request, "claims/locked_out.html", {"message": message}, status=429)
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "claims/locked_out.html", {"message": message}, status=429)
+    # As a throttled request says it, for a client that waits and tries again by itself.
+    response["Retry-After"] = str(math.ceil(settings.AXES_COOLOFF_TIME * 3600))
+    return response

@@ -7,7 +7,7 @@ adds them where they can happen: 400 with field messages (every operation reads 
 paths with an id and on pages past the end, 409 on the claim actions (a stale `version`, or
 a state that does not allow the action), 415 where a body is read (JSON only), and 429 on
 writes (throttled) and on the token endpoint (locked out; 401 also on revoking a token), and
-the Location of what a 201 or 202 made. An
+the Location of what a 201 or 202 made and a 429's Retry-After. An
 error a view documents by its description alone gets the JSON it answers with; ClaimReview's
 errors come in JSON-LD too.
 
@@ -45,6 +45,10 @@ LOCATION = {
     "description": "Where the new (or queued) object is read: an article while it is "
     "pending, a feed being polled.",
     "schema": {"type": "string", "format": "iri"},
+}
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again (throttled, or locked out).",
+    "schema": {"type": "integer"},
 }
 _CLAIM_ACTION = re.compile(
     r"/claims/\{id\}/"
@@ -100,6 +104,8 @@ def add_error_responses(result, generator, request, public):
             for code, response in responses.items():
                 if code in ("201", "202"):
                     response.setdefault("headers", {})["Location"] = LOCATION
+                if code == "429":
+                    response.setdefault("headers", {})["Retry-After"] = RETRY_AFTER
                 if code.startswith("4") and "content" not in response:
                     response.update(_response(response.get("description", ""), "Error"))
                 if code.startswith("4") and _JSON_LD.search(path):

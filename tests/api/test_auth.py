@@ -46,6 +46,22 @@ def test_it_locks_out_after_repeated_failures(settings):
     assert "Too many failed logins" in locked.json()["detail"]
 
 
+def test_a_lockout_says_when_to_try_again(settings, client):
+    # A throttled request had Retry-After, a locked-out login only a sentence: a client
+    # could not tell when to log in again without parsing English.
+    settings.AXES_FAILURE_LIMIT = 1
+    settings.AXES_COOLOFF_TIME = 0.25
+    UserFactory(username="rita", role="reviewer", is_staff=True)
+    api = APIClient()
+    api.post("/api/v1/auth/token/", {"username": "rita", "password": "bad"}, format="json")
+    locked = api.post(
+        "/api/v1/auth/token/", {"username": "rita", "password": "pass-word-123"}, format="json"
+    )
+    assert locked.status_code == 429 and locked["Retry-After"] == "900"
+    page = client.post("/login/", {"username": "rita", "password": "pass-word-123"})
+    assert page.status_code == 429 and page["Retry-After"] == "900"
+
+
 def test_it_locks_out_the_web_login_too(settings, client):
     settings.AXES_FAILURE_LIMIT = 3
     UserFactory(username="rita", role="reviewer", is_staff=True)

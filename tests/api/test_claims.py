@@ -878,3 +878,9 @@ def test_the_schema_names_where_a_new_object_is(api):
             for code in {"201", "202"} & set(operation["responses"]):
                 headers = operation["responses"][code].get("headers", {})
                 assert "Location" in headers, (method, path, code)
+
+
+def test_the_schema_says_when_to_try_again(api):
+    schema = api.get("/api/schema/?format=json").json()
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]["429"]
+    assert "Retry-After" in token["headers"]
