@@ -1,4 +1,5 @@
-"""JSON errors for every API failure: field messages for 400, a reason otherwise."""
+"""JSON errors for every API failure: field messages for 400, else a reason in `detail`
+and what kind of error it is in `code`."""
 
 from __future__ import annotations
 
@@ -47,6 +48,10 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = _writable(response.data)
+        detail = response.data.get("detail") if isinstance(response.data, dict) else None
+        if detail is not None:
+            # DRF's own errors (401, 404, 405, 406, 415, 429...) in the shape ours have.
+            response.data.setdefault("code", getattr(detail, "code", None) or "error")
     return response
 
 
@@ -77,7 +82,7 @@ def lockout_response(request, original_response, credentials):
         f"{minutes} minute{'s' if minutes != 1 else ''}."
     )
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=429)
+        response = JsonResponse({"detail": message, "code": "locked_out"}, status=429)
     else:
         response = render(request, "claims/locked_out.html", {"message": message}, status=429)
     # As a throttled request says it, for a client that waits and tries again by itself.

@@ -27,8 +27,12 @@ FIELD_ERRORS = {
 }
 ERROR = {
     "type": "object",
+    "description": "`code` names the kind of error: `not_authenticated`, "
+    "`authentication_failed`, `permission_denied` (or `forbidden`, a workflow rule), "
+    "`not_found`, `method_not_allowed`, `not_acceptable`, `unsupported_media_type`, "
+    "`parse_error`, `invalid_state`, `throttled`, `locked_out`, `unavailable`…",
     "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
-    "required": ["detail"],
+    "required": ["detail", "code"],
 }
 CONFLICT = {
     "type": "object",

@@ -191,7 +191,9 @@ class ArticleViewSet(Base, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         try:
             ingestion.retry(article)
         except ingestion.IngestionError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": str(exc), "code": "invalid_state"}, status=status.HTTP_409_CONFLICT
+            )
         tasks.process_after_commit(article.pk)
         article = self.get_queryset().get(pk=article.pk)
         pending = article.status == Article.Status.PENDING

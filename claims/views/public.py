@@ -125,7 +125,9 @@ def bad_request(request, exception):
     """400 raised by Django itself: JSON under /api/; elsewhere a page that says what to
     do for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (as a 413), else Django's page."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": f"Bad request: {exception}"}, status=400)
+        return JsonResponse(
+            {"detail": f"Bad request: {exception}", "code": "bad_request"}, status=400
+        )
     if isinstance(exception, RequestDataTooBig):
         # A desk form with a huge paste: say what happened and what to do instead (the
         # default page said only "Bad Request (400)"). The text itself is too big to give
@@ -142,7 +144,10 @@ def server_error(request):
     as the request may have failed anywhere)."""
     if request.path_info.startswith("/api/"):
         return JsonResponse(
-            {"detail": "Server error: it has been logged; the request may not have completed."},
+            {
+                "detail": "Server error: it has been logged; the request may not have completed.",
+                "code": "server_error",
+            },
             status=500,
         )
     return defaults.server_error(request)
@@ -151,5 +156,5 @@ def server_error(request):
 def page_not_found(request, exception):
     """404: JSON under /api/ (clients there parse JSON), the desk's page elsewhere."""
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)

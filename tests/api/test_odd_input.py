@@ -155,7 +155,7 @@ def test_a_lone_surrogate_in_a_choice_is_a_400_naming_the_field(editor_api, edit
 def test_an_unknown_api_path_is_a_json_404(api):
     response = api.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_evidence_must_be_a_web_link_with_a_bounded_note(api):
@@ -292,3 +292,38 @@ def test_a_source_link_is_checked_once_and_never_carries_a_password(api):
     assert "password" in response.json()["url"][0]
     idn = api.post(url, {"url": "https://例え.jp/記事", "stance": "context"}, format="json")
     assert idn.status_code == 201 and idn.json()["url"] == "https://例え.jp/記事"
+
+
+def test_every_api_error_says_what_went_wrong_in_one_shape(api, settings):
+    # `code` came with the workflow's errors only: a client that branched on it found it
+    # on a 409 from take/ but not on one from retry/, nor on any 401, 404, 405 or 429.
+    from rest_framework.test import APIClient
+
+    from tests.factories import ArticleFactory, UserFactory
+
+    claim = ClaimFactory()
+    anonymous, stranger = APIClient(), APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token nope")
+    settings.AXES_FAILURE_LIMIT = 1
+    UserFactory(username="lou", role="reviewer")
+    anonymous.post("/api/v1/auth/token/", {"username": "lou", "password": "x"}, format="json")
+    answers = {
+        "not_authenticated": anonymous.get("/api/v1/claims/"),
+        "authentication_failed": stranger.get("/api/v1/claims/"),
+        "permission_denied": api.post(
+            "/api/v1/feeds/", {"url": "https://a.example/f"}, format="json"
+        ),
+        "not_found": api.get("/api/v1/claims/999999/"),
+        "method_not_allowed": api.delete(f"/api/v1/claims/{claim.pk}/"),
+        "not_acceptable": api.get("/api/v1/claims/", HTTP_ACCEPT="application/xml"),
+        "unsupported_media_type": api.post("/api/v1/articles/", {"text": "x"}),
+        "parse_error": api.post("/api/v1/articles/", "{", content_type="application/json"),
+        "invalid_state": api.post(f"/api/v1/articles/{ArticleFactory().pk}/retry/"),
+        "locked_out": anonymous.post(
+            "/api/v1/auth/token/", {"username": "lou", "password": "x"}, format="json"
+        ),
+    }
+    for code, response in answers.items():
+        assert response.status_code >= 400, code
+        assert response.json()["code"] == code, (code, response.json())
+        assert isinstance(response.json()["detail"], str)
