@@ -536,7 +536,9 @@ class ClaimExportView(GenericAPIView):
     """Every claim matching the list filters, as CSV, streamed row by row."""
 
     permission_classes = [IsReviewer]
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    # CSV only: `?format=json` and `Accept: application/json` were taken and answered
+    # with CSV all the same; now a 400 and a 406.
+    renderer_classes = [CSVRenderer]
     filter_backends = [DjangoFilterBackend]
     filterset_class = ClaimFilter
     queryset = Claim.objects.all()

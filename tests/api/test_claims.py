@@ -799,8 +799,23 @@ def test_an_unknown_format_is_a_400_naming_the_formats_there_are(api):
     ClaimFactory()
     response = api.get("/api/v1/claims/export.csv?format=xlsx")
     assert response.status_code == 400
-    assert response.json() == {"format": ["Unknown format 'xlsx': use one of api, csv, json."]}
+    assert response.json() == {"format": ["Unknown format 'xlsx': use one of csv."]}
     assert api.get("/api/v1/claims/export.csv?format=csv").status_code == 200
+
+
+def test_the_export_is_csv_and_says_so_to_a_client_asking_for_json(api):
+    # `?format=json` and `Accept: application/json` were offered (the schema listed
+    # `format=json`) and answered with CSV all the same.
+    ClaimFactory()
+    url = "/api/v1/claims/export.csv"
+    assert api.get(f"{url}?format=json").status_code == 400
+    refused = api.get(url, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 406 and refused.json()["code"] == "not_acceptable"
+    assert api.get(url, HTTP_ACCEPT="text/csv")["Content-Type"] == "text/csv; charset=utf-8"
+    assert api.get(url, HTTP_ACCEPT="text/csv, application/json;q=0.5").status_code == 200
+    schema = api.get("/api/schema/?format=json").json()
+    parameters = schema["paths"][url]["get"]["parameters"]
+    assert not [p for p in parameters if "json" in p["schema"].get("enum", [])]
 
 
 def test_the_api_root_lists_every_endpoint(api):
