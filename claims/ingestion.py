@@ -1939,6 +1939,8 @@ class BulkLine:
 def submit_bulk_line(number: int, line: str) -> BulkLine:
     try:
         return _submit_bulk_line(number, line)
+    except SoftTimeLimitExceeded:  # the task's, not the line's: the line is done again later
+        raise
     except Exception as exc:  # one bad line never stops the rest
         log.exception("Bulk line %s could not be stored", number)
         return BulkLine(number, status="failed", reason=f"could not be stored ({exc})")
@@ -2005,17 +2007,28 @@ def ingest_jsonl(
     job: IngestionJob | None = None,
     on_line: Callable[[BulkLine], None] | None = None,
     process: Callable[[Article], Article | None] | None = None,
+    resume: bool = False,
+    until: float | None = None,
 ) -> IngestionJob:
     """Ingest a JSONL stream line by line; one bad line never stops the rest.
 
     `process` turns a submitted article into a processed one (in-process by default).
     Progress is kept on `job`, or on a new IngestionJob row for `source` and `total`. An
     interrupted run (Ctrl-C) is marked finished, saying at which line it stopped.
+
+    With `resume` (a worker's run of a file the desk queued), each line commits together
+    with its count and its number on the job, and the run begins after the job's last
+    line handled: a task delivered twice, or queued again past its time limit, submits
+    every line once. A stop, or the time.monotonic() moment `until`, leaves the job open
+    for the next run.
     """
     process = process or (lambda article: process_article(article.pk))
     if job is None:
         job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=source, total=total)
-    _ingest_lines(job, lines, on_line=on_line, process=process)
+    if resume:
+        _resume_lines(job, lines, on_line=on_line, process=process, until=until)
+    else:
+        _ingest_lines(job, lines, on_line=on_line, process=process)
     _finish_if_counted(job.pk)  # or later, by the last of its articles still queued
     job.refresh_from_db()
     return job
@@ -2047,13 +2060,59 @@ def _ingest_lines(job: IngestionJob, lines, *, on_line, process) -> None:
                     on_line(result)
             handled = number
             if time.monotonic() - written_at >= PROGRESS_EVERY:
-                _write_progress(job, unwritten, reasons)
+                _write_progress(job, unwritten, reasons, handled)
                 written_at = time.monotonic()
-        _write_progress(job, unwritten, reasons)  # inside: a stop here closes the job too
+        _write_progress(job, unwritten, reasons, handled)  # inside: a stop here closes it too
     except BaseException as exc:
-        _write_progress(job, unwritten, reasons)
+        _write_progress(job, unwritten, reasons, handled)
         _close_interrupted(job, handled + 1, exc)
         raise
+
+
+class _TakenOver(Exception):
+    """Another run of the same job handled this line first."""
+
+
+def _resume_lines(job: IngestionJob, lines, *, on_line, process, until) -> None:
+    """Ingest the lines after the job's last one handled, each in a transaction of its
+    own with the job's counts and position. Two runs of one job (a message delivered
+    again while the first still works) cannot both count a line: the position only moves
+    on from where the run last left it, and the run that finds it moved stops."""
+    handled = IngestionJob.objects.values_list("lines_handled", flat=True).get(pk=job.pk)
+    for number, line in enumerate(lines, start=1):
+        if number <= handled or not line.strip():
+            continue
+        if until is not None and time.monotonic() >= until:
+            return
+        try:
+            with transaction.atomic():  # the article, its count and the position, or none
+                result, counted_by_article = _ingest_line(job, number, line, process)
+                counts = {} if counted_by_article else {LINE_COUNTERS[result.status]: 1}
+                reasons = [{"line": number, "reason": result.reason}] if "failed" in counts else []
+                if not _add_line_to_job(job.pk, handled, number, counts, reasons):
+                    raise _TakenOver
+        except _TakenOver:
+            log.info("Bulk job %s: line %s was handled by another run", job.pk, number)
+            return
+        handled = number
+        if on_line:
+            on_line(result)
+
+
+def _add_line_to_job(
+    job_id: int, handled: int, number: int, counts: dict[str, int], reasons: list[dict]
+) -> bool:
+    """Count line `number` on the job, if its last line handled is still `handled`."""
+    changes = {name: F(name) + count for name, count in counts.items()}
+    if reasons:
+        locked = IngestionJob.objects.select_for_update().get(pk=job_id)
+        room = max(0, MAX_JOB_ERRORS - len(locked.errors))
+        changes["errors"] = locked.errors + reasons[:room]
+    return bool(
+        IngestionJob.objects.filter(pk=job_id, lines_handled=handled).update(
+            lines_handled=number, **changes
+        )
+    )
 
 
 def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[BulkLine, bool]:
@@ -2119,8 +2178,12 @@ def _close_interrupted(job: IngestionJob, line: int, exc: BaseException) -> None
         locked.save(update_fields=["errors", "finished_at"])
 
 
-def _write_progress(job: IngestionJob, unwritten: Counter, reasons: list[dict]) -> None:
-    """Add the counts and failure reasons gathered since the last write to the job."""
+def _write_progress(
+    job: IngestionJob, unwritten: Counter, reasons: list[dict], handled: int
+) -> None:
+    """Add the counts and failure reasons gathered since the last write to the job, and
+    the number of the last line handled (the job is no longer shown as queued)."""
     _add_to_job(job.pk, unwritten, reasons)
+    IngestionJob.objects.filter(pk=job.pk, lines_handled__lt=handled).update(lines_handled=handled)
     unwritten.clear()
     reasons.clear()

@@ -472,12 +472,28 @@ class IngestionJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A file uploaded on the desk, kept until a worker has ingested it (the web and worker
+    # containers share no disk), and the number of the last line handled: a task
+    # delivered again, or cut by its time limit, goes on after it.
+    lines = models.TextField(blank=True)
+    lines_handled = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk}"
+
+    @property
+    def waiting(self) -> bool:
+        """A bulk file queued for a worker that has not begun on it yet."""
+        handled = self.done + self.failed + self.duplicates
+        return (
+            self.kind == self.Kind.BULK
+            and not self.finished_at
+            and not self.lines_handled
+            and not handled
+        )
 
 
 class ApiToken(models.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -20,7 +21,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 from claims import ingestion, workflow
 from claims.api.authentication import token_cutoff
 from claims.fetching import FetchTransientError
-from claims.models import ApiToken, Article, Feed
+from claims.models import ApiToken, Article, Feed, IngestionJob
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 4
@@ -72,6 +73,53 @@ def queue_article(article_id: int) -> None:
         Article.objects.filter(pk=article_id, status=Article.Status.PENDING).update(
             error=QUEUE_DOWN
         )
+
+
+@shared_task
+def ingest_bulk_file(job_id: int) -> int:
+    """Ingest the lines a bulk job holds (a file uploaded on the desk), from the line after
+    its last one handled, queueing each new article; drop the lines once all are handled.
+    Return the number of the last line handled.
+
+    Each run stops after half the task's soft time limit and queues the rest as a run of
+    its own: a big file goes through in as many runs as it takes.
+    """
+    job = IngestionJob.objects.filter(pk=job_id, finished_at__isnull=True).first()
+    if job is None or not job.lines:
+        return 0
+    lines = job.lines.split("\n")
+    last = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=0)
+    until = time.monotonic() + settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
+    try:
+        ingestion.ingest_jsonl(lines, job=job, process=queue_for_job, resume=True, until=until)
+        out_of_time = time.monotonic() >= until
+    except SoftTimeLimitExceeded:
+        log.warning("Bulk job %s: a line outlasted the time limit; the rest is queued", job_id)
+        out_of_time = True
+    handled = IngestionJob.objects.values_list("lines_handled", flat=True).get(pk=job_id)
+    if handled >= last:
+        IngestionJob.objects.filter(pk=job_id).update(lines="")
+    elif out_of_time:  # else another run took over, and goes on
+        ingest_bulk_file.delay(job_id)
+    return handled
+
+
+def queue_for_job(article: Article) -> None:
+    """A bulk line's article: processed by a worker once its line is committed."""
+    process_after_commit(article.pk)
+
+
+def queue_bulk_file(job_id: int) -> None:
+    """Queue the ingestion of a file a job holds once the current transaction commits;
+    with the broker down the job waits, and requeue_stale_articles queues it later."""
+
+    def queue() -> None:
+        try:
+            ingest_bulk_file.delay(job_id)
+        except BrokerUnreachable as exc:
+            log.warning("Bulk job %s waits: the broker is unreachable (%s)", job_id, exc)
+
+    transaction.on_commit(queue)
 
 
 @shared_task
@@ -177,6 +225,14 @@ def requeue_stale_articles() -> int:
     Article.objects.filter(pk__in=stale).update(updated_at=timezone.now())
     for article_id in stale:
         process_article.delay(article_id)
+    # A bulk file whose message was lost waits for its run. One still being read is
+    # queued again too: the second run finds its lines handled, or stops at the first
+    # line the other run counted.
+    waiting = IngestionJob.objects.filter(
+        kind=IngestionJob.Kind.BULK, finished_at__isnull=True, started_at__lt=cutoff
+    ).exclude(lines="")
+    for job_id in waiting.values_list("pk", flat=True):
+        ingest_bulk_file.delay(job_id)
     return len(stale)
 
 

@@ -677,3 +677,15 @@ def test_an_editor_sees_the_claims_a_cue_flagged(client, ed):
     client.force_login(ed)
     page = client.get(f"/admin/claims/cuepattern/{row.pk}/claims/").content.decode()
     assert claim.text in page
+
+
+def test_a_job_holding_a_file_opens_in_the_admin_without_it(client, root):
+    from claims.models import IngestionJob
+
+    job = IngestionJob.objects.create(
+        kind="bulk", total=1, lines='{"url": "https://secret.example/x"}'
+    )
+    client.force_login(root)
+    assert b"secret.example" not in client.get("/admin/claims/ingestionjob/").content
+    page = client.get(f"/admin/claims/ingestionjob/{job.pk}/change/")
+    assert page.status_code == 200 and b"secret.example" not in page.content

@@ -887,3 +887,111 @@ def test_no_note_that_detection_agrees_after_the_claim_took_what_it_said(alice):
     notes = list(claim.events.filter(action="redetect").values_list("payload", flat=True))
     ingestion.redetect(article)  # nothing changed since: nothing to note
     assert list(claim.events.filter(action="redetect").values_list("payload", flat=True)) == notes
+
+
+def _bulk_job(lines: list[str]) -> IngestionJob:
+    """A file the desk queued for a worker: its job holds the lines."""
+    total = sum(1 for line in lines if line.strip())
+    return IngestionJob.objects.create(
+        kind="bulk", source="wire.jsonl", total=total, lines="\n".join(lines)
+    )
+
+
+WIRE = [
+    '{"text": "The minister said the plant would close next year.", "title": "One"}',
+    "",
+    "not json",
+    '{"text": "Police said the suspect fled on foot, witnesses said.", "title": "Two"}',
+    '{"text": "The minister said the plant would close next year.", "title": "One again"}',
+    '{"text": "The mayor said the dam was safe, according to engineers.", "title": "Three"}',
+]
+
+
+def test_a_queued_bulk_file_is_ingested_once_even_when_delivered_twice(
+    django_capture_on_commit_callbacks,
+):
+    job = _bulk_job(WIRE)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.ingest_bulk_file(job.pk) == 6
+    job.refresh_from_db()
+    titles = sorted(Article.objects.values_list("title", flat=True))
+    assert titles == ["One", "Three", "Two"]
+    assert (job.done, job.duplicates, job.failed) == (3, 1, 1) and job.finished_at
+    assert job.errors == [{"line": 3, "reason": job.errors[0]["reason"]}]
+    assert job.lines == ""  # the file is not kept once read
+    with django_capture_on_commit_callbacks(execute=True):  # the message, delivered again
+        tasks.ingest_bulk_file(job.pk)
+    job.refresh_from_db()
+    assert Article.objects.count() == 3 and (job.done, job.duplicates, job.failed) == (3, 1, 1)
+
+
+def test_a_bulk_run_cut_short_goes_on_where_it_stopped(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # A line that outlasts the task's time limit, or a worker killed (the message comes
+    # again): the run goes on after the last line handled, and nothing is counted twice.
+    job = _bulk_job(WIRE)
+    queued = []
+    monkeypatch.setattr(tasks.ingest_bulk_file, "delay", queued.append)
+    submit = ingestion.submit_bulk_line
+
+    def cut_at_line_5(number, line):
+        if number == 5:
+            submit(number, line)  # stored, then cut: the line's transaction is undone
+            raise SoftTimeLimitExceeded()
+        return submit(number, line)
+
+    monkeypatch.setattr(ingestion, "submit_bulk_line", cut_at_line_5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.ingest_bulk_file(job.pk) == 4
+    job.refresh_from_db()
+    assert queued == [job.pk] and job.lines and not job.finished_at
+    assert (job.done, job.duplicates, job.failed) == (2, 0, 1)
+    monkeypatch.setattr(ingestion, "submit_bulk_line", submit)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.ingest_bulk_file(job.pk) == 6
+    job.refresh_from_db()
+    assert Article.objects.count() == 3 and (job.done, job.duplicates, job.failed) == (3, 1, 1)
+    assert job.finished_at and job.lines == ""
+
+
+def test_a_bulk_run_stops_at_its_time_and_queues_the_rest(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 0  # each run: no time, so not a line
+    job = _bulk_job(WIRE)
+    queued = []
+    monkeypatch.setattr(tasks.ingest_bulk_file, "delay", queued.append)
+    assert tasks.ingest_bulk_file(job.pk) == 0
+    assert queued == [job.pk] and not Article.objects.exists()
+
+
+def test_of_two_runs_of_one_bulk_file_the_second_to_count_a_line_stops(
+    django_capture_on_commit_callbacks,
+):
+    # A message delivered again while the first run still works (or the sweep's): the
+    # other run got through line 4 meanwhile; this one's line 3 is undone and it stops.
+    job = _bulk_job(WIRE)
+
+    def other_run_goes_on(line):
+        IngestionJob.objects.filter(pk=job.pk).update(lines_handled=4)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ingestion.ingest_jsonl(
+            WIRE, job=job, process=tasks.queue_for_job, resume=True, on_line=other_run_goes_on
+        )
+    job.refresh_from_db()
+    assert list(Article.objects.values_list("title", flat=True)) == ["One"]
+    assert (job.lines_handled, job.done, job.failed) == (4, 1, 0)
+
+
+def test_a_bulk_file_whose_message_was_lost_is_queued_again(monkeypatch, settings):
+    job = _bulk_job(WIRE)
+    done = _bulk_job(WIRE)
+    IngestionJob.objects.filter(pk=done.pk).update(lines="", finished_at=timezone.now())
+    old = timezone.now() - timedelta(minutes=settings.FACTCHECK_STALE_PENDING_MINUTES + 1)
+    IngestionJob.objects.update(started_at=old)
+    queued = []
+    monkeypatch.setattr(tasks.ingest_bulk_file, "delay", queued.append)
+    tasks.requeue_stale_articles()
+    assert queued == [job.pk]

@@ -126,7 +126,7 @@ def dashboard(request):
     activity = ReviewEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id")[
         :15
     ]
-    jobs = IngestionJob.objects.order_by("-started_at", "-id")[:8]
+    jobs = IngestionJob.objects.defer("lines").order_by("-started_at", "-id")[:8]
     return render(
         request,
         "desk/dashboard.html",

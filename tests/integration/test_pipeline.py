@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 from django.db import connection
 
@@ -55,3 +58,41 @@ def test_it_polls_a_feed_through_the_worker(worker, server, allow_private):
     assert Claim.objects.filter(article__feed=feed).exists()
     for number in (1, 2, 3):
         assert server.hits(f"/feed/story-{number}.html") == 1
+
+
+def test_a_bulk_file_uploaded_on_the_desk_goes_through_the_worker(
+    worker, server, allow_private, client, alice
+):
+    # 2,500 URL lines held the request for 100 s, past a proxy's 60 s: the request now
+    # stores the file on its job and a worker submits the lines.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from claims.models import IngestionJob
+
+    lines = [json.dumps({"url": server.url(f"article.html?copy={n}")}) for n in range(40)]
+    upload = SimpleUploadedFile("wire.jsonl", "\n".join([*lines, "not json"]).encode())
+    client.force_login(alice)
+    started = time.monotonic()
+    response = client.post(reverse("article-add"), {"source": "file", "file": upload})
+    assert response.status_code == 302 and time.monotonic() - started < 5
+    job = IngestionJob.objects.get()
+    assert response["Location"].endswith(f"job={job.pk}") and job.total == 41
+
+    job = wait_for(
+        lambda: IngestionJob.objects.filter(pk=job.pk, finished_at__isnull=False).first(),
+        what="the worker to ingest the file and process its articles",
+    )
+    assert job.done + job.duplicates == 40 and job.failed == 1 and job.lines == ""
+    assert Article.objects.count() == 40
+    assert all(server.hits(f"/article.html?copy={n}") == 1 for n in range(40))
+
+    # The message again (a redelivery): one set of articles, the same counts.
+    IngestionJob.objects.filter(pk=job.pk).update(lines="\n".join(lines), finished_at=None)
+    tasks.ingest_bulk_file.delay(job.pk)
+    wait_for(
+        lambda: IngestionJob.objects.filter(pk=job.pk, lines="").exists(),
+        what="the second delivery to end",
+    )
+    job.refresh_from_db()
+    assert Article.objects.count() == 40 and job.done + job.duplicates + job.failed == 41
