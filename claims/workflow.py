@@ -1,6 +1,7 @@
 """Every state change of a claim, in one place, for the API and the dashboard alike.
 
 new → in_review (assigned, with a lease) → reviewed (verdict submitted) → published;
+reviewed → in_review (an editor sends it back to its reviewer, with a reason);
 new/in_review → dismissed (with a reason); published → in_review (reopened for a correction).
 Each function checks the actor's role and the claim's state, writes a ReviewEvent, and
 raises a WorkflowError subclass otherwise. Every change bumps `Claim.version`, so an edit
@@ -890,6 +891,38 @@ def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
         "publish",
         status=[Claim.Status.REVIEWED, Claim.Status.PUBLISHED],
         verdict=verdict.pk,
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_send_back(*, claim: Claim, actor, reason: str, version: int | None = None) -> Claim:
+    """Return a submitted verdict to its reviewer, saying why: the claim is in review
+    again, theirs with a fresh lease, and the draft is kept for them to edit (an editor who
+    edited it instead would become its reviewer, and four eyes would keep them from
+    publishing it)."""
+    _require(actor, EDITOR, "send a verdict back to its reviewer")
+    claim = _lock(claim)
+    _check_version(claim, version)
+    reason = _reason(reason, "Say why the verdict is sent back.")
+    if claim.status != Claim.Status.REVIEWED:
+        raise InvalidTransition("Only a submitted (reviewed) claim can be sent back.")
+    verdict = claim.verdict
+    if verdict is None:
+        raise InvalidTransition("There is no verdict to send back.")
+    Verdict.objects.filter(pk=verdict.pk).update(submitted_at=None, updated_at=timezone.now())
+    # Its holder, or else whoever wrote the verdict: it goes back to someone's desk.
+    claim.assignee_id = claim.assignee_id or verdict.reviewer_id
+    claim.status = Claim.Status.IN_REVIEW
+    claim.lease_expires_at = _lease_end() if claim.assignee_id else None
+    _save(claim, "status", "assignee", "lease_expires_at")
+    _log(
+        claim,
+        actor,
+        "send_back",
+        status=[Claim.Status.REVIEWED, Claim.Status.IN_REVIEW],
+        assignee=claim.assignee_id,
+        reason=reason,
     )
     return claim
 

@@ -629,9 +629,47 @@ def test_dismiss_needs_a_reason_and_reopen_is_for_editors(client, alice, erin):
     assert "reopened the claim" in page and "new records" in page
 
 
+def test_an_editor_sends_a_submitted_verdict_back_and_its_reviewer_reads_why(client, alice, erin):
+    claim = reviewed_claim(alice)
+    client_for(client, alice)
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert 'id="send-back-btn"' not in page  # an editor's, not the reviewer's
+    refused = client.post(
+        reverse("claim-action", args=[claim.pk, "send-back"]), {"reason": "Mine."}, follow=True
+    )
+    assert b"Only an editor can send a verdict back" in refused.content
+
+    page = client_for(client, erin).get(reverse("claim-review", args=[claim.pk])).content.decode()
+    form = re.search(r'<form[^>]*action="([^"]*send-back/)"[^>]*>(.*?)</form>', page, re.S)
+    assert form and f'value="{claim.version}"' in form.group(2)
+    assert 'id="publish-btn"' in page and "Send back to alice" in form.group(2)
+    response = client.post(
+        form.group(1), {"reason": "  Source 2 is a press release.  ", "version": claim.version}
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee) == (Claim.Status.IN_REVIEW, alice)
+    assert claim.verdict.summary == "Records show no such thing."
+
+    client_for(client, alice)
+    mine = client.get(reverse("dashboard")).content.decode()
+    assert reverse("claim-review", args=[claim.pk]) in mine
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    note = re.search(r'<div class="sent-back" id="sent-back">(.*?)</div>', page, re.S)
+    assert note and "Sent back by erin" in note.group(1)
+    assert "“Source 2 is a press release.”" in note.group(1)
+    assert "sent the verdict back to its reviewer" in page  # the history says so too
+    assert 'id="verdict-form"' in page and "Records show no such thing." in page
+    # Submitted again, the note is gone: it answered it.
+    workflow.claim_submit(claim=claim, actor=alice)
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert 'id="sent-back"' not in page
+
+
 @pytest.mark.parametrize(
     ("action", "reason", "error"),
     [
+        ("send-back", " \u200b ", "Say why the verdict is sent back."),
         ("dismiss", "   ", "Say why the claim is dismissed."),
         ("reopen", "Fixed: \u202eeslaf", "direction override"),
     ],
@@ -640,8 +678,9 @@ def test_a_refused_reason_is_shown_beside_its_field_with_the_text_kept(
     client, alice, erin, action, reason, error
 ):
     claim = taken_by(erin)
-    if action == "reopen":
+    if action in ("reopen", "send-back"):
         claim = reviewed_claim(alice)
+    if action == "reopen":
         workflow.claim_publish(claim=claim, actor=erin)
     response = client_for(client, erin).post(
         reverse("claim-action", args=[claim.pk, action]), {"reason": reason}
@@ -657,7 +696,8 @@ def test_a_refused_reason_is_shown_beside_its_field_with_the_text_kept(
     assert beside and error in beside.group(1)
     assert 'class="messages"' not in body  # said once, where the field is
     claim.refresh_from_db()
-    assert claim.status == (Claim.Status.IN_REVIEW if action == "dismiss" else "published")
+    expected = {"dismiss": "in_review", "reopen": "published", "send-back": "reviewed"}
+    assert claim.status == expected[action]
 
 
 def test_get_does_not_act(client, alice):
@@ -1037,6 +1077,22 @@ def test_a_dismiss_reason_survives_a_stale_page(client, alice, erin):
     assert 'value="An opinion, not a claim of fact."' in body  # still in the box
     assert "changed since you loaded this page" in body and "your version" not in body
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.IN_REVIEW
+
+
+def test_a_send_back_reason_survives_when_the_verdict_was_published_meanwhile(
+    client, alice, erin, ed
+):
+    claim = reviewed_claim(alice)
+    version = claim.version
+    workflow.claim_publish(claim=claim, actor=ed)
+    response = client_for(client, erin).post(
+        reverse("claim-action", args=[claim.pk, "send-back"]),
+        {"reason": "Source 2 is a press release.", "version": version},
+    )
+    body = response.content.decode()
+    assert response.status_code == 409 and "Source 2 is a press release." in body
+    assert 'id="send-back-reason"' not in body  # no form now: the text is shown as not saved
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.PUBLISHED
 
 
 def test_a_correction_note_survives_when_the_claim_was_reopened_meanwhile(client, alice, erin, ed):

@@ -187,6 +187,68 @@ def test_it_applies_four_eyes_to_an_editors_own_verdict(erin, ed, settings):
     assert workflow.claim_publish(claim=other, actor=erin).status == Claim.Status.PUBLISHED
 
 
+def test_an_editor_sends_a_submitted_verdict_back_to_its_reviewer(alice, erin):
+    claim = reviewed_claim(alice)
+    verdict = claim.verdict
+    # Submitted long ago: its reviewer gets a whole lease to answer, not what was left.
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(days=1))
+    claim = workflow.claim_send_back(
+        claim=claim,
+        actor=erin,
+        reason="  The second source is a press release.  ",
+        version=claim.version,
+    )
+    assert claim.status == Claim.Status.IN_REVIEW and claim.assignee == alice
+    assert claim.lease_expires_at > timezone.now() + timedelta(minutes=5)
+    # The draft stays for alice to edit: same verdict, same words, hers, no longer submitted.
+    claim.verdict.refresh_from_db()
+    assert claim.verdict.pk == verdict.pk and claim.verdict.summary == verdict.summary
+    assert claim.verdict.reviewer == alice and claim.verdict.submitted_at is None
+    event = claim.events.order_by("-id").first()
+    assert (event.action, event.actor) == ("send_back", erin)
+    assert event.payload == {
+        "status": ["reviewed", "in_review"],
+        "assignee": alice.pk,
+        "reason": "The second source is a press release.",
+    }
+    # Submitted again, it is publishable by the editor who sent it back: not their verdict.
+    claim = workflow.claim_submit(claim=claim, actor=alice)
+    assert workflow.claim_publish(claim=claim, actor=erin).status == Claim.Status.PUBLISHED
+
+
+def test_only_an_editor_sends_back_a_submitted_claim_with_a_reason(alice, bob, erin):
+    claim = reviewed_claim(alice)
+    for reviewer in (alice, bob):
+        with pytest.raises(workflow.NotAllowed, match="Only an editor"):
+            workflow.claim_send_back(claim=claim, actor=reviewer, reason="Weak sources.")
+    for blank in ("", "   ", "\u200b"):
+        with pytest.raises(workflow.WorkflowError, match="Say why") as refused:
+            workflow.claim_send_back(claim=claim, actor=erin, reason=blank)
+        assert refused.value.field == "reason"
+    with pytest.raises(workflow.WorkflowError, match="control character"):
+        workflow.claim_send_back(claim=claim, actor=erin, reason="x\x00y")
+    with pytest.raises(workflow.Conflict):
+        workflow.claim_send_back(
+            claim=claim, actor=erin, reason="Weak sources.", version=claim.version - 1
+        )
+    assert not claim.events.filter(action="send_back").exists()
+    workflow.claim_send_back(claim=claim, actor=erin, reason="Weak sources.")
+    # Only a submitted claim: not one in review (this one now), new, or published.
+    with pytest.raises(workflow.InvalidTransition, match="Only a submitted"):
+        workflow.claim_send_back(claim=claim, actor=erin, reason="Again.")
+    with pytest.raises(workflow.InvalidTransition):
+        workflow.claim_send_back(claim=ClaimFactory(), actor=erin, reason="Weak sources.")
+    published = workflow.claim_publish(claim=reviewed_claim(bob), actor=erin)
+    with pytest.raises(workflow.InvalidTransition):
+        workflow.claim_send_back(claim=published, actor=erin, reason="Weak sources.")
+
+
+def test_an_admin_sends_a_verdict_back_too(alice):
+    boss = UserFactory(username="boss", is_superuser=True)
+    claim = workflow.claim_send_back(claim=reviewed_claim(alice), actor=boss, reason="Check.")
+    assert claim.status == Claim.Status.IN_REVIEW and claim.assignee == alice
+
+
 def test_it_lets_an_admin_publish_their_own_verdict():
     boss = UserFactory(username="boss", is_superuser=True)
     claim = reviewed_claim(boss)
@@ -315,6 +377,8 @@ def test_every_event_that_moves_a_claim_says_from_where_to_where(alice, bob, eri
     )
     moves(lambda c: workflow.claim_submit(claim=c, actor=alice))
     moves(lambda c: workflow.evidence_remove(evidence=sources(c).last(), actor=alice))
+    moves(lambda c: workflow.claim_submit(claim=c, actor=alice))
+    moves(lambda c: workflow.claim_send_back(claim=c, actor=erin, reason="Weak sources."))
     moves(lambda c: workflow.claim_assign(claim=c, assignee=bob, actor=erin))
     Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
     moves(lambda c: workflow.expire_leases())

@@ -56,7 +56,7 @@ RETRY_AFTER = {
 }
 _CLAIM_ACTION = re.compile(
     r"/claims/\{id\}/"
-    r"(assign|release|renew|bump|verdict|evidence|submit|publish|dismiss|reopen|take|restore)/"
+    r"(assign|release|renew|bump|verdict|evidence|submit|publish|send-back|dismiss|reopen|take|restore)/"
 )
 #: ClaimReview answers its errors in JSON-LD too when that is what was asked for.
 _JSON_LD = re.compile(r"/claimreviews?/$")

@@ -372,6 +372,21 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ClaimDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        """Send a submitted verdict back to its reviewer, saying why (editors): the claim is
+        in review again, with its reviewer and a fresh lease; the draft verdict is kept."""
+        data = self.input(s.ReasonSerializer)
+        return self.detail_response(
+            workflow.claim_send_back(
+                claim=self.get_object(),
+                actor=request.user,
+                reason=data["reason"],
+                version=data.get("version"),
+            )
+        )
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
         data = self.input(s.ReasonSerializer)

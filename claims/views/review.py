@@ -125,6 +125,11 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         and verdict is not None
         and workflow.may_approve(user, verdict),
         "waiting_note": _waiting_note(user, claim, is_editor),
+        # An editor sends a verdict back rather than edit it (which would make it theirs).
+        "can_send_back": claim.status == Claim.Status.REVIEWED
+        and is_editor
+        and verdict is not None,
+        "sent_back": _sent_back(claim),
         # A claim that has a published verdict (under correction) is an editor's to drop.
         "can_dismiss": claim.status in (Claim.Status.NEW, Claim.Status.IN_REVIEW)
         and (is_editor or (not was_published and (holds or claim.status == Claim.Status.NEW))),
@@ -152,6 +157,15 @@ def _waiting_note(user, claim: Claim, is_editor: bool) -> str:
     if is_editor:
         return workflow.why_not_approve(user, claim.verdict)
     return "Submitted: waiting for an editor's approval."
+
+
+def _sent_back(claim: Claim) -> ReviewEvent | None:
+    """The event that sent the claim back to its reviewer, while it is still back with
+    them (the last move of the claim): its reason is what they have to answer."""
+    if claim.status != Claim.Status.IN_REVIEW:
+        return None
+    moves = [event for event in claim.events.all() if event.payload.get("status")]
+    return moves[-1] if moves and moves[-1].action == "send_back" else None
 
 
 @_desk()
@@ -327,13 +341,18 @@ def _version(request) -> int | None:
     return as_id(value)
 
 
-REASON_LABELS = {"dismiss": "Dismiss reason", "reopen": "Correction note"}
+REASON_LABELS = {
+    "dismiss": "Dismiss reason",
+    "reopen": "Correction note",
+    "send-back": "Why it goes back",
+}
 
 
 @_desk()
 @_post_only("claim-review", with_pk=True)
 def claim_action(request, pk: int, action: str):
-    """Take, submit, publish, dismiss, restore, reopen, release or assign a claim."""
+    """Take, submit, publish, send back, dismiss, restore, reopen, release or assign a
+    claim."""
     claim = get_object_or_404(Claim.objects.select_related("assignee"), pk=pk)
     user, version = request.user, _version(request)
     if version is None and request.POST.get("version"):
@@ -344,6 +363,7 @@ def claim_action(request, pk: int, action: str):
     done = {
         "submit": "Submitted for an editor's approval.",
         "publish": "Published.",
+        "send-back": "Sent back to its reviewer.",
         "dismiss": "Dismissed.",
         "reopen": "Reopened for a correction.",
         "restore": "Put back in the queue.",
@@ -356,6 +376,8 @@ def claim_action(request, pk: int, action: str):
             workflow.claim_submit(claim=claim, actor=user, version=version)
         elif action == "publish":
             workflow.claim_publish(claim=claim, actor=user, version=version)
+        elif action == "send-back":
+            workflow.claim_send_back(claim=claim, actor=user, reason=reason, version=version)
         elif action == "dismiss":
             workflow.claim_dismiss(claim=claim, actor=user, reason=reason, version=version)
         elif action == "reopen":

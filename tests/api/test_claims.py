@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims import workflow
 from claims.models import Claim
 from tests.api.conftest import CLAIM_KEYS, client_for
-from tests.factories import ClaimFactory, UserFactory, rating
+from tests.factories import ClaimFactory, UserFactory, rating, reviewed_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -282,6 +282,34 @@ def test_it_dismisses_and_reopens(api, editor_api):
     assert reopen.status_code == 409
 
 
+def test_an_editor_sends_a_submitted_verdict_back_with_a_reason(api, editor_api, reviewer):
+    claim = reviewed_claim(reviewer)
+    url = f"/api/v1/claims/{claim.pk}/send-back/"
+    own = api.post(url, {"reason": "Weak sources."}, format="json")
+    assert own.status_code == 403 and own.data["code"] == "forbidden"
+    for body in ({}, {"reason": "   "}, {"reason": "\u200b"}, {"reason": "x" * 5001}):
+        refused = editor_api.post(url, body, format="json")
+        assert refused.status_code == 400 and list(refused.data) == ["reason"], body
+    stale = editor_api.post(url, {"reason": "Weak.", "version": claim.version - 1}, format="json")
+    assert stale.status_code == 409 and stale.data["code"] == "conflict"
+    assert stale.data["current"]["status"] == "reviewed"
+
+    done = editor_api.post(
+        url, {"reason": " Weak sources. ", "version": claim.version}, format="json"
+    )
+    assert done.status_code == 200, done.data
+    assert done.data["status"] == "in_review" and done.data["assignee"] == reviewer.username
+    assert done.data["version"] == claim.version + 1
+    assert done.data["verdict"]["summary"] == "Records show no such thing."
+    event = done.data["history"][-1]
+    assert event["action"] == "send_back" and event["payload"]["reason"] == "Weak sources."
+    # Back in the reviewer's own list, and not a second time.
+    mine = api.get(f"/api/v1/claims/?assignee={reviewer.username}&status=in_review")
+    assert [c["id"] for c in mine.data["results"]] == [claim.pk]
+    again = editor_api.post(url, {"reason": "Weak sources."}, format="json")
+    assert again.status_code == 409 and again.data["code"] == "invalid_state"
+
+
 def test_it_runs_bulk_actions_with_per_item_results(editor_api, reviewer):
     first, second = ClaimFactory(), ClaimFactory()
     response = editor_api.post(
@@ -443,7 +471,7 @@ def test_the_schema_documents_the_errors_a_client_meets_on_the_way(api):
         assert "404" in paths[path]["get"]["responses"], path  # a page past the end
     assert "415" in paths["/api/v1/auth/token/"]["post"]["responses"]  # a form, not JSON
     # Found by generating requests from the schema (schemathesis): answers it left out.
-    for action in ("take", "restore"):  # a stale version, or a claim not in that state
+    for action in ("take", "restore", "send-back"):  # a stale version, or a wrong state
         assert "409" in paths[f"/api/v1/claims/{{id}}/{action}/"]["post"]["responses"]
     assert "401" in paths["/api/v1/auth/token/"]["delete"]["responses"]  # no token to revoke
     # A blank reason or summary is refused: the request bodies say so.

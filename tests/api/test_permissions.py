@@ -25,12 +25,14 @@ def user_for(role):
 def world(db):
     published = reviewed_claim(UserFactory(username="author", role="reviewer"))
     workflow.claim_publish(claim=published, actor=UserFactory(username="boss", role="editor"))
+    reviewed = reviewed_claim(UserFactory(username="writer", role="reviewer"))
     failed = ArticleFactory(status="failed", error="HTTP 503")
     dismissed = ClaimFactory(status="dismissed", dismiss_reason="Opinion.")
     return {
         "dismissed": dismissed,
         "claim": ClaimFactory(),
         "published": published,
+        "reviewed": reviewed,
         "feed": FeedFactory(),
         "failed": failed,
     }
@@ -58,6 +60,7 @@ ENDPOINTS = [
     ("post", "/api/v1/claims/{claim}/assign/", {"assignee": "author"}, EDITOR),
     ("post", "/api/v1/claims/{claim}/bump/", {"amount": 1}, EDITOR),
     ("post", "/api/v1/claims/{published}/reopen/", {"reason": "Correction."}, EDITOR),
+    ("post", "/api/v1/claims/{reviewed}/send-back/", {"reason": "Weak sources."}, EDITOR),
     ("post", "/api/v1/feeds/", {"url": "https://news.example.org/rss"}, EDITOR),
     ("post", "/api/v1/feeds/{feed}/poll/", {}, EDITOR),
     ("delete", "/api/v1/feeds/{feed}/", None, EDITOR),
