@@ -1117,14 +1117,22 @@ def _count_in_job(article: Article, counter: str, reason: str = "") -> None:
 
 def _add_to_job(job_id: int, counts: dict[str, int], reasons: list[dict]) -> None:
     """Add counts, and the reasons of failures (the first MAX_JOB_ERRORS), to a job."""
-    changes = {name: F(name) + count for name, count in counts.items()}
     with transaction.atomic():
-        if reasons:  # workers finish a run's articles side by side: lock, then add
-            locked = IngestionJob.objects.select_for_update().get(pk=job_id)
-            room = max(0, MAX_JOB_ERRORS - len(locked.errors))
-            changes["errors"] = locked.errors + reasons[:room]
-        if changes:
+        if changes := _job_changes(job_id, counts, reasons):
             IngestionJob.objects.filter(pk=job_id).update(**changes)
+
+
+def _job_changes(job_id: int, counts: dict[str, int], reasons: list[dict]) -> dict:
+    """The update that adds `counts` and `reasons` to a job. With reasons, the job's row is
+    locked (workers finish a run's articles side by side) and only its errors are read,
+    never the bulk file it may hold (up to 20 MB, read again for every failure)."""
+    changes = {name: F(name) + count for name, count in counts.items()}
+    if reasons:
+        errors = (
+            IngestionJob.objects.select_for_update().values_list("errors", flat=True).get(pk=job_id)
+        )
+        changes["errors"] = errors + reasons[: max(0, MAX_JOB_ERRORS - len(errors))]
+    return changes
 
 
 def _finish_if_counted(job_id: int) -> None:
@@ -2103,11 +2111,7 @@ def _add_line_to_job(
     job_id: int, handled: int, number: int, counts: dict[str, int], reasons: list[dict]
 ) -> bool:
     """Count line `number` on the job, if its last line handled is still `handled`."""
-    changes = {name: F(name) + count for name, count in counts.items()}
-    if reasons:
-        locked = IngestionJob.objects.select_for_update().get(pk=job_id)
-        room = max(0, MAX_JOB_ERRORS - len(locked.errors))
-        changes["errors"] = locked.errors + reasons[:room]
+    changes = _job_changes(job_id, counts, reasons)
     return bool(
         IngestionJob.objects.filter(pk=job_id, lines_handled=handled).update(
             lines_handled=number, **changes
@@ -2171,7 +2175,7 @@ def _close_interrupted(job: IngestionJob, line: int, exc: BaseException) -> None
     else:
         why = f"unexpected error: {exc!r}"
     with transaction.atomic():
-        locked = IngestionJob.objects.select_for_update().get(pk=job.pk)
+        locked = IngestionJob.objects.select_for_update().only("errors").get(pk=job.pk)
         # Past MAX_JOB_ERRORS too: this one says why the rest of the file is missing.
         locked.errors = [*locked.errors, {"line": line, "reason": f"interrupted ({why})"}]
         locked.finished_at = timezone.now()

@@ -995,3 +995,19 @@ def test_a_bulk_file_whose_message_was_lost_is_queued_again(monkeypatch, setting
     monkeypatch.setattr(tasks.ingest_bulk_file, "delay", queued.append)
     tasks.requeue_stale_articles()
     assert queued == [job.pk]
+
+
+def test_counting_on_a_job_never_reads_the_bulk_file_it_holds():
+    # A file waiting for a worker is up to 20 MB: it was read again, the job's row locked,
+    # for every failed article and line counted on the job.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    job = IngestionJob.objects.create(kind="bulk", total=3, lines='{"url": "x"}\n' * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        ingestion._add_to_job(job.pk, {"failed": 1}, [{"article": 1, "reason": "404"}])
+        ingestion._add_line_to_job(job.pk, 0, 1, {"failed": 1}, [{"line": 1, "reason": "bad"}])
+        ingestion._close_interrupted(job, 2, KeyboardInterrupt())
+    assert not [q["sql"] for q in queries if '"lines"' in q["sql"]]
+    job.refresh_from_db()
+    assert (job.failed, job.lines_handled, len(job.errors)) == (2, 1, 3)

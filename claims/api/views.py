@@ -641,7 +641,8 @@ class RatingViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class JobViewSet(Base, viewsets.ReadOnlyModelViewSet):
-    queryset = IngestionJob.objects.all()
+    # Not the bulk file a job may hold until a worker has read it (up to 20 MB each).
+    queryset = IngestionJob.objects.defer("lines")
     serializer_class = s.IngestionJobSerializer
     pagination_class = PagePagination
 

@@ -126,3 +126,14 @@ def test_a_new_feed_is_located_at_its_api_address(editor_api):
 
     polled = editor_api.post(f"/api/v1/feeds/{feed_id}/poll/")
     assert polled.status_code == 202 and polled["Location"] == response["Location"]
+
+
+def test_the_jobs_list_and_detail_never_read_a_bulk_file_a_job_holds(api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    job = IngestionJob.objects.create(kind="bulk", total=1, lines='{"url": "x"}\n' * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/jobs/").status_code == 200
+        assert api.get(f"/api/v1/jobs/{job.pk}/").status_code == 200
+    assert not [q["sql"] for q in queries if '"lines"' in q["sql"]]
