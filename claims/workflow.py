@@ -911,16 +911,21 @@ def claim_send_back(*, claim: Claim, actor, reason: str, version: int | None = N
     if verdict is None:
         raise InvalidTransition("There is no verdict to send back.")
     Verdict.objects.filter(pk=verdict.pk).update(submitted_at=None, updated_at=timezone.now())
-    # Its holder, or else whoever wrote the verdict: it goes back to someone's desk.
-    claim.assignee_id = claim.assignee_id or verdict.reviewer_id
-    claim.status = Claim.Status.IN_REVIEW
-    claim.lease_expires_at = _lease_end() if claim.assignee_id else None
+    # Its holder, or else whoever wrote the verdict: it goes back to someone's desk. One
+    # who can no longer review (deactivated, or no longer a reviewer) would keep it out of
+    # everyone's reach until the lease ran out: it goes back to the queue, draft and all.
+    holder = claim.assignee or verdict.reviewer
+    if holder is not None and has_role(holder, REVIEWER):
+        claim.assignee, claim.status = holder, Claim.Status.IN_REVIEW
+        claim.lease_expires_at = _lease_end()
+    else:
+        claim.assignee, claim.status, claim.lease_expires_at = None, Claim.Status.NEW, None
     _save(claim, "status", "assignee", "lease_expires_at")
     _log(
         claim,
         actor,
         "send_back",
-        status=[Claim.Status.REVIEWED, Claim.Status.IN_REVIEW],
+        status=[Claim.Status.REVIEWED, claim.status],
         assignee=claim.assignee_id,
         reason=reason,
     )

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from claims import ingestion, tasks, workflow
 from claims.models import Article, Claim, Evidence, Feed, IngestionJob, ReviewEvent
@@ -662,6 +663,25 @@ def test_an_editor_sends_a_submitted_verdict_back_and_its_reviewer_reads_why(cli
     assert 'id="verdict-form"' in page and "Records show no such thing." in page
     # Submitted again, the note is gone: it answered it.
     workflow.claim_submit(claim=claim, actor=alice)
+    page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
+    assert 'id="sent-back"' not in page
+
+
+def test_the_reason_a_verdict_was_sent_back_stays_shown_until_it_is_submitted_again(
+    client, alice, bob, erin
+):
+    # Its lease ran out, and another reviewer took it: the reason went with the last move.
+    claim = reviewed_claim(alice)
+    workflow.claim_send_back(claim=claim, actor=erin, reason="Source 2 is a press release.")
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
+    workflow.expire_leases()
+    claim.refresh_from_db()
+    workflow.claim_take(claim=claim, reviewer=bob)
+    page = client_for(client, bob).get(reverse("claim-review", args=[claim.pk])).content.decode()
+    note = re.search(r'<div class="sent-back" id="sent-back">(.*?)</div>', page, re.S)
+    assert note and "Source 2 is a press release." in note.group(1)
+    claim.refresh_from_db()
+    workflow.claim_submit(claim=claim, actor=bob)
     page = client.get(reverse("claim-review", args=[claim.pk])).content.decode()
     assert 'id="sent-back"' not in page
 

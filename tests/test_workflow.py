@@ -187,6 +187,25 @@ def test_it_applies_four_eyes_to_an_editors_own_verdict(erin, ed, settings):
     assert workflow.claim_publish(claim=other, actor=erin).status == Claim.Status.PUBLISHED
 
 
+@pytest.mark.parametrize("gone", ["deactivated", "no longer a reviewer"])
+def test_a_verdict_sent_back_to_someone_who_can_no_longer_review_goes_to_the_queue(
+    alice, erin, gone
+):
+    # It was given to them all the same, out of everyone else's reach until its lease ran out.
+    claim = reviewed_claim(alice)
+    if gone == "deactivated":
+        alice.is_active = False
+        alice.save()
+    else:
+        alice.groups.clear()
+    claim = workflow.claim_send_back(claim=claim, actor=erin, reason="Weak sources.")
+    claim.refresh_from_db()
+    assert (claim.status, claim.assignee, claim.lease_expires_at) == (Claim.Status.NEW, None, None)
+    assert claim.verdict.summary and claim.verdict.submitted_at is None  # the draft stays
+    event = claim.events.order_by("-id").first()
+    assert event.payload["status"] == ["reviewed", "new"] and event.payload["assignee"] is None
+
+
 def test_an_editor_sends_a_submitted_verdict_back_to_its_reviewer(alice, erin):
     claim = reviewed_claim(alice)
     verdict = claim.verdict

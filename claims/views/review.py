@@ -160,12 +160,18 @@ def _waiting_note(user, claim: Claim, is_editor: bool) -> str:
 
 
 def _sent_back(claim: Claim) -> ReviewEvent | None:
-    """The event that sent the claim back to its reviewer, while it is still back with
-    them (the last move of the claim): its reason is what they have to answer."""
-    if claim.status != Claim.Status.IN_REVIEW:
+    """The event that last sent the claim's verdict back, until the verdict is submitted
+    again: its reason is what the reviewer has to answer, whoever holds the claim now (a
+    lease that ran out or a reassignment do not answer it)."""
+    if claim.status not in (Claim.Status.NEW, Claim.Status.IN_REVIEW):
         return None
-    moves = [event for event in claim.events.all() if event.payload.get("status")]
-    return moves[-1] if moves and moves[-1].action == "send_back" else None
+    sent_back = None
+    for event in claim.events.all():
+        if event.action == "send_back":
+            sent_back = event
+        elif (event.payload.get("status") or [None, None])[-1] == Claim.Status.REVIEWED:
+            sent_back = None  # submitted again since
+    return sent_back
 
 
 @_desk()
