@@ -340,14 +340,25 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=s.EvidenceSerializer,
+        parameters=[OpenApiParameter("evidence_id", int, OpenApiParameter.PATH)],
+    )
+    @extend_schema(
+        methods=["DELETE"],
         request=None,
         responses={204: None},
         parameters=[OpenApiParameter("evidence_id", int, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["delete"], url_path=r"evidence/(?P<evidence_id>\d+)")
+    @action(detail=True, methods=["get", "delete"], url_path=r"evidence/(?P<evidence_id>\d+)")
     def evidence_remove(self, request, pk=None, evidence_id=None):
+        """One source of the claim's evidence (the address a new one's Location gives), or
+        remove it."""
         claim = self.get_object()
         evidence = get_object_or_404(Evidence, pk=evidence_id, claim=claim)
+        if request.method == "GET":
+            return Response(s.EvidenceSerializer(evidence).data)
         workflow.evidence_remove(evidence=evidence, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

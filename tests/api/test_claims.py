@@ -261,8 +261,12 @@ def test_it_removes_evidence(api):
         format="json",
     )
     url = f"/api/v1/claims/{claim['id']}/evidence/{evidence.data['id']}/"
+    # The new source's Location can be read (it answered 405: the address took DELETE only).
+    assert evidence["Location"].endswith(url)
+    assert api.get(url).data == evidence.data
     assert api.delete(url).status_code == 204
     assert api.delete(url).status_code == 404
+    assert api.get(url).status_code == 404
 
 
 def test_it_refuses_actions_on_the_wrong_state(api):

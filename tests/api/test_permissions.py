@@ -35,6 +35,7 @@ def world(db):
         "reviewed": reviewed,
         "feed": FeedFactory(),
         "failed": failed,
+        "evidence": reviewed.evidence.first(),
     }
 
 
@@ -46,6 +47,7 @@ ENDPOINTS = [
     ("get", "/reviews/{published}/", None, ANON),
     ("get", "/api/v1/claims/", None, REVIEWER),
     ("get", "/api/v1/claims/{claim}/", None, REVIEWER),
+    ("get", "/api/v1/claims/{reviewed}/evidence/{evidence}/", None, REVIEWER),
     ("get", "/api/v1/claims/export.csv", None, REVIEWER),
     ("get", "/api/v1/articles/", None, REVIEWER),
     ("get", "/api/v1/feeds/", None, REVIEWER),
