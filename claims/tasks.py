@@ -84,10 +84,12 @@ def ingest_bulk_file(job_id: int) -> int:
     Each run stops after half the task's soft time limit and queues the rest as a run of
     its own: a big file goes through in as many runs as it takes.
     """
-    job = IngestionJob.objects.filter(pk=job_id, finished_at__isnull=True).first()
-    if job is None or not job.lines:
+    # The file (up to 20 MB) is read once, not again with the job each time it is refreshed.
+    job = IngestionJob.objects.defer("lines").filter(pk=job_id, finished_at__isnull=True).first()
+    text = IngestionJob.objects.values_list("lines", flat=True).get(pk=job_id) if job else ""
+    if not text:
         return 0
-    lines = job.lines.split("\n")
+    lines = text.split("\n")
     last = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=0)
     until = time.monotonic() + settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
     try:

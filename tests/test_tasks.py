@@ -925,6 +925,21 @@ def test_a_queued_bulk_file_is_ingested_once_even_when_delivered_twice(
     assert Article.objects.count() == 3 and (job.done, job.duplicates, job.failed) == (3, 1, 1)
 
 
+def test_a_bulk_run_reads_its_file_once(django_capture_on_commit_callbacks):
+    # Up to 20 MB: it was read with the job, and again each time the job was refreshed.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    job = _bulk_job(WIRE)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert tasks.ingest_bulk_file(job.pk) == 6
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"lines"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
 def test_a_bulk_run_cut_short_goes_on_where_it_stopped(
     monkeypatch, django_capture_on_commit_callbacks
 ):
