@@ -30,7 +30,8 @@ from celery import current_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
@@ -1115,10 +1116,11 @@ def _count_in_job(article: Article, counter: str, reason: str = "") -> None:
     _finish_if_counted(article.job_id)
 
 
-def _add_to_job(job_id: int, counts: dict[str, int], reasons: list[dict]) -> None:
-    """Add counts, and the reasons of failures (the first MAX_JOB_ERRORS), to a job."""
+def _add_to_job(job_id: int, counts: dict[str, int], reasons: list[dict], **also) -> None:
+    """Add counts, and the reasons of failures (the first MAX_JOB_ERRORS), to a job, with
+    the other `also` changes, in one write."""
     with transaction.atomic():
-        if changes := _job_changes(job_id, counts, reasons):
+        if changes := {**_job_changes(job_id, counts, reasons), **also}:
             IngestionJob.objects.filter(pk=job_id).update(**changes)
 
 
@@ -2187,7 +2189,6 @@ def _write_progress(
 ) -> None:
     """Add the counts and failure reasons gathered since the last write to the job, and
     the number of the last line handled (the job is no longer shown as queued)."""
-    _add_to_job(job.pk, unwritten, reasons)
-    IngestionJob.objects.filter(pk=job.pk, lines_handled__lt=handled).update(lines_handled=handled)
+    _add_to_job(job.pk, unwritten, reasons, lines_handled=Greatest("lines_handled", Value(handled)))
     unwritten.clear()
     reasons.clear()
