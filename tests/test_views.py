@@ -667,6 +667,22 @@ def test_an_editor_sends_a_submitted_verdict_back_and_its_reviewer_reads_why(cli
     assert 'id="sent-back"' not in page
 
 
+def test_the_desk_says_a_verdict_went_back_to_the_queue_when_its_reviewer_cannot_review(
+    client, alice, erin
+):
+    claim = reviewed_claim(alice)
+    alice.is_active = False
+    alice.save()
+    client_for(client, erin)
+    response = client.post(
+        reverse("claim-action", args=[claim.pk, "send-back"]),
+        {"reason": "Weak sources.", "version": claim.version},
+        follow=True,
+    )
+    assert b"Sent back to the queue: its reviewer can no longer review." in response.content
+    assert b"Sent back to its reviewer." not in response.content
+
+
 def test_the_reason_a_verdict_was_sent_back_stays_shown_until_it_is_submitted_again(
     client, alice, bob, erin
 ):

@@ -383,7 +383,11 @@ def claim_action(request, pk: int, action: str):
         elif action == "publish":
             workflow.claim_publish(claim=claim, actor=user, version=version)
         elif action == "send-back":
-            workflow.claim_send_back(claim=claim, actor=user, reason=reason, version=version)
+            claim = workflow.claim_send_back(
+                claim=claim, actor=user, reason=reason, version=version
+            )
+            if claim.assignee is None:  # its reviewer can no longer review
+                done[action] = "Sent back to the queue: its reviewer can no longer review."
         elif action == "dismiss":
             workflow.claim_dismiss(claim=claim, actor=user, reason=reason, version=version)
         elif action == "reopen":
