@@ -898,7 +898,8 @@ def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
 @transaction.atomic
 def claim_send_back(*, claim: Claim, actor, reason: str, version: int | None = None) -> Claim:
     """Return a submitted verdict to its reviewer, saying why: the claim is in review
-    again, theirs with a fresh lease, and the draft is kept for them to edit (an editor who
+    again, theirs with a fresh lease (in the queue when they can no longer review), and the
+    draft is kept for them to edit (an editor who
     edited it instead would become its reviewer, and four eyes would keep them from
     publishing it)."""
     _require(actor, EDITOR, "send a verdict back to its reviewer")

@@ -386,7 +386,8 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         """Send a submitted verdict back to its reviewer, saying why (editors): the claim is
-        in review again, with its reviewer and a fresh lease; the draft verdict is kept."""
+        in review again, with its reviewer and a fresh lease (in the queue when they can no
+        longer review); the draft verdict is kept."""
         data = self.input(s.ReasonSerializer)
         return self.detail_response(
             workflow.claim_send_back(
