@@ -737,10 +737,20 @@ def _sources_changed(claim: Claim) -> None:
     _save(claim, "status", "lease_expires_at")
 
 
+#: The longest reason (for a dismissal, a send-back, a correction…): it is shown in full
+#: on the claim's page and in its history.
+MAX_REASON = 5000
+
+
 def _reason(reason: str | None, missing: str) -> str:
     reason = (reason or "").strip()
     if _blank(reason):
         raise WorkflowError(missing, field="reason")
+    if len(reason) > MAX_REASON:
+        raise WorkflowError(
+            f"Keep the reason to {MAX_REASON:,} characters (it has {len(reason):,}).",
+            field="reason",
+        )
     _check_written_text(reason=reason)
     return reason
 

@@ -736,6 +736,30 @@ def test_a_refused_reason_is_shown_beside_its_field_with_the_text_kept(
     assert claim.status == expected[action]
 
 
+@pytest.mark.parametrize("action", ["send-back", "dismiss", "reopen"])
+def test_a_reason_longer_than_the_api_takes_is_refused_beside_its_field(
+    client, alice, erin, action
+):
+    # The API refuses a reason over 5,000 characters; the desk stored megabytes, shown in
+    # full on the claim's page (twice for a send-back) to everyone who opened it.
+    claim = taken_by(erin)
+    if action in ("reopen", "send-back"):
+        claim = reviewed_claim(alice)
+    if action == "reopen":
+        workflow.claim_publish(claim=claim, actor=erin)
+    status = Claim.objects.get(pk=claim.pk).status
+    response = client_for(client, erin).post(
+        reverse("claim-action", args=[claim.pk, action]), {"reason": "x" * 5001}
+    )
+    assert response.status_code == 400
+    beside = re.search(
+        rf'<p class="error-text" id="{action}-reason-error">(.*?)</p>', response.content.decode()
+    )
+    assert beside and "5,000 characters" in beside.group(1)
+    assert Claim.objects.get(pk=claim.pk).status == status
+    assert not claim.events.filter(payload__reason="x" * 5001).exists()
+
+
 def test_get_does_not_act(client, alice):
     claim = ClaimFactory()
     response = client_for(client, alice).get(reverse("claim-action", args=[claim.pk, "dismiss"]))

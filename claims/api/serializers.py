@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from claims import ingestion, stats
+from claims import ingestion, stats, workflow
 from claims.fetching import FetchError, check_url, normalised_url
 from claims.models import (
     WEB_URL,
@@ -381,12 +381,15 @@ class VersionSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(VersionSerializer):
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=workflow.MAX_REASON)
 
 
 class RestoreSerializer(VersionSerializer):
     reason = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, help_text="Why, for the history."
+        max_length=workflow.MAX_REASON,
+        required=False,
+        allow_blank=True,
+        help_text="Why, for the history.",
     )
 
 
@@ -425,7 +428,7 @@ class BulkSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=workflow.MAX_REASON)
     assignee = serializers.CharField(required=False)
     versions = serializers.DictField(
         child=serializers.IntegerField(min_value=1),
