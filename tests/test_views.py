@@ -903,6 +903,26 @@ def test_the_progress_list_brings_its_job_panel_up_to_date(client, alice):
     assert "2 of 2 handled" in partial and "Not valid JSON." in partial
 
 
+def _announcement(page: str) -> str:
+    return html.unescape(re.search(r'id="progress"[^>]*data-announce="([^"]*)"', page).group(1))
+
+
+def test_the_progress_of_a_file_is_read_out_from_its_job(client, alice):
+    # A file whose every line failed was read out as "Done: ." (there was no article to
+    # count); one a worker reads, as "Working on 1 article.", "…2 articles." every second.
+    job = IngestionJob.objects.create(kind="bulk", source="wire.jsonl", total=3)
+    ArticleFactory(status=Article.Status.PENDING, job=job)
+    query = {"ids": "", "job": str(job.pk)}
+    page = client_for(client, alice).get(reverse("article-progress"), query).content.decode()
+    assert _announcement(page) == "Reading the file: 3 lines."
+    IngestionJob.objects.filter(pk=job.pk).update(
+        done=0, duplicates=1, failed=2, finished_at=timezone.now()
+    )
+    Article.objects.update(status=Article.Status.DUPLICATE)
+    page = client.get(reverse("article-progress-status"), query).content.decode()
+    assert _announcement(page) == ("Done: 3 of 3 lines handled: 0 ingested, 1 duplicate, 2 failed.")
+
+
 def test_adding_needs_the_field_of_the_chosen_source(client, alice):
     response = client_for(client, alice).post(reverse("article-add"), {"source": "text"})
     assert response.status_code == 200

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -216,17 +219,39 @@ def _pending(found: list[Article], job: IngestionJob | None) -> bool:
     return reading or any(a.status == Article.Status.PENDING for a in found)
 
 
+def _announcement(found: list[Article], job: IngestionJob | None, pending: bool) -> str:
+    """What the progress page's status region reads out, said again only when it changes:
+    a file by its job's counts (its articles come one by one, and may all fail), else the
+    articles by status."""
+    if job is not None and job.kind == IngestionJob.Kind.BULK:
+        lines = f"{job.total:,} line{pluralize(job.total)}"
+        if not job.finished_at:
+            return f"Reading the file: {lines}."
+        if not pending:
+            handled = job.done + job.duplicates + job.failed
+            return (
+                f"Done: {handled:,} of {lines} handled: {job.done:,} ingested, "
+                f"{job.duplicates:,} duplicate{pluralize(job.duplicates)}, {job.failed:,} failed."
+            )
+    if pending:
+        return f"Working on {len(found)} article{pluralize(len(found))}."
+    counts = Counter(article.status for article in found)
+    return "Done: " + ", ".join(f"{counts[status]} {status}" for status in sorted(counts)) + "."
+
+
 @_desk()
 def article_progress(request):
     job = _progress_job(request)
     found = _progress_articles(request, job)
+    pending = _pending(found, job)
     return render(
         request,
         "desk/article_progress.html",
         {
             "job": job,
             "articles": found,
-            "pending": _pending(found, job),
+            "pending": pending,
+            "announce": _announcement(found, job, pending),
             "ids": request.GET.get("ids", ""),
             "nav": "add",
         },
@@ -256,12 +281,14 @@ def article_retry(request, pk: int):
 def article_progress_partial(request):
     job = _progress_job(request)
     found = _progress_articles(request, job)
+    pending = _pending(found, job)
     response = render(
         request,
         "desk/_progress.html",
         {
             "articles": found,
-            "pending": _pending(found, job),
+            "pending": pending,
+            "announce": _announcement(found, job, pending),
             "ids": request.GET.get("ids", ""),
             "job": job,
             "swap_job": True,

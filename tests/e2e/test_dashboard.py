@@ -676,10 +676,16 @@ def test_the_job_panel_of_the_progress_page_follows_the_work(seeded, live_server
     login(page, base, "rita")
     page.goto(f"{base}/articles/progress/?ids={ids[0]},{ids[1]}&job={job.pk}")
     expect(page.locator(".job")).to_contain_text("0 of 2 handled")
+    # Read out from the job's counts: not "Working on 1 article.", "…2 articles." as they
+    # come, nor "Done: ." for a file whose every line failed.
+    expect(page.locator("#progress-status")).to_have_text("Reading the file: 2 lines.")
     for pk in ids:
         ingestion.process_article(pk)
     expect(page.locator("#progress")).to_have_attribute("data-state", "done")
     expect(page.locator(".job")).to_contain_text("2 of 2 handled: 2 ingested")
+    expect(page.locator("#progress-status")).to_have_text(
+        "Done: 2 of 2 lines handled: 2 ingested, 0 duplicates, 0 failed."
+    )
 
 
 def test_a_reviewer_is_warned_before_the_lease_ends_and_keeps_the_claim(
