@@ -970,3 +970,89 @@ def test_a_short_lease_is_not_warned_of_as_soon_as_the_claim_opens(
     page.clock.run_for("00:40")  # under a minute (a fifth of the lease) before the end
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("in 1 minute")
+
+
+#: What the desk's pages must hold for a screen reader, in plain DOM terms: one main
+#: landmark and one h1; a name for every control, link and button shown; every id unique
+#: (labels and descriptions point at them); a field marked invalid described by its error,
+#: and no description pointing at nothing.
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+  const text = (id) => (document.getElementById(id) || {innerText: ""}).innerText.trim();
+  const ids = (e, name) => (e.getAttribute(name) || "").split(/\\s+/).filter(Boolean);
+  const named = (e) => (e.labels && [...e.labels].some((label) => label.innerText.trim()))
+    || (e.getAttribute("aria-label") || "").trim()
+    || ids(e, "aria-labelledby").some(text)
+    || (e.tagName === "A" || e.tagName === "BUTTON") && e.innerText.trim();
+  const where = (e) => e.outerHTML.slice(0, 100);
+  for (const e of document.querySelectorAll(
+      "input:not([type=hidden]), select, textarea, button, a[href]")) {
+    if (shown(e) && !named(e)) problems.push(`no name: ${where(e)}`);
+  }
+  for (const e of document.querySelectorAll("[aria-describedby]")) {
+    for (const id of ids(e, "aria-describedby")) {
+      if (!document.getElementById(id)) problems.push(`describedby #${id} missing: ${where(e)}`);
+    }
+  }
+  for (const e of document.querySelectorAll("[aria-invalid=true]")) {
+    if (!ids(e, "aria-describedby").some(text)) problems.push(`invalid, no error: ${where(e)}`);
+  }
+  const seen = new Set();
+  for (const e of document.querySelectorAll("[id]")) {
+    if (seen.has(e.id)) problems.push(`id used twice: ${e.id}`);
+    seen.add(e.id);
+  }
+  for (const tag of ["main", "h1"]) {
+    const count = document.querySelectorAll(tag).length;
+    if (count !== 1) problems.push(`${count} ${tag} elements`);
+  }
+  return problems;
+}"""
+
+
+def assert_accessible(page) -> None:
+    assert page.evaluate(ACCESSIBILITY_PROBLEMS) == [], page.url
+
+
+def test_the_desk_pages_name_their_controls_and_tie_errors_to_their_fields(
+    seeded, live_server, new_page
+):
+    from claims import workflow
+    from claims.models import IngestionJob, Rating
+
+    base = live_server.url
+    rita = UserFactory(username="rita", role="reviewer")
+    UserFactory(username="edna", role="editor")
+    claim = ClaimFactory(text="Officials said the depot handles only outgoing mail.")
+    claim = workflow.claim_take(claim=claim, reviewer=rita)
+    EvidenceFactory(claim=claim)
+    rating = Rating.objects.filter(is_final=True, requires_evidence=True).first()
+    workflow.verdict_set(claim=claim, rating=rating, summary="Checked.", version=None, actor=rita)
+    workflow.claim_submit(claim=claim, actor=rita)
+    job = IngestionJob.objects.create(kind="bulk", source="wire.jsonl", total=3)
+
+    page = new_page()
+    page.goto(f"{base}/login/")
+    assert_accessible(page)
+    login(page, base, "edna")
+    for path in ["/dashboard/", "/queue/", f"/claims/{claim.pk}/", f"/jobs/{job.pk}/"]:
+        page.goto(base + path)
+        assert_accessible(page)
+    page.goto(f"{base}/articles/progress/?ids=&job={job.pk}")
+    assert_accessible(page)
+
+    page.goto(f"{base}/claims/{claim.pk}/")
+    page.get_by_label(re.compile("^Send back to rita")).fill("\u200b")
+    page.get_by_role("button", name="Send back").click()
+    expect(page.locator("#send-back-reason")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+    page.goto(f"{base}/articles/new/")
+    page.get_by_label("A file (JSONL, TXT or HTML)").check()
+    page.get_by_label("File", exact=True).set_input_files(
+        {"name": "wire.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}
+    )
+    page.get_by_role("button", name="Add and detect claims").click()
+    expect(page.get_by_label("File", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
