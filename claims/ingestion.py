@@ -1967,6 +1967,8 @@ def _submit_bulk_line(number: int, line: str) -> BulkLine:
         return BulkLine(
             number, status="failed", reason=f"not valid JSON ({exc.msg}, column {exc.colno})"
         )
+    except RecursionError:  # "[[[[…": as the API's parser, a bad line, not a failure to store it
+        return BulkLine(number, status="failed", reason="not valid JSON (nested too deeply)")
     if not isinstance(item, dict):
         return BulkLine(number, status="failed", reason="each line must be a JSON object")
     if item.get("text") and item.get("html"):  # as the API answers: which one is the article?

@@ -989,6 +989,16 @@ def test_a_jsonl_line_whose_text_is_no_string_fails(text):
     assert not Article.objects.exists()
 
 
+def test_a_jsonl_line_nested_too_deeply_is_invalid_json(caplog):
+    # json.loads gives up with a RecursionError, which the line took for a failure to
+    # store it: "could not be stored (maximum recursion depth exceeded…)", with a traceback
+    # logged as an error for every such line. The API answers the same body with a 400.
+    job = ingestion.ingest_jsonl(["[" * 100_000], total=1)
+    assert (job.done, job.failed) == (0, 1)
+    assert job.errors[0]["reason"] == "not valid JSON (nested too deeply)"
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
 def test_a_feed_with_an_entry_it_cannot_take_is_not_failing(allow_private, server):
     rss = (FIXTURES / "feed.xml").read_text().replace("{base}", server.base)
     rss = rss.replace(f"{server.base}/feed/story-1.html", "ftp://news.example.org/story-1", 1)
