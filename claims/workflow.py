@@ -341,11 +341,6 @@ def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # No broker, so no beat to expire leases: do it here, where it matters.
         expire_leases()
-    queue = Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).order_by(
-        "-priority", "id"
-    )
-    if article is not None:
-        queue = queue.filter(article_id=article)
     if connection.vendor == "postgresql":
         now = timezone.now()
         params = {
@@ -362,9 +357,10 @@ def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
             # Nothing taken, but claims wait: others hold them for a moment (an editor's
             # bump, detection run again, a delete), and a reviewer told the queue is empty
             # would stop. Being taken, they are gone from the queue once that commits.
-            if taken is not None or delay is None or not queue.exists():
+            if taken is not None or delay is None or not _queue(article).exists():
                 return taken
             time.sleep(delay)
+    queue = _queue(article)
     for _attempt in range(5):
         with transaction.atomic():
             candidates = list(queue.values_list("pk", flat=True)[:20])
@@ -384,6 +380,15 @@ def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
                     _log(claim, reviewer, "take", status=[Claim.Status.NEW, Claim.Status.IN_REVIEW])
                     return claim
     return None
+
+
+def _queue(article: int | None):
+    """The claims waiting for a reviewer, highest priority first (of one article, if
+    given)."""
+    queue = Claim.objects.filter(status=Claim.Status.NEW, assignee__isnull=True).order_by(
+        "-priority", "id"
+    )
+    return queue if article is None else queue.filter(article_id=article)
 
 
 @transaction.atomic
