@@ -26,7 +26,15 @@ from django.utils import timezone
 
 from claims.claimreview import short_wording
 from claims.fetching import CONTROL_CHARACTERS, normalised_url
-from claims.models import Article, Claim, Evidence, Rating, ReviewEvent, Verdict
+from claims.models import (
+    CLAIM_ARTICLE_BODY,
+    Article,
+    Claim,
+    Evidence,
+    Rating,
+    ReviewEvent,
+    Verdict,
+)
 
 REVIEWER, EDITOR, ADMIN = "reviewer", "editor", "admin"
 _RANK = {None: 0, REVIEWER: 1, EDITOR: 2, ADMIN: 3}
@@ -376,7 +384,11 @@ def claim_take_next(*, reviewer, article: int | None = None) -> Claim | None:
                     version=F("version") + 1,
                 )
                 if taken:
-                    claim = Claim.objects.select_related("article", "assignee").get(pk=pk)
+                    claim = (
+                        Claim.objects.select_related("article", "assignee")
+                        .defer(*CLAIM_ARTICLE_BODY)
+                        .get(pk=pk)
+                    )
                     _log(claim, reviewer, "take", status=[Claim.Status.NEW, Claim.Status.IN_REVIEW])
                     return claim
     return None

@@ -218,13 +218,17 @@ class ClaimViewSet(Base, viewsets.ReadOnlyModelViewSet):
     @staticmethod
     def with_detail(queryset):
         """What ClaimDetailSerializer reads, in a constant number of queries."""
-        return queryset.select_related(
-            "article", "verdict__reviewer", "verdict__approver"
-        ).prefetch_related(
-            Prefetch("evidence", Evidence.objects.select_related("added_by")),
-            Prefetch("events", ReviewEvent.objects.select_related("actor")),
-            "covers",
-            "covered_by",
+        # Of the article's body only the text (the claim's context): its HTML, a 100 KB
+        # page or more, was read for every claim sent back and then dropped.
+        return (
+            queryset.select_related("article", "verdict__reviewer", "verdict__approver")
+            .defer("article__raw_html", "article__entry_text")
+            .prefetch_related(
+                Prefetch("evidence", Evidence.objects.select_related("added_by")),
+                Prefetch("events", ReviewEvent.objects.select_related("actor")),
+                "covers",
+                "covered_by",
+            )
         )
 
     def get_serializer_class(self):

@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims import workflow
@@ -154,6 +156,16 @@ def test_it_shows_a_claim_with_its_context_and_history(api, django_assert_max_nu
     assert data["context"]["sentence"] == data["text"]
     assert data["history"][0]["action"] == "take"
     assert data["same_claim_elsewhere"] == [other.pk if taken["id"] == claim.pk else claim.pk]
+
+
+def test_it_sends_a_claim_without_its_articles_stored_page(api):
+    # The page can be megabytes; the claim's context needs the article's text only.
+    ClaimFactory(article__raw_html="<html><body>The page</body></html>")
+    with CaptureQueriesContext(connection) as queries:
+        taken = take(api)
+        shown = api.get(f"/api/v1/claims/{taken['id']}/")
+    assert shown.status_code == 200 and shown.data["context"]["sentence"] == taken["text"]
+    assert not [q["sql"] for q in queries.captured_queries if "raw_html" in q["sql"]]
 
 
 def test_it_answers_204_when_the_queue_is_empty(api):
