@@ -120,7 +120,12 @@ class ReviewEventSerializer(serializers.ModelSerializer):
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim in a list: what every response carries."""
 
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the reviewer who holds the claim; null when nobody does.",
+    )
     rating = serializers.SerializerMethodField()
 
     class Meta:
@@ -429,7 +434,9 @@ class BulkSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=workflow.MAX_REASON)
-    assignee = serializers.CharField(required=False)
+    assignee = serializers.CharField(
+        required=False, help_text="Username or id of a reviewer (`assign` only)."
+    )
     versions = serializers.DictField(
         child=serializers.IntegerField(min_value=1),
         required=False,

@@ -583,7 +583,13 @@ class ClaimExportView(GenericAPIView):
     @extend_schema(
         operation_id="claims_export_csv",
         filters=True,
-        responses={(200, "text/csv"): OpenApiTypes.STR},
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            406: OpenApiResponse(
+                description="Not acceptable: the request's Accept leaves out text/csv "
+                "(`application/json` alone, for one)"
+            ),
+        },
     )
     def get(self, request):
         # The filter backend answers a bad filter with a 400 naming the field.
