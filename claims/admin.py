@@ -550,7 +550,7 @@ class ReviewEventAdmin(admin.ModelAdmin):
 @admin.register(IngestionJob)
 class IngestionJobAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "source", "total", "done", "duplicates", "failed", "started_at"]
-    readonly_fields = ["errors", "lines_handled"]
+    readonly_fields = ["errors", "lines_handled", "progress_at"]
     exclude = ["lines"]  # a file a worker is still reading: megabytes, not to be edited
 
     def get_queryset(self, request):

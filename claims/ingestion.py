@@ -2118,7 +2118,7 @@ def _add_line_to_job(
     changes = _job_changes(job_id, counts, reasons)
     return bool(
         IngestionJob.objects.filter(pk=job_id, lines_handled=handled).update(
-            lines_handled=number, **changes
+            lines_handled=number, progress_at=timezone.now(), **changes
         )
     )
 
@@ -2191,6 +2191,12 @@ def _write_progress(
 ) -> None:
     """Add the counts and failure reasons gathered since the last write to the job, and
     the number of the last line handled (the job is no longer shown as queued)."""
-    _add_to_job(job.pk, unwritten, reasons, lines_handled=Greatest("lines_handled", Value(handled)))
+    _add_to_job(
+        job.pk,
+        unwritten,
+        reasons,
+        lines_handled=Greatest("lines_handled", Value(handled)),
+        progress_at=timezone.now(),
+    )
     unwritten.clear()
     reasons.clear()

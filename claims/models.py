@@ -477,6 +477,9 @@ class IngestionJob(models.Model):
     # delivered again, or cut by its time limit, goes on after it.
     lines = models.TextField(blank=True)
     lines_handled = models.PositiveIntegerField(default=0)
+    # When a run last handled a line (written with the line's count): a file still being
+    # read is not queued again by the sweep for lost messages, however long ago it began.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -227,12 +227,16 @@ def requeue_stale_articles() -> int:
     Article.objects.filter(pk__in=stale).update(updated_at=timezone.now())
     for article_id in stale:
         process_article.delay(article_id)
-    # A bulk file whose message was lost waits for its run. One still being read is
-    # queued again too: the second run finds its lines handled, or stops at the first
-    # line the other run counted.
-    waiting = IngestionJob.objects.filter(
-        kind=IngestionJob.Kind.BULK, finished_at__isnull=True, started_at__lt=cutoff
-    ).exclude(lines="")
+    # A bulk file whose message was lost waits for its run, or its run stopped for good
+    # (the worker lost): no line handled for as long. One whose run still handles lines
+    # is left to it (a second run would stop at the first line the other counted).
+    waiting = (
+        IngestionJob.objects.filter(
+            kind=IngestionJob.Kind.BULK, finished_at__isnull=True, started_at__lt=cutoff
+        )
+        .exclude(progress_at__gte=cutoff)
+        .exclude(lines="")
+    )
     for job_id in waiting.values_list("pk", flat=True):
         ingest_bulk_file.delay(job_id)
     return len(stale)

@@ -1012,6 +1012,28 @@ def test_a_bulk_file_whose_message_was_lost_is_queued_again(monkeypatch, setting
     assert queued == [job.pk]
 
 
+def test_a_bulk_file_still_being_read_is_not_queued_again(monkeypatch, settings):
+    # A long file, begun long ago, that a worker is still reading was queued again every
+    # five minutes once it was 30 minutes old: the sweep went by when the job started.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    job = _bulk_job(WIRE)
+    stale = timezone.now() - timedelta(minutes=settings.FACTCHECK_STALE_PENDING_MINUTES + 1)
+    IngestionJob.objects.update(started_at=stale - timedelta(hours=2))
+    with CaptureQueriesContext(connection) as queries:  # a line handled by the worker
+        assert ingestion._add_line_to_job(job.pk, 0, 1, {"done": 1}, [])
+    assert len(queries) == 1  # its progress time comes with its count, in one write
+    queued = []
+    monkeypatch.setattr(tasks.ingest_bulk_file, "delay", queued.append)
+    tasks.requeue_stale_articles()
+    assert queued == []
+    # A run that stopped making progress long ago (its worker lost) is queued again.
+    IngestionJob.objects.update(progress_at=stale)
+    tasks.requeue_stale_articles()
+    assert queued == [job.pk]
+
+
 def test_counting_on_a_job_never_reads_the_bulk_file_it_holds():
     # A file waiting for a worker is up to 20 MB: it was read again, the job's row locked,
     # for every failed article and line counted on the job.
