@@ -56,6 +56,30 @@ def test_the_env_example_sets_every_variable_the_settings_require():
         assert f"\n{name}=" in f"\n{example}"
 
 
+def settings_read_from_the_environment() -> set[str]:
+    """The variables factcheck/settings.py reads, through its env_* helpers or os.environ."""
+    import re
+
+    source = (ROOT / "factcheck" / "settings.py").read_text()
+    return set(re.findall(r'\benv_\w+\(\s*"([A-Z][A-Z0-9_]*)"', source)) | set(
+        re.findall(r'os\.environ(?:\.get)?[(\[]\s*"([A-Z][A-Z0-9_]*)"', source)
+    )
+
+
+def test_every_setting_is_in_the_env_example_and_the_readme():
+    # LOG_LEVEL and DATABASE_CONNECT_TIMEOUT, among others, were in neither .env.example nor
+    # anywhere an operator copying it would see them.
+    import re
+
+    names = settings_read_from_the_environment()
+    assert {"DATABASE_URL", "LOG_LEVEL", "FACTCHECK_TIME_ZONE"} <= names  # the search works
+    example = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M))
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("\n## Configuration\n")[1].split("\n## ")[0]
+    assert sorted(names - example) == []
+    assert sorted(name for name in names if f"`{name}`" not in table) == []
+
+
 def test_the_web_health_check_is_answered_with_the_env_example(client, settings):
     # It asked as 127.0.0.1, which the example's ALLOWED_HOSTS lacks: a 400, always unhealthy.
     import re
