@@ -54,6 +54,15 @@ def process_article(self, article_id: int) -> str | None:
         article = ingestion.process_article(article_id, final_attempt=final)
     except (FetchTransientError, *ingestion.CONNECTION_LOST) as exc:
         countdown = retry_delay(self.request.retries, getattr(exc, "retry_after", None))
+        # Celery's own line names the task, not the article.
+        log.warning(
+            "Article %s: %s; retry %d of %d in %.0f s",
+            article_id,
+            exc,
+            self.request.retries + 1,
+            self.max_retries,
+            countdown,
+        )
         raise self.retry(exc=exc, countdown=countdown) from None
     return article.status if article else None
 

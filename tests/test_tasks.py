@@ -54,6 +54,33 @@ def test_in_process_a_transient_failure_is_tried_once_then_again_on_request(allo
     assert (article.attempts, server.hits("/flaky.html")) == (2, 2)
 
 
+def test_a_worker_retrying_an_article_names_it_in_the_log(
+    allow_private, server, monkeypatch, caplog
+):
+    # Celery's own line names the task's id and the error, not the article: an operator
+    # could not tell which article was being retried.
+    from celery.exceptions import Retry
+
+    server.routes["/busy.html"] = lambda handler: Answer(503, b"busy")
+    article = ingestion.submit_url(server.url("busy.html")).article
+    retried = []
+
+    def retry(exc, countdown):
+        retried.append(countdown)
+        return Retry(exc=exc, when=countdown)
+
+    monkeypatch.setattr(tasks.process_article, "retry", retry)
+    tasks.process_article.push_request(is_eager=False, retries=1, called_directly=False)
+    try:
+        with pytest.raises(Retry), caplog.at_level("WARNING", logger="claims.tasks"):
+            tasks.process_article.run(article.pk)
+    finally:
+        tasks.process_article.pop_request()
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "claims.tasks"]
+    assert f"Article {article.pk}" in line and "503" in line, line
+    assert "retry 2 of 4" in line and f"{retried[0]:.0f} s" in line, line
+
+
 def test_it_fails_a_404_at_once(allow_private, server):
     article = ingestion.submit_url(server.url("gone.html")).article
     tasks.process_article.delay(article.pk)
