@@ -683,6 +683,41 @@ def test_the_desk_says_a_verdict_went_back_to_the_queue_when_its_reviewer_cannot
     assert b"Sent back to its reviewer." not in response.content
 
 
+def test_a_claim_sent_back_says_so_in_my_claims_and_the_queue(
+    client, alice, erin, django_assert_max_num_queries
+):
+    # Only its own page said so: in the lists it was one more claim in review.
+    sent = reviewed_claim(alice)
+    reason = "Source 2 is a press release, not the ministry's figures the summary quotes."
+    workflow.claim_send_back(claim=sent, actor=erin, reason=reason)
+    answered = reviewed_claim(alice)  # sent back, then submitted again: answered
+    workflow.claim_send_back(claim=answered, actor=erin, reason="Name the second source.")
+    workflow.claim_submit(claim=Claim.objects.get(pk=answered.pk), actor=alice)
+    taken_by(alice, text="The mayor said the bridge was safe.")  # never sent back
+    client_for(client, alice)
+
+    def rows(page, tag, within=""):
+        body = html.unescape(page.content.decode())
+        body = body.split(within, 1)[1].split("</ul>", 1)[0] if within else body
+        return {
+            int(pk): row
+            for row in re.findall(rf"<{tag}\b.*?</{tag}>", body, re.S)
+            for pk in re.findall(r'href="/claims/(\d+)/"', row)[:1]
+        }
+
+    with django_assert_max_num_queries(20):
+        dashboard = rows(client.get(reverse("dashboard")), "li", within="<h2>My claims</h2>")
+    with django_assert_max_num_queries(12):
+        queue = rows(client.get(reverse("queue"), {"assignee": "me"}), "tr")
+    for listed in (dashboard, queue):
+        assert len(listed) == 3
+        marked = {pk for pk, row in listed.items() if "Sent back" in row}
+        assert marked == {sent.pk}
+        # The reason's first words; the whole reason is on the claim's page.
+        assert "Source 2 is a press release" in listed[sent.pk]
+        assert "the summary quotes" not in listed[sent.pk]
+
+
 def test_the_reason_a_verdict_was_sent_back_stays_shown_until_it_is_submitted_again(
     client, alice, bob, erin
 ):

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from claims import workflow
-from claims.models import Claim
+from claims.models import Claim, ReviewEvent
 from claims.workflow import REVIEWER
 
 PAGE_SIZE = 50
@@ -51,6 +52,38 @@ class CappedPaginator(Paginator):
     @property
     def shown_count(self) -> str:
         return shown_count(self.count)
+
+
+def last_sent_back(claim: Claim, events) -> ReviewEvent | None:
+    """The event that last sent the claim's verdict back, until the verdict is submitted
+    again (`events` in order: the claim's, or at least its send-backs and submissions):
+    its reason is what the reviewer has to answer, whoever holds the claim now (a lease
+    that ran out or a reassignment do not answer it)."""
+    if claim.status not in (Claim.Status.NEW, Claim.Status.IN_REVIEW):
+        return None
+    sent_back = None
+    for event in events:
+        if event.action == "send_back":
+            sent_back = event
+        elif (event.payload.get("status") or [None, None])[-1] == Claim.Status.REVIEWED:
+            sent_back = None  # submitted again since
+    return sent_back
+
+
+def with_sent_back(claims) -> list[Claim]:
+    """Give each claim of a page its ``sent_back`` event (see last_sent_back), read for
+    the whole page in one query, for the lists' "Sent back" note."""
+    claims = list(claims)
+    open_ids = [c.pk for c in claims if c.status in (Claim.Status.NEW, Claim.Status.IN_REVIEW)]
+    events: dict[int, list[ReviewEvent]] = {}
+    if open_ids:
+        for event in ReviewEvent.objects.filter(claim_id__in=open_ids).filter(
+            Q(action="send_back") | Q(payload__status__1=Claim.Status.REVIEWED)
+        ):
+            events.setdefault(event.claim_id, []).append(event)
+    for claim in claims:
+        claim.sent_back = last_sent_back(claim, events.get(claim.pk, []))
+    return claims
 
 
 def _desk(role: str = REVIEWER):

@@ -38,6 +38,7 @@ from claims.views.access import (
     queue_url,
     remember_queue,
     shown_count,
+    with_sent_back,
 )
 from claims.workflow import EDITOR, REVIEWER
 
@@ -103,7 +104,7 @@ def _dashboard_figures(now) -> dict:
 @_desk()
 def dashboard(request):
     figures, counted_at = stats.kept("dashboard", _dashboard_figures, timezone.now())
-    mine = (
+    mine = with_sent_back(
         Claim.objects.filter(
             assignee=request.user, status__in=[Claim.Status.IN_REVIEW, Claim.Status.REVIEWED]
         )
@@ -204,6 +205,7 @@ def queue(request):
     sort = request.GET.get("sort", "priority")
     claims = claim_filter.qs.order_by(*SORTS.get(sort, SORTS["priority"]))
     page = CappedPaginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_sent_back(page.object_list)
     without_page = request.GET.copy()
     without_page.pop("page", None)
     without_article = without_page.copy()

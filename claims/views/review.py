@@ -24,7 +24,15 @@ from claims.models import (
     Verdict,
 )
 from claims.templatetags.desk import context_window, cue_reason, highlight
-from claims.views.access import _back, _desk, _fail, _post_only, htmx_redirect, queue_url
+from claims.views.access import (
+    _back,
+    _desk,
+    _fail,
+    _post_only,
+    htmx_redirect,
+    last_sent_back,
+    queue_url,
+)
 from claims.workflow import EDITOR, REVIEWER
 
 
@@ -129,7 +137,7 @@ def _review_context(request, claim: Claim, **extra) -> dict:
         "can_send_back": claim.status == Claim.Status.REVIEWED
         and is_editor
         and verdict is not None,
-        "sent_back": _sent_back(claim),
+        "sent_back": last_sent_back(claim, claim.events.all()),
         # A claim that has a published verdict (under correction) is an editor's to drop.
         "can_dismiss": claim.status in (Claim.Status.NEW, Claim.Status.IN_REVIEW)
         and (is_editor or (not was_published and (holds or claim.status == Claim.Status.NEW))),
@@ -157,21 +165,6 @@ def _waiting_note(user, claim: Claim, is_editor: bool) -> str:
     if is_editor:
         return workflow.why_not_approve(user, claim.verdict)
     return "Submitted: waiting for an editor's approval."
-
-
-def _sent_back(claim: Claim) -> ReviewEvent | None:
-    """The event that last sent the claim's verdict back, until the verdict is submitted
-    again: its reason is what the reviewer has to answer, whoever holds the claim now (a
-    lease that ran out or a reassignment do not answer it)."""
-    if claim.status not in (Claim.Status.NEW, Claim.Status.IN_REVIEW):
-        return None
-    sent_back = None
-    for event in claim.events.all():
-        if event.action == "send_back":
-            sent_back = event
-        elif (event.payload.get("status") or [None, None])[-1] == Claim.Status.REVIEWED:
-            sent_back = None  # submitted again since
-    return sent_back
 
 
 @_desk()
