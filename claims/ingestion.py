@@ -1401,8 +1401,11 @@ class FeedPoll:
         return [a for a in self.submitted if self.job is not None and a.job_id == self.job.pk]
 
 
-def poll_feed(feed: Feed) -> FeedPoll:
-    """Fetch a feed (conditionally) and submit an article for every entry not seen yet."""
+def poll_feed(feed: Feed, job: IngestionJob | None = None) -> FeedPoll:
+    """Fetch a feed (conditionally) and submit an article for every entry not seen yet.
+
+    Its new articles make a job: `job` (one made when the poll was asked for), or else a
+    new one. A poll that takes no new article leaves `job` as it is, for the caller."""
     headers = {}
     if feed.etag:
         headers["If-None-Match"] = feed.etag
@@ -1537,10 +1540,14 @@ def poll_feed(feed: Feed) -> FeedPoll:
             )
             .values_list("pk", flat=True)
         )
-        if fresh:
+        if fresh and job is not None:
+            IngestionJob.objects.filter(pk=job.pk).update(total=len(fresh))
+            poll.job = job
+        elif fresh:
             poll.job = IngestionJob.objects.create(
                 kind=IngestionJob.Kind.FEED, source=feed.url, total=len(fresh)
             )
+        if fresh:
             Article.objects.filter(pk__in=fresh).update(job=poll.job)
     for article in poll.submitted:
         if article.pk in fresh:

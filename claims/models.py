@@ -489,14 +489,14 @@ class IngestionJob(models.Model):
 
     @property
     def waiting(self) -> bool:
-        """A bulk file queued for a worker that has not begun on it yet."""
+        """A bulk file, or a feed poll asked for, queued for a worker that has not begun
+        on it yet."""
         handled = self.done + self.failed + self.duplicates
-        return (
-            self.kind == self.Kind.BULK
-            and not self.finished_at
-            and not self.lines_handled
-            and not handled
-        )
+        if self.finished_at or handled:
+            return False
+        if self.kind == self.Kind.FEED:
+            return not self.total  # a poll's articles are counted in one go
+        return not self.lines_handled
 
 
 class ApiToken(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -134,12 +135,23 @@ def queue_bulk_file(job_id: int) -> None:
 
 
 @shared_task
-def poll_feed(feed_id: int) -> int:
-    """Poll one feed; its new entries become articles of one feed job, processed apart."""
+def poll_feed(feed_id: int, job_id: int | None = None) -> int:
+    """Poll one feed; its new entries become articles of one feed job, processed apart:
+    the job `job_id` names (made when the poll was asked for), which is closed at once,
+    saying why, when the poll takes no new article."""
     feed = Feed.objects.filter(pk=feed_id).first()
+    job = IngestionJob.objects.defer("lines").filter(pk=job_id, finished_at__isnull=True).first()
     if feed is None or not feed.active:
+        _close_poll_job(job, "The feed was paused or deleted before it was polled.")
         return 0
-    poll = ingestion.poll_feed(feed)
+    try:
+        poll = ingestion.poll_feed(feed, job=job)
+    except ingestion.CONNECTION_LOST:  # not left shown as queued, if the database lets us
+        with suppress(Exception):
+            _close_poll_job(job, "The poll stopped: the database connection was lost.")
+        raise
+    if poll.job is None:
+        _close_poll_job(job, poll.error or poll.interrupted or poll.skipped)
     # The run's own articles; one still pending from an earlier run has its message queued
     # already (and requeue_stale_articles sends it again if that was lost).
     for article in poll.own:
@@ -147,19 +159,30 @@ def poll_feed(feed_id: int) -> int:
     return len(poll.own)
 
 
-def poll_after_commit(feed_id: int) -> None:
+def _close_poll_job(job: IngestionJob | None, reason: str) -> None:
+    """Finish a feed poll's job that got no article (none new, or the feed failed)."""
+    if job is None:
+        return
+    errors = [{"reason": reason}] if reason else []
+    IngestionJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(
+        finished_at=timezone.now(), errors=errors
+    )
+
+
+def poll_after_commit(feed_id: int, job_id: int | None = None) -> None:
     """Queue a poll of a feed once the current transaction commits."""
-    transaction.on_commit(lambda: queue_poll(feed_id))
+    transaction.on_commit(lambda: queue_poll(feed_id, job_id))
 
 
-def queue_poll(feed_id: int) -> None:
-    """Queue a feed's poll; with the broker down the feed shows why, and beat polls it
-    when it is due once the broker is back."""
+def queue_poll(feed_id: int, job_id: int | None = None) -> None:
+    """Queue a feed's poll; with the broker down the feed shows why (and so does the job
+    made for it, closed), and beat polls it when it is due once the broker is back."""
     try:
-        poll_feed.delay(feed_id)
+        poll_feed.delay(*([feed_id] if job_id is None else [feed_id, job_id]))
     except BrokerUnreachable as exc:
         log.warning("Feed %s not polled now: the broker is unreachable (%s)", feed_id, exc)
         Feed.objects.filter(pk=feed_id).update(last_error=QUEUE_DOWN)
+        _close_poll_job(IngestionJob.objects.filter(pk=job_id).first(), QUEUE_DOWN)
 
 
 @shared_task

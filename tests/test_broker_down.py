@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from claims import tasks
-from claims.models import Article, Feed
+from claims.models import Article, Feed, IngestionJob
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
 
@@ -123,3 +123,5 @@ def test_a_poll_asked_for_while_the_broker_is_down_shows_why_on_the_feed(
     assert response.status_code == 202
     feed.refresh_from_db()
     assert feed.last_error == tasks.QUEUE_DOWN
+    job = IngestionJob.objects.get(pk=response.json()["job"])  # closed, saying why
+    assert job.finished_at is not None and job.errors == [{"reason": tasks.QUEUE_DOWN}]

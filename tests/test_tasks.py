@@ -104,6 +104,18 @@ def test_it_counts_a_feed_run_as_a_job(allow_private, server):
     assert job.finished_at is not None
 
 
+def test_a_poll_cut_short_by_the_database_does_not_leave_its_job_queued(monkeypatch):
+    feed = Feed.objects.create(url="https://news.example.org/feed.xml")
+    job = IngestionJob.objects.create(kind="feed", source=feed.url)
+    assert job.waiting
+    fail_once(monkeypatch, "poll_feed", CONNECTION_LOST)
+    with pytest.raises(OperationalError):
+        tasks.poll_feed(feed.pk, job.pk)
+    job.refresh_from_db()
+    assert not job.waiting and job.finished_at is not None
+    assert "database connection was lost" in job.errors[0]["reason"]
+
+
 def test_a_feed_job_keeps_the_reason_of_each_failed_article(allow_private, server):
     items = "".join(
         f"<item><title>Gone {n}</title><link>{server.url(f'/gone-{n}.html')}</link></item>"

@@ -534,6 +534,21 @@ class FeedSerializer(serializers.ModelSerializer):
         return super().update(instance, validated_data)
 
 
+class FeedPollSerializer(FeedSerializer):
+    """The feed a poll was asked of, and the job that follows the poll."""
+
+    job = serializers.IntegerField(
+        read_only=True,
+        help_text="The poll's job: open until a worker has polled the feed, then its new "
+        "articles as they are processed (none, and finished, when nothing was new; with "
+        "the reason when the feed could not be read).",
+    )
+    job_url = serializers.URLField(read_only=True, help_text="Where the job is read.")
+
+    class Meta(FeedSerializer.Meta):
+        fields = [*FeedSerializer.Meta.fields, "job", "job_url"]
+
+
 class IngestionJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = IngestionJob

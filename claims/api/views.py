@@ -633,7 +633,7 @@ class FeedViewSet(Base, viewsets.ModelViewSet):
 
     @extend_schema(
         request=None,
-        responses={202: s.FeedSerializer, 409: OpenApiResponse(description="Feed paused")},
+        responses={202: s.FeedPollSerializer, 409: OpenApiResponse(description="Feed paused")},
     )
     @action(detail=True, methods=["post"])
     def poll(self, request, pk=None):
@@ -643,11 +643,14 @@ class FeedViewSet(Base, viewsets.ModelViewSet):
                 {"detail": f"{feed} is paused; resume it first.", "code": "invalid_state"},
                 status=status.HTTP_409_CONFLICT,
             )
-        tasks.poll_after_commit(feed.pk)
+        # The job the poll's articles count towards, made now so that the answer names it.
+        job = IngestionJob.objects.create(kind=IngestionJob.Kind.FEED, source=feed.url)
+        tasks.poll_after_commit(feed.pk, job.pk)
         # In-process (no broker) the poll has run by now: answer with what it did.
         feed.refresh_from_db()
+        feed.job, feed.job_url = job.pk, api_url(request, f"jobs/{job.pk}/")
         return Response(
-            s.FeedSerializer(feed).data,
+            s.FeedPollSerializer(feed).data,
             status=status.HTTP_202_ACCEPTED,
             headers={"Location": api_url(request, f"feeds/{feed.pk}/")},  # to see it done
         )

@@ -234,6 +234,55 @@ def test_a_poll_run_in_process_answers_with_what_it_did(editor_api, allow_privat
     assert response.json()["last_polled_at"] is not None
 
 
+@pytest.mark.django_db(transaction=True)  # the poll runs on commit, in-process
+def test_a_poll_names_the_job_that_follows_it(editor_api, allow_private, server):
+    # The 202 named no job: a client could not tell when the poll's articles were done.
+    from claims.models import Feed
+
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    response = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["id"] == feed.pk and body["last_polled_at"] is not None  # as before
+    assert body["job_url"] == f"http://testserver/api/v1/jobs/{body['job']}/"
+    job = editor_api.get(body["job_url"]).json()
+    assert (job["kind"], job["source"], job["total"], job["done"]) == ("feed", feed.url, 3, 3)
+    assert job["finished_at"] is not None
+    # Nothing new on the next poll: its job is finished at once, with nothing in it.
+    again = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/").json()
+    job = editor_api.get(again["job_url"]).json()
+    assert again["job"] != body["job"]
+    assert (job["total"], job["finished_at"] is not None, job["errors"]) == (0, True, [])
+
+
+def test_a_queued_poll_names_a_job_that_waits_for_the_worker(
+    editor_api, allow_private, server, monkeypatch, django_capture_on_commit_callbacks
+):
+    from claims import tasks
+    from claims.models import Feed, IngestionJob
+
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    queued = []
+    monkeypatch.setattr(tasks.poll_feed, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/").json()["job"]
+    assert queued == [(feed.pk, job_id)]
+    job = IngestionJob.objects.get(pk=job_id)
+    assert job.waiting and job.finished_at is None
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.poll_feed(feed.pk, job_id) == 3  # the worker's run
+    job.refresh_from_db()
+    assert (job.total, job.done, IngestionJob.objects.count()) == (3, 3, 1)
+    # A feed that cannot be read closes its poll's job, saying why.
+    feed.url = server.url("gone.xml")
+    feed.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/").json()["job"]
+    job = IngestionJob.objects.get(pk=job_id)
+    assert job.finished_at is not None and "404" in job.errors[0]["reason"]
+
+
 @pytest.mark.parametrize("ordering", ["rating", "-score,bogus", "article__title", "sc%20ore"])
 def test_an_ordering_the_list_cannot_give_is_a_400(api, ordering):
     # It was ignored: the list came back in priority order as if the client had asked for it.
