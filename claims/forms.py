@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from claims import workflow
 from claims.api.serializers import MAX_ID, as_id
 from claims.fetching import FetchError, check_url, normalised_url
 from claims.models import WEB_URL, Claim, Evidence, Feed, Rating
@@ -148,7 +149,7 @@ class BulkForm(forms.Form):
         queryset=Claim.objects.all(),
         error_messages={"required": "Select at least one claim first."},
     )
-    reason = forms.CharField(max_length=2000, required=False)
+    reason = forms.CharField(max_length=workflow.MAX_REASON, required=False)
     assignee = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
     def clean(self):

@@ -301,6 +301,22 @@ def test_bulk_dismiss_needs_a_reason_and_dismisses(client, alice):
     assert [statuses[c.pk] for c in claims] == ["dismissed", "dismissed", "new"]
 
 
+def test_bulk_dismiss_takes_a_reason_as_long_as_a_single_dismissal_does(client, alice):
+    claims = ClaimFactory.create_batch(2)
+    client_for(client, alice)
+    reason = "A long note on why these are opinion. " * 100  # 3,800 characters
+    response = client.post(
+        reverse("queue-bulk"),
+        {"action": "dismiss", "ids": [c.pk for c in claims], "reason": reason},
+        follow=True,
+    )
+    assert b"Dismissed 2 claims." in response.content
+    assert set(Claim.objects.values_list("dismiss_reason", flat=True)) == {reason.strip()}
+    # Each reason field on the queue page stops at the limit the server keeps.
+    page = client.get(reverse("queue")).content.decode()
+    assert page.count(f'maxlength="{workflow.MAX_REASON}"') == 2
+
+
 def test_the_bulk_bar_labels_its_fields_where_they_can_be_seen(client, erin):
     ClaimFactory()
     body = client_for(client, erin).get(reverse("queue")).content.decode()
