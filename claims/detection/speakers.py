@@ -413,6 +413,8 @@ class _Attribution:
         if word in NEEDS_OBJECT and following not in OBJECT_STARTS:
             return None
         index = _skip_auxiliaries(before, len(before) - 1)
+        if _hypothetical(before, index):
+            return None  # "Others might argue that…", "As Sherlock would say": no one did
         # After a closing quote the verb is turned round ('"…?" asked Schiff', '"…,"
         # added his spokesman'): what follows it is the speaker, not another sense. (Not
         # after any comma: "X (R-OK), the ranking member, asked them about…")
@@ -915,6 +917,29 @@ def _skip_auxiliaries(tokens: list[_Token], index: int) -> int:
     while index >= 0 and _is_auxiliary(tokens[index]) and not _ends_a_name(tokens, index):
         index -= 1
     return index
+
+
+def _hypothetical(tokens: list[_Token], index: int) -> bool:
+    """Whether the auxiliaries after ``index`` make the speech one no one gave: "may" or
+    "might" ("others may argue that…", "China's leaders may still believe…") and "As …
+    would say" (an idiom). Not "would" otherwise: "She would later say that…" reports what
+    she said, and PolNeAR counts "Few people would have described him as…"."""
+    words = [token.text for token in tokens[index + 1 :]]  # lower case: "Theresa May"
+    if "may" in words or "might" in words:
+        return True
+    if "would" not in words:
+        return False
+    start = index  # back over the subject to "As", at the start of a clause
+    while start >= 0 and tokens[start].is_word and tokens[start].lower != "as":
+        if index - start == 4:
+            return False
+        start -= 1
+    return (
+        start >= 0
+        and start < index
+        and tokens[start].lower == "as"
+        and (start == 0 or not tokens[start - 1].is_word)
+    )
 
 
 def _ends_a_name(tokens: list[_Token], index: int) -> bool:
