@@ -157,6 +157,13 @@ for _verb, _base in (
     ("responded", "respond"),
 ):
     NOT_SAYING_NEXT[_base] = NOT_SAYING_NEXT[_base + "s"] = NOT_SAYING_NEXT[_verb]
+# "announced a new phone", "revealed its latest model": a thing unveiled, not news of
+# something that is so (see _unveils_a_new_thing).
+for _verb in ("announced", "announces", "announce", "announcing", "revealed", "reveals"):
+    NOT_SAYING_NEXT[_verb] = None
+#: Before the new thing an announcement unveils ("a new", "its latest").
+UNVEILED = word_set("a an the its their his her our")
+NEW_THINGS = word_set("new all-new latest newest upcoming next-generation")
 #: Before "say" the noun: "the final say on the budget", "more say in the plan".
 SAY_NOUN_MODIFIERS = word_set("final last equal greater bigger more much little real")
 #: What crews and police respond to ("responded to the scene", "to a report of a fire").
@@ -570,6 +577,8 @@ class _Attribution:
                 token.lower == "that" or token.text in QUOTES or token.text == ":"
                 for token in self.after()
             )
+        if word.startswith(("announc", "reveal")):
+            return following in UNVEILED and self._unveils_a_new_thing()
         if word.startswith("ask"):
             # "asked for help"; "asked Morrison about…" (the one asked, not a speaker); but
             # "asked her: “…”" quotes the question.
@@ -602,6 +611,20 @@ class _Attribution:
             words = [token.lower for token in after[:2] if token.is_word]
             return len(words) == 2 and words[0] in ("a", "an") and words[1] in SCORING_NOUNS
         return False
+
+    def _unveils_a_new_thing(self) -> bool:
+        """Whether "announced"/"revealed" unveils a product or a plan ("announced a new
+        van", "revealed its latest budget"): nothing is said to be so, unless a clause
+        follows ("announced a new curfew would start", "…a new plan that will…")."""
+        after = self.after()
+        if len(after) < 2 or after[1].lower not in NEW_THINGS:
+            return False
+        for token in after[2:]:
+            if token.text in ".;?!":
+                break
+            if token.lower in FINITE_AUXILIARIES or token.lower in BE or token.lower == "that":
+                return False
+        return True
 
     def _takes_a_claim(self, following: str) -> bool:
         """Whether "claim" takes something or names a right ("claimed Lind's body",
