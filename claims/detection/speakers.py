@@ -58,6 +58,9 @@ AUXILIARIES = word_set(
     "specifically explicitly directly simply ever always yet only however together almost "
     "instead very twice flat-out"
 )
+NEGATIONS = word_set("not never cannot")
+#: No comment is no claim: "he could not comment on the letter".
+NOT_WHEN_NEGATED = word_set("comment comments commented")
 NOT_ADVERBS = word_set("family ally assembly rally daily weekly monthly anomaly")
 BE = word_set(
     "is was were are been be being am get got gets 's ’s isn't isn’t wasn't wasn’t aren't "
@@ -420,6 +423,8 @@ class _Attribution:
         if word in NEEDS_OBJECT and following not in OBJECT_STARTS:
             return None
         index = _skip_auxiliaries(before, len(before) - 1)
+        if word in NOT_WHEN_NEGATED and any(_negates(token) for token in before[index + 1 :]):
+            return None  # "She couldn't comment on the case"
         if _hypothetical(before, index):
             return None  # "Others might argue that…", "As Sherlock would say": no one did
         # After a closing quote the verb is turned round ('"…?" asked Schiff', '"…,"
@@ -929,11 +934,15 @@ def _is_closing(token: _Token) -> bool:
 
 def _is_auxiliary(token: _Token) -> bool:
     """Tell auxiliaries and adverbs ("has", "also", "repeatedly") that sit before a verb."""
-    if token.lower in AUXILIARIES:
-        return True
+    if token.lower in AUXILIARIES or _negates(token):
+        return True  # "haven't", "don’t", "cannot": "Officials haven't said" → Officials
     word = token.text
     # A capitalised word is a name there ("Kelly said", "Early says"), not an adverb.
     return word.endswith("ly") and len(word) > 4 and word[0].islower() and word not in NOT_ADVERBS
+
+
+def _negates(token: _Token) -> bool:
+    return token.lower in NEGATIONS or token.lower.endswith(("n't", "n’t"))
 
 
 def _skip_auxiliaries(tokens: list[_Token], index: int) -> int:
