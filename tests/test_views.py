@@ -1890,9 +1890,9 @@ def test_a_bulk_action_that_cannot_be_applied_keeps_the_ticks_and_the_reason(cli
 
 def test_a_reason_too_long_is_not_also_called_missing(client, alice):
     claim = ClaimFactory()
-    data = {"action": "dismiss", "ids": [claim.pk], "reason": "x" * 2001}
+    data = {"action": "dismiss", "ids": [claim.pk], "reason": "x" * (workflow.MAX_REASON + 1)}
     body = client_for(client, alice).post(reverse("queue-bulk"), data, follow=True).content
-    assert b"at most 2000 characters" in body and b"Say why" not in body
+    assert b"at most 5000 characters" in body and b"Say why" not in body
 
 
 def test_a_bad_url_is_not_also_called_missing(client, alice):
