@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 
-from django.db.models import Count, Max, Q, Sum
+from django.db import connection
 
 from claims import detection
 from claims.models import CLAIM_ARTICLE_BODY, Claim, CuePattern
@@ -36,15 +36,7 @@ def _compile(entries: list[detection.LexiconEntry]) -> detection.Lexicon:
 
 def current_lexicon() -> detection.Lexicon:
     """Return the lexicon built from enabled CuePattern rows (the code default if none)."""
-    # Queryset updates skip auto_now, so the stamp also counts enabled rows and weights.
-    stamp = tuple(
-        CuePattern.objects.aggregate(
-            n=Count("id"),
-            n_enabled=Count("id", filter=Q(enabled=True)),
-            weight_sum=Sum("weight", filter=Q(enabled=True)),
-            changed=Max("updated_at"),
-        ).values()
-    )
+    stamp = _stamp()
     with _lock:
         if _cache["stamp"] != stamp:
             rows = CuePattern.objects.filter(enabled=True)
@@ -58,6 +50,25 @@ def current_lexicon() -> detection.Lexicon:
             _cache["lexicon"] = _compile(entries) if stamp[0] else detection.DEFAULT_LEXICON
             _cache["stamp"] = stamp
         return _cache["lexicon"]
+
+
+#: What changes whenever the lexicon does: the number of rows and of enabled rows, the
+#: enabled rows' weights, the latest edit (queryset updates skip auto_now, so the counts
+#: and weights are there too).
+_STAMP_SQL = (
+    "SELECT COUNT(*), COUNT(CASE WHEN enabled THEN 1 END), "
+    "SUM(CASE WHEN enabled THEN weight END), MAX(updated_at) FROM {table}"
+)
+
+
+def _stamp() -> tuple:
+    # Asked for every article processed: written by hand, as the ORM took 0.7 ms of CPU
+    # to build the same aggregate query (the query itself takes 0.1 ms).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _STAMP_SQL.format(table=connection.ops.quote_name(CuePattern._meta.db_table))
+        )
+        return tuple(cursor.fetchone())
 
 
 def trial_lexicon(
