@@ -29,7 +29,10 @@ COUNT_CAP = 10_000
 
 def capped_count(queryset) -> int:
     """How many rows ``queryset`` has, counting no further than COUNT_CAP + 1."""
-    return queryset[: COUNT_CAP + 1].count()
+    # Unordered: a sliced count keeps the list's ORDER BY, which led PostgreSQL down the
+    # order's index, testing every claim against a search or a feed (0.3-0.6 s over
+    # 1,000,000 claims) where the filter's own index finds the first 10,001 at once.
+    return queryset.order_by()[: COUNT_CAP + 1].count()
 
 
 def shown_count(count: int) -> str:
