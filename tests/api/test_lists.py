@@ -137,3 +137,30 @@ def test_the_jobs_list_and_detail_never_read_a_bulk_file_a_job_holds(api):
         assert api.get("/api/v1/jobs/").status_code == 200
         assert api.get(f"/api/v1/jobs/{job.pk}/").status_code == 200
     assert not [q["sql"] for q in queries if '"lines"' in q["sql"]]
+
+
+def test_a_search_that_few_claims_match_lists_them_by_id(api, monkeypatch):
+    # PostgreSQL guessed too many claims held several words at once, walked the list's
+    # order looking for a page of them and read every claim when few or none matched
+    # (3 s over 1,000,000 claims). Few matches are listed by their ids.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.api import filters
+    from tests.factories import ClaimFactory
+
+    monkeypatch.setattr(filters, "SEARCH_FEW", 2)
+    for n, text in enumerate(["The ceasefire held.", "The ceasefire failed.", "A ceasefire."]):
+        ClaimFactory(text=text, speaker="", start=0, end=10, priority=n)
+    sabotage = ClaimFactory(text="The ceasefire was sabotage.", speaker="", start=0, end=10)
+    for q, expected in [("sabotage ceasefire", [sabotage]), ("nothing ceasefire", [])]:
+        with CaptureQueriesContext(connection) as queries:
+            listed = api.get("/api/v1/claims/", {"q": q}).json()["results"]
+        assert [c["id"] for c in listed] == [c.pk for c in expected]
+        pages = [x["sql"] for x in queries if "ORDER BY" in x["sql"]]
+        assert all("LIKE" not in sql for sql in pages), pages  # by id (none: no query)
+    with CaptureQueriesContext(connection) as queries:
+        listed = api.get("/api/v1/claims/", {"q": "ceasefire"}).json()["results"]
+    assert len(listed) == 4  # more than SEARCH_FEW: searched in the list's order
+    pages = [x["sql"] for x in queries if "ORDER BY" in x["sql"]]
+    assert len(pages) == 1 and "LIKE" in pages[0]
