@@ -356,6 +356,13 @@ class Claim(models.Model):
             # (On PostgreSQL, migration 0024 also adds trigram indexes for the search.)
             models.Index(fields=["created_at", "id"], name="claim_created"),
             models.Index(fields=["-score", "id"], name="claim_score"),
+            # The public reviews, newest first (the home page, claimreviews/): only the
+            # claims that hold a verdict (migration 0031 builds it concurrently).
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="claim_published_order",
+                condition=Q(verdict__isnull=False) & ~Q(status="dismissed"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -392,7 +399,16 @@ class Verdict(models.Model):
         ordering = ["-created_at", "-id"]
         # The admin's list, newest first: without it each page sorted every verdict joined
         # to its claim (0.3-0.8 s over 29,000 verdicts and 1,000,000 claims).
-        indexes = [models.Index(fields=["created_at", "id"], name="verdict_created")]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="verdict_created"),
+            # The dashboard's "To approve", oldest submission first: a verdict waiting for
+            # an editor is never published (a reopened claim gets a new one).
+            models.Index(
+                fields=["submitted_at"],
+                name="verdict_awaiting_approval",
+                condition=Q(published_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         # Ids only: a delete page names thousands of verdicts, and the rating is a query.

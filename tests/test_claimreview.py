@@ -125,4 +125,6 @@ def test_the_published_list_reads_only_the_claims_that_hold_a_verdict():
     with connection.cursor() as cursor:  # a table this small is read whole otherwise
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = published_claims().order_by("-updated_at", "-id")[:20].explain()
-    assert "verdict_id" in plan
+    # The index of the claims that hold a verdict, in the list's order: without it each
+    # page sorted them all (0.3-0.6 s over 87,000 verdicts and 1,000,000 claims).
+    assert "claim_published_order" in plan

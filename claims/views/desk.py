@@ -115,8 +115,14 @@ def dashboard(request):
 
     to_approve = None
     if workflow.has_role(request.user, EDITOR):
+        # A submitted verdict is unpublished: said so (an inner join), the oldest come
+        # from the verdict_awaiting_approval index, not from sorting every reviewed claim.
         to_approve = (
-            Claim.objects.filter(status=Claim.Status.REVIEWED)
+            Claim.objects.filter(
+                status=Claim.Status.REVIEWED,
+                verdict__isnull=False,
+                verdict__published_at__isnull=True,
+            )
             .select_related("verdict__rating", "verdict__reviewer")
             .order_by("verdict__submitted_at")[:10]
         )
