@@ -45,7 +45,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--article", type=article_id, nargs="+", default=[])
+        parser.add_argument(
+            "--article",
+            type=article_id,
+            nargs="+",
+            default=[],
+            metavar="ID",
+            help="These processed articles, by id.",
+        )
         parser.add_argument("--all", action="store_true", help="Every processed article.")
         parser.add_argument(
             "--after-id",
