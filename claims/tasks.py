@@ -164,7 +164,7 @@ def _close_poll_job(job: IngestionJob | None, reason: str) -> None:
     if job is None:
         return
     errors = [{"reason": reason}] if reason else []
-    IngestionJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(
+    IngestionJob.objects.filter(pk=job.pk, finished_at__isnull=True, total=0).update(
         finished_at=timezone.now(), errors=errors
     )
 
@@ -271,6 +271,14 @@ def requeue_stale_articles() -> int:
     )
     for job_id in waiting.values_list("pk", flat=True):
         ingest_bulk_file.delay(job_id)
+    # An API poll's job is made before its message is sent; if the poll never ran, nothing
+    # else would close it (beat's next poll makes a job of its own).
+    IngestionJob.objects.filter(
+        kind=IngestionJob.Kind.FEED, finished_at__isnull=True, total=0, started_at__lt=cutoff
+    ).update(
+        finished_at=timezone.now(),
+        errors=[{"reason": "The poll never ran (its message was lost or its worker stopped)."}],
+    )
     return len(stale)
 
 

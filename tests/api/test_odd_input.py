@@ -283,6 +283,47 @@ def test_a_queued_poll_names_a_job_that_waits_for_the_worker(
     assert job.finished_at is not None and "404" in job.errors[0]["reason"]
 
 
+def test_a_poll_job_whose_poll_never_runs_is_closed_by_the_sweep(
+    editor_api, allow_private, server, monkeypatch, django_capture_on_commit_callbacks
+):
+    # A lost message (or a worker killed at the time limit) left the job "queued" for ever:
+    # nothing else closes it, and beat's next poll makes a job of its own.
+    from claims import tasks
+    from claims.models import Feed, IngestionJob
+
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    monkeypatch.setattr(tasks.poll_feed, "delay", lambda *args: None)  # the message is lost
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = editor_api.post(f"/api/v1/feeds/{feed.pk}/poll/").json()["job"]
+    tasks.requeue_stale_articles()
+    assert IngestionJob.objects.get(pk=job_id).finished_at is None  # not yet overdue
+    IngestionJob.objects.filter(pk=job_id).update(started_at=timezone.now() - timedelta(hours=2))
+    tasks.requeue_stale_articles()
+    job = IngestionJob.objects.get(pk=job_id)
+    assert job.finished_at is not None
+    assert job.errors == [
+        {"reason": "The poll never ran (its message was lost or its worker stopped)."}
+    ]
+
+
+def test_a_redelivered_poll_leaves_the_job_of_its_first_run_open(
+    allow_private, server, monkeypatch, db
+):
+    # The worker died after the first run gave the job its articles; the message came back
+    # (acks_late), found nothing new, and closed the job with its articles still pending.
+    from claims import tasks
+    from claims.models import Feed, IngestionJob
+
+    feed = Feed.objects.create(url=server.url("feed.xml"))
+    job = IngestionJob.objects.create(kind="feed", source=feed.url)
+    monkeypatch.setattr(tasks.process_article, "delay", lambda *args: None)
+    tasks.poll_feed(feed.pk, job.pk)
+    tasks.poll_feed(feed.pk, job.pk)  # the same message again
+    job.refresh_from_db()
+    assert Article.objects.filter(job=job, status=Article.Status.PENDING).count() == 3
+    assert (job.total, job.finished_at) == (3, None)
+
+
 @pytest.mark.parametrize("ordering", ["rating", "-score,bogus", "article__title", "sc%20ore"])
 def test_an_ordering_the_list_cannot_give_is_a_400(api, ordering):
     # It was ignored: the list came back in priority order as if the client had asked for it.
