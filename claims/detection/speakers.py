@@ -35,6 +35,13 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _third_person(word: str) -> bool:
+    """A verb's -s or a plural's ("prevents", "rules"), not "business" or "its"."""
+    return (
+        word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s")) and len(word) > 3
+    )
+
+
 QUOTES = frozenset("\"'“”‘’«»")
 CLOSING = frozenset("\"'”’»")
 DASHES = frozenset("-–—―")
@@ -167,6 +174,8 @@ for _verb in ("announced", "announces", "announce", "announcing", "revealed", "r
 #: Before the new thing an announcement unveils ("a new", "its latest").
 UNVEILED = word_set("a an the its their his her our")
 NEW_THINGS = word_set("new all-new latest newest upcoming next-generation")
+#: Where the name of a thing unveiled ends: "a new van at the show", "its latest budget,".
+NAME_ENDS = word_set(". , ; : ? ! for with in on at to from by of and during this today")
 #: Before "say" the noun: "the final say on the budget", "more say in the plan".
 SAY_NOUN_MODIFIERS = word_set("final last equal greater bigger more much little real")
 #: What crews and police respond to ("responded to the scene", "to a report of a fire").
@@ -623,6 +632,13 @@ class _Attribution:
         follows ("announced a new curfew would start", "…a new plan that will…")."""
         after = self.after()
         if len(after) < 2 or after[1].lower not in NEW_THINGS:
+            return False
+        # The thing's name ends within a few words, at a stop or a preposition ("a new van
+        # at the show"); no word in it before its last ends in -s, as a verb or a plural
+        # would ("the new rules take effect on…", "the new vaccine prevents…": a clause).
+        name = after[2:10]
+        end = next((i for i, token in enumerate(name) if token.lower in NAME_ENDS), None)
+        if end is None or any(_third_person(token.lower) for token in name[: end - 1]):
             return False
         for token in after[2:]:
             if token.text in ".;?!":

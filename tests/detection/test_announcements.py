@@ -30,6 +30,12 @@ def test_a_new_thing_unveiled_is_not_flagged(sentence):
         ("Ruth Lind announced her retirement on Tuesday.", "Ruth Lind"),
         ("The army announced the deaths of four soldiers.", "The army"),
         ("The ministry revealed its new plan was never costed.", "The ministry"),
+        (
+            "The health agency announced the new vaccine prevents most infections.",
+            "The health agency",
+        ),
+        ("Officials revealed the latest figures show exports halved.", "Officials"),
+        ("The council announced the new rules take effect on Monday.", "The council"),
     ],
 )
 def test_an_announcement_that_says_something_keeps_its_speaker(sentence, speaker):
