@@ -709,9 +709,7 @@ class StatsView(APIView):
             {
                 **figures,
                 "counted_at": counted_at,
-                "articles_by_status": dict(
-                    Article.objects.values_list("status").annotate(n=Count("id"))
-                ),
+                "articles_by_status": stats.articles_by_status(),
                 "queue_depth": _queue_depth(),
             }
         )

@@ -127,7 +127,7 @@ def dashboard(request):
             .order_by("verdict__submitted_at")[:10]
         )
 
-    feeds = Feed.objects.annotate(article_count=Count("articles")).order_by(
+    feeds = Feed.objects.annotate(article_count=stats.feed_articles()).order_by(
         "-failure_count", "title"
     )[:10]
     activity = ReviewEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id")[

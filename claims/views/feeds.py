@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from claims import tasks, workflow
+from claims import stats, tasks, workflow
 from claims.forms import FeedForm
 from claims.models import Article, Feed
 from claims.views.access import _desk, _post_only
@@ -27,8 +26,8 @@ def feeds(request):
             messages.success(request, f"Feed added; polling {feed.url} now.")
             return redirect("feeds")
     all_feeds = Feed.objects.annotate(
-        article_count=Count("articles"),
-        failed_count=Count("articles", filter=Q(articles__status=Article.Status.FAILED)),
+        article_count=stats.feed_articles(),
+        failed_count=stats.feed_articles(status=Article.Status.FAILED),
     )
     return render(
         request,
