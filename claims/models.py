@@ -133,7 +133,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "-created_at"], name="article_status_created")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="article_status_created"),
+            # The API's published_after/_before: their count read every article.
+            models.Index(fields=["published_at"], name="article_published"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.url or f"Article {self.pk}"
