@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -29,7 +29,14 @@ import trafilatura
 from celery import current_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -1953,12 +1960,24 @@ class BulkLine:
     reason: str = ""
 
 
-def submit_bulk_line(number: int, line: str) -> BulkLine:
+def submit_bulk_line(number: int, line: str, *, in_batch: bool = False) -> BulkLine:
+    """Submit one line; a line that cannot be stored is a failed line.
+
+    `in_batch`: the line shares its transaction with lines before it (a worker's run of
+    a file). A database error then raises _Redo: the statement that failed may have left
+    the transaction unusable, or broken a deadlock with another run that waits for a lock
+    a line before it took.
+    """
     try:
-        return _submit_bulk_line(number, line)
+        if in_batch:
+            return _submit_bulk_line(number, line)
+        with transaction.atomic():  # its writes undone if it fails, the transaction usable
+            return _submit_bulk_line(number, line)
     except SoftTimeLimitExceeded:  # the task's, not the line's: the line is done again later
         raise
     except Exception as exc:  # one bad line never stops the rest
+        if in_batch and isinstance(exc, DatabaseError):
+            raise _Redo(number) from exc
         log.exception("Bulk line %s could not be stored", number)
         return BulkLine(number, status="failed", reason=f"could not be stored ({exc})")
 
@@ -2035,11 +2054,11 @@ def ingest_jsonl(
     Progress is kept on `job`, or on a new IngestionJob row for `source` and `total`. An
     interrupted run (Ctrl-C) is marked finished, saying at which line it stopped.
 
-    With `resume` (a worker's run of a file the desk queued), each line commits together
-    with its count and its number on the job, and the run begins after the job's last
-    line handled: a task delivered twice, or queued again past its time limit, submits
-    every line once. A stop, or the time.monotonic() moment `until`, leaves the job open
-    for the next run.
+    With `resume` (a worker's run of a file the desk queued; `lines` is then a list), the
+    lines commit in batches together with their counts and the number of the last on the
+    job, and the run begins after the job's last line handled: a task delivered twice, or
+    queued again past its time limit, submits every line once. A stop, or the
+    time.monotonic() moment `until`, leaves the job open for the next run.
     """
     process = process or (lambda article: process_article(article.pk))
     if job is None:
@@ -2088,34 +2107,94 @@ def _ingest_lines(job: IngestionJob, lines, *, on_line, process) -> None:
         raise
 
 
+#: The most lines a worker's run commits in one transaction, with their counts and the
+#: position; a batch also ends after PROGRESS_EVERY seconds. A commit per line (each
+#: waiting for the disk) held a run to 70–150 lines a second (bench/bulk_speed.py).
+BATCH_LINES = 100
+
+
 class _TakenOver(Exception):
-    """Another run of the same job handled this line first."""
+    """Another run of the same job handled these lines first."""
 
 
-def _resume_lines(job: IngestionJob, lines, *, on_line, process, until) -> None:
-    """Ingest the lines after the job's last one handled, each in a transaction of its
-    own with the job's counts and position. Two runs of one job (a message delivered
-    again while the first still works) cannot both count a line: the position only moves
-    on from where the run last left it, and the run that finds it moved stops."""
+class _Redo(Exception):
+    """A line failed on the database in a batch: the batch is done again without it."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _resume_lines(job: IngestionJob, lines: Sequence[str], *, on_line, process, until) -> None:
+    """Ingest the lines after the job's last one handled, in batches of up to BATCH_LINES
+    lines or PROGRESS_EVERY seconds, each in a transaction of its own with the job's
+    counts and position: a run that stops (killed, past its time, an error) loses its
+    batch under way, which the next run does again from its first line. Two runs of one
+    job (a message delivered again while the first still works) cannot both count a line:
+    the position only moves on from where the run last left it, and the run that finds it
+    moved stops, its batch undone.
+
+    A line that fails on the database undoes its batch: the lines before it are done
+    again as a batch, and it begins the next one, where a failure is its own (or it goes
+    through: the other run it deadlocked with has gone on)."""
     handled = IngestionJob.objects.values_list("lines_handled", flat=True).get(pk=job.pk)
-    for number, line in enumerate(lines, start=1):
-        if number <= handled or not line.strip():
-            continue
-        if until is not None and time.monotonic() >= until:
-            return
+    before = None  # the line a batch stops before: the one that undid it
+    while until is None or time.monotonic() < until:
         try:
-            with transaction.atomic():  # the article, its count and the position, or none
-                result, counted_by_article = _ingest_line(job, number, line, process)
-                counts = {} if counted_by_article else {LINE_COUNTERS[result.status]: 1}
-                reasons = [{"line": number, "reason": result.reason}] if "failed" in counts else []
-                if not _add_line_to_job(job.pk, handled, number, counts, reasons):
+            with transaction.atomic():  # the articles, their counts and the position, or none
+                results = _ingest_batch(job, lines, handled, process, until, before=before)
+                if not results:
+                    return
+                counts, reasons = _batch_counts(results)
+                last = results[-1][0].number
+                if not _add_line_to_job(job.pk, handled, last, counts, reasons):
                     raise _TakenOver
+        except _Redo as redo:
+            log.info("Bulk job %s: line %s failed in a batch; done again", job.pk, redo.number)
+            before = redo.number
+            continue
         except _TakenOver:
-            log.info("Bulk job %s: line %s was handled by another run", job.pk, number)
+            log.info("Bulk job %s: lines to %s were handled by another run", job.pk, last)
             return
-        handled = number
+        handled, before = last, None
         if on_line:
-            on_line(result)
+            for result, _ in results:
+                on_line(result)
+
+
+def _ingest_batch(
+    job: IngestionJob, lines: Sequence[str], handled: int, process, until, *, before=None
+) -> list[tuple[BulkLine, bool]]:
+    """Ingest the lines after line `handled` (and before line `before`) for one batch;
+    return their results."""
+    results = []
+    started = time.monotonic()
+    for number in range(handled + 1, len(lines) + 1 if before is None else before):
+        line = lines[number - 1]
+        if not line.strip():
+            continue
+        results.append(_ingest_line(job, number, line, process, in_batch=bool(results)))
+        now = time.monotonic()
+        if (
+            len(results) >= BATCH_LINES
+            or now - started >= PROGRESS_EVERY
+            or (until is not None and now >= until)
+        ):
+            break
+    return results
+
+
+def _batch_counts(results: list[tuple[BulkLine, bool]]) -> tuple[Counter, list[dict]]:
+    """What a batch's lines count on the job (those whose article counts itself, later,
+    not), and the reasons of its failed lines."""
+    counts: Counter[str] = Counter()
+    reasons = []
+    for result, counted_by_article in results:
+        if not counted_by_article:
+            counts[LINE_COUNTERS[result.status]] += 1
+            if result.status == "failed":
+                reasons.append({"line": result.number, "reason": result.reason})
+    return counts, reasons
 
 
 def _add_line_to_job(
@@ -2130,11 +2209,13 @@ def _add_line_to_job(
     )
 
 
-def _ingest_line(job: IngestionJob, number: int, line: str, process) -> tuple[BulkLine, bool]:
+def _ingest_line(
+    job: IngestionJob, number: int, line: str, process, *, in_batch: bool = False
+) -> tuple[BulkLine, bool]:
     """Submit one line and hand its article to `process`. Return the line's result and
     whether its article counts itself on the job once it is processed (in this process or
     by a worker later, see _count_in_job), rather than the line counting now."""
-    result = submit_bulk_line(number, line)
+    result = submit_bulk_line(number, line, in_batch=in_batch)
     if result.status != "ingested" or result.article is None:
         return result, False
     article = result.article

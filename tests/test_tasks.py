@@ -979,34 +979,64 @@ def test_a_bulk_run_reads_its_file_once(django_capture_on_commit_callbacks):
     assert len(reads) == 1, reads
 
 
-def test_a_bulk_run_cut_short_goes_on_where_it_stopped(
+def test_a_bulk_run_cut_short_goes_on_from_the_batch_it_was_in(
     monkeypatch, django_capture_on_commit_callbacks
 ):
     # A line that outlasts the task's time limit, or a worker killed (the message comes
-    # again): the run goes on after the last line handled, and nothing is counted twice.
+    # again): the batch under way is undone, the run goes on from its first line, and
+    # nothing is counted twice.
+    monkeypatch.setattr(ingestion, "BATCH_LINES", 2)  # lines 1 and 3, 4 and 5, 6
     job = _bulk_job(WIRE)
     queued = []
     monkeypatch.setattr(tasks.ingest_bulk_file, "delay", queued.append)
     submit = ingestion.submit_bulk_line
 
-    def cut_at_line_5(number, line):
+    def cut_at_line_5(number, line, **kwargs):
         if number == 5:
-            submit(number, line)  # stored, then cut: the line's transaction is undone
+            submit(number, line, **kwargs)  # stored, then cut: its batch is undone
             raise SoftTimeLimitExceeded()
-        return submit(number, line)
+        return submit(number, line, **kwargs)
 
     monkeypatch.setattr(ingestion, "submit_bulk_line", cut_at_line_5)
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.ingest_bulk_file(job.pk) == 4
+        assert tasks.ingest_bulk_file(job.pk) == 3
     job.refresh_from_db()
     assert queued == [job.pk] and job.lines and not job.finished_at
-    assert (job.done, job.duplicates, job.failed) == (2, 0, 1)
+    assert list(Article.objects.values_list("title", flat=True)) == ["One"]  # not line 4's
+    assert (job.done, job.duplicates, job.failed) == (1, 0, 1)
     monkeypatch.setattr(ingestion, "submit_bulk_line", submit)
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.ingest_bulk_file(job.pk) == 6
     job.refresh_from_db()
     assert Article.objects.count() == 3 and (job.done, job.duplicates, job.failed) == (3, 1, 1)
     assert job.finished_at and job.lines == ""
+
+
+def test_a_line_failing_on_the_database_leaves_the_lines_of_its_batch_counted_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # Its statement may leave the batch's transaction unusable (PostgreSQL), or have been
+    # undone to break a deadlock: the batch is done again without it, then the line alone.
+    from django.db import OperationalError
+
+    job = _bulk_job(WIRE)
+    submit = ingestion._submit_bulk_line
+    tries = []
+
+    def line_4_fails(number, line):
+        if number == 4:
+            tries.append(number)
+            raise OperationalError("deadlock detected")
+        return submit(number, line)
+
+    monkeypatch.setattr(ingestion, "_submit_bulk_line", line_4_fails)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.ingest_bulk_file(job.pk) == 6
+    job.refresh_from_db()
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["One", "Three"]
+    assert (job.done, job.duplicates, job.failed) == (2, 1, 2) and job.finished_at
+    assert job.errors[1] == {"line": 4, "reason": "could not be stored (deadlock detected)"}
+    assert tries == [4, 4]  # in its batch, then first in the next
 
 
 def test_a_bulk_run_stops_at_its_time_and_queues_the_rest(
@@ -1021,10 +1051,12 @@ def test_a_bulk_run_stops_at_its_time_and_queues_the_rest(
 
 
 def test_of_two_runs_of_one_bulk_file_the_second_to_count_a_line_stops(
-    django_capture_on_commit_callbacks,
+    monkeypatch, django_capture_on_commit_callbacks
 ):
     # A message delivered again while the first run still works (or the sweep's): the
-    # other run got through line 4 meanwhile; this one's line 3 is undone and it stops.
+    # other run got through line 4 meanwhile; this one's batch of lines 4 and 5 is
+    # undone and it stops.
+    monkeypatch.setattr(ingestion, "BATCH_LINES", 2)
     job = _bulk_job(WIRE)
 
     def other_run_goes_on(line):
@@ -1036,7 +1068,7 @@ def test_of_two_runs_of_one_bulk_file_the_second_to_count_a_line_stops(
         )
     job.refresh_from_db()
     assert list(Article.objects.values_list("title", flat=True)) == ["One"]
-    assert (job.lines_handled, job.done, job.failed) == (4, 1, 0)
+    assert (job.lines_handled, job.done, job.failed) == (4, 1, 1)
 
 
 def test_a_bulk_file_whose_message_was_lost_is_queued_again(monkeypatch, settings):

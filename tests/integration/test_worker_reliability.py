@@ -258,3 +258,65 @@ def test_the_workers_own_time_limit_stops_a_task_and_the_article_says_which(
         what="the article to fail at the worker's time limit",
     )
     assert "took longer than 2 s, the time limit of a background task" in article.error
+
+
+def test_a_bulk_file_whose_worker_is_killed_mid_batch_is_counted_once(workers):
+    # Lines commit in batches with their counts and the position: the killed child's
+    # batch under way is undone, and the message delivered again goes on from its start.
+    from claims.models import IngestionJob
+
+    worker = workers(concurrency=1)
+    lines = [
+        f'{{"text": "Story {n}. The minister said the plant would close."}}'
+        if n % 100 == 0
+        else "not json"
+        for n in range(6000)
+    ]
+    job = IngestionJob.objects.create(
+        kind="bulk", source="wire.jsonl", total=len(lines), lines="\n".join(lines)
+    )
+    tasks.ingest_bulk_file.delay(job.pk)
+    wait_for(
+        lambda: IngestionJob.objects.filter(pk=job.pk, lines_handled__gte=500).exists(),
+        what="the worker to commit its first batches",
+    )
+    (child,) = worker.children()
+    os.kill(child, signal.SIGKILL)
+    at_kill = IngestionJob.objects.get(pk=job.pk)
+    assert 0 < at_kill.lines_handled < len(lines)
+
+    job = wait_for(
+        lambda: IngestionJob.objects.filter(pk=job.pk, finished_at__isnull=False).first(),
+        timeout=90,
+        what="the file to be read again from the killed batch and its articles processed",
+    )
+    assert job.lines == "" and job.lines_handled == len(lines)
+    assert (job.done, job.duplicates, job.failed) == (60, 0, 5940)
+    assert Article.objects.count() == 60 and len(job.errors) == 100
+
+
+def test_a_line_that_breaks_its_batch_transaction_leaves_the_others_counted_once(
+    postgres, monkeypatch
+):
+    # On PostgreSQL a failed statement leaves the whole transaction unusable: the batch
+    # is done again without the line, then the line alone, which fails by itself.
+    from django.db import connection
+
+    from claims.models import IngestionJob
+
+    submit = ingestion._submit_bulk_line
+
+    def line_3_breaks(number, line):
+        if number == 3:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 / 0")
+        return submit(number, line)
+
+    monkeypatch.setattr(ingestion, "_submit_bulk_line", line_3_breaks)
+    lines = [f'{{"text": "Story {n}. The mayor said the dam was safe."}}' for n in range(5)]
+    job = IngestionJob.objects.create(kind="bulk", total=5, lines="\n".join(lines))
+    ingestion.ingest_jsonl(lines, job=job, process=lambda article: None, resume=True)
+    job.refresh_from_db()
+    assert Article.objects.count() == 4 and job.lines_handled == 5
+    assert job.failed == 1 and job.errors[0]["line"] == 3
+    assert "division by zero" in job.errors[0]["reason"]
