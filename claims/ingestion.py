@@ -2244,18 +2244,17 @@ def _take_for_job(article: Article, job: IngestionJob) -> bool:
     """Give a pending article to `job`, unless a run still going has it. An article left
     pending by a run that stopped (its job is finished) is taken again: without beat
     nothing else would ever process it."""
-    held = (
-        Article.objects.filter(pk=article.pk, status=Article.Status.PENDING)
-        .values_list("job_id", "job__finished_at")
-        .first()
-    )
+    pending = Article.objects.filter(pk=article.pk, status=Article.Status.PENDING)
+    # A new article (most lines) is held by no run: taken in one write.
+    if pending.filter(job__isnull=True).update(job=job):
+        return True
+    held = pending.values_list("job_id", "job__finished_at").first()
     if held is None:
         return False
     held_by, finished_at = held
     if held_by is not None and finished_at is None:
         return False
     # Only if it is still held by the run just read: of two runs taking it, one gets it.
-    pending = Article.objects.filter(pk=article.pk, status=Article.Status.PENDING)
     return bool(pending.filter(job_id=held_by).update(job=job))
 
 

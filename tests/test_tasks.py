@@ -1119,3 +1119,18 @@ def test_counting_on_a_job_never_reads_the_bulk_file_it_holds():
     assert not [q["sql"] for q in queries if '"lines"' in q["sql"]]
     job.refresh_from_db()
     assert (job.failed, job.lines_handled, len(job.errors)) == (2, 1, 3)
+
+
+def test_a_bulk_line_takes_its_new_article_in_one_write_and_leaves_one_another_run_has():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    job, other = _bulk_job(WIRE), _bulk_job(WIRE)
+    new = ingestion.submit_text("The minister said the plant would close.").article
+    with CaptureQueriesContext(connection) as queries:
+        assert ingestion._take_for_job(new, job)
+    assert len(queries) == 1 and Article.objects.get(pk=new.pk).job_id == job.pk
+    assert not ingestion._take_for_job(new, other)  # its run still goes on
+    IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
+    assert ingestion._take_for_job(new, other)  # its run stopped: taken again
+    assert Article.objects.get(pk=new.pk).job_id == other.pk
