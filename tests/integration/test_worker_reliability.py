@@ -268,16 +268,16 @@ def test_a_bulk_file_whose_worker_is_killed_mid_batch_is_counted_once(workers):
     worker = workers(concurrency=1)
     lines = [
         f'{{"text": "Story {n}. The minister said the plant would close."}}'
-        if n % 100 == 0
+        if n % 1000 == 0
         else "not json"
-        for n in range(6000)
+        for n in range(60_000)  # failing lines go fast: long enough to be killed mid-file
     ]
     job = IngestionJob.objects.create(
         kind="bulk", source="wire.jsonl", total=len(lines), lines="\n".join(lines)
     )
     tasks.ingest_bulk_file.delay(job.pk)
     wait_for(
-        lambda: IngestionJob.objects.filter(pk=job.pk, lines_handled__gte=500).exists(),
+        lambda: IngestionJob.objects.filter(pk=job.pk, lines_handled__gte=2000).exists(),
         what="the worker to commit its first batches",
     )
     (child,) = worker.children()
@@ -291,7 +291,7 @@ def test_a_bulk_file_whose_worker_is_killed_mid_batch_is_counted_once(workers):
         what="the file to be read again from the killed batch and its articles processed",
     )
     assert job.lines == "" and job.lines_handled == len(lines)
-    assert (job.done, job.duplicates, job.failed) == (60, 0, 5940)
+    assert (job.done, job.duplicates, job.failed) == (60, 0, 59_940)
     assert Article.objects.count() == 60 and len(job.errors) == 100
 
 
