@@ -21,6 +21,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timeuntil
 
+from claims import workflow
+
 register = template.Library()
 
 WHY = {
@@ -260,6 +262,12 @@ def bar_chart(
 
 def _figure(value: int | float, unit: str) -> str:
     return f"{value} {unit}{pluralize(value)}" if unit else f"{value}"
+
+
+@register.simple_tag
+def max_reason() -> int:
+    """The longest reason the workflow takes, for the reason fields' maxlength."""
+    return workflow.MAX_REASON
 
 
 @register.simple_tag
