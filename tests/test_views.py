@@ -991,6 +991,10 @@ def test_the_progress_of_a_file_is_read_out_from_its_job(client, alice):
     query = {"ids": "", "job": str(job.pk)}
     page = client_for(client, alice).get(reverse("article-progress"), query).content.decode()
     assert _announcement(page) == "Reading the file: 3 lines."
+    # Every line read, an article still processed: it said "Reading the file" until the end.
+    IngestionJob.objects.filter(pk=job.pk).update(lines_handled=3, failed=2)
+    page = client.get(reverse("article-progress-status"), query).content.decode()
+    assert _announcement(page) == "File read: 3 lines. Processing its articles."
     IngestionJob.objects.filter(pk=job.pk).update(
         done=0, duplicates=1, failed=2, finished_at=timezone.now()
     )

@@ -225,8 +225,10 @@ def _announcement(found: list[Article], job: IngestionJob | None, pending: bool)
     articles by status."""
     if job is not None and job.kind == IngestionJob.Kind.BULK:
         lines = f"{job.total:,} line{pluralize(job.total)}"
-        if not job.finished_at:
+        if not job.finished_at and job.lines_handled < job.total:
             return f"Reading the file: {lines}."
+        if not job.finished_at:
+            return f"File read: {lines}. Processing its articles."
         if not pending:
             handled = job.done + job.duplicates + job.failed
             return (
