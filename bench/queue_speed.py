@@ -90,12 +90,12 @@ def fill(claims: int, articles: int) -> float:
             buffer.write(
                 f"{n % articles + 1}\tThe minister said claim {n} was true.\t{n}\t{n + 40}\t"
                 f"0.6\t{CATEGORIES[n % 5]}\t[]\tThe minister\tfp{n % 200_000}\t\tnew\t"
-                f"{priority}\t0\t1\t\t2026-11-01\t2026-11-01\n"
+                f"{priority}\t0\t1\t\tf\t2026-11-01\t2026-11-01\n"
             )
         with cur.copy(
             'COPY claims_claim (article_id, text, start, "end", score, category, cues, speaker,'
             " fingerprint, claim_reviewed, status, priority, priority_bump, version,"
-            " dismiss_reason, created_at, updated_at) FROM STDIN"
+            " dismiss_reason, ever_published, created_at, updated_at) FROM STDIN"
         ) as copy:
             copy.write(buffer.getvalue())
         cur.execute(f"SELECT setval('claims_article_id_seq', {articles})")

@@ -325,6 +325,11 @@ class Claim(models.Model):
         "Verdict", null=True, blank=True, on_delete=models.SET_NULL, related_name="current_for"
     )
     dismiss_reason = models.TextField(blank=True)
+    # Set when a verdict of the claim is published, and kept: a claim reopened for a
+    # correction stays public with its earlier verdict (unless dismissed). The public list
+    # reads it where an EXISTS over the published verdicts was estimated at one claim in
+    # twenty of those there are, so that its deep pages sorted them all.
+    ever_published = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -361,11 +366,11 @@ class Claim(models.Model):
             models.Index(fields=["created_at", "id"], name="claim_created"),
             models.Index(fields=["-score", "id"], name="claim_score"),
             # The public reviews, newest first (the home page, claimreviews/): only the
-            # claims that hold a verdict (migration 0031 builds it concurrently).
+            # published claims (migration 0033 builds it concurrently).
             models.Index(
                 fields=["-updated_at", "-id"],
-                name="claim_published_order",
-                condition=Q(verdict__isnull=False) & ~Q(status="dismissed"),
+                name="claim_public_order",
+                condition=Q(ever_published=True) & ~Q(status="dismissed"),
             ),
         ]
 

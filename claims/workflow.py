@@ -909,9 +909,10 @@ def claim_publish(*, claim: Claim, actor, version: int | None = None) -> Claim:
         update_fields=["approver", "published_at", "claim_reviewed", "citations", "updated_at"]
     )
     claim.status = Claim.Status.PUBLISHED
+    claim.ever_published = True
     claim.assignee = None
     claim.lease_expires_at = None
-    _save(claim, "status", "assignee", "lease_expires_at")
+    _save(claim, "status", "ever_published", "assignee", "lease_expires_at")
     _log(
         claim,
         actor,
