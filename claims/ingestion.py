@@ -201,10 +201,16 @@ PAGE_DATE_BOUND = datetime(9999, 12, 31)
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """Pull the main text and metadata out of an HTML page with trafilatura."""
     html = without_inline_flood(without_bad_references(html))
+    # Parsed here to read its language, and handed to trafilatura as it is (it reads a
+    # copy): parsing the page twice took 10% longer than extraction alone, the copy 3%.
+    tree = load_html(html)
+    if tree is None:
+        raise IngestionError("No article text could be extracted from the page.")
+    language = page_language(tree)
     # fast: no fallback extractors, and a date search limited to the usual places. On
     # the evaluation pages this is both quicker and at least as accurate (see README).
     document = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -244,9 +250,38 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         byline=(data.get("author") or "")[:500],
         site_name=(data.get("sitename") or "")[:300],
         published_at=parse_published(_page_date(data.get("date"))),
-        language=(data.get("language") or "")[:20],
+        language=language,
         url=canonical if _publishable(canonical) else "",
     )
+
+
+#: Codes pages still give for a language ISO 639 renamed: Hebrew, Indonesian, Yiddish.
+_OLD_LANGUAGE_CODES = {"iw": "he", "in": "id", "ji": "yi"}
+#: A language tag ("de", "de-AT", "pt_BR", "zh-Hant-TW"): its primary subtag is the group.
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*", re.IGNORECASE)
+#: Tags that name no one language: undetermined, several, no linguistic content.
+_NO_LANGUAGE = frozenset(["und", "mul", "zxx", "mis"])
+
+
+def page_language(tree) -> str:
+    """The language a page names, as its primary subtag ("de" for "de-AT"), or "" when it
+    names none. trafilatura gives one only when asked to keep one language."""
+    content_language, locale = None, None
+    for meta in tree.iter("meta"):
+        if (meta.get("http-equiv") or "").lower() == "content-language":
+            content_language = content_language or meta.get("content")
+        elif meta.get("property") == "og:locale":
+            locale = locale or meta.get("content")
+    # A Content-Language <meta> is written on purpose (the first language it lists is
+    # taken); <html lang> and og:locale are often a site template's: two German pages of
+    # the evaluation set say lang="en" and content-language "de".
+    named = [content_language, tree.get("lang"), tree.get("xml:lang"), locale]
+    for value in named:
+        tag = _LANGUAGE_TAG.fullmatch((value or "").split(",")[0].strip())
+        if tag and tag.group(1).lower() not in _NO_LANGUAGE:
+            primary = tag.group(1).lower()
+            return _OLD_LANGUAGE_CODES.get(primary, primary)
+    return ""
 
 
 def _page_date(found: str | None) -> str | None:

@@ -36,7 +36,7 @@ def test_it_ingests_a_page_with_its_metadata_and_claims(allow_private, server):
     assert article.byline == "Priya Natarajan"
     assert article.site_name == "Northwind Wire"
     assert article.published_at.isoformat() == "2026-11-18T10:00:00+00:00"  # with its time
-    assert article.language in ("", "en")
+    assert article.language == "en"  # its <html lang="en">
     assert "independently verify" in article.text
     assert "officials say" not in article.text  # the Related list is chrome
     categories = set(article.claims.values_list("category", flat=True))
@@ -1877,3 +1877,44 @@ def test_a_feeds_notes_give_times_in_the_desks_zone(allow_private, server, setti
         ingestion.poll_feed(moved)
     moved.refresh_from_db()
     assert " on 2026-03-05; polled at its new address now" in moved.last_error
+
+
+def test_a_fetched_page_is_stored_in_the_language_it_names(allow_private, server):
+    # trafilatura gives the page's language only when asked to keep one language: every
+    # article was stored with none, so a page in German did not say so on its desk page.
+    page = (FIXTURES / "article.html").read_bytes().replace(b'lang="en"', b'lang="de-AT"')
+    server.routes["/de.html"] = Answer(200, page, {"Content-Type": "text/html"})
+    article = ingest_url(server.url("de.html"))
+    assert article.status == Article.Status.PROCESSED, article.error
+    assert article.language == "de"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<html lang="ar">', "ar"),
+        ('<html lang="pt_BR">', "pt"),
+        ('<html lang="iw">', "he"),  # the old code for Hebrew
+        ('<html lang="">', ""),
+        ('<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en-GB">', "en"),
+        ('<html lang="x-default">', ""),
+        ("<html>", ""),
+        # A page without its lang attribute may name its language in its head.
+        ('<html><meta property="og:locale" content="fr_FR">', "fr"),
+        ('<html><meta http-equiv="Content-Language" content="es-MX, en">', "es"),
+        # A Content-Language <meta> is written on purpose; lang and og:locale are often a
+        # site template's.
+        ('<html lang="en"><meta http-equiv="content-language" content="de">', "de"),
+        ('<html lang="de"><meta property="og:locale" content="en_US">', "de"),
+    ],
+)
+def test_a_pages_language_is_the_primary_subtag_it_names(head, expected):
+    body = "<p>The minister said the dam held through the night, officials confirmed.</p>"
+    html = f"{head}<head><title>Dam</title></head><body><article>{body}</article></body></html>"
+    assert ingestion.extract_html(html).language == expected
+
+
+def test_pasted_html_is_stored_in_the_language_it_names():
+    html = (FIXTURES / "article.html").read_text().replace('lang="en"', 'lang="de"')
+    article = ingestion.process_article(ingestion.submit_html(html).article.pk)
+    assert article.language == "de"
