@@ -16,7 +16,7 @@ import logging
 import re
 import socket
 import threading
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -205,19 +205,48 @@ def check_url(url: str) -> None:
         raise FetchRefused(f"The URL {url!r} has no host.")
     if settings.FACTCHECK_FETCH_ALLOW_PRIVATE:
         return
+    problem = _address_problem(hostname, port or (443 if parts.scheme == "https" else 80))
+    if isinstance(problem, InvalidIPAddress):
+        raise FetchRefused(_refusal(url, problem))
+    if isinstance(problem, UnicodeError):  # IDNA cannot encode it (a label over 63 characters…)
+        raise FetchRefused(f"The URL {url!r} has a host name that cannot exist.")
+
+
+#: Within remembered_host_checks(), each host's _address_problem by (host, port).
+_host_checks: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "host_checks", default=None
+)
+
+
+@contextmanager
+def remembered_host_checks():
+    """Look each host up once within the block (a run of a bulk file) as URLs are checked:
+    a URL line's time was mostly its host's DNS look-up, five seconds when it timed out.
+    fetch() still checks the address it connects to."""
+    token = _host_checks.set({})
     try:
-        filter_host(
-            hostname,
-            port or (443 if parts.scheme == "https" else 80),
-            allow_loopback=settings.FACTCHECK_FETCH_ALLOW_LOOPBACK,
-        )
-    except InvalidIPAddress as exc:
-        raise FetchRefused(_refusal(url, exc)) from None
-    except UnicodeError:  # a host name IDNA cannot encode (a label over 63 characters…)
-        raise FetchRefused(f"The URL {url!r} has a host name that cannot exist.") from None
+        yield
+    finally:
+        _host_checks.reset(token)
+
+
+def _address_problem(hostname: str, port: int) -> Exception | None:
+    """Why a host's address may not be fetched (InvalidIPAddress, or UnicodeError for a
+    name that cannot exist), or None: allowed, or unresolvable now (fetch() reports it,
+    and it may resolve by then)."""
+    remembered = _host_checks.get()
+    if remembered is not None and (hostname, port) in remembered:
+        return remembered[hostname, port]
+    problem = None
+    try:
+        filter_host(hostname, port, allow_loopback=settings.FACTCHECK_FETCH_ALLOW_LOOPBACK)
+    except (InvalidIPAddress, UnicodeError) as exc:
+        problem = exc.with_traceback(None)
     except requests.exceptions.RequestException:
-        # Unresolvable now: fetch() reports it (and it may resolve by then).
-        return
+        pass
+    if remembered is not None:
+        remembered[hostname, port] = problem
+    return problem
 
 
 def _refusal(url: str, exc: Exception, *, redirected: bool = False) -> str:

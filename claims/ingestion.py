@@ -58,6 +58,7 @@ from claims.fetching import (
     has_usable_port,
     invisible_characters,
     normalised_url,
+    remembered_host_checks,
 )
 from claims.lexicon import current_lexicon
 from claims.models import Article, Claim, Feed, FeedEntry, IngestionJob, ReviewEvent, Verdict
@@ -2098,10 +2099,11 @@ def ingest_jsonl(
     process = process or (lambda article: process_article(article.pk))
     if job is None:
         job = IngestionJob.objects.create(kind=IngestionJob.Kind.BULK, source=source, total=total)
-    if resume:
-        _resume_lines(job, lines, on_line=on_line, process=process, until=until)
-    else:
-        _ingest_lines(job, lines, on_line=on_line, process=process)
+    with remembered_host_checks():  # its URL lines' hosts are looked up once a run
+        if resume:
+            _resume_lines(job, lines, on_line=on_line, process=process, until=until)
+        else:
+            _ingest_lines(job, lines, on_line=on_line, process=process)
     _finish_if_counted(job.pk)  # or later, by the last of its articles still queued
     job.refresh_from_db()
     return job

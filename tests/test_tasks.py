@@ -1134,3 +1134,46 @@ def test_a_bulk_line_takes_its_new_article_in_one_write_and_leaves_one_another_r
     IngestionJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
     assert ingestion._take_for_job(new, other)  # its run stopped: taken again
     assert Article.objects.get(pk=new.pk).job_id == other.pk
+
+
+def test_a_bulk_run_looks_up_each_host_once_and_refuses_each_line_on_a_refused_one(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    # Each URL line looked its host up in DNS as it was checked: most of a line's time,
+    # and five seconds for each line whose look-up timed out.
+    import socket
+
+    settings.FACTCHECK_FETCH_ALLOW_PRIVATE = False
+    addresses = {"intranet.newsroom": "10.0.0.5", "news.example.org": "93.184.215.14"}
+    looked_up = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        looked_up.append(host)
+        if host not in addresses:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (addresses[host], port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    urls = [
+        "http://intranet.newsroom/payroll",
+        "https://news.example.org/1",
+        "https://no-such-host.example/1",
+        "http://intranet.newsroom/board",
+        "https://news.example.org/2",
+        "https://no-such-host.example/2",
+    ]
+    job = _bulk_job([f'{{"url": "{url}"}}' for url in urls])
+    with django_capture_on_commit_callbacks():  # queued, not fetched
+        assert tasks.ingest_bulk_file(job.pk) == 6
+    assert sorted(looked_up) == ["intranet.newsroom", "news.example.org", "no-such-host.example"]
+    job.refresh_from_db()
+    assert job.failed == 2 and Article.objects.count() == 4  # the others queued
+    assert [error["line"] for error in job.errors] == [1, 4]
+    for error in job.errors:  # each line refused with its own address
+        url = urls[error["line"] - 1]
+        assert error["reason"].startswith(f"Refused to fetch {url}: it resolves to a private")
+    # The next run looks again: a host's address may have changed since.
+    job = _bulk_job(['{"url": "http://intranet.newsroom/payroll"}'])
+    with django_capture_on_commit_callbacks():
+        tasks.ingest_bulk_file(job.pk)
+    assert looked_up.count("intranet.newsroom") == 2
