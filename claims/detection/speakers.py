@@ -35,13 +35,6 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-def _third_person(word: str) -> bool:
-    """A verb's -s or a plural's ("prevents", "rules"), not "business" or "its"."""
-    return (
-        word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s")) and len(word) > 3
-    )
-
-
 QUOTES = frozenset("\"'“”‘’«»")
 CLOSING = frozenset("\"'”’»")
 DASHES = frozenset("-–—―")
@@ -932,6 +925,14 @@ def _after_last_preposition(text: str, span: Span | None) -> Span | None:
                 return Span(span.start + words[at + 1].start(), span.end)
             return span
     return span
+
+
+def _third_person(word: str) -> bool:
+    """A verb's -s or a plural's ("prevents", "rules"), not "business" or "its": stricter
+    than _is_plural, as it reads any word of a thing's name, not a speaker's last word."""
+    return (
+        word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s")) and len(word) > 3
+    )
 
 
 def _is_plural(word: str) -> bool:

@@ -10,32 +10,31 @@ from claims.models import Article, Claim
 from tests.integration.conftest import ROOT
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_queue_benchmark_fills_the_current_schema(monkeypatch):
+@pytest.fixture
+def queue_speed(monkeypatch):
+    """bench/queue_speed.py, filling the test database instead of its own."""
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
     import queue_speed
 
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     monkeypatch.setattr(queue_speed, "database_url", lambda: url)
+    return queue_speed
 
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_benchmark_fills_the_current_schema(queue_speed):
     queue_speed.fill(claims=40, articles=4)
 
     assert Article.objects.count() == 4 and Claim.objects.count() == 40
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_small_queue_benchmark_leaves_claims_to_take_after_its_head_is_taken(monkeypatch):
+def test_a_small_queue_benchmark_leaves_claims_to_take_after_its_head_is_taken(queue_speed):
     # Taking 100,000 from a fill of 20,000 emptied the queue, and the second round's first
     # take-next failed its assertion.
     from django.contrib.auth.models import User
 
-    monkeypatch.syspath_prepend(str(ROOT / "bench"))
-    import queue_speed
-
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    monkeypatch.setattr(queue_speed, "database_url", lambda: url)
     queue_speed.fill(claims=40, articles=4)
     reviewer = User.objects.create(username="bench0")
 
